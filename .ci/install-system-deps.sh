@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs the system tools tether's tool tests use: bubblewrap (the Linux sandbox) and ripgrep
+# (the fast grep backend). Only runs apt-get when one of them is missing, so it is cheap on
+# machines that already have both. Needs root (CI runners and our dev containers run as root);
+# falls back to sudo when available.
+set -euo pipefail
+
+missing=()
+command -v bwrap >/dev/null 2>&1 || missing+=(bubblewrap)
+command -v rg >/dev/null 2>&1 || missing+=(ripgrep)
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-system-deps: bubblewrap and ripgrep already installed"
+  exit 0
+fi
+
+if ! command -v apt-get >/dev/null 2>&1; then
+  echo "install-system-deps: apt-get not found; please install: ${missing[*]}" >&2
+  exit 1
+fi
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+  if command -v sudo >/dev/null 2>&1; then SUDO="sudo"; else
+    echo "install-system-deps: not root and no sudo; please install: ${missing[*]}" >&2
+    exit 1
+  fi
+fi
+
+echo "install-system-deps: installing ${missing[*]}"
+$SUDO apt-get update
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y bubblewrap ripgrep
