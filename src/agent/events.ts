@@ -1,0 +1,149 @@
+/**
+ * The AgentEvent union: the one stream the TUI, the text printer, the JSONL writer and the
+ * session store all consume. The agent loop emits these; nothing downstream sees server events.
+ */
+import type { UsageTotals } from '../protocol/usage.js';
+import type { SessionStatusEvent, TransportKind, TurnMetrics } from '../session/types.js';
+import type { ApprovalSubject, ToolResult } from '../tools/types.js';
+
+export type ApprovalMode = 'suggest' | 'auto-edit' | 'full-auto';
+
+/** How a run ended (`terminal_reason` in JSON/JSONL). */
+export type TerminalReason =
+  | 'completed'
+  | 'max_turns'
+  | 'timeout'
+  | 'max_tokens'
+  | 'cancelled'
+  | 'auth_refused'
+  | 'network_unreachable'
+  | 'model_error'
+  | 'incomplete'
+  | 'error';
+
+export type ApprovalDecision =
+  | { kind: 'approve' }
+  | { kind: 'deny'; reason?: string }
+  /** Approve and persist an allow rule for this command prefix. */
+  | { kind: 'always' }
+  /** Approve a user-edited command instead of the proposed one. */
+  | { kind: 'edit'; command: string };
+
+export interface PermissionDenial {
+  callId: string;
+  tool: string;
+  summary: string;
+  reason: string;
+}
+
+export type AgentEvent =
+  | {
+      type: 'session_started';
+      sessionId: string;
+      model: string;
+      cwd: string;
+      transport: TransportKind | 'auto';
+      approval: ApprovalMode;
+      sandbox: string;
+      tools: string[];
+      version: string;
+      resumed: boolean;
+      instructionFiles: string[];
+    }
+  | { type: 'user_message'; turnId: string; text: string }
+  /** One model call begins (a user prompt may take many). */
+  | { type: 'turn_started'; turnId: string; index: number }
+  | { type: 'assistant_delta'; turnId: string; itemId: string; text: string }
+  /** The authoritative text of an assistant message: replaces the accumulated deltas. */
+  | { type: 'assistant_item_done'; turnId: string; itemId: string; text: string }
+  | { type: 'reasoning_delta'; turnId: string; itemId: string; text: string }
+  | { type: 'reasoning_done'; turnId: string; itemId: string; text: string }
+  /** The attempt failed mid-stream: consumers discard partial output of this turn; it is retried. */
+  | { type: 'turn_retrying'; turnId: string; attempt: number; max: number; reason: string }
+  | { type: 'tool_proposed'; turnId: string; callId: string; name: string; args: unknown; subject: ApprovalSubject }
+  | { type: 'approval_requested'; turnId: string; callId: string; name: string; subject: ApprovalSubject }
+  | {
+      type: 'approval_resolved';
+      turnId: string;
+      callId: string;
+      decision: ApprovalDecision['kind'];
+      by: 'user' | 'policy' | 'non_interactive' | 'rule';
+      reason?: string;
+    }
+  | { type: 'tool_started'; turnId: string; callId: string; name: string; subject: ApprovalSubject; sandboxed: boolean }
+  | { type: 'tool_output'; turnId: string; callId: string; chunk: string }
+  | { type: 'tool_finished'; turnId: string; callId: string; name: string; result: ToolResult }
+  | { type: 'transport'; event: SessionStatusEvent }
+  | { type: 'usage'; turnId: string; usage: UsageTotals; total: UsageTotals; metrics: TurnMetrics }
+  | {
+      type: 'turn_finished';
+      turnId: string;
+      status: 'completed' | 'incomplete' | 'failed' | 'cancelled';
+      error?: string;
+    }
+  | { type: 'compaction'; tokensBefore: number; tokensAfter: number; auto: boolean }
+  | { type: 'warning'; message: string }
+  | { type: 'error'; message: string; code?: string }
+  | {
+      type: 'run_finished';
+      status: 'success' | 'failed' | 'cancelled';
+      terminalReason: TerminalReason;
+      result: string;
+      numTurns: number;
+      usage: UsageTotals;
+      durationMs: number;
+      exitCode: number;
+      permissionDenials: PermissionDenial[];
+    };
+
+/** A snapshot of agent state for UIs (read through useSyncExternalStore). */
+export interface AgentSnapshot {
+  sessionId: string;
+  model: string;
+  approval: ApprovalMode;
+  running: boolean;
+  queued: string[];
+  pendingApprovals: string[];
+  usage: UsageTotals;
+  turns: number;
+}
+
+/** The seam between the core and any UI (STYLE.md §2.3). */
+export interface AgentController {
+  /** Submits user input; queued when a turn is running. */
+  submit(input: { text: string }): void;
+  /** Aborts the current turn: kills running tools, keeps what was committed. */
+  cancel(): void;
+  resolveApproval(callId: string, decision: ApprovalDecision): void;
+  subscribe(listener: (e: AgentEvent) => void): () => void;
+  getSnapshot(): AgentSnapshot;
+  setModel(model: string): void;
+  setApprovalMode(mode: ApprovalMode): void;
+  /** Compacts the context now (`/compact`). */
+  compact(): Promise<void>;
+  /** Starts a fresh session on the same process and socket (`/new`). */
+  newSession(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** State of one tool call in the side-effect ledger (a call never runs twice). */
+export interface LedgerEntry {
+  callId: string;
+  name: string;
+  state: 'running' | 'done' | 'aborted' | 'denied' | 'failed';
+  /** The function_call_output sent to the model, once known. */
+  output?: string;
+}
+
+/**
+ * Where the agent persists a session (implemented by src/store). Called synchronously in order;
+ * `flush` is awaited once per model call so a crash loses at most the turn in flight.
+ */
+export interface AgentPersistence {
+  /** Items appended to the conversation: inputs before a model call, outputs after it completed. */
+  onItems(items: import('../protocol/items.js').Item[], direction: 'input' | 'output'): void;
+  /** Written before a tool runs (state `running`) and again when it finished. */
+  onLedger(entry: LedgerEntry): void;
+  onEvent(event: AgentEvent): void;
+  flush(): Promise<void>;
+}

@@ -1,0 +1,48 @@
+/** `tether config get|set|unset|list|path` over the user config file. */
+import { resolveSettings, type SettingSource } from '../../config/load.js';
+import { SETTINGS } from '../../config/schema.js';
+import { openUserConfig } from '../../config/user-config.js';
+import { EXIT } from '../../util/exit-codes.js';
+import { usageError } from '../../util/errors.js';
+
+function effective(user: Record<string, unknown>): { settings: Record<string, unknown>; sources: Record<string, SettingSource> } {
+  const { settings, sources } = resolveSettings({ env: process.env, cwd: process.cwd(), user });
+  return { settings: settings as unknown as Record<string, unknown>, sources };
+}
+
+/** Runs one config action; returns the exit code. */
+export async function runConfigCommand(action: string, key?: string, value?: string, out: NodeJS.WritableStream = process.stdout): Promise<number> {
+  const store = await openUserConfig();
+  switch (action) {
+    case 'path':
+      out.write(`${store.path}\n`);
+      return EXIT.success;
+    case 'get': {
+      if (!key) throw usageError('config get: missing key');
+      store.get(key); // validates the key name
+      const { settings } = effective(store.all());
+      out.write(`${String(settings[key])}\n`);
+      return EXIT.success;
+    }
+    case 'set': {
+      if (!key || value === undefined) throw usageError('config set: expected <key> <value>');
+      const stored = store.set(key, value);
+      out.write(`${key} = ${String(stored)}\n`);
+      return EXIT.success;
+    }
+    case 'unset':
+      if (!key) throw usageError('config unset: missing key');
+      store.unset(key);
+      return EXIT.success;
+    case 'list': {
+      const { settings, sources } = effective(store.all());
+      const width = Math.max(...SETTINGS.map((s) => s.key.length));
+      for (const def of SETTINGS) {
+        out.write(`${def.key.padEnd(width)}  ${String(settings[def.key])}  (${sources[def.key]}; ${def.env})\n`);
+      }
+      return EXIT.success;
+    }
+    default:
+      throw usageError(`config: unknown action "${action}"`);
+  }
+}

@@ -1,0 +1,25 @@
+/** What the command line resolved, handed to each mode (print, interactive, demo). */
+import type { Settings } from '../config/schema.js';
+import type { SettingSource } from '../config/load.js';
+
+export interface CliContext {
+  settings: Settings;
+  sources: Record<string, SettingSource>;
+  /** Workspace directory (after `-C`). */
+  cwd: string;
+  /** From OPENAI_API_KEY; undefined in demo mode or when unset. */
+  apiKey: string | undefined;
+  /** `--prompt` text (already read from stdin for `-p -`), or the positional prompt in interactive mode. */
+  prompt: string | undefined;
+  /** Piped stdin content attached as context to a --prompt run (undefined when none). */
+  stdinContext: string | undefined;
+  /** `--resume [id]`: an id, `true` for "pick one", or undefined. */
+  resume: string | true | undefined;
+  /** `--continue`: resume the most recent session of this directory. */
+  continueLast: boolean;
+  demo: boolean;
+  outputLastMessage: string | undefined;
+  env: NodeJS.ProcessEnv;
+  stdout: NodeJS.WriteStream;
+  stderr: NodeJS.WriteStream;
+}

@@ -1,0 +1,73 @@
+/**
+ * Resolves settings with precedence: flags > environment > project `.tether/config.json` >
+ * user config (conf) > defaults. Every value is validated with a message naming its source.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { usageError } from '../util/errors.js';
+import { SETTINGS, type Settings, defaultSettings } from './schema.js';
+import { coerceSetting } from './validate.js';
+
+export type SettingSource = 'flag' | 'env' | 'project' | 'user' | 'default';
+
+export interface ResolvedSettings {
+  settings: Settings;
+  /** Where each value came from (for `tether config list` and `/status`). */
+  sources: Record<string, SettingSource>;
+}
+
+export interface ResolveInput {
+  /** Values from command-line flags, keyed by setting key (already strings or typed). */
+  flags?: Partial<Record<string, unknown>>;
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  /** User config values (from conf); injected so tests need no files. */
+  user?: Record<string, unknown>;
+}
+
+/** Reads `<cwd>/.tether/config.json` if present. A malformed file is a usage error. */
+export function readProjectConfig(cwd: string): Record<string, unknown> {
+  const file = join(cwd, '.tether', 'config.json');
+  if (!existsSync(file)) return {};
+  try {
+    const value: unknown = JSON.parse(readFileSync(file, 'utf8'));
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('not an object');
+    return value as Record<string, unknown>;
+  } catch (err) {
+    throw usageError(`cannot read ${file}: ${(err as Error).message}`, 'invalid_config');
+  }
+}
+
+/** Extra env aliases accepted besides the canonical one in the schema. */
+const ENV_ALIASES: Record<string, string[]> = { baseUrl: ['TETHER_BASE_URL'] };
+
+export function resolveSettings(input: ResolveInput): ResolvedSettings {
+  const env = input.env ?? process.env;
+  const project = input.cwd ? readProjectConfig(input.cwd) : {};
+  const user = input.user ?? {};
+  const settings = defaultSettings() as Record<string, unknown>;
+  const sources: Record<string, SettingSource> = {};
+  for (const def of SETTINGS) {
+    sources[def.key] = 'default';
+    const layers: Array<[SettingSource, unknown, string]> = [
+      ['user', user[def.key], `config key ${def.key} (user config)`],
+      ['project', project[def.key], `config key ${def.key} (.tether/config.json)`],
+    ];
+    for (const name of [...(ENV_ALIASES[def.key] ?? []), def.env]) layers.push(['env', env[name], name]);
+    layers.push(['flag', input.flags?.[def.key], flagName(def.key)]);
+    for (const [source, raw, label] of layers) {
+      if (raw === undefined || raw === null || raw === '') continue;
+      settings[def.key] = coerceSetting(def, raw, label);
+      sources[def.key] = source;
+    }
+  }
+  for (const key of Object.keys(project)) {
+    if (!SETTINGS.some((d) => d.key === key)) throw usageError(`unknown config key "${key}" in .tether/config.json`, 'invalid_config');
+  }
+  return { settings: settings as Settings, sources };
+}
+
+/** `maxTurns` → `--max-turns`. */
+export function flagName(key: string): string {
+  return `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+}

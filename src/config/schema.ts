@@ -1,0 +1,68 @@
+/**
+ * Every setting tether has: config key, environment variable, type, default and meaning.
+ * README's settings table is generated from (and tested against) this list. Every timing knob a
+ * test needs lives here, never as a test-only back door.
+ */
+
+export type SettingType = 'string' | 'int' | 'bool' | 'enum' | 'url';
+
+export interface SettingDef {
+  key: string;
+  env: string;
+  type: SettingType;
+  values?: readonly string[];
+  min?: number;
+  max?: number;
+  default: string | number | boolean;
+  description: string;
+}
+
+const def = <const T extends SettingDef>(d: T): T => d;
+
+export const SETTINGS = [
+  def({ key: 'model', env: 'TETHER_MODEL', type: 'string', default: 'gpt-5.5', description: 'Model id sent with every request.' }),
+  def({ key: 'baseUrl', env: 'OPENAI_BASE_URL', type: 'url', default: 'https://api.openai.com/v1', description: 'API base URL; the WebSocket URL is derived from it (https→wss, + /responses).' }),
+  def({ key: 'transport', env: 'TETHER_TRANSPORT', type: 'enum', values: ['auto', 'websocket', 'http'], default: 'auto', description: 'auto: WebSocket with HTTP+SSE fallback; websocket or http force one.' }),
+  def({ key: 'approval', env: 'TETHER_APPROVAL', type: 'enum', values: ['suggest', 'auto-edit', 'full-auto'], default: 'suggest', description: 'Approval mode for tool calls.' }),
+  def({ key: 'sandbox', env: 'TETHER_SANDBOX', type: 'enum', values: ['auto', 'on', 'off'], default: 'auto', description: 'Run shell commands in a bubblewrap sandbox (auto: when available).' }),
+  def({ key: 'output', env: 'TETHER_OUTPUT', type: 'enum', values: ['text', 'json', 'jsonl'], default: 'text', description: 'Output format of --prompt runs.' }),
+  def({ key: 'maxTurns', env: 'TETHER_MAX_TURNS', type: 'int', min: 0, default: 0, description: 'Maximum model calls per run (0 = no limit).' }),
+  def({ key: 'timeout', env: 'TETHER_TIMEOUT', type: 'int', min: 0, default: 0, description: 'Wall-clock limit of a run in seconds (0 = none).' }),
+  def({ key: 'maxTokens', env: 'TETHER_MAX_TOKENS', type: 'int', min: 0, default: 0, description: 'Total token budget of a run (0 = none).' }),
+  def({ key: 'store', env: 'TETHER_STORE', type: 'bool', default: false, description: 'Send store:true (responses persisted server-side; chains survive reconnects).' }),
+  def({ key: 'reasoningEffort', env: 'TETHER_REASONING_EFFORT', type: 'enum', values: ['none', 'minimal', 'low', 'medium', 'high', 'xhigh'], default: 'medium', description: 'reasoning.effort sent with requests.' }),
+  def({ key: 'wsDeflate', env: 'TETHER_WS_DEFLATE', type: 'bool', default: true, description: 'Offer permessage-deflate on the WebSocket.' }),
+  def({ key: 'connectTimeoutMs', env: 'TETHER_CONNECT_TIMEOUT_MS', type: 'int', min: 100, default: 15_000, description: 'WebSocket/HTTP connect timeout (ms).' }),
+  def({ key: 'rotationAgeMs', env: 'TETHER_ROTATION_AGE_MS', type: 'int', min: 100, default: 55 * 60_000, description: 'Socket age after which it is rotated between turns (server limit: 60 min).' }),
+  def({ key: 'heartbeatIntervalMs', env: 'TETHER_HEARTBEAT_INTERVAL_MS', type: 'int', min: 50, default: 15_000, description: 'WebSocket ping interval (ms).' }),
+  def({ key: 'heartbeatTimeoutMs', env: 'TETHER_HEARTBEAT_TIMEOUT_MS', type: 'int', min: 50, default: 10_000, description: 'Pong deadline before a socket is declared half-open (ms).' }),
+  def({ key: 'streamIdleTimeoutMs', env: 'TETHER_STREAM_IDLE_TIMEOUT_MS', type: 'int', min: 100, default: 300_000, description: 'Max silence while a response streams before the attempt is retried (ms).' }),
+  def({ key: 'maxRetries', env: 'TETHER_MAX_RETRIES', type: 'int', min: 0, max: 100, default: 5, description: 'Reconnect/retry budget per turn.' }),
+  def({ key: 'backoffBaseMs', env: 'TETHER_BACKOFF_BASE_MS', type: 'int', min: 0, default: 200, description: 'First retry delay; doubles per attempt with jitter (ms).' }),
+  def({ key: 'backoffMaxMs', env: 'TETHER_BACKOFF_MAX_MS', type: 'int', min: 0, default: 8_000, description: 'Maximum retry delay (ms).' }),
+  def({ key: 'fallbackReprobeTurns', env: 'TETHER_FALLBACK_REPROBE_TURNS', type: 'int', min: 0, default: 10, description: 'After falling back to HTTP, retry the WebSocket after this many turns (0 = never).' }),
+  def({ key: 'toolTimeoutMs', env: 'TETHER_TOOL_TIMEOUT_MS', type: 'int', min: 100, default: 120_000, description: 'Default shell command timeout (ms).' }),
+  def({ key: 'toolMaxTimeoutMs', env: 'TETHER_TOOL_MAX_TIMEOUT_MS', type: 'int', min: 100, default: 600_000, description: 'Largest timeout the model may request (ms).' }),
+  def({ key: 'toolInactivityTimeoutMs', env: 'TETHER_TOOL_INACTIVITY_TIMEOUT_MS', type: 'int', min: 100, default: 300_000, description: 'Kill a command that prints nothing for this long (ms).' }),
+  def({ key: 'toolOutputMaxChars', env: 'TETHER_TOOL_OUTPUT_MAX_CHARS', type: 'int', min: 1000, default: 40_000, description: 'Model-facing tool output budget (20% head, 80% tail; full output spilled to a file).' }),
+  def({ key: 'contextWindow', env: 'TETHER_CONTEXT_WINDOW', type: 'int', min: 1000, default: 272_000, description: "The model's context window in tokens." }),
+  def({ key: 'compactThreshold', env: 'TETHER_COMPACT_THRESHOLD', type: 'int', min: 0, default: 0, description: 'Tokens at which context is compacted (0 = 80% of contextWindow).' }),
+  def({ key: 'instructionsMaxBytes', env: 'TETHER_INSTRUCTIONS_MAX_BYTES', type: 'int', min: 256, default: 32_768, description: 'Cap on project instructions (AGENTS.md) loaded into the prompt.' }),
+  def({ key: 'verbose', env: 'TETHER_VERBOSE', type: 'bool', default: false, description: 'Progress on stderr in --prompt text mode even when stderr is not a TTY.' }),
+] as const;
+
+export type SettingKey = (typeof SETTINGS)[number]['key'];
+
+type ValueOf<D> = D extends { type: 'int' } ? number : D extends { type: 'bool' } ? boolean : string;
+
+/** The resolved settings object. */
+export type Settings = { -readonly [D in (typeof SETTINGS)[number] as D['key']]: ValueOf<D> };
+
+export const SETTINGS_BY_KEY: ReadonlyMap<string, SettingDef> = new Map(SETTINGS.map((s) => [s.key, s]));
+
+/** Defaults as a Settings object. */
+export function defaultSettings(): Settings {
+  const out: Record<string, unknown> = {};
+  for (const s of SETTINGS) out[s.key] = s.default;
+  return out as Settings;
+}

@@ -1,0 +1,126 @@
+/**
+ * The SessionController contract: one logical conversation over one persistent WebSocket (or
+ * the HTTP+SSE fallback). The agent loop talks only to this interface.
+ */
+import type { Settings } from '../config/schema.js';
+import type { RequestFields } from '../protocol/client-events.js';
+import type { Item } from '../protocol/items.js';
+import type { ServerEvent } from '../protocol/server-events.js';
+import type { UsageTotals } from '../protocol/usage.js';
+import type { Clock } from '../util/clock.js';
+import type { Random } from '../util/random.js';
+
+export type TransportKind = 'websocket' | 'http';
+
+/** Connection-level status, for the status bar, JSONL `transport` lines and benchmarks. */
+export type SessionStatusEvent =
+  | { type: 'connecting'; transport: TransportKind; attempt: number }
+  | { type: 'connected'; transport: TransportKind; connectionId: number; deflate: boolean }
+  | { type: 'warmed'; responseId: string; fullContext: boolean; durationMs: number }
+  | { type: 'rotated'; reason: 'age' | 'connection_limit'; socketAgeMs: number }
+  | { type: 'reconnecting'; attempt: number; max: number; reason: string; delayMs: number }
+  | { type: 'fallback_http'; reason: string }
+  | { type: 'recovered'; transport: TransportKind }
+  | { type: 'rechained'; reason: string }
+  | { type: 'closed' };
+
+/** Per-model-call measurements. */
+export interface TurnMetrics {
+  transport: TransportKind;
+  /** Attempts used (1 = first try succeeded). */
+  attempts: number;
+  /** From sending the request to the first server event of the successful attempt (ms). */
+  timeToFirstEventMs: number;
+  durationMs: number;
+  /** Payload bytes of the request that succeeded (uncompressed JSON). */
+  bytesSent: number;
+  inputItemsSent: number;
+  /** True when sent as previous_response_id + only new items. */
+  incremental: boolean;
+  cachedTokens: number;
+}
+
+/** Streamed to the caller while a turn runs. */
+export type TurnStreamEvent =
+  | { type: 'event'; event: ServerEvent }
+  /** The previous attempt failed mid-stream: discard its partial output; a new attempt follows. */
+  | { type: 'attempt_reset'; attempt: number; max: number; reason: string };
+
+export type TurnErrorKind = 'auth' | 'network' | 'server' | 'protocol' | 'request' | 'limit';
+
+export interface TurnResult {
+  status: 'completed' | 'incomplete' | 'failed' | 'cancelled';
+  responseId?: string;
+  /** Authoritative output items (from output_item.done / the terminal response). */
+  output: Item[];
+  usage: UsageTotals;
+  error?: { message: string; code?: string; kind: TurnErrorKind };
+  metrics: TurnMetrics;
+}
+
+export interface TurnOptions {
+  signal?: AbortSignal;
+  onEvent?: (e: TurnStreamEvent) => void;
+}
+
+export interface SessionSnapshot {
+  transport: TransportKind;
+  connected: boolean;
+  /** Age of the current socket (ms), 0 when none. */
+  socketAgeMs: number;
+  connections: number;
+  rotations: number;
+  reconnects: number;
+  fellBack: boolean;
+  lastResponseId: string | null;
+  transcriptItems: number;
+}
+
+export interface SessionController {
+  /** Opens the transport and sends the `generate:false` warm-up (instructions, tools and any transcript). */
+  start(): Promise<void>;
+  /**
+   * One model call: appends `newItems` to the transcript, sends them (incrementally when the chain
+   * allows), streams events, appends the output items on completion. Never throws; calls queue.
+   */
+  runTurn(newItems: Item[], opts?: TurnOptions): Promise<TurnResult>;
+  /** Changes non-input request fields (model, instructions, tools…); the next create is full if they changed. */
+  setRequestFields(fields: Partial<RequestFields>): void;
+  requestFields(): RequestFields;
+  /** The full local transcript: every input and output item, in order. */
+  transcript(): readonly Item[];
+  /** Replaces the transcript (resume, /new, compaction window) and starts a new chain (warm-up when `warm`). */
+  resetTranscript(items: Item[], opts?: { warm?: boolean }): Promise<void>;
+  /** `POST /responses/compact` over the transcript; the transcript becomes the returned window. */
+  compact(): Promise<{ tokensBefore: number; tokensAfter: number; items: Item[] }>;
+  status(): SessionSnapshot;
+  subscribe(listener: (e: SessionStatusEvent) => void): () => void;
+  close(): Promise<void>;
+}
+
+export type SessionSettings = Pick<
+  Settings,
+  | 'transport'
+  | 'wsDeflate'
+  | 'connectTimeoutMs'
+  | 'rotationAgeMs'
+  | 'heartbeatIntervalMs'
+  | 'heartbeatTimeoutMs'
+  | 'streamIdleTimeoutMs'
+  | 'maxRetries'
+  | 'backoffBaseMs'
+  | 'backoffMaxMs'
+  | 'fallbackReprobeTurns'
+>;
+
+export interface SessionControllerOptions {
+  baseUrl: string;
+  apiKey: string;
+  /** Non-input fields sent with every create: model, instructions, tools, reasoning, store, include, prompt_cache_key… */
+  request: RequestFields;
+  settings: SessionSettings;
+  /** Initial transcript (resume). */
+  transcript?: Item[];
+  clock?: Clock;
+  random?: Random;
+}

@@ -1,0 +1,16 @@
+/** Injected randomness: a seeded PRNG so chaos runs and backoff jitter are replayable. */
+export type Random = () => number;
+
+/** mulberry32: small, fast, good enough for jitter and fault schedules. */
+export function seededRandom(seed: number): Random {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export const realRandom: Random = Math.random;

@@ -1,0 +1,56 @@
+/**
+ * Secret redaction for everything tether writes (logs, JSONL, session files, errors).
+ * Known values (the API key and secret env values) are replaced first, longest first, so one
+ * secret being a prefix of another leaves no fragment; then pattern redaction catches the rest.
+ */
+
+const known = new Set<string>();
+
+/** Env var names whose values are secrets (gemini's name filter). */
+export const SECRET_NAME_RE = /TOKEN|SECRET|PASSWORD|PASSWD|KEY|AUTH|CREDENTIAL|CREDS|PRIVATE|CERT/i;
+
+const PATTERNS: RegExp[] = [
+  /sk-[A-Za-z0-9_-]{20,}/g,
+  /Bearer\s+[^\s"']+/g,
+  /gh[pousr]_[A-Za-z0-9]{20,}/g,
+  /github_pat_[A-Za-z0-9_]{20,}/g,
+  /AIzaSy[A-Za-z0-9_-]{20,}/g,
+  /AKIA[0-9A-Z]{16}/g,
+  /xox[baprs]-[A-Za-z0-9-]{10,}/g,
+  /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g,
+  /([a-z][a-z0-9+.-]*:\/\/)[^\s:/@]+:[^\s@/]+@/gi,
+];
+
+/** Registers a literal secret to redact everywhere (values shorter than 6 chars are ignored). */
+export function addSecret(value: string | undefined | null): void {
+  if (value && value.length >= 6) known.add(value);
+}
+
+/** Registers the values of secret-looking env vars (and OPENAI_API_KEY) from `env`. */
+export function addSecretsFromEnv(env: NodeJS.ProcessEnv = process.env): void {
+  for (const [name, value] of Object.entries(env)) {
+    if (value && SECRET_NAME_RE.test(name)) addSecret(value);
+  }
+}
+
+/** Replaces every known secret and secret-shaped substring with `[REDACTED]`. */
+export function redact(text: string): string {
+  let out = text;
+  if (known.size > 0) {
+    const list = [...known].sort((a, b) => b.length - a.length);
+    for (const secret of list) {
+      if (out.includes(secret)) out = out.split(secret).join('[REDACTED]');
+    }
+  }
+  for (const re of PATTERNS) {
+    out = out.replace(re, (match, scheme: unknown) =>
+      typeof scheme === 'string' && match.endsWith('@') ? `${scheme}[REDACTED]@` : '[REDACTED]',
+    );
+  }
+  return out;
+}
+
+/** Test hook-free reset for unit tests that register their own secrets. */
+export function clearSecrets(): void {
+  known.clear();
+}
