@@ -1,0 +1,20 @@
+/** Classifies an error thrown by `SessionController.start()` (warm-up) into a terminal reason. */
+import { TetherError } from '../util/errors.js';
+import { EXIT } from '../util/exit-codes.js';
+import type { TerminalReason } from './events.js';
+
+/**
+ * Returns the terminal reason when the failure is definitive (credentials refused, server
+ * unreachable after the retry budget), or null when the first turn should simply try again.
+ */
+export function classifyStartError(err: unknown): { reason: TerminalReason; message: string } | null {
+  const message = err instanceof Error ? err.message : String(err);
+  if (err instanceof TetherError) {
+    if (err.exitCode === EXIT.auth) return { reason: 'auth_refused', message };
+    if (err.exitCode === EXIT.network) return { reason: 'network_unreachable', message };
+  }
+  const kind = typeof err === 'object' && err !== null ? (err as { kind?: unknown }).kind : undefined;
+  if (kind === 'auth') return { reason: 'auth_refused', message };
+  if (kind === 'network') return { reason: 'network_unreachable', message };
+  return null;
+}

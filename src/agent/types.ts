@@ -1,0 +1,59 @@
+/** Options and results of the agent loop (src/agent/loop.ts). */
+import type { SessionController, TransportKind } from '../session/types.js';
+import type { ToolRuntime } from '../tools/types.js';
+import type { Clock } from '../util/clock.js';
+import type { AgentPersistence, ApprovalMode, LedgerEntry, PermissionDenial, TerminalReason } from './events.js';
+import type { RunLimits } from './limits.js';
+import type { RunStatus } from './outcome.js';
+import type { PolicyPort } from './tool-exec.js';
+import type { UsageTotals } from '../protocol/usage.js';
+
+/** Static facts about the session, reported in `session_started`. */
+export interface AgentInfo {
+  sessionId: string;
+  model: string;
+  cwd: string;
+  transport: TransportKind | 'auto';
+  /** One line describing the sandbox tier. */
+  sandbox: string;
+  version: string;
+  /** Instruction files loaded into the prompt (absolute paths). */
+  instructionFiles: string[];
+}
+
+/** Everything the loop needs, injected (no UI, no globals). */
+export interface AgentOptions {
+  session: SessionController;
+  tools: ToolRuntime;
+  policy: PolicyPort;
+  /** False for --prompt runs: approvals that need a human are denied, never awaited. */
+  interactive: boolean;
+  approval: ApprovalMode;
+  limits: RunLimits;
+  info: AgentInfo;
+  persistence?: AgentPersistence;
+  clock?: Clock;
+  /** Ledger of a resumed session (the transcript is already in the session controller). */
+  ledger?: LedgerEntry[];
+  resumed?: boolean;
+  /** Shown as `warning` events right after `session_started` (e.g. truncated instructions). */
+  warnings?: string[];
+  /** For `/new`: a fresh session id and persistence. Without it the id is kept. */
+  newSession?: () => Promise<{ sessionId: string; persistence?: AgentPersistence }>;
+}
+
+/** The outcome of one run (one prompt and everything it caused); same fields as `run_finished`. */
+export interface RunOutcome {
+  status: RunStatus;
+  terminalReason: TerminalReason;
+  /** The final answer (last assistant text of the run). */
+  result: string;
+  /** Model calls in this run. */
+  numTurns: number;
+  usage: UsageTotals;
+  durationMs: number;
+  exitCode: number;
+  permissionDenials: PermissionDenial[];
+  /** Error message when the run did not succeed. */
+  error?: string;
+}
