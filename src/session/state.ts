@@ -1,0 +1,217 @@
+/**
+ * The controller's mutable state and the helpers every session file shares: status events,
+ * socket opening (with connection ids and the rotation timer), the `generate:false` warm-up and
+ * the switch to HTTP+SSE.
+ */
+import type { RequestFields } from '../protocol/client-events.js';
+import type { Item } from '../protocol/items.js';
+import { realClock, type Clock, type TimerHandle } from '../util/clock.js';
+import { realRandom, type Random } from '../util/random.js';
+import { connectWebSocket, type WsConnection } from '../transport/ws-transport.js';
+import { websocketUrl } from '../transport/types.js';
+import type { ChainAnchor } from './chain.js';
+import { buildCreate, fieldsKey, normaliseFields } from './request.js';
+import type { SessionControllerOptions, SessionSettings, SessionStatusEvent, TransportKind } from './types.js';
+
+/** A standby socket being warmed for rotation (RELIABILITY.md R10). */
+export interface Standby {
+  conn: WsConnection;
+  anchor: ChainAnchor;
+}
+
+/** Serialises async jobs: one turn (or exclusive job) at a time, in call order. */
+export class SerialQueue {
+  private tail: Promise<unknown> = Promise.resolve();
+  private depth = 0;
+
+  /** Runs `job` after every previously queued job settled. */
+  run<T>(job: () => Promise<T>): Promise<T> {
+    this.depth++;
+    const next = this.tail.then(job, job);
+    this.tail = next.then(
+      () => undefined,
+      () => undefined,
+    );
+    return next.finally(() => {
+      this.depth--;
+    });
+  }
+
+  /** Jobs queued or running. */
+  size(): number {
+    return this.depth;
+  }
+}
+
+/** Shared session state. Only the session files touch it. */
+export class SessionState {
+  readonly clock: Clock;
+  readonly random: Random;
+  readonly settings: SessionSettings;
+  readonly baseUrl: string;
+  readonly apiKey: string;
+  fields: RequestFields;
+  fieldsKey: string;
+  transcript: Item[];
+  anchor: ChainAnchor | null = null;
+  conn: WsConnection | null = null;
+  mode: TransportKind;
+  fellBack = false;
+  /** HTTP turns since the fallback (re-probe counter). */
+  httpTurns = 0;
+  /** Bumped on cancel and reset: events of older generations are dropped. */
+  generation = 0;
+  connections = 0;
+  rotations = 0;
+  reconnects = 0;
+  closed = false;
+  busy = false;
+  rotating: Promise<void> | null = null;
+  standby: Standby | null = null;
+  private nextConnId = 1;
+  private rotationTimer: TimerHandle | null = null;
+  private readonly listeners = new Set<(e: SessionStatusEvent) => void>();
+  /** Set by the rotation module: called when a socket reaches its rotation age. */
+  onRotationDue: () => void = () => {};
+
+  constructor(opts: SessionControllerOptions) {
+    this.clock = opts.clock ?? realClock;
+    this.random = opts.random ?? realRandom;
+    this.settings = opts.settings;
+    this.baseUrl = opts.baseUrl;
+    this.apiKey = opts.apiKey;
+    this.fields = normaliseFields(opts.request);
+    this.fieldsKey = fieldsKey(this.fields);
+    this.transcript = [...(opts.transcript ?? [])];
+    this.mode = opts.settings.transport === 'http' ? 'http' : 'websocket';
+  }
+
+  /** Replaces the non-input fields (the next create is full if they changed). */
+  setFields(fields: RequestFields): void {
+    this.fields = normaliseFields(fields);
+    this.fieldsKey = fieldsKey(this.fields);
+  }
+
+  /** Whether `store:true` is in effect (chains survive reconnects, §4.3). */
+  store(): boolean {
+    return this.fields.store === true;
+  }
+
+  subscribe(listener: (e: SessionStatusEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Emits a status event; a throwing listener never breaks the session. */
+  emit(e: SessionStatusEvent): void {
+    for (const l of [...this.listeners]) {
+      try {
+        l(e);
+      } catch {
+        // listeners are UI/logging; their failures are not the session's
+      }
+    }
+  }
+
+  /** Opens a new socket (throws a classified TransportError). Does not make it current. */
+  async openSocket(attempt: number, signal?: AbortSignal): Promise<WsConnection> {
+    this.emit({ type: 'connecting', transport: 'websocket', attempt });
+    const s = this.settings;
+    const opts = {
+      url: websocketUrl(this.baseUrl),
+      apiKey: this.apiKey,
+      deflate: s.wsDeflate,
+      connectTimeoutMs: s.connectTimeoutMs,
+      heartbeatIntervalMs: s.heartbeatIntervalMs,
+      heartbeatTimeoutMs: s.heartbeatTimeoutMs,
+      clock: this.clock,
+      id: this.nextConnId++,
+      ...(signal ? { signal } : {}),
+    };
+    const conn = await connectWebSocket(opts);
+    this.connections++;
+    this.emit({ type: 'connected', transport: 'websocket', connectionId: conn.id, deflate: conn.deflate });
+    return conn;
+  }
+
+  /** Makes `conn` the current socket and arms its rotation timer. */
+  adopt(conn: WsConnection): void {
+    this.conn = conn;
+    this.rotationTimer?.cancel();
+    const due = Math.max(0, this.settings.rotationAgeMs - conn.ageMs());
+    this.rotationTimer = this.clock.setTimeout(() => this.onRotationDue(), due);
+  }
+
+  /** Drops the current socket (terminate unless `graceful`). */
+  dropConnection(graceful = false): void {
+    const c = this.conn;
+    this.conn = null;
+    this.rotationTimer?.cancel();
+    this.rotationTimer = null;
+    if (!c) return;
+    if (graceful) c.close();
+    else c.terminate('connection discarded');
+  }
+
+  /** A live current socket, or null. */
+  liveConnection(): WsConnection | null {
+    return this.conn?.isAlive() ? this.conn : null;
+  }
+
+  /**
+   * Sends the `generate:false` warm-up on `conn` carrying the full context (instructions, tools,
+   * transcript) and resolves with the anchor the next turn chains from. Throws on any failure.
+   */
+  async warm(conn: WsConnection, signal?: AbortSignal): Promise<ChainAnchor> {
+    const started = this.clock.now();
+    const input = [...this.transcript];
+    const key = this.fieldsKey;
+    const payload = buildCreate(this.fields, input, null, false);
+    const handle = conn.stream(payload, {
+      onEvent: () => {},
+      idleTimeoutMs: this.settings.streamIdleTimeoutMs,
+      ...(signal ? { signal } : {}),
+    });
+    const outcome = await handle.done;
+    if (outcome.type !== 'terminal' || outcome.event.type !== 'response.completed') {
+      const why = outcome.type === 'failure' ? outcome.failure.message : outcome.type === 'terminal' ? outcome.event.type : outcome.type;
+      throw new Error(`warm-up failed: ${why}`);
+    }
+    const anchor: ChainAnchor = {
+      transport: 'websocket',
+      connectionId: conn.id,
+      responseId: outcome.event.response.id,
+      fieldsKey: key,
+      input,
+      output: [],
+      completed: true,
+    };
+    this.emit({ type: 'warmed', responseId: anchor.responseId, fullContext: input.length > 0, durationMs: this.clock.now() - started });
+    return anchor;
+  }
+
+  /** Switches the session to HTTP+SSE with one `fallback_http` event (RELIABILITY.md R6). */
+  fallBack(reason: string): void {
+    if (this.mode === 'http') return;
+    this.dropConnection();
+    this.discardStandby();
+    this.anchor = null;
+    this.mode = 'http';
+    this.fellBack = true;
+    this.httpTurns = 0;
+    this.emit({ type: 'fallback_http', reason });
+  }
+
+  /** Terminates a standby socket that will not be used. */
+  discardStandby(): void {
+    this.standby?.conn.terminate('standby discarded');
+    this.standby = null;
+  }
+
+  /** Cancels timers and closes sockets. */
+  shutdown(): void {
+    this.closed = true;
+    this.discardStandby();
+    this.dropConnection(true);
+  }
+}

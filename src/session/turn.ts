@@ -1,0 +1,307 @@
+/**
+ * One model call with recovery (RELIABILITY.md R5–R7, R9–R12): picks incremental vs full
+ * (`chain.ts`), streams over the current transport, and on failure reconnects with jittered
+ * backoff, rechains once on `previous_response_not_found`, replaces the socket on
+ * `websocket_connection_limit_reached`, falls back to HTTP+SSE, and tells listeners to discard
+ * partial output before a new attempt. Runs inside the session's serial queue.
+ */
+import { toHttpBody } from '../protocol/client-events.js';
+import type { Item } from '../protocol/items.js';
+import { classifyError, ERROR_CODES } from '../protocol/errors.js';
+import { errorOf, type ServerEvent } from '../protocol/server-events.js';
+import { toTotals, ZERO_USAGE } from '../protocol/usage.js';
+import { backoffDelayMs, parseRetryAfterMs } from '../transport/backoff.js';
+import { postSse } from '../transport/http-transport.js';
+import { TransportError, type StreamHandle, type TransportFailure } from '../transport/types.js';
+import type { WsConnection } from '../transport/ws-transport.js';
+import { decideChain } from './chain.js';
+import { OutputCollector } from './output.js';
+import { buildCreate } from './request.js';
+import { switchToStandby } from './rotation.js';
+import type { SessionState } from './state.js';
+import type { TurnErrorKind, TurnMetrics, TurnOptions, TurnResult } from './types.js';
+
+/** Runs one turn. Never throws. */
+export async function executeTurn(st: SessionState, newItems: Item[], opts: TurnOptions): Promise<TurnResult> {
+  const clock = st.clock;
+  const started = clock.now();
+  const signal = opts.signal;
+  let metrics: TurnMetrics = {
+    transport: st.mode,
+    attempts: 0,
+    timeToFirstEventMs: 0,
+    durationMs: 0,
+    bytesSent: 0,
+    inputItemsSent: 0,
+    incremental: false,
+    cachedTokens: 0,
+  };
+  const finish = (r: Omit<TurnResult, 'metrics' | 'usage' | 'output'> & Partial<TurnResult>): TurnResult => ({
+    output: [],
+    usage: { ...ZERO_USAGE },
+    ...r,
+    metrics: { ...metrics, durationMs: clock.now() - started },
+  });
+  const fail = (kind: TurnErrorKind, message: string, code?: string): TurnResult =>
+    finish({ status: 'failed', error: code ? { kind, message, code } : { kind, message } });
+  if (signal?.aborted || st.closed) return finish({ status: 'cancelled' });
+
+  const gen = ++st.generation;
+  const onAbort = () => {
+    st.generation++; // late events of this turn are dropped from now on (R12)
+  };
+  signal?.addEventListener('abort', onAbort, { once: true });
+  const emit = (e: Parameters<NonNullable<TurnOptions['onEvent']>>[0]) => {
+    try {
+      opts.onEvent?.(e);
+    } catch {
+      // a listener bug must not break the turn
+    }
+  };
+  const max = st.settings.maxRetries;
+  let failures = 0;
+  let wsSetupFailures = 0;
+  let rechained = false;
+  let limitResets = 0;
+
+  /** Backoff before the next attempt; false when cancelled. */
+  const wait = async (reason: string, retryAfterMs?: number): Promise<boolean> => {
+    const delayMs =
+      retryAfterMs ?? backoffDelayMs(failures, { baseMs: st.settings.backoffBaseMs, maxMs: st.settings.backoffMaxMs }, st.random);
+    st.reconnects++;
+    st.emit({ type: 'reconnecting', attempt: failures, max, reason, delayMs });
+    try {
+      await clock.sleep(delayMs, signal);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+
+  try {
+    switchToStandby(st);
+    await reprobe(st, signal);
+    st.transcript.push(...newItems);
+
+    for (;;) {
+      if (signal?.aborted) return finish({ status: 'cancelled' });
+      // 1. A transport to send on.
+      let conn: WsConnection | null = null;
+      if (st.mode === 'websocket') {
+        conn = st.liveConnection();
+        if (!conn && st.rotating) {
+          await st.rotating;
+          if (switchToStandby(st)) conn = st.liveConnection();
+        }
+        if (!conn) {
+          if (st.conn) st.dropConnection();
+          try {
+            conn = await st.openSocket(failures + 1, signal);
+            st.adopt(conn);
+          } catch (err) {
+            if (signal?.aborted) return finish({ status: 'cancelled' });
+            const f = failureOf(err);
+            if (f.kind === 'auth') return fail('auth', f.message, f.code ?? String(f.status ?? ''));
+            const auto = st.settings.transport === 'auto';
+            if (f.kind === 'no_websocket' || f.kind === 'fatal') {
+              if (!auto) return fail('network', f.message);
+              st.fallBack(f.message);
+              continue;
+            }
+            wsSetupFailures++;
+            if (auto && wsSetupFailures >= 2) {
+              st.fallBack(`WebSocket setup failed twice: ${f.message}`);
+              failures = 0;
+              continue;
+            }
+            failures++;
+            if (failures > max) return fail('network', `gave up after ${failures} attempts: ${f.message}`);
+            if (!(await wait(f.message, f.retryAfterMs))) return finish({ status: 'cancelled' });
+            continue;
+          }
+        }
+      }
+
+      // 2. The request: incremental when the chain allows (R9).
+      const fullInput = [...st.transcript];
+      const keyAtSend = st.fieldsKey;
+      const decision = decideChain(st.anchor, {
+        transport: st.mode,
+        connectionId: conn?.id ?? null,
+        fieldsKey: keyAtSend,
+        fullInput,
+        store: st.store(),
+      });
+      const payload = buildCreate(st.fields, decision.items, decision.mode === 'incremental' ? decision.previousResponseId : null);
+      const collector = new OutputCollector();
+      let forwarded = 0;
+      const onEvent = (e: ServerEvent) => {
+        if (st.generation !== gen) return; // cancelled or reset: drop late events
+        collector.handle(e);
+        if (e.type === 'error') return; // handled below; never shown as output
+        forwarded++;
+        emit({ type: 'event', event: e });
+      };
+      const streamOpts = { onEvent, idleTimeoutMs: st.settings.streamIdleTimeoutMs, ...(signal ? { signal } : {}) };
+      const sentAt = clock.now();
+      const handle: StreamHandle = conn
+        ? conn.stream(payload, streamOpts)
+        : postSse(toHttpBody(payload) as unknown as Record<string, unknown>, {
+            ...streamOpts,
+            baseUrl: st.baseUrl,
+            apiKey: st.apiKey,
+            connectTimeoutMs: st.settings.connectTimeoutMs,
+            clock,
+          });
+      metrics = {
+        ...metrics,
+        transport: conn ? 'websocket' : 'http',
+        attempts: metrics.attempts + 1,
+        bytesSent: handle.bytes,
+        inputItemsSent: decision.items.length,
+        incremental: decision.mode === 'incremental',
+      };
+      const outcome = await handle.done;
+      const first = handle.firstEventAt();
+      metrics.timeToFirstEventMs = first === null ? 0 : first - sentAt;
+      if (signal?.aborted || outcome.type === 'aborted') {
+        if (conn && !conn.isAlive()) st.dropConnection();
+        return finish({ status: 'cancelled' });
+      }
+      const resetIfShown = (reason: string) => {
+        if (forwarded > 0) emit({ type: 'attempt_reset', attempt: metrics.attempts, max: max + 1, reason });
+      };
+
+      // 3. What happened.
+      switch (outcome.type) {
+        case 'terminal': {
+          const resp = outcome.event.response;
+          const usage = toTotals(resp.usage);
+          metrics.cachedTokens = usage.cachedTokens;
+          const output = collector.final(resp);
+          if (outcome.event.type === 'response.failed') {
+            // The parent is evicted after a failure; the next request is a full create on a new socket (R5).
+            st.anchor = null;
+            if (conn) st.dropConnection();
+            const err = resp.error ?? {};
+            const message = err.message ?? 'response failed';
+            return finish({
+              status: 'failed',
+              responseId: resp.id,
+              usage,
+              error: err.code ? { kind: 'server', message, code: err.code } : { kind: 'server', message },
+            });
+          }
+          st.transcript.push(...output);
+          st.anchor = {
+            transport: conn ? 'websocket' : 'http',
+            connectionId: conn?.id ?? null,
+            responseId: resp.id,
+            fieldsKey: keyAtSend,
+            input: fullInput,
+            output,
+            completed: outcome.event.type === 'response.completed',
+          };
+          if (!conn) st.httpTurns++;
+          if (failures > 0 || rechained || limitResets > 0) st.emit({ type: 'recovered', transport: conn ? 'websocket' : 'http' });
+          return finish({
+            status: outcome.event.type === 'response.completed' ? 'completed' : 'incomplete',
+            responseId: resp.id,
+            output,
+            usage,
+          });
+        }
+        case 'error': {
+          const d = errorOf(outcome.event);
+          const code = d.code ?? undefined;
+          const cls = classifyError(code, d.status);
+          // Any error on a continuation evicts its parent from the connection cache (§2.3).
+          if (!st.store() || cls === 'rechain') st.anchor = null;
+          switch (cls) {
+            case 'rechain':
+              if (rechained) {
+                return fail('protocol', `previous_response_not_found again after a full-context resend; giving up (${d.message})`, code);
+              }
+              rechained = true;
+              st.emit({ type: 'rechained', reason: code ?? 'previous_response_not_found' });
+              resetIfShown('previous response not found');
+              continue;
+            case 'reconnect': {
+              limitResets++;
+              if (limitResets > max + 1) return fail('limit', d.message, code);
+              const age = conn?.ageMs() ?? 0;
+              st.dropConnection();
+              st.rotations++;
+              st.emit({ type: 'rotated', reason: 'connection_limit', socketAgeMs: age });
+              resetIfShown('connection limit reached');
+              continue;
+            }
+            case 'retry': {
+              if (conn) st.dropConnection();
+              resetIfShown(d.message);
+              failures++;
+              if (failures > max) return fail('server', `gave up after ${failures} attempts: ${d.message}`, code);
+              const hint = parseRetryAfterMs(d.headers, clock.wallNow());
+              if (!(await wait(d.message, hint))) return finish({ status: 'cancelled' });
+              continue;
+            }
+            case 'auth':
+              return fail('auth', d.message, code);
+            case 'fatal':
+              return fail(code === ERROR_CODES.contextLengthExceeded ? 'limit' : 'request', d.message, code);
+            default: {
+              const unreachable: never = cls;
+              return fail('protocol', `unexpected error class ${String(unreachable)}`);
+            }
+          }
+        }
+        case 'failure': {
+          const f = outcome.failure;
+          if (conn) st.dropConnection();
+          if (f.kind === 'auth') return fail('auth', f.message, f.code);
+          resetIfShown(f.message);
+          if (f.kind === 'fatal' || f.kind === 'no_websocket') {
+            return fail(f.reason === 'http_status' ? 'request' : 'network', f.message, f.code);
+          }
+          if (conn && forwarded === 0 && st.settings.transport === 'auto' && ++wsSetupFailures >= 2) {
+            st.fallBack(`WebSocket failed twice before any event: ${f.message}`);
+            failures = 0;
+            continue;
+          }
+          failures++;
+          if (failures > max) return fail('network', `gave up after ${failures} attempts: ${f.message}`, f.code);
+          if (!(await wait(f.message, f.retryAfterMs))) return finish({ status: 'cancelled' });
+          continue;
+        }
+        default: {
+          const unreachable: never = outcome;
+          return fail('protocol', `unexpected outcome ${JSON.stringify(unreachable)}`);
+        }
+      }
+    }
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+/** After `fallbackReprobeTurns` HTTP turns, tries the WebSocket again (one probe, no retries). */
+async function reprobe(st: SessionState, signal?: AbortSignal): Promise<void> {
+  const n = st.settings.fallbackReprobeTurns;
+  if (!st.fellBack || st.mode !== 'http' || st.settings.transport !== 'auto' || n <= 0 || st.httpTurns < n) return;
+  st.httpTurns = 0;
+  try {
+    const conn = await st.openSocket(1, signal);
+    st.mode = 'websocket';
+    st.fellBack = false;
+    st.anchor = null;
+    st.adopt(conn);
+    st.emit({ type: 'recovered', transport: 'websocket' });
+  } catch {
+    // stay on HTTP; probe again after another n turns
+  }
+}
+
+function failureOf(err: unknown): TransportFailure {
+  if (err instanceof TransportError) return err.failure;
+  return { kind: 'retryable', reason: 'connect_failed', message: err instanceof Error ? err.message : String(err) };
+}
