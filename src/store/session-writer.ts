@@ -1,0 +1,215 @@
+/**
+ * SessionWriter: the store's implementation of AgentPersistence. Every conversation item,
+ * ledger change and significant agent event becomes one redacted JSONL record.
+ *
+ * Durability: records are buffered and written + fdatasync'ed on `flush()` (once per model call),
+ * so `kill -9` loses at most the turn in flight. A ledger entry going `running` is written
+ * through immediately (write-ahead) before the tool runs: after a crash the call is known to be
+ * interrupted and is never run twice.
+ */
+import { existsSync } from 'node:fs';
+import type { AgentEvent, AgentPersistence, LedgerEntry } from '../agent/events.js';
+import type { Item } from '../protocol/items.js';
+import { type Clock, realClock } from '../util/clock.js';
+import { newSessionId } from '../util/ids.js';
+import { sessionsDir } from '../util/paths.js';
+import { VERSION } from '../util/version.js';
+import { AppendLog, writeFileAtomic } from './append-log.js';
+import { gitBranch as readGitBranch } from './git-branch.js';
+import { redactDeep } from './redact-record.js';
+import type { BodyRecord, SessionMetaRecord, SessionRecord } from './records.js';
+import { SCHEMA_VERSION } from './records.js';
+import { isSafeSessionId, sessionLogPath, sessionSummaryPath } from './session-paths.js';
+import { loadSessionFile } from './session-loader.js';
+import { SummaryBuilder } from './summary.js';
+import { eventRecord } from './event-records.js';
+
+/** Buffered characters after which records are written out early (not fsynced), in chars. */
+const EARLY_WRITE_CHARS = 1_000_000;
+
+export interface SessionWriterOptions {
+  /** Defaults to a new id. An id whose log already exists is appended to (resume). */
+  sessionId?: string;
+  cwd: string;
+  model: string;
+  /** Folder for session files (default `sessionsDir()`, which honours TETHER_HOME). */
+  dir?: string;
+  clock?: Clock;
+  /** Reads the git branch of a cwd (injectable for tests). */
+  gitBranch?: (cwd: string) => string | null;
+  /** Called once per failed disk write (the agent keeps running; default: ignore). */
+  onError?: (err: unknown) => void;
+}
+
+/** Compaction details including the new context window (from `POST /responses/compact`). */
+export interface CompactionInfo {
+  tokensBefore: number;
+  tokensAfter: number;
+  auto: boolean;
+  /** The compacted window that replaces the context; later items follow it. */
+  window?: Item[];
+}
+
+export class SessionWriter implements AgentPersistence {
+  private id: string;
+  private log!: AppendLog;
+  private builder!: SummaryBuilder;
+  private meta!: SessionMetaRecord;
+  /** False until the session has content worth a file (no empty sessions in the list). */
+  private hasContent = false;
+  /** `tokensBefore/tokensAfter` of a compaction already recorded through `onCompaction`. */
+  private recordedCompaction: string | undefined;
+  private readonly clock: Clock;
+  private readonly dir: string;
+  private readonly opts: SessionWriterOptions;
+
+  constructor(opts: SessionWriterOptions) {
+    this.opts = opts;
+    this.clock = opts.clock ?? realClock;
+    this.dir = opts.dir ?? sessionsDir();
+    this.id = opts.sessionId ?? newSessionId(new Date(this.clock.wallNow()));
+    this.begin(this.id, opts.model, opts.cwd);
+  }
+
+  /** The session id (changes when the agent starts a new session with `/new`). */
+  get sessionId(): string {
+    return this.id;
+  }
+
+  /** Path of the session's JSONL file (it exists once the session has content). */
+  get path(): string {
+    return this.log.path;
+  }
+
+  onItems(items: Item[], direction: 'input' | 'output'): void {
+    for (const item of items) this.append({ type: 'item', ts: this.ts(), direction, item });
+  }
+
+  onLedger(entry: LedgerEntry): void {
+    this.append({ type: 'ledger', ts: this.ts(), entry: { ...entry } });
+    // Write-ahead: the `running` mark must be on disk before the side effect starts.
+    if (entry.state === 'running') this.writeOut(true);
+  }
+
+  onEvent(event: AgentEvent): void {
+    if (event.type === 'session_started') {
+      if (event.sessionId !== this.id) this.switchTo(event.sessionId, event.model, event.cwd);
+      else if (!this.log.opened) this.meta = { ...this.meta, model: event.model || this.meta.model };
+      return;
+    }
+    if (event.type === 'compaction') {
+      const key = `${event.tokensBefore}/${event.tokensAfter}`;
+      if (this.recordedCompaction === key) {
+        this.recordedCompaction = undefined;
+        return;
+      }
+    }
+    const record = eventRecord(event, this.ts());
+    if (record) this.append(record);
+  }
+
+  /**
+   * Records a compaction with its window, so a resumed session restarts from the window. Call
+   * it instead of (or before) emitting the `compaction` event; the event is then not duplicated.
+   */
+  onCompaction(info: CompactionInfo): void {
+    this.recordedCompaction = `${info.tokensBefore}/${info.tokensAfter}`;
+    this.append({
+      type: 'compaction',
+      ts: this.ts(),
+      tokens_before: info.tokensBefore,
+      tokens_after: info.tokensAfter,
+      auto: info.auto,
+      ...(info.window ? { window: info.window } : {}),
+    });
+  }
+
+  /** Writes buffered records and waits for the disk; updates the listing summary. */
+  async flush(): Promise<void> {
+    this.writeOut(true);
+  }
+
+  /** Synchronous flush for exit paths (signal handlers cannot await). */
+  flushSync(): void {
+    this.writeOut(true);
+  }
+
+  /** Flushes and closes the file. */
+  async close(): Promise<void> {
+    this.writeOut(true);
+    this.log.close();
+  }
+
+  private begin(id: string, model: string, cwd: string): void {
+    if (!isSafeSessionId(id)) throw new Error(`invalid session id: ${JSON.stringify(id)}`);
+    this.id = id;
+    this.hasContent = false;
+    this.builder = new SummaryBuilder(id);
+    const path = sessionLogPath(id, this.dir);
+    const resuming = existsSync(path);
+    const branch = (this.opts.gitBranch ?? readGitBranch)(cwd);
+    this.meta = {
+      type: 'session_meta',
+      schema_version: SCHEMA_VERSION,
+      session_id: id,
+      created_at: new Date(this.clock.wallNow()).toISOString(),
+      cwd,
+      model,
+      git_branch: branch,
+      tether_version: VERSION,
+    };
+    this.log = new AppendLog(path, () => {
+      const safe = redactDeep(this.meta) as SessionMetaRecord;
+      this.builder.add(safe);
+      return `${JSON.stringify(safe)}\n`;
+    });
+    if (resuming) {
+      // Continue the same file: seed the summary with what is already there.
+      const loaded = loadSessionFile(path);
+      if (!loaded.metaMissing) this.builder.add(loaded.meta);
+      for (const text of loaded.prompts) this.builder.prompts.push(text);
+      for (const text of loaded.answers) this.builder.answers.push(text);
+      this.builder.setModel(model);
+      this.hasContent = true;
+      this.append({ type: 'resumed', ts: this.ts(), model, cwd, tether_version: VERSION });
+    }
+  }
+
+  /** `/new` (or a resume of another id) in the same process: finish this file, start the next. */
+  private switchTo(id: string, model: string, cwd: string): void {
+    this.writeOut(true);
+    this.log.close();
+    this.begin(id, model || this.meta.model, cwd || this.meta.cwd);
+  }
+
+  private append(record: BodyRecord): void {
+    // Redact once, before anything sees the record: the file and the summary get the same text.
+    const safe = redactDeep(record) as SessionRecord;
+    this.builder.add(safe);
+    if (record.type === 'item' || record.type === 'prompt' || record.type === 'ledger') this.hasContent = true;
+    this.log.push(`${JSON.stringify(safe)}\n`);
+    if (this.log.buffered > EARLY_WRITE_CHARS) this.writeOut(false);
+  }
+
+  private writeOut(durable: boolean): void {
+    if (!this.hasContent) return;
+    try {
+      this.log.write(durable);
+      if (durable) {
+        const summary = this.builder.snapshot(this.log.bytes);
+        writeFileAtomic(sessionSummaryPath(this.id, this.dir), `${JSON.stringify(summary)}\n`);
+      }
+    } catch (err) {
+      this.opts.onError?.(err);
+    }
+  }
+
+  private ts(): string {
+    return new Date(this.clock.wallNow()).toISOString();
+  }
+}
+
+/** Creates the writer for a new session (or, given an existing id, for appending to it). */
+export function createSessionWriter(opts: SessionWriterOptions): SessionWriter {
+  return new SessionWriter(opts);
+}
