@@ -202,11 +202,28 @@ function validBody(r: Record<string, unknown>): boolean {
     case 'run_end':
       return str(r['status']) && str(r['result']);
     case 'resumed':
+      return str(r['model']) && str(r['cwd']);
     case 'note':
-      return true;
+      return str(r['message']);
     default:
       return false;
   }
+}
+
+/** Fills optional meta fields with safe defaults (older or hand-edited files). */
+function normalizeMeta(r: Record<string, unknown>): SessionMetaRecord {
+  const opt = (v: unknown) => (typeof v === 'string' ? v : '');
+  return {
+    ...(r as object),
+    type: 'session_meta',
+    schema_version: r['schema_version'] as number,
+    session_id: r['session_id'] as string,
+    created_at: opt(r['created_at']),
+    cwd: r['cwd'] as string,
+    model: opt(r['model']),
+    git_branch: typeof r['git_branch'] === 'string' ? r['git_branch'] : null,
+    tether_version: opt(r['tether_version']),
+  };
 }
 
 /** Validates one line of a session file. Never throws. */
@@ -220,5 +237,6 @@ export function parseRecord(line: string): ParsedRecord {
   if (!isObject(value) || typeof value['type'] !== 'string') return { ok: false, reason: 'garbled' };
   if (!KNOWN_TYPES.has(value['type'])) return { ok: false, reason: 'unknown_type' };
   if (!validBody(value)) return { ok: false, reason: 'garbled' };
+  if (value['type'] === 'session_meta') return { ok: true, record: normalizeMeta(value) };
   return { ok: true, record: value as unknown as SessionRecord };
 }

@@ -87,8 +87,9 @@ export class SessionWriter implements AgentPersistence {
 
   onLedger(entry: LedgerEntry): void {
     this.append({ type: 'ledger', ts: this.ts(), entry: { ...entry } });
-    // Write-ahead: the `running` mark must be on disk before the side effect starts.
-    if (entry.state === 'running') this.writeOut(true);
+    // Write-ahead: the `running` mark must be on disk before the side effect starts. Other
+    // states go to the kernel at once (survives kill -9) so a finished call is known as such.
+    this.writeOut(entry.state === 'running');
   }
 
   onEvent(event: AgentEvent): void {

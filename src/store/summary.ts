@@ -3,7 +3,7 @@
  * whole JSONL file. One builder folds records into it, used by both the writer (incrementally)
  * and the loader (when a summary file is missing or stale).
  */
-import { isMessage, messageText } from '../protocol/items.js';
+import type { Item } from '../protocol/items.js';
 import type { SessionRecord } from './records.js';
 import { SCHEMA_VERSION } from './records.js';
 
@@ -29,6 +29,22 @@ export interface SessionSummary {
   last_answer: string;
   /** Size of the JSONL file (bytes) this summary describes; a mismatch means it is stale. */
   bytes: number;
+}
+
+/**
+ * Text of a message item, defensively: items come from disk and may be malformed in any way
+ * (a loader boundary must not throw), so nothing about `content` is assumed.
+ */
+function safeMessageText(item: Item, role: string): string | undefined {
+  const r = item as Record<string, unknown>;
+  if (r['type'] !== 'message' || r['role'] !== role || !Array.isArray(r['content'])) return undefined;
+  let out = '';
+  for (const part of r['content'] as unknown[]) {
+    if (typeof part !== 'object' || part === null) continue;
+    const text = (part as Record<string, unknown>)['text'];
+    if (typeof text === 'string') out += text;
+  }
+  return out;
 }
 
 function oneLine(text: string, max: number): string {
@@ -80,12 +96,12 @@ export class SummaryBuilder {
         this.prompts.push(record.text);
         break;
       case 'item':
-        if (!isMessage(record.item)) break;
-        if (record.direction === 'output' && record.item.role === 'assistant') {
-          const text = messageText(record.item);
-          if (text.trim()) this.answers.push(text);
-        } else if (record.direction === 'input' && record.item.role === 'user') {
-          if (!this.sawPromptRecord) this.prompts.push(messageText(record.item));
+        if (record.direction === 'output') {
+          const text = safeMessageText(record.item, 'assistant');
+          if (text?.trim()) this.answers.push(text);
+        } else if (!this.sawPromptRecord) {
+          const text = safeMessageText(record.item, 'user');
+          if (text !== undefined) this.prompts.push(text);
         }
         break;
       case 'run_end':
