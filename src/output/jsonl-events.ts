@@ -1,0 +1,305 @@
+/**
+ * AgentEvents → the published JSONL event stream (`--output jsonl` / `--json`), schema version 1
+ * (`schema/jsonl-events.schema.json`). Every line has `type` and a monotonic `seq`; the first is
+ * `session.started`, the last `session.completed`. The mapper is stateful only to pair item
+ * starts with completions and to fold usage into `turn.completed`.
+ */
+import type { AgentEvent } from '../agent/events.js';
+import type { UsageTotals } from '../protocol/usage.js';
+import type { TurnMetrics } from '../session/types.js';
+import type { ApprovalSubject, ToolResult } from '../tools/types.js';
+
+/** Version of the JSONL stream; bumped on any incompatible change. */
+export const JSONL_SCHEMA_VERSION = 1;
+
+/** One JSONL line (before `seq` is assigned). */
+export type JsonlRecord = { type: string; [key: string]: unknown };
+
+/** Wire usage object of `turn.completed` / `session.completed`. */
+export function usageJson(u: UsageTotals): Record<string, number> {
+  return {
+    input_tokens: u.inputTokens,
+    cached_input_tokens: u.cachedTokens,
+    output_tokens: u.outputTokens,
+    reasoning_output_tokens: u.reasoningTokens,
+    total_tokens: u.totalTokens,
+  };
+}
+
+function metricsJson(m: TurnMetrics): Record<string, unknown> {
+  return {
+    transport: m.transport,
+    attempts: m.attempts,
+    time_to_first_event_ms: Math.round(m.timeToFirstEventMs),
+    duration_ms: Math.round(m.durationMs),
+    bytes_sent: m.bytesSent,
+    input_items_sent: m.inputItemsSent,
+    incremental: m.incremental,
+  };
+}
+
+type ToolItemType = 'command_execution' | 'file_change' | 'tool_call';
+
+function toolItemType(subject: ApprovalSubject): ToolItemType {
+  switch (subject.kind) {
+    case 'command':
+      return 'command_execution';
+    case 'edit':
+      return 'file_change';
+    case 'read':
+      return 'tool_call';
+    default: {
+      const unreachable: never = subject.kind;
+      return unreachable;
+    }
+  }
+}
+
+function toolStatus(r: ToolResult): string {
+  switch (r.status) {
+    case 'ok':
+      return 'completed';
+    case 'error':
+      return 'failed';
+    case 'timeout':
+      return 'timed_out';
+    case 'aborted':
+      return 'aborted';
+    case 'denied':
+      return 'declined';
+    default: {
+      const unreachable: never = r.status;
+      return unreachable;
+    }
+  }
+}
+
+interface ToolInfo {
+  name: string;
+  subject: ApprovalSubject;
+  turnId: string;
+  started: boolean;
+  sandboxed: boolean;
+}
+
+/** Stateful translator; one per run. */
+export class JsonlMapper {
+  private readonly tools = new Map<string, ToolInfo>();
+  /** Assistant/reasoning items started (by id) and not completed, per turn. */
+  private readonly openItems = new Map<string, string>();
+  private readonly usage = new Map<string, { usage: UsageTotals; metrics: TurnMetrics }>();
+  private errors = 0;
+
+  /** Lines for one event (possibly none). */
+  map(e: AgentEvent): JsonlRecord[] {
+    switch (e.type) {
+      case 'session_started':
+        return [
+          {
+            type: 'session.started',
+            schema_version: JSONL_SCHEMA_VERSION,
+            session_id: e.sessionId,
+            model: e.model,
+            cwd: e.cwd,
+            transport: e.transport,
+            approval: e.approval,
+            sandbox: e.sandbox,
+            tools: e.tools,
+            version: e.version,
+            resumed: e.resumed,
+            instruction_files: e.instructionFiles,
+          },
+        ];
+      case 'user_message':
+        return [];
+      case 'turn_started':
+        return [{ type: 'turn.started', turn_id: e.turnId, index: e.index }];
+      case 'assistant_delta':
+      case 'reasoning_delta': {
+        const itemType = e.type === 'assistant_delta' ? 'agent_message' : 'reasoning';
+        const out: JsonlRecord[] = [];
+        if (!this.openItems.has(e.itemId)) {
+          this.openItems.set(e.itemId, e.turnId);
+          out.push({ type: 'item.started', turn_id: e.turnId, item: { id: e.itemId, type: itemType, text: '' } });
+        }
+        out.push({ type: 'item.delta', turn_id: e.turnId, item_id: e.itemId, delta: e.text });
+        return out;
+      }
+      case 'assistant_item_done':
+      case 'reasoning_done': {
+        const itemType = e.type === 'assistant_item_done' ? 'agent_message' : 'reasoning';
+        const out: JsonlRecord[] = [];
+        if (!this.openItems.has(e.itemId)) out.push({ type: 'item.started', turn_id: e.turnId, item: { id: e.itemId, type: itemType, text: '' } });
+        this.openItems.delete(e.itemId);
+        out.push({ type: 'item.completed', turn_id: e.turnId, item: { id: e.itemId, type: itemType, text: e.text } });
+        return out;
+      }
+      case 'turn_retrying':
+        // Items of the failed attempt are abandoned: consumers drop them (and their text).
+        for (const [id, turn] of this.openItems) if (turn === e.turnId) this.openItems.delete(id);
+        return [{ type: 'turn.retrying', turn_id: e.turnId, attempt: e.attempt, max: e.max, reason: e.reason }];
+      case 'tool_proposed':
+        this.tools.set(e.callId, { name: e.name, subject: e.subject, turnId: e.turnId, started: false, sandboxed: false });
+        return [];
+      case 'approval_requested':
+        return [
+          {
+            type: 'item.started',
+            turn_id: e.turnId,
+            item: { id: `approval_${e.callId}`, type: 'approval_request', ...this.approvalFields(e.callId, e.name, e.subject), status: 'pending' },
+          },
+        ];
+      case 'approval_resolved': {
+        const info = this.tools.get(e.callId);
+        return [
+          {
+            type: 'item.completed',
+            turn_id: e.turnId,
+            item: {
+              id: `approval_${e.callId}`,
+              type: 'approval_request',
+              ...this.approvalFields(e.callId, info?.name ?? '', info?.subject),
+              status: 'resolved',
+              decision: e.decision,
+              decided_by: e.by,
+              ...(e.reason ? { reason: e.reason } : {}),
+            },
+          },
+        ];
+      }
+      case 'tool_started': {
+        const info = this.tools.get(e.callId) ?? { name: e.name, subject: e.subject, turnId: e.turnId, started: false, sandboxed: false };
+        info.started = true;
+        info.sandboxed = e.sandboxed;
+        info.subject = e.subject;
+        this.tools.set(e.callId, info);
+        return [{ type: 'item.started', turn_id: e.turnId, item: this.toolItem(e.callId, info, null) }];
+      }
+      case 'tool_output':
+        // Live output is not streamed into JSONL (it can be megabytes); item.completed carries
+        // the model-facing (truncated) output.
+        return [];
+      case 'tool_finished': {
+        const info = this.tools.get(e.callId) ?? {
+          name: e.name,
+          subject: { kind: 'read' as const, summary: e.name, paths: [] },
+          turnId: e.turnId,
+          started: false,
+          sandboxed: false,
+        };
+        const out: JsonlRecord[] = [];
+        if (!info.started) out.push({ type: 'item.started', turn_id: e.turnId, item: this.toolItem(e.callId, info, null) });
+        out.push({ type: 'item.completed', turn_id: e.turnId, item: this.toolItem(e.callId, info, e.result) });
+        this.tools.delete(e.callId);
+        return out;
+      }
+      case 'transport':
+        return [transportLine(e.event)];
+      case 'usage':
+        this.usage.set(e.turnId, { usage: e.usage, metrics: e.metrics });
+        return [];
+      case 'turn_finished': {
+        const u = this.usage.get(e.turnId);
+        this.usage.delete(e.turnId);
+        const usage = u ? usageJson(u.usage) : usageJson({ inputTokens: 0, cachedTokens: 0, outputTokens: 0, reasoningTokens: 0, totalTokens: 0 });
+        if (e.status === 'completed') {
+          return [{ type: 'turn.completed', turn_id: e.turnId, usage, ...(u ? { metrics: metricsJson(u.metrics) } : {}) }];
+        }
+        return [{ type: 'turn.failed', turn_id: e.turnId, status: e.status, error: { message: e.error ?? e.status }, usage }];
+      }
+      case 'compaction':
+        return [{ type: 'compaction', tokens_before: e.tokensBefore, tokens_after: e.tokensAfter, auto: e.auto }];
+      case 'warning':
+        return [{ type: 'warning', message: e.message }];
+      case 'error':
+        this.errors++;
+        return [{ type: 'item.completed', item: { id: `error_${this.errors}`, type: 'error', message: e.message, ...(e.code ? { code: e.code } : {}) } }];
+      case 'run_finished':
+        return [
+          {
+            type: 'session.completed',
+            status: e.status,
+            terminal_reason: e.terminalReason,
+            result: e.result,
+            num_turns: e.numTurns,
+            usage: usageJson(e.usage),
+            duration_ms: e.durationMs,
+            exit_code: e.exitCode,
+            permission_denials: e.permissionDenials.map((d) => ({ call_id: d.callId, tool: d.tool, summary: d.summary, reason: d.reason })),
+          },
+        ];
+      default: {
+        const unreachable: never = e;
+        return unreachable;
+      }
+    }
+  }
+
+  private approvalFields(callId: string, name: string, subject: ApprovalSubject | undefined): Record<string, unknown> {
+    return {
+      call_id: callId,
+      tool: name,
+      summary: subject?.summary ?? name,
+      ...(subject?.command !== undefined ? { command: subject.command } : {}),
+      paths: subject?.paths ?? [],
+    };
+  }
+
+  private toolItem(callId: string, info: ToolInfo, result: ToolResult | null): Record<string, unknown> {
+    const type = toolItemType(info.subject);
+    const status = result ? toolStatus(result) : 'in_progress';
+    const base = { id: callId, type, call_id: callId, status };
+    switch (type) {
+      case 'command_execution':
+        return {
+          ...base,
+          command: info.subject.command ?? info.subject.summary,
+          sandboxed: info.sandboxed,
+          exit_code: result?.exitCode ?? null,
+          output: result?.output ?? '',
+          ...(result?.truncated ? { truncated: true } : {}),
+          ...(result?.spillPath ? { spill_path: result.spillPath } : {}),
+          ...(result ? { duration_ms: Math.round(result.durationMs) } : {}),
+        };
+      case 'file_change': {
+        const changes = result?.fileChanges
+          ? result.fileChanges.map((c) => ({ path: c.path, kind: c.kind, ...(c.movedTo ? { moved_to: c.movedTo } : {}), diff: c.diff }))
+          : info.subject.paths.map((p, i) => ({ path: p, diff: i === 0 && info.subject.diff ? info.subject.diff : '' }));
+        return { ...base, tool: info.name, changes, ...(result ? { output: result.output } : {}) };
+      }
+      case 'tool_call':
+        return { ...base, name: info.name, summary: info.subject.summary, output: result?.output ?? '' };
+      default: {
+        const unreachable: never = type;
+        return unreachable;
+      }
+    }
+  }
+}
+
+function transportLine(ev: Extract<AgentEvent, { type: 'transport' }>['event']): JsonlRecord {
+  switch (ev.type) {
+    case 'connecting':
+      return { type: 'transport', event: 'connecting', transport: ev.transport, attempt: ev.attempt };
+    case 'connected':
+      return { type: 'transport', event: 'connected', transport: ev.transport, connection_id: ev.connectionId, deflate: ev.deflate };
+    case 'warmed':
+      return { type: 'transport', event: 'warmed', response_id: ev.responseId, full_context: ev.fullContext, duration_ms: Math.round(ev.durationMs) };
+    case 'rotated':
+      return { type: 'transport', event: 'rotated', reason: ev.reason, socket_age_ms: Math.round(ev.socketAgeMs) };
+    case 'reconnecting':
+      return { type: 'transport', event: 'reconnecting', attempt: ev.attempt, max: ev.max, reason: ev.reason, delay_ms: Math.round(ev.delayMs) };
+    case 'fallback_http':
+      return { type: 'transport', event: 'fallback_http', reason: ev.reason };
+    case 'recovered':
+      return { type: 'transport', event: 'recovered', transport: ev.transport };
+    case 'rechained':
+      return { type: 'transport', event: 'rechained', reason: ev.reason };
+    case 'closed':
+      return { type: 'transport', event: 'closed' };
+    default: {
+      const unreachable: never = ev;
+      return unreachable;
+    }
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * `--output text` progress on stderr: tool activity, retries and transport changes, one short
+ * line each. stdout is reserved for the final answer. Progress lines are written only when
+ * enabled (stderr is a TTY, or --verbose); warnings, denials and errors are always written.
+ */
+import type { AgentEvent } from '../agent/events.js';
+import { redact } from '../util/redact.js';
+
+/** Styling hooks (print mode passes chalk functions on a TTY; identity otherwise). */
+export interface ProgressStyle {
+  dim(s: string): string;
+  warn(s: string): string;
+  error(s: string): string;
+}
+
+const plain: ProgressStyle = { dim: (s) => s, warn: (s) => s, error: (s) => s };
+
+function oneLine(s: string, max = 160): string {
+  const line = s.replace(/\s+/g, ' ').trim();
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}
+
+/** Writes progress lines for AgentEvents. */
+export class TextProgress {
+  constructor(
+    private readonly write: (s: string) => void,
+    private readonly progress: boolean,
+    private readonly style: ProgressStyle = plain,
+  ) {}
+
+  handle(e: AgentEvent): void {
+    const line = this.lineFor(e);
+    if (line) this.write(`${redact(line)}\n`);
+  }
+
+  private lineFor(e: AgentEvent): string | null {
+    const { dim, warn, error } = this.style;
+    const p = this.progress;
+    switch (e.type) {
+      case 'session_started':
+        return p ? dim(`tether ${e.version} · ${e.model} · ${e.approval} · sandbox: ${e.sandbox}`) : null;
+      case 'tool_started':
+        return p ? dim(e.subject.kind === 'command' ? `$ ${oneLine(e.subject.command ?? e.subject.summary)}` : `• ${oneLine(e.subject.summary)}`) : null;
+      case 'tool_finished': {
+        if (!p || e.result.status === 'denied') return null;
+        const secs = (e.result.durationMs / 1000).toFixed(1);
+        const code = e.result.exitCode !== undefined ? `exit ${e.result.exitCode}, ` : '';
+        return dim(`  ${e.result.status} (${code}${secs}s)`);
+      }
+      case 'approval_resolved':
+        if (e.decision !== 'deny') return null;
+        return warn(`denied${e.by === 'non_interactive' ? ' (non-interactive)' : ''}: ${oneLine(e.reason ?? e.callId)}`);
+      case 'turn_retrying':
+        return p ? warn(`retrying (attempt ${e.attempt}/${e.max}): ${oneLine(e.reason)}`) : null;
+      case 'transport':
+        if (!p) return null;
+        if (e.event.type === 'fallback_http') return warn(`falling back to HTTP: ${oneLine(e.event.reason)}`);
+        if (e.event.type === 'reconnecting') return dim(`reconnecting (attempt ${e.event.attempt}/${e.event.max}): ${oneLine(e.event.reason)}`);
+        return null;
+      case 'compaction':
+        return p ? dim(`context compacted: ${e.tokensBefore} → ${e.tokensAfter} tokens`) : null;
+      case 'warning':
+        return warn(`warning: ${e.message}`);
+      case 'error':
+        return error(`tether: ${e.message}`);
+      case 'user_message':
+      case 'turn_started':
+      case 'assistant_delta':
+      case 'assistant_item_done':
+      case 'reasoning_delta':
+      case 'reasoning_done':
+      case 'tool_proposed':
+      case 'approval_requested':
+      case 'tool_output':
+      case 'usage':
+      case 'turn_finished':
+      case 'run_finished':
+        return null;
+      default: {
+        const unreachable: never = e;
+        return unreachable;
+      }
+    }
+  }
+}
