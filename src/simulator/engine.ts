@@ -1,0 +1,231 @@
+/**
+ * Transport-independent request handling: validation, `previous_response_id` resolution
+ * (connection-local for `store:false`, global for `store:true`, §2.3), eviction after failures,
+ * the fake prompt cache, server-side compaction, and planning with the scripted model.
+ */
+import type { Clock } from '../util/clock.js';
+import { type IdGen, sealBlob } from './blobs.js';
+import {
+  type ApiError,
+  type WireItem,
+  analyze,
+  estimateTokens,
+  invalidRequest,
+  isCallItem,
+  lastCompactionIndex,
+  normalizeInput,
+  validateInputItems,
+  validatePairing,
+} from './conversation.js';
+import { planResponse } from './model.js';
+import type { Scenario } from './scenario-types.js';
+import { type BuiltResponse, buildResponse, buildWarmup } from './stream-events.js';
+
+/** A response the simulator can continue from. */
+export interface StoredResponse {
+  id: string;
+  /** Full conversation up to and including this response's output. */
+  conversation: WireItem[];
+  store: boolean;
+}
+
+/** Per-WebSocket state: the connection-local continuation cache (one response, G1). */
+export interface ConnState {
+  id: number;
+  last?: StoredResponse;
+}
+
+/** A validated request, ready to run. */
+export interface Prepared {
+  body: Record<string, unknown>;
+  conversation: WireItem[];
+  parent?: StoredResponse;
+  store: boolean;
+  previousResponseId: string | null;
+}
+
+/** Outcome of running a prepared request. */
+export interface RunResult {
+  built: BuiltResponse;
+  /** Call after the terminal event reached the client: makes the response continuable. */
+  commit(): void;
+  /** Call when the response ended in an error instead: evicts the parent (§2.3). */
+  fail(): void;
+}
+
+/** Dependencies of the engine. */
+export interface EngineDeps {
+  clock: Clock;
+  ids: IdGen;
+  scenario(): Scenario;
+  /** `every` of the prev-not-found fault, if any. */
+  prevNotFoundEvery(): number | undefined;
+}
+
+function commonPrefix(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  let i = 0;
+  while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  return i;
+}
+
+/** Request handling shared by both transports. */
+export class Engine {
+  /** `store:true` responses, reachable from any connection. */
+  private stored = new Map<string, StoredResponse>();
+  /** call_id → id of the response that issued it (groups parallel calls into one batch). */
+  private callBatch = new Map<string, string>();
+  /** Prompt-cache key → the last prompt text seen under it. */
+  private promptCache = new Map<string, string>();
+  private chainedRequests = 0;
+
+  constructor(private readonly deps: EngineDeps) {}
+
+  /** Validates a create body and resolves its parent; errors are returned, never thrown. */
+  prepare(body: Record<string, unknown>, conn: ConnState | undefined): Prepared | { error: ApiError } {
+    if (typeof body['model'] !== 'string' || body['model'].length === 0) {
+      return { error: invalidRequest("Missing required parameter: 'model'.", 'model', 'missing_required_parameter') };
+    }
+    if (conn && body['background'] === true) {
+      return { error: invalidRequest('Background responses are not supported over WebSocket.', 'background', 'unsupported_parameter') };
+    }
+    const prevRaw = body['previous_response_id'];
+    const prev = typeof prevRaw === 'string' && prevRaw.length > 0 ? prevRaw : null;
+    if (prev && body['conversation'] !== undefined && body['conversation'] !== null) {
+      return { error: invalidRequest('previous_response_id cannot be used together with conversation.', 'previous_response_id') };
+    }
+    const store = body['store'] !== false;
+    const normalized = normalizeInput(body['input']);
+    if ('error' in normalized) return { error: normalized.error };
+    const bad = validateInputItems(normalized.items, store);
+    if (bad) return { error: bad };
+
+    let parent: StoredResponse | undefined;
+    if (prev) {
+      this.chainedRequests++;
+      const every = this.deps.prevNotFoundEvery();
+      const injected = every !== undefined && every > 0 && this.chainedRequests % every === 0;
+      if (!injected) parent = conn?.last?.id === prev ? conn.last : this.stored.get(prev);
+      if (!parent) {
+        if (conn?.last?.id === prev) delete conn.last;
+        return {
+          error: invalidRequest(`Previous response with id '${prev}' not found.`, 'previous_response_id', 'previous_response_not_found'),
+        };
+      }
+    }
+    const conversation = [...(parent?.conversation ?? []), ...normalized.items];
+    const pairing = validatePairing(conversation);
+    if (pairing) {
+      this.evict(conn, parent);
+      return { error: pairing };
+    }
+    const out: Prepared = { body, conversation, store, previousResponseId: prev };
+    if (parent) out.parent = parent;
+    return out;
+  }
+
+  /** Evicts `parent` from the connection cache (a failed continuation, §2.3). */
+  evict(conn: ConnState | undefined, parent: StoredResponse | undefined): void {
+    if (conn && (parent === undefined || conn.last === parent)) delete conn.last;
+  }
+
+  /** Plans and builds the response for a prepared request. */
+  run(p: Prepared, conn: ConnState | undefined, responseId: string): RunResult {
+    const { clock, ids } = this.deps;
+    const body = p.body;
+    const scenario = this.deps.scenario();
+    const include = Array.isArray(body['include']) ? body['include'] : [];
+    const ctxBase = {
+      id: responseId,
+      request: body,
+      previousResponseId: p.previousResponseId,
+      createdAt: Math.floor(clock.wallNow() / 1000),
+      includeEncrypted: scenario.alwaysEncryptReasoning === true || include.includes('reasoning.encrypted_content'),
+      chunkChars: scenario.chunkChars ?? 24,
+    };
+    const now = Math.floor(clock.wallNow() / 1000);
+    let built: BuiltResponse;
+    if (body['generate'] === false) {
+      built = buildWarmup({ ...ctxBase, inputTokens: 0, cachedTokens: 0 }, now);
+    } else {
+      const analysis = analyze(p.conversation, (callId) => this.callBatch.get(callId));
+      const plan = planResponse(scenario, analysis, body['tools']);
+      const from = lastCompactionIndex(p.conversation);
+      const visible = from >= 0 ? p.conversation.slice(from) : p.conversation;
+      const prompt = `${JSON.stringify([body['instructions'] ?? null, body['tools'] ?? null])}\n${visible.map((i) => JSON.stringify(i)).join('\n')}`;
+      const cacheKey = typeof body['prompt_cache_key'] === 'string' ? `key:${body['prompt_cache_key']}` : conn ? `conn:${conn.id}` : `http:${String(body['model'])}`;
+      const previous = this.promptCache.get(cacheKey);
+      const cachedTokens = previous ? Math.floor(commonPrefix(previous, prompt) / 4) : 0;
+      this.promptCache.set(cacheKey, prompt);
+      const inputTokens = Math.max(estimateTokens(prompt), cachedTokens);
+      const ctx = { ...ctxBase, inputTokens, cachedTokens };
+      const threshold = compactThreshold(body['context_management']);
+      if (threshold !== undefined && inputTokens >= threshold) {
+        const id = ids.next('cmp');
+        built = buildResponse(plan, { ...ctx, compaction: { id, type: 'compaction', encrypted_content: sealBlob({ k: 'cmp', state: plan.state }) } }, ids, now);
+      } else {
+        built = buildResponse(plan, ctx, ids, now);
+      }
+      for (const item of built.output) {
+        if (isCallItem(item) && typeof item['call_id'] === 'string') this.callBatch.set(item['call_id'], responseId);
+      }
+    }
+    const stored: StoredResponse = { id: responseId, conversation: [...p.conversation, ...built.output], store: p.store };
+    return {
+      built,
+      commit: () => {
+        if (built.status === 'failed') return this.evict(conn, p.parent);
+        if (conn) conn.last = stored;
+        if (p.store) this.stored.set(responseId, stored);
+      },
+      fail: () => this.evict(conn, p.parent),
+    };
+  }
+
+  /** Builds the `/responses/compact` window: every user message, then one compaction item. */
+  compact(body: Record<string, unknown>): { body: Record<string, unknown> } | { error: ApiError } {
+    if (typeof body['model'] !== 'string') return { error: invalidRequest("Missing required parameter: 'model'.", 'model', 'missing_required_parameter') };
+    const normalized = normalizeInput(body['input']);
+    if ('error' in normalized) return { error: normalized.error };
+    let base: WireItem[] = [];
+    const prev = body['previous_response_id'];
+    if (typeof prev === 'string' && prev.length > 0) {
+      const parent = this.stored.get(prev);
+      if (!parent) {
+        return { error: invalidRequest(`Previous response with id '${prev}' not found.`, 'previous_response_id', 'previous_response_not_found') };
+      }
+      base = parent.conversation;
+    }
+    const conversation = [...base, ...normalized.items];
+    const analysis = analyze(conversation, (callId) => this.callBatch.get(callId));
+    const plan = planResponse(this.deps.scenario(), analysis, []);
+    const users = conversation.filter((i) => i.type === 'message' && i['role'] === 'user');
+    const inputTokens = estimateTokens(conversation.map((i) => JSON.stringify(i)).join('\n'));
+    const id = this.deps.ids.next('cmp');
+    const window = {
+      id: this.deps.ids.next('cmp_resp'),
+      object: 'response.compaction',
+      created_at: Math.floor(this.deps.clock.wallNow() / 1000),
+      output: [...users, { type: 'compaction', id, encrypted_content: sealBlob({ k: 'cmp', state: plan.state }) }],
+      usage: {
+        input_tokens: inputTokens,
+        input_tokens_details: { cached_tokens: 0 },
+        output_tokens: 64,
+        output_tokens_details: { reasoning_tokens: 0 },
+        total_tokens: inputTokens + 64,
+      },
+    };
+    return { body: window };
+  }
+}
+
+function compactThreshold(value: unknown): number | undefined {
+  if (!Array.isArray(value)) return undefined;
+  for (const entry of value) {
+    if (typeof entry === 'object' && entry !== null && (entry as Record<string, unknown>)['type'] === 'compaction') {
+      const t = (entry as Record<string, unknown>)['compact_threshold'];
+      if (typeof t === 'number') return t;
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,177 @@
+/**
+ * Fault injection: what can go wrong, and which request/event it hits.
+ * Requests are numbered 1, 2, 3… in arrival order over all `response.create` requests the
+ * simulator has received (both transports, warm-ups included). Events are numbered from 1
+ * (`response.created`) within a response; "after event k" with k = 0 means before the first event.
+ */
+
+/** Which requests a fault applies to. */
+export interface FaultTarget {
+  /** 1-based request number(s); omitted = every request. */
+  request?: number | number[];
+  /** Maximum number of times the fault fires; omitted = unlimited. */
+  times?: number;
+  /** Restrict to one transport; omitted = both. */
+  transport?: 'websocket' | 'http';
+}
+
+/** Drop the connection after event k (WebSocket: terminate or close frame; HTTP: cut the SSE stream). */
+export interface DropFault extends FaultTarget {
+  event: number;
+  /** `terminate` destroys TCP (the client sees 1006); `close` sends a close frame with `code`. */
+  mode?: 'terminate' | 'close';
+  /** Close code for `mode:'close'` (1006 is not sendable and means terminate). Default 1011. */
+  code?: number;
+  reason?: string;
+}
+
+/** Stop sending after event k. `stall` keeps answering pings; `halfOpen` stops answering them too. */
+export interface SilenceFault extends FaultTarget {
+  event: number;
+}
+
+/** Refuse the WebSocket upgrade with an HTTP status. */
+export interface RefuseFault {
+  status: number;
+  /** Only the first N upgrades are refused; omitted = all. */
+  times?: number;
+  /** Extra response headers (e.g. `retry-after-ms`). */
+  headers?: Record<string, string>;
+}
+
+/** Inject a bad frame after event k (WebSocket only; HTTP gets a malformed `data:` line / unknown event). */
+export interface MalformedFault extends FaultTarget {
+  event: number;
+  kind: 'json' | 'binary' | 'unknown-event';
+}
+
+/** End the response after event k with an error. */
+export interface ErrorFault extends FaultTarget {
+  event?: number;
+  /** `wrapped`: `{type:'error',status,error:{…}}`; `flat`: mid-stream `{type:'error',code,message}`; `failed`: `response.failed`. */
+  shape: 'wrapped' | 'flat' | 'failed';
+  /** HTTP-like status of a wrapped error (default 500). */
+  status?: number;
+  code: string;
+  message?: string;
+  headers?: Record<string, string>;
+}
+
+/** Answer an HTTP `POST /responses` with an error status before streaming. */
+export interface HttpStatusFault extends FaultTarget {
+  status: number;
+  code?: string;
+  headers?: Record<string, string>;
+}
+
+/** All faults; lists fire in order (the first matching entry of each kind wins per request). */
+export interface FaultSpec {
+  drop?: DropFault | DropFault[];
+  stall?: SilenceFault | SilenceFault[];
+  halfOpen?: SilenceFault | SilenceFault[];
+  refuseUpgrade?: RefuseFault;
+  malformed?: MalformedFault | MalformedFault[];
+  error?: ErrorFault | ErrorFault[];
+  httpStatus?: HttpStatusFault | HttpStatusFault[];
+  /** Delay between events (ms). */
+  eventDelayMs?: number;
+  /** Every K-th request that carries `previous_response_id` fails with `previous_response_not_found`. */
+  prevNotFound?: { every: number };
+  /** WebSocket connection age limit (ms). */
+  ageLimitMs?: number;
+  /** Per-request latency before the first event (ms). */
+  latencyMs?: number;
+  /** Extra cost per new HTTP connection (ms). */
+  httpHandshakeMs?: number;
+}
+
+/** The faults that hit one request, resolved once when it starts. */
+export interface RequestFaults {
+  drop?: DropFault;
+  stall?: SilenceFault;
+  halfOpen?: SilenceFault;
+  malformed: MalformedFault[];
+  error?: ErrorFault;
+  httpStatus?: HttpStatusFault;
+}
+
+/** Normalises a one-or-many field. */
+export function list<T>(v: T | T[] | undefined): T[] {
+  if (v === undefined) return [];
+  return Array.isArray(v) ? v : [v];
+}
+
+/** Counts firings per fault object so `times` works across requests. */
+export class FaultCounter {
+  private used = new WeakMap<object, number>();
+
+  /** True when `target` applies to request `n` on `transport` and has firings left (consumes one). */
+  take(target: FaultTarget, n: number, transport: 'websocket' | 'http'): boolean {
+    if (target.transport && target.transport !== transport) return false;
+    if (target.request !== undefined && !list(target.request).includes(n)) return false;
+    const used = this.used.get(target) ?? 0;
+    if (target.times !== undefined && used >= target.times) return false;
+    this.used.set(target, used + 1);
+    return true;
+  }
+
+  /** For refusals: true while fewer than `times` upgrades were refused (consumes one). */
+  takeRefusal(f: RefuseFault): boolean {
+    const used = this.used.get(f) ?? 0;
+    if (f.times !== undefined && used >= f.times) return false;
+    this.used.set(f, used + 1);
+    return true;
+  }
+}
+
+/** Resolves the faults of request `n` from every active spec (server first, then scenario). */
+export function resolveFaults(
+  specs: FaultSpec[],
+  counter: FaultCounter,
+  n: number,
+  transport: 'websocket' | 'http',
+): RequestFaults {
+  const out: RequestFaults = { malformed: [] };
+  const first = <T extends FaultTarget>(pick: (s: FaultSpec) => T | T[] | undefined): T | undefined => {
+    for (const spec of specs) for (const f of list(pick(spec))) if (counter.take(f, n, transport)) return f;
+    return undefined;
+  };
+  const drop = first((s) => s.drop);
+  if (drop) out.drop = drop;
+  const stall = first((s) => s.stall);
+  if (stall) out.stall = stall;
+  const halfOpen = first((s) => s.halfOpen);
+  if (halfOpen) out.halfOpen = halfOpen;
+  const error = first((s) => s.error);
+  if (error) out.error = error;
+  const httpStatus = transport === 'http' ? first((s) => s.httpStatus) : undefined;
+  if (httpStatus) out.httpStatus = httpStatus;
+  for (const spec of specs) for (const f of list(spec.malformed)) if (counter.take(f, n, transport)) out.malformed.push(f);
+  return out;
+}
+
+/** First defined numeric setting across specs (server spec wins over scenario spec). */
+export function numberSetting(
+  specs: FaultSpec[],
+  key: 'eventDelayMs' | 'ageLimitMs' | 'latencyMs' | 'httpHandshakeMs',
+): number | undefined {
+  for (const s of specs) if (typeof s[key] === 'number') return s[key];
+  return undefined;
+}
+
+/** Merges fault specs: lists are concatenated, scalars from later specs win. */
+export function mergeFaults(...specs: FaultSpec[]): FaultSpec {
+  const out: FaultSpec = {};
+  for (const s of specs) {
+    for (const key of ['drop', 'stall', 'halfOpen', 'malformed', 'error', 'httpStatus'] as const) {
+      const items = [...list(out[key] as unknown[] | undefined), ...list(s[key] as unknown[] | undefined)];
+      if (items.length > 0) (out as Record<string, unknown>)[key] = items;
+    }
+    if (s.refuseUpgrade) out.refuseUpgrade = s.refuseUpgrade;
+    if (s.prevNotFound) out.prevNotFound = s.prevNotFound;
+    for (const key of ['eventDelayMs', 'ageLimitMs', 'latencyMs', 'httpHandshakeMs'] as const) {
+      if (s[key] !== undefined) out[key] = s[key];
+    }
+  }
+  return out;
+}

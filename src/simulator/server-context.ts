@@ -1,0 +1,22 @@
+import type { Clock } from '../util/clock.js';
+import type { IdGen } from './blobs.js';
+import type { Engine } from './engine.js';
+import type { FaultCounter, FaultSpec } from './faults.js';
+import type { MemoryRecorder } from './recorder.js';
+
+/** State shared by the WebSocket and HTTP sides of one simulator. Timing values in ms. */
+export interface ServerContext {
+  clock: Clock;
+  ids: IdGen;
+  engine: Engine;
+  recorder: MemoryRecorder;
+  counter: FaultCounter;
+  /** Active fault specs, server-wide first, then the scenario's. */
+  faultSpecs(): FaultSpec[];
+  ageLimitMs(): number;
+  latencyMs(): number;
+  eventDelayMs(): number;
+  httpHandshakeMs(): number;
+  /** Diagnostics (never includes secrets). */
+  log(message: string): void;
+}

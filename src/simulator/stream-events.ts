@@ -1,0 +1,235 @@
+/**
+ * Turns a planned response into the Responses streaming events (§3 of PROTOCOL.md):
+ * `response.created` → `response.in_progress` → per item `output_item.added` → content events →
+ * `output_item.done` → exactly one terminal event. Sequence numbers are assigned by the sender.
+ */
+import { type IdGen, sealBlob } from './blobs.js';
+import { type WireItem, estimateTokens } from './conversation.js';
+import type { PlannedResponse } from './model.js';
+
+/** A server event before its `sequence_number` is assigned. */
+export type SimEvent = { type: string; [key: string]: unknown };
+
+/** Usage as reported on terminal events. */
+export interface SimUsage {
+  input_tokens: number;
+  input_tokens_details: { cached_tokens: number; cache_write_tokens: number };
+  output_tokens: number;
+  output_tokens_details: { reasoning_tokens: number };
+  total_tokens: number;
+}
+
+/** Everything about the request the response object echoes. */
+export interface ResponseContext {
+  id: string;
+  /** The request body (WS `response.create` or HTTP body). */
+  request: Record<string, unknown>;
+  previousResponseId: string | null;
+  /** Unix seconds. */
+  createdAt: number;
+  includeEncrypted: boolean;
+  chunkChars: number;
+  inputTokens: number;
+  cachedTokens: number;
+  /** Emitted first when server-side compaction triggers. */
+  compaction?: WireItem;
+}
+
+/** A fully built response: its final output items and the event list. */
+export interface BuiltResponse {
+  output: WireItem[];
+  events: SimEvent[];
+  status: 'completed' | 'incomplete' | 'failed';
+  /** The final response object (as carried by the terminal event). */
+  response: Record<string, unknown>;
+}
+
+/** Splits text into chunks of about `size` UTF-16 units without breaking surrogate pairs. */
+export function chunkText(text: string, size: number): string[] {
+  if (text.length === 0) return [];
+  const out: string[] = [];
+  let i = 0;
+  while (i < text.length) {
+    let end = Math.min(text.length, i + Math.max(1, size));
+    const code = text.charCodeAt(end - 1);
+    if (end < text.length && code >= 0xd800 && code <= 0xdbff) end++;
+    out.push(text.slice(i, end));
+    i = end;
+  }
+  return out;
+}
+
+/** The response object in a given state (fields per the SDK's `Response` type). */
+export function responseObject(
+  ctx: ResponseContext,
+  status: string,
+  output: WireItem[],
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
+  const r = ctx.request;
+  return {
+    id: ctx.id,
+    object: 'response',
+    created_at: ctx.createdAt,
+    status,
+    background: false,
+    completed_at: null,
+    error: null,
+    incomplete_details: null,
+    instructions: r['instructions'] ?? null,
+    max_output_tokens: r['max_output_tokens'] ?? null,
+    metadata: r['metadata'] ?? {},
+    model: r['model'] ?? 'gpt-sim',
+    output,
+    parallel_tool_calls: r['parallel_tool_calls'] ?? true,
+    previous_response_id: ctx.previousResponseId,
+    prompt_cache_key: r['prompt_cache_key'] ?? null,
+    reasoning: r['reasoning'] ?? { effort: null, summary: null },
+    service_tier: r['service_tier'] ?? 'default',
+    store: r['store'] ?? true,
+    temperature: r['temperature'] ?? 1,
+    text: r['text'] ?? { format: { type: 'text' } },
+    tool_choice: r['tool_choice'] ?? 'auto',
+    tools: r['tools'] ?? [],
+    top_p: r['top_p'] ?? 1,
+    truncation: r['truncation'] ?? 'disabled',
+    usage: null,
+    user: null,
+    ...extra,
+  };
+}
+
+/** Builds events for `plan`. `ids` mints item ids; `nowSeconds` stamps `completed_at`. */
+export function buildResponse(plan: PlannedResponse, ctx: ResponseContext, ids: IdGen, nowSeconds: number): BuiltResponse {
+  const events: SimEvent[] = [];
+  const output: WireItem[] = [];
+  events.push({ type: 'response.created', response: responseObject(ctx, 'in_progress', []) });
+  events.push({ type: 'response.in_progress', response: responseObject(ctx, 'in_progress', []) });
+  let outputChars = 0;
+  let reasoningChars = 0;
+
+  let say = plan.say;
+  let calls = plan.calls;
+  let incomplete = plan.incomplete;
+  const maxOut = ctx.request['max_output_tokens'];
+  if (typeof maxOut === 'number' && say !== undefined && estimateTokens(say) > maxOut) {
+    say = say.slice(0, maxOut * 4);
+    calls = [];
+    incomplete = 'max_output_tokens';
+  }
+
+  const add = (item: WireItem, fill: (index: number) => WireItem) => {
+    const index = output.length;
+    events.push({ type: 'response.output_item.added', output_index: index, item });
+    const done = fill(index);
+    output.push(done);
+    events.push({ type: 'response.output_item.done', output_index: index, item: done });
+  };
+
+  if (ctx.compaction) add(ctx.compaction, () => ctx.compaction!);
+
+  if (plan.reasoning.length > 0) {
+    const id = ids.next('rs');
+    add({ id, type: 'reasoning', summary: [] }, (index) => {
+      const summary = plan.reasoning.map((text, summary_index) => {
+        const part = { type: 'summary_text', text: '' };
+        events.push({ type: 'response.reasoning_summary_part.added', item_id: id, output_index: index, summary_index, part });
+        for (const delta of chunkText(text, ctx.chunkChars)) {
+          events.push({ type: 'response.reasoning_summary_text.delta', item_id: id, output_index: index, summary_index, delta });
+        }
+        events.push({ type: 'response.reasoning_summary_text.done', item_id: id, output_index: index, summary_index, text });
+        events.push({ type: 'response.reasoning_summary_part.done', item_id: id, output_index: index, summary_index, part: { type: 'summary_text', text } });
+        reasoningChars += text.length * 3; // hidden reasoning is longer than its summary
+        return { type: 'summary_text', text };
+      });
+      const blob = sealBlob({ k: 'rs', id, summary: plan.reasoning });
+      return { id, type: 'reasoning', summary, encrypted_content: ctx.includeEncrypted ? blob : null };
+    });
+  }
+
+  if (say !== undefined) {
+    const id = ids.next('msg');
+    const text = say;
+    add({ id, type: 'message', status: 'in_progress', role: 'assistant', content: [] }, (index) => {
+      const base = { item_id: id, output_index: index, content_index: 0 };
+      events.push({ type: 'response.content_part.added', ...base, part: { type: 'output_text', annotations: [], logprobs: [], text: '' } });
+      for (const delta of chunkText(text, ctx.chunkChars)) events.push({ type: 'response.output_text.delta', ...base, delta, logprobs: [] });
+      events.push({ type: 'response.output_text.done', ...base, text, logprobs: [] });
+      const part = { type: 'output_text', annotations: [], logprobs: [], text };
+      events.push({ type: 'response.content_part.done', ...base, part });
+      outputChars += text.length;
+      return { id, type: 'message', status: incomplete ? 'incomplete' : 'completed', role: 'assistant', content: [part] };
+    });
+  }
+
+  for (const call of calls) {
+    const callId = ids.next('call');
+    if (call.kind === 'function') {
+      const id = ids.next('fc');
+      const args = call.arguments.replace(/\{\{call_id\}\}/g, callId);
+      add({ id, type: 'function_call', status: 'in_progress', arguments: '', call_id: callId, name: call.name }, (index) => {
+        for (const delta of chunkText(args, ctx.chunkChars)) {
+          events.push({ type: 'response.function_call_arguments.delta', item_id: id, output_index: index, delta });
+        }
+        events.push({ type: 'response.function_call_arguments.done', item_id: id, output_index: index, name: call.name, arguments: args });
+        outputChars += args.length;
+        return { id, type: 'function_call', status: 'completed', arguments: args, call_id: callId, name: call.name };
+      });
+    } else {
+      const id = ids.next('ctc');
+      const input = call.input.replace(/\{\{call_id\}\}/g, callId);
+      add({ id, type: 'custom_tool_call', status: 'in_progress', call_id: callId, name: call.name, input: '' }, (index) => {
+        for (const delta of chunkText(input, ctx.chunkChars)) {
+          events.push({ type: 'response.custom_tool_call_input.delta', item_id: id, output_index: index, delta });
+        }
+        events.push({ type: 'response.custom_tool_call_input.done', item_id: id, output_index: index, input });
+        outputChars += input.length;
+        return { id, type: 'custom_tool_call', status: 'completed', call_id: callId, name: call.name, input };
+      });
+    }
+  }
+
+  const reasoningTokens = estimateTokens('x'.repeat(reasoningChars));
+  const outputTokens = estimateTokens('x'.repeat(outputChars)) + reasoningTokens;
+  const usage: SimUsage = {
+    input_tokens: ctx.inputTokens,
+    input_tokens_details: { cached_tokens: ctx.cachedTokens, cache_write_tokens: 0 },
+    output_tokens: outputTokens,
+    output_tokens_details: { reasoning_tokens: reasoningTokens },
+    total_tokens: ctx.inputTokens + outputTokens,
+  };
+  let status: BuiltResponse['status'] = 'completed';
+  let extra: Record<string, unknown> = { usage, completed_at: nowSeconds };
+  if (plan.fail) {
+    status = 'failed';
+    extra = { usage, error: { code: plan.fail.code, message: plan.fail.message } };
+  } else if (incomplete) {
+    status = 'incomplete';
+    extra = { usage, incomplete_details: { reason: incomplete } };
+  }
+  const response = responseObject(ctx, status, output, extra);
+  events.push({ type: `response.${status}`, response });
+  return { output, events, status, response };
+}
+
+/** The events of a `generate:false` warm-up: created → in_progress → completed, empty output. */
+export function buildWarmup(ctx: ResponseContext, nowSeconds: number): BuiltResponse {
+  const usage: SimUsage = {
+    input_tokens: 0,
+    input_tokens_details: { cached_tokens: 0, cache_write_tokens: 0 },
+    output_tokens: 0,
+    output_tokens_details: { reasoning_tokens: 0 },
+    total_tokens: 0,
+  };
+  const response = responseObject(ctx, 'completed', [], { usage, completed_at: nowSeconds });
+  return {
+    output: [],
+    status: 'completed',
+    response,
+    events: [
+      { type: 'response.created', response: responseObject(ctx, 'in_progress', []) },
+      { type: 'response.in_progress', response: responseObject(ctx, 'in_progress', []) },
+      { type: 'response.completed', response },
+    ],
+  };
+}
