@@ -17,7 +17,10 @@ export class IdGen {
   /** A new id with the prefix; unique within this generator, reproducible for a seed. */
   next(prefix: string): string {
     let hex = '';
-    for (let i = 0; i < 3; i++) hex += Math.floor(this.random() * 0x100000000).toString(16).padStart(8, '0');
+    for (let i = 0; i < 3; i++)
+      hex += Math.floor(this.random() * 0x100000000)
+        .toString(16)
+        .padStart(8, '0');
     this.n++;
     return `${prefix}_${hex}${this.n.toString(16).padStart(8, '0')}`;
   }

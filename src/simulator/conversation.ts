@@ -19,7 +19,11 @@ export interface ApiError {
 }
 
 /** A 400 `invalid_request_error`. */
-export function invalidRequest(message: string, param: string | null = null, code: string | null = null): ApiError {
+export function invalidRequest(
+  message: string,
+  param: string | null = null,
+  code: string | null = null,
+): ApiError {
   return { status: 400, type: 'invalid_request_error', code, message, param };
 }
 
@@ -27,7 +31,13 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-const CALL_TYPES = new Set(['function_call', 'custom_tool_call', 'local_shell_call', 'shell_call', 'apply_patch_call']);
+const CALL_TYPES = new Set([
+  'function_call',
+  'custom_tool_call',
+  'local_shell_call',
+  'shell_call',
+  'apply_patch_call',
+]);
 const OUTPUT_TYPES = new Set([
   'function_call_output',
   'custom_tool_call_output',
@@ -69,24 +79,52 @@ export function normalizeInput(input: unknown): { items: WireItem[] } | { error:
   const items: WireItem[] = [];
   for (let i = 0; i < input.length; i++) {
     const raw: unknown = input[i];
-    if (!isObject(raw)) return { error: invalidRequest(`Invalid type for 'input[${i}]': expected an object.`, `input[${i}]`, 'invalid_type') };
+    if (!isObject(raw))
+      return {
+        error: invalidRequest(
+          `Invalid type for 'input[${i}]': expected an object.`,
+          `input[${i}]`,
+          'invalid_type',
+        ),
+      };
     const type = raw['type'] ?? (typeof raw['role'] === 'string' ? 'message' : undefined);
-    if (typeof type !== 'string') return { error: invalidRequest(`Missing required parameter: 'input[${i}].type'.`, `input[${i}].type`, 'missing_required_parameter') };
+    if (typeof type !== 'string')
+      return {
+        error: invalidRequest(
+          `Missing required parameter: 'input[${i}].type'.`,
+          `input[${i}].type`,
+          'missing_required_parameter',
+        ),
+      };
     const item: WireItem = { ...raw, type };
     if (type === 'message') {
       const role = raw['role'];
       if (role !== 'user' && role !== 'assistant' && role !== 'system' && role !== 'developer') {
-        return { error: invalidRequest(`Invalid value for 'input[${i}].role'.`, `input[${i}].role`, 'invalid_value') };
+        return {
+          error: invalidRequest(`Invalid value for 'input[${i}].role'.`, `input[${i}].role`, 'invalid_value'),
+        };
       }
       const content = raw['content'];
       if (typeof content === 'string') {
         item['content'] = [{ type: role === 'assistant' ? 'output_text' : 'input_text', text: content }];
       } else if (!Array.isArray(content)) {
-        return { error: invalidRequest(`Missing required parameter: 'input[${i}].content'.`, `input[${i}].content`, 'missing_required_parameter') };
+        return {
+          error: invalidRequest(
+            `Missing required parameter: 'input[${i}].content'.`,
+            `input[${i}].content`,
+            'missing_required_parameter',
+          ),
+        };
       }
     }
     if (isOutputItem(item) && typeof outputCallId(item) !== 'string') {
-      return { error: invalidRequest(`Missing required parameter: 'input[${i}].call_id'.`, `input[${i}].call_id`, 'missing_required_parameter') };
+      return {
+        error: invalidRequest(
+          `Missing required parameter: 'input[${i}].call_id'.`,
+          `input[${i}].call_id`,
+          'missing_required_parameter',
+        ),
+      };
     }
     items.push(item);
   }
@@ -152,7 +190,8 @@ export function validatePairing(items: WireItem[]): ApiError | undefined {
 /** Plain text of a message item or a tool output (string or content parts). */
 export function textOf(value: unknown): string {
   if (typeof value === 'string') return value;
-  if (Array.isArray(value)) return value.map((p) => (isObject(p) && typeof p['text'] === 'string' ? p['text'] : '')).join('');
+  if (Array.isArray(value))
+    return value.map((p) => (isObject(p) && typeof p['text'] === 'string' ? p['text'] : '')).join('');
   if (isObject(value)) {
     if (typeof value['text'] === 'string') return value['text'];
     if (Array.isArray(value['output'])) {
@@ -219,7 +258,10 @@ export function analyze(items: WireItem[], batchOf: (callId: string) => string |
       const callId = item['call_id'];
       const key = batchOf(callId) ?? (lastWasCall ? `run:${run}` : `run:${++run}`);
       let batch = a.batches.find((b) => b.key === key);
-      if (!batch) a.batches.push((batch = { key, callIds: [], outputs: new Map() }));
+      if (!batch) {
+        batch = { key, callIds: [], outputs: new Map() };
+        a.batches.push(batch);
+      }
       batch.callIds.push(callId);
       byCall.set(callId, batch);
       lastWasCall = true;

@@ -7,7 +7,6 @@ import type { Clock } from '../util/clock.js';
 import { type IdGen, sealBlob } from './blobs.js';
 import {
   type ApiError,
-  type WireItem,
   analyze,
   estimateTokens,
   invalidRequest,
@@ -16,6 +15,7 @@ import {
   normalizeInput,
   validateInputItems,
   validatePairing,
+  type WireItem,
 } from './conversation.js';
 import { planResponse } from './model.js';
 import type { Scenario } from './scenario-types.js';
@@ -84,15 +84,28 @@ export class Engine {
   /** Validates a create body and resolves its parent; errors are returned, never thrown. */
   prepare(body: Record<string, unknown>, conn: ConnState | undefined): Prepared | { error: ApiError } {
     if (typeof body['model'] !== 'string' || body['model'].length === 0) {
-      return { error: invalidRequest("Missing required parameter: 'model'.", 'model', 'missing_required_parameter') };
+      return {
+        error: invalidRequest("Missing required parameter: 'model'.", 'model', 'missing_required_parameter'),
+      };
     }
     if (conn && body['background'] === true) {
-      return { error: invalidRequest('Background responses are not supported over WebSocket.', 'background', 'unsupported_parameter') };
+      return {
+        error: invalidRequest(
+          'Background responses are not supported over WebSocket.',
+          'background',
+          'unsupported_parameter',
+        ),
+      };
     }
     const prevRaw = body['previous_response_id'];
     const prev = typeof prevRaw === 'string' && prevRaw.length > 0 ? prevRaw : null;
     if (prev && body['conversation'] !== undefined && body['conversation'] !== null) {
-      return { error: invalidRequest('previous_response_id cannot be used together with conversation.', 'previous_response_id') };
+      return {
+        error: invalidRequest(
+          'previous_response_id cannot be used together with conversation.',
+          'previous_response_id',
+        ),
+      };
     }
     const store = body['store'] !== false;
     const normalized = normalizeInput(body['input']);
@@ -109,7 +122,11 @@ export class Engine {
       if (!parent) {
         if (conn?.last?.id === prev) delete conn.last;
         return {
-          error: invalidRequest(`Previous response with id '${prev}' not found.`, 'previous_response_id', 'previous_response_not_found'),
+          error: invalidRequest(
+            `Previous response with id '${prev}' not found.`,
+            'previous_response_id',
+            'previous_response_not_found',
+          ),
         };
       }
     }
@@ -140,7 +157,8 @@ export class Engine {
       request: body,
       previousResponseId: p.previousResponseId,
       createdAt: Math.floor(clock.wallNow() / 1000),
-      includeEncrypted: scenario.alwaysEncryptReasoning === true || include.includes('reasoning.encrypted_content'),
+      includeEncrypted:
+        scenario.alwaysEncryptReasoning === true || include.includes('reasoning.encrypted_content'),
       chunkChars: scenario.chunkChars ?? 24,
     };
     const now = Math.floor(clock.wallNow() / 1000);
@@ -153,7 +171,12 @@ export class Engine {
       const from = lastCompactionIndex(p.conversation);
       const visible = from >= 0 ? p.conversation.slice(from) : p.conversation;
       const prompt = `${JSON.stringify([body['instructions'] ?? null, body['tools'] ?? null])}\n${visible.map((i) => JSON.stringify(i)).join('\n')}`;
-      const cacheKey = typeof body['prompt_cache_key'] === 'string' ? `key:${body['prompt_cache_key']}` : conn ? `conn:${conn.id}` : `http:${String(body['model'])}`;
+      const cacheKey =
+        typeof body['prompt_cache_key'] === 'string'
+          ? `key:${body['prompt_cache_key']}`
+          : conn
+            ? `conn:${conn.id}`
+            : `http:${String(body['model'])}`;
       const previous = this.promptCache.get(cacheKey);
       const cachedTokens = previous ? Math.floor(commonPrefix(previous, prompt) / 4) : 0;
       this.promptCache.set(cacheKey, prompt);
@@ -162,15 +185,32 @@ export class Engine {
       const threshold = compactThreshold(body['context_management']);
       if (threshold !== undefined && inputTokens >= threshold) {
         const id = ids.next('cmp');
-        built = buildResponse(plan, { ...ctx, compaction: { id, type: 'compaction', encrypted_content: sealBlob({ k: 'cmp', state: plan.state }) } }, ids, now);
+        built = buildResponse(
+          plan,
+          {
+            ...ctx,
+            compaction: {
+              id,
+              type: 'compaction',
+              encrypted_content: sealBlob({ k: 'cmp', state: plan.state }),
+            },
+          },
+          ids,
+          now,
+        );
       } else {
         built = buildResponse(plan, ctx, ids, now);
       }
       for (const item of built.output) {
-        if (isCallItem(item) && typeof item['call_id'] === 'string') this.callBatch.set(item['call_id'], responseId);
+        if (isCallItem(item) && typeof item['call_id'] === 'string')
+          this.callBatch.set(item['call_id'], responseId);
       }
     }
-    const stored: StoredResponse = { id: responseId, conversation: [...p.conversation, ...built.output], store: p.store };
+    const stored: StoredResponse = {
+      id: responseId,
+      conversation: [...p.conversation, ...built.output],
+      store: p.store,
+    };
     return {
       built,
       commit: () => {
@@ -184,7 +224,10 @@ export class Engine {
 
   /** Builds the `/responses/compact` window: every user message, then one compaction item. */
   compact(body: Record<string, unknown>): { body: Record<string, unknown> } | { error: ApiError } {
-    if (typeof body['model'] !== 'string') return { error: invalidRequest("Missing required parameter: 'model'.", 'model', 'missing_required_parameter') };
+    if (typeof body['model'] !== 'string')
+      return {
+        error: invalidRequest("Missing required parameter: 'model'.", 'model', 'missing_required_parameter'),
+      };
     const normalized = normalizeInput(body['input']);
     if ('error' in normalized) return { error: normalized.error };
     let base: WireItem[] = [];
@@ -192,7 +235,13 @@ export class Engine {
     if (typeof prev === 'string' && prev.length > 0) {
       const parent = this.stored.get(prev);
       if (!parent) {
-        return { error: invalidRequest(`Previous response with id '${prev}' not found.`, 'previous_response_id', 'previous_response_not_found') };
+        return {
+          error: invalidRequest(
+            `Previous response with id '${prev}' not found.`,
+            'previous_response_id',
+            'previous_response_not_found',
+          ),
+        };
       }
       base = parent.conversation;
     }
@@ -206,7 +255,10 @@ export class Engine {
       id: this.deps.ids.next('cmp_resp'),
       object: 'response.compaction',
       created_at: Math.floor(this.deps.clock.wallNow() / 1000),
-      output: [...users, { type: 'compaction', id, encrypted_content: sealBlob({ k: 'cmp', state: plan.state }) }],
+      output: [
+        ...users,
+        { type: 'compaction', id, encrypted_content: sealBlob({ k: 'cmp', state: plan.state }) },
+      ],
       usage: {
         input_tokens: inputTokens,
         input_tokens_details: { cached_tokens: 0 },
@@ -222,7 +274,11 @@ export class Engine {
 function compactThreshold(value: unknown): number | undefined {
   if (!Array.isArray(value)) return undefined;
   for (const entry of value) {
-    if (typeof entry === 'object' && entry !== null && (entry as Record<string, unknown>)['type'] === 'compaction') {
+    if (
+      typeof entry === 'object' &&
+      entry !== null &&
+      (entry as Record<string, unknown>)['type'] === 'compaction'
+    ) {
       const t = (entry as Record<string, unknown>)['compact_threshold'];
       if (typeof t === 'number') return t;
     }

@@ -7,7 +7,20 @@
  */
 import type { FaultSpec, FaultTarget } from './faults.js';
 
-const KINDS = ['drop', 'refuse', 'stall', 'halfopen', 'malformed', 'error', 'http-status', 'prev-not-found', 'age', 'delay', 'latency', 'handshake'];
+const KINDS = [
+  'drop',
+  'refuse',
+  'stall',
+  'halfopen',
+  'malformed',
+  'error',
+  'http-status',
+  'prev-not-found',
+  'age',
+  'delay',
+  'latency',
+  'handshake',
+];
 
 function fail(flag: string, why: string): never {
   throw new Error(`invalid --fault "${flag}": ${why}`);
@@ -59,11 +72,22 @@ export function parseFaultFlag(flag: string): FaultSpec {
   switch (kind) {
     case 'drop': {
       const code = int('code');
-      const mode = oneOf('mode', ['terminate', 'close'] as const) ?? (code === undefined || code === 1006 ? 'terminate' : 'close');
-      if (code !== undefined && code !== 1006 && !((code >= 1000 && code <= 1014 && ![1004, 1005].includes(code)) || (code >= 3000 && code <= 4999))) {
-        fail(flag, `close code ${code} cannot be sent (use 1000-1014 except 1004/1005, 3000-4999, or 1006 for terminate)`);
+      const mode =
+        oneOf('mode', ['terminate', 'close'] as const) ??
+        (code === undefined || code === 1006 ? 'terminate' : 'close');
+      if (
+        code !== undefined &&
+        code !== 1006 &&
+        !((code >= 1000 && code <= 1014 && ![1004, 1005].includes(code)) || (code >= 3000 && code <= 4999))
+      ) {
+        fail(
+          flag,
+          `close code ${code} cannot be sent (use 1000-1014 except 1004/1005, 3000-4999, or 1006 for terminate)`,
+        );
       }
-      spec = { drop: { ...target(), event: int('event') ?? 0, mode, ...(code !== undefined ? { code } : {}) } };
+      spec = {
+        drop: { ...target(), event: int('event') ?? 0, mode, ...(code !== undefined ? { code } : {}) },
+      };
       break;
     }
     case 'stall':
@@ -73,13 +97,27 @@ export function parseFaultFlag(flag: string): FaultSpec {
       spec = { halfOpen: { ...target(), event: int('event') ?? 0 } };
       break;
     case 'malformed':
-      spec = { malformed: { ...target(), event: int('event') ?? 0, kind: oneOf('kind', ['json', 'binary', 'unknown-event'] as const) ?? 'json' } };
+      spec = {
+        malformed: {
+          ...target(),
+          event: int('event') ?? 0,
+          kind: oneOf('kind', ['json', 'binary', 'unknown-event'] as const) ?? 'json',
+        },
+      };
       break;
     case 'error': {
       const status = int('status');
       used.add('code');
       const code = params.get('code') ?? 'server_error';
-      spec = { error: { ...target(), event: int('event') ?? 0, shape: oneOf('shape', ['wrapped', 'flat', 'failed'] as const) ?? 'wrapped', code, ...(status !== undefined ? { status } : {}) } };
+      spec = {
+        error: {
+          ...target(),
+          event: int('event') ?? 0,
+          shape: oneOf('shape', ['wrapped', 'flat', 'failed'] as const) ?? 'wrapped',
+          code,
+          ...(status !== undefined ? { status } : {}),
+        },
+      };
       break;
     }
     case 'refuse': {
@@ -91,7 +129,13 @@ export function parseFaultFlag(flag: string): FaultSpec {
       const s = int('retry-after');
       if (s !== undefined) headers['retry-after'] = String(s);
       const times = int('times');
-      spec = { refuseUpgrade: { status, ...(times !== undefined ? { times } : {}), ...(Object.keys(headers).length ? { headers } : {}) } };
+      spec = {
+        refuseUpgrade: {
+          status,
+          ...(times !== undefined ? { times } : {}),
+          ...(Object.keys(headers).length ? { headers } : {}),
+        },
+      };
       break;
     }
     case 'http-status': {

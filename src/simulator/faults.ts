@@ -146,7 +146,8 @@ export function resolveFaults(
   if (error) out.error = error;
   const httpStatus = transport === 'http' ? first((s) => s.httpStatus) : undefined;
   if (httpStatus) out.httpStatus = httpStatus;
-  for (const spec of specs) for (const f of list(spec.malformed)) if (counter.take(f, n, transport)) out.malformed.push(f);
+  for (const spec of specs)
+    for (const f of list(spec.malformed)) if (counter.take(f, n, transport)) out.malformed.push(f);
   return out;
 }
 

@@ -16,8 +16,14 @@ export const MAX_BODY_BYTES = 64 * 1024 * 1024;
 /** Writes a JSON error response. */
 export function sendHttpError(res: ServerResponse, err: ApiError): void {
   if (res.headersSent) return void res.end();
-  const body = JSON.stringify({ error: { message: err.message, type: err.type, param: err.param, code: err.code } });
-  res.writeHead(err.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...(err.headers ?? {}) });
+  const body = JSON.stringify({
+    error: { message: err.message, type: err.type, param: err.param, code: err.code },
+  });
+  res.writeHead(err.status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(body),
+    ...(err.headers ?? {}),
+  });
   res.end(body);
 }
 
@@ -59,7 +65,12 @@ export async function handleHttp(
     if (handshake > 0) await ctx.clock.sleep(handshake);
     const body = JSON.stringify({
       object: 'list',
-      data: SIM_MODELS.map((id) => ({ id, object: 'model', created: 1_760_000_000, owned_by: 'tether-simulator' })),
+      data: SIM_MODELS.map((id) => ({
+        id,
+        object: 'model',
+        created: 1_760_000_000,
+        owned_by: 'tether-simulator',
+      })),
     });
     res.writeHead(200, { 'content-type': 'application/json' });
     return void res.end(body);
@@ -67,24 +78,73 @@ export async function handleHttp(
   const isCreate = req.method === 'POST' && route === '/responses';
   const isCompact = req.method === 'POST' && route === '/responses/compact';
   if (!isCreate && !isCompact) {
-    ctx.recorder.add({ ...base, kind: 'other', at: ctx.clock.now(), bytes: 0, body: { method: req.method, path: route }, inputItems: 0 });
-    return sendHttpError(res, { status: 404, type: 'invalid_request_error', code: 'unknown_url', message: `Unknown request URL: ${req.method} ${route}.`, param: null });
+    ctx.recorder.add({
+      ...base,
+      kind: 'other',
+      at: ctx.clock.now(),
+      bytes: 0,
+      body: { method: req.method, path: route },
+      inputItems: 0,
+    });
+    return sendHttpError(res, {
+      status: 404,
+      type: 'invalid_request_error',
+      code: 'unknown_url',
+      message: `Unknown request URL: ${req.method} ${route}.`,
+      param: null,
+    });
   }
   const at = ctx.clock.now();
   const raw = await readBody(req);
   if (raw === undefined) {
-    return sendHttpError(res, { status: 413, type: 'invalid_request_error', code: 'request_too_large', message: 'Request body too large.', param: null });
+    return sendHttpError(res, {
+      status: 413,
+      type: 'invalid_request_error',
+      code: 'request_too_large',
+      message: 'Request body too large.',
+      param: null,
+    });
   }
   let body: unknown;
   try {
     body = JSON.parse(raw.toString('utf8'));
   } catch {
-    ctx.recorder.add({ ...base, kind: 'malformed', at, bytes: raw.length, wireBytes: raw.length, body: raw.toString('utf8'), inputItems: 0, errorCode: 'invalid_json' });
-    return sendHttpError(res, { status: 400, type: 'invalid_request_error', code: 'invalid_json', message: 'We could not parse the JSON body of your request.', param: null });
+    ctx.recorder.add({
+      ...base,
+      kind: 'malformed',
+      at,
+      bytes: raw.length,
+      wireBytes: raw.length,
+      body: raw.toString('utf8'),
+      inputItems: 0,
+      errorCode: 'invalid_json',
+    });
+    return sendHttpError(res, {
+      status: 400,
+      type: 'invalid_request_error',
+      code: 'invalid_json',
+      message: 'We could not parse the JSON body of your request.',
+      param: null,
+    });
   }
   if (!isObject(body)) {
-    ctx.recorder.add({ ...base, kind: 'malformed', at, bytes: raw.length, wireBytes: raw.length, body, inputItems: 0, errorCode: 'invalid_type' });
-    return sendHttpError(res, { status: 400, type: 'invalid_request_error', code: 'invalid_type', message: 'The request body must be a JSON object.', param: null });
+    ctx.recorder.add({
+      ...base,
+      kind: 'malformed',
+      at,
+      bytes: raw.length,
+      wireBytes: raw.length,
+      body,
+      inputItems: 0,
+      errorCode: 'invalid_type',
+    });
+    return sendHttpError(res, {
+      status: 400,
+      type: 'invalid_request_error',
+      code: 'invalid_type',
+      message: 'The request body must be a JSON object.',
+      param: null,
+    });
   }
   const input = body['input'];
   const prev = body['previous_response_id'];
@@ -113,10 +173,14 @@ export async function handleHttp(
   if (faults.httpStatus) {
     const f = faults.httpStatus;
     rec.errorCode = f.code ?? `http_${f.status}`;
-    const headers = { ...(f.status === 429 ? { 'retry-after-ms': '1000', 'retry-after': '1' } : {}), ...(f.headers ?? {}) };
+    const headers = {
+      ...(f.status === 429 ? { 'retry-after-ms': '1000', 'retry-after': '1' } : {}),
+      ...(f.headers ?? {}),
+    };
     return sendHttpError(res, {
       status: f.status,
-      type: f.status === 429 ? 'rate_limit_error' : f.status >= 500 ? 'server_error' : 'invalid_request_error',
+      type:
+        f.status === 429 ? 'rate_limit_error' : f.status >= 500 ? 'server_error' : 'invalid_request_error',
       code: f.code ?? (f.status === 429 ? 'rate_limit_exceeded' : f.status >= 500 ? 'server_error' : null),
       message: `Simulated HTTP ${f.status}.`,
       param: null,
@@ -126,7 +190,13 @@ export async function handleHttp(
   for (const key of ['type', 'generate', 'stream_id'] as const) {
     if (key in body) {
       rec.errorCode = 'unknown_parameter';
-      return sendHttpError(res, { status: 400, type: 'invalid_request_error', code: 'unknown_parameter', message: `Unknown parameter: '${key}'.`, param: key });
+      return sendHttpError(res, {
+        status: 400,
+        type: 'invalid_request_error',
+        code: 'unknown_parameter',
+        message: `Unknown parameter: '${key}'.`,
+        param: key,
+      });
     }
   }
   const prepared = ctx.engine.prepare(body, undefined);
@@ -164,14 +234,40 @@ export async function handleHttp(
       if (res.writableNeedDrain) await new Promise((r) => res.once('drain', r));
     },
     sendMalformed: (kind, seq) => {
-      if (kind === 'unknown-event') write('response.simulator_unknown_event', JSON.stringify({ type: 'response.simulator_unknown_event', sequence_number: seq }));
+      if (kind === 'unknown-event')
+        write(
+          'response.simulator_unknown_event',
+          JSON.stringify({ type: 'response.simulator_unknown_event', sequence_number: seq }),
+        );
       else write('response.output_text.delta', '{"type":"response.output_text.delta","delta":');
     },
     sendError: (f, seq) => {
       if (f.shape === 'failed') {
-        write('response.failed', JSON.stringify({ type: 'response.failed', sequence_number: seq, response: { id: responseId, object: 'response', status: 'failed', output: [], error: { code: f.code, message: f.message ?? `Injected ${f.code}.` } } }));
+        write(
+          'response.failed',
+          JSON.stringify({
+            type: 'response.failed',
+            sequence_number: seq,
+            response: {
+              id: responseId,
+              object: 'response',
+              status: 'failed',
+              output: [],
+              error: { code: f.code, message: f.message ?? `Injected ${f.code}.` },
+            },
+          }),
+        );
       } else {
-        write('error', JSON.stringify({ type: 'error', code: f.code, message: f.message ?? `Injected ${f.code}.`, param: null, sequence_number: seq }));
+        write(
+          'error',
+          JSON.stringify({
+            type: 'error',
+            code: f.code,
+            message: f.message ?? `Injected ${f.code}.`,
+            param: null,
+            sequence_number: seq,
+          }),
+        );
       }
       stopped = true;
       res.end();

@@ -4,6 +4,7 @@
  * See `src/simulator/README.md`.
  */
 export { prepareDemoWorkspace } from './demo.js';
+export { parseFaultFlag } from './fault-flags.js';
 export type {
   DropFault,
   ErrorFault,
@@ -15,8 +16,15 @@ export type {
   SilenceFault,
 } from './faults.js';
 export { mergeFaults } from './faults.js';
-export { parseFaultFlag } from './fault-flags.js';
 export { listScenarios, loadScenario, scenariosDir, validateScenario } from './scenario-load.js';
-export type { CallSpec, Condition, GeneratedText, Scenario, ScenarioStep, ScenarioTurn, StepBody } from './scenario-types.js';
+export type {
+  CallSpec,
+  Condition,
+  GeneratedText,
+  Scenario,
+  ScenarioStep,
+  ScenarioTurn,
+  StepBody,
+} from './scenario-types.js';
 export { startSimulator } from './server.js';
 export type { RecordedRequest, Recorder, Simulator, SimulatorOptions } from './types.js';

@@ -4,8 +4,26 @@
  */
 
 const WORDS = [
-  'socket', 'stream', 'delta', 'render', 'buffer', 'terminal', 'chain', 'response', 'event', 'latency',
-  'backoff', 'retry', 'snapshot', 'reducer', 'sandbox', 'approval', 'ledger', 'patch', 'frame', 'token',
+  'socket',
+  'stream',
+  'delta',
+  'render',
+  'buffer',
+  'terminal',
+  'chain',
+  'response',
+  'event',
+  'latency',
+  'backoff',
+  'retry',
+  'snapshot',
+  'reducer',
+  'sandbox',
+  'approval',
+  'ledger',
+  'patch',
+  'frame',
+  'token',
 ];
 
 function sentence(n: number): string {

@@ -4,10 +4,10 @@
  * next response. The plan depends only on the conversation, so a turn re-requested after a
  * failure gets the same kind of output (with new ids).
  */
-import { type Analysis, type FoldedState, batchOutputs } from './conversation.js';
+import { type Analysis, batchOutputs, type FoldedState } from './conversation.js';
 import { generateMarkdown } from './markdown-gen.js';
 import type { Condition, Scenario, ScenarioStep, ScenarioTurn, StepBody } from './scenario-types.js';
-import { type PlannedCall, mapCall } from './tool-mapping.js';
+import { mapCall, type PlannedCall } from './tool-mapping.js';
 
 /** The content of one planned response. */
 export interface PlannedResponse {
@@ -89,14 +89,27 @@ export function planResponse(scenario: Scenario, a: Analysis, tools: unknown): P
   }
   const state: FoldedState = { userOrdinal: a.userOrdinal, lastUser: a.lastUser, pointer, prevOutputs };
   const step = steps[pointer];
-  const body: StepBody = step ? resolveStep(step, prevOutputs, a.lastUser) : { say: scenario.fallback ?? DEFAULT_FALLBACK };
-  const vars = { user: a.lastUser, step: String(pointer + 1), turn: String(a.userOrdinal), output: prevOutputs.slice(0, 2000) };
+  const body: StepBody = step
+    ? resolveStep(step, prevOutputs, a.lastUser)
+    : { say: scenario.fallback ?? DEFAULT_FALLBACK };
+  const vars = {
+    user: a.lastUser,
+    step: String(pointer + 1),
+    turn: String(a.userOrdinal),
+    output: prevOutputs.slice(0, 2000),
+  };
   const plan: PlannedResponse = {
-    reasoning: body.reasoning === undefined ? [] : (Array.isArray(body.reasoning) ? body.reasoning : [body.reasoning]).map((r) => fill(r, vars)),
-    calls: (callsOf(body) ?? []).map((c) => mapCall({ tool: c.tool, args: fillDeep(c.args ?? {}, vars) as Record<string, unknown> }, tools)),
+    reasoning:
+      body.reasoning === undefined
+        ? []
+        : (Array.isArray(body.reasoning) ? body.reasoning : [body.reasoning]).map((r) => fill(r, vars)),
+    calls: (callsOf(body) ?? []).map((c) =>
+      mapCall({ tool: c.tool, args: fillDeep(c.args ?? {}, vars) as Record<string, unknown> }, tools),
+    ),
     state,
   };
-  if (body.say !== undefined) plan.say = typeof body.say === 'string' ? fill(body.say, vars) : generateMarkdown(body.say.chars);
+  if (body.say !== undefined)
+    plan.say = typeof body.say === 'string' ? fill(body.say, vars) : generateMarkdown(body.say.chars);
   if (body.fail) plan.fail = body.fail;
   if (body.incomplete) plan.incomplete = body.incomplete;
   return plan;

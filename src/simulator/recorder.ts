@@ -1,17 +1,26 @@
-import type { Recorder, RecordedRequest } from './types.js';
+import type { RecordedRequest, Recorder } from './types.js';
 
 /** Header names whose values never enter the recorder (R23: secrets never logged). */
-const SECRET_HEADERS = new Set(['authorization', 'proxy-authorization', 'cookie', 'openai-api-key', 'api-key']);
+const SECRET_HEADERS = new Set([
+  'authorization',
+  'proxy-authorization',
+  'cookie',
+  'openai-api-key',
+  'api-key',
+]);
 
 /** Copies Node's incoming headers into a flat map with credentials replaced by `[REDACTED]`. */
-export function redactHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+export function redactHeaders(
+  headers: Record<string, string | string[] | undefined>,
+): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
     if (value === undefined) continue;
     const lower = name.toLowerCase();
     const text = Array.isArray(value) ? value.join(', ') : value;
     if (!SECRET_HEADERS.has(lower)) out[lower] = text;
-    else out[lower] = lower === 'authorization' && /^bearer\s/i.test(text) ? 'Bearer [REDACTED]' : '[REDACTED]';
+    else
+      out[lower] = lower === 'authorization' && /^bearer\s/i.test(text) ? 'Bearer [REDACTED]' : '[REDACTED]';
   }
   return out;
 }

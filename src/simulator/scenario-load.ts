@@ -1,5 +1,5 @@
 /** Loading, validating and expanding scenarios (`fixtures/scenarios/<name>.json`, a path, or an object). */
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { fixturesDir } from '../util/paths.js';
 import type { Scenario, ScenarioStep, ScenarioTurn } from './scenario-types.js';
@@ -26,7 +26,8 @@ function isObject(v: unknown): v is Record<string, unknown> {
 function substitute(value: unknown, i: number): unknown {
   if (typeof value === 'string') return value.replace(/\{\{i\}\}/g, String(i));
   if (Array.isArray(value)) return value.map((v) => substitute(v, i));
-  if (isObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substitute(v, i)]));
+  if (isObject(value))
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, substitute(v, i)]));
   return value;
 }
 
@@ -46,17 +47,24 @@ function expandSteps(steps: ScenarioStep[]): ScenarioStep[] {
 
 function checkStep(step: unknown, where: string): void {
   if (!isObject(step)) throw new Error(`${where}: a step must be an object`);
-  const calls = [...(step['call'] !== undefined ? [step['call']] : []), ...(Array.isArray(step['calls']) ? step['calls'] : [])];
+  const calls = [
+    ...(step['call'] !== undefined ? [step['call']] : []),
+    ...(Array.isArray(step['calls']) ? step['calls'] : []),
+  ];
   for (const c of calls) {
-    if (!isObject(c) || typeof c['tool'] !== 'string') throw new Error(`${where}: a call needs a "tool" name`);
+    if (!isObject(c) || typeof c['tool'] !== 'string')
+      throw new Error(`${where}: a call needs a "tool" name`);
   }
-  if (step['calls'] !== undefined && !Array.isArray(step['calls'])) throw new Error(`${where}: "calls" must be an array`);
+  if (step['calls'] !== undefined && !Array.isArray(step['calls']))
+    throw new Error(`${where}: "calls" must be an array`);
   if (step['repeat'] !== undefined && (typeof step['repeat'] !== 'number' || step['repeat'] < 1)) {
     throw new Error(`${where}: "repeat" must be a positive number`);
   }
   if (step['branches'] !== undefined) {
     if (!Array.isArray(step['branches'])) throw new Error(`${where}: "branches" must be an array`);
-    step['branches'].forEach((b: unknown, i: number) => checkStep(b, `${where}.branches[${i}]`));
+    step['branches'].forEach((b: unknown, i: number) => {
+      checkStep(b, `${where}.branches[${i}]`);
+    });
   }
 }
 
@@ -69,7 +77,9 @@ export function validateScenario(value: unknown, origin = 'scenario'): Scenario 
   if (!Array.isArray(turns) || turns.length === 0) throw new Error(`${origin}: needs "turns" (or "steps")`);
   const outTurns: ScenarioTurn[] = turns.map((t: unknown, ti: number) => {
     if (!isObject(t) || !Array.isArray(t['steps'])) throw new Error(`${origin}: turns[${ti}] needs "steps"`);
-    t['steps'].forEach((s: unknown, si: number) => checkStep(s, `${origin}: turns[${ti}].steps[${si}]`));
+    t['steps'].forEach((s: unknown, si: number) => {
+      checkStep(s, `${origin}: turns[${ti}].steps[${si}]`);
+    });
     return { ...(t as unknown as ScenarioTurn), steps: expandSteps(t['steps'] as ScenarioStep[]) };
   });
   const { steps: _steps, ...rest } = value;

@@ -2,7 +2,13 @@
  * `startSimulator`: the Node `http` server, Bearer auth, the WebSocket upgrade (with refusal
  * faults and the new-connection cost), and lifecycle (`close` frees the port).
  */
-import { type IncomingMessage, STATUS_CODES, type Server, type ServerResponse, createServer } from 'node:http';
+import {
+  createServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+  STATUS_CODES,
+} from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer } from 'ws';
 import { realClock } from '../util/clock.js';
@@ -29,24 +35,43 @@ function authError(header: string | undefined, apiKey: string | undefined): ApiE
       type: 'invalid_request_error',
       code: null,
       param: null,
-      message: "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).",
+      message:
+        "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).",
     };
   }
   if (apiKey !== undefined && match[1] !== apiKey) {
     // Never echo the key back (R23).
-    return { status: 401, type: 'invalid_request_error', code: 'invalid_api_key', param: null, message: 'Incorrect API key provided.' };
+    return {
+      status: 401,
+      type: 'invalid_request_error',
+      code: 'invalid_api_key',
+      param: null,
+      message: 'Incorrect API key provided.',
+    };
   }
   return undefined;
 }
 
-function rawHttpResponse(socket: Socket, status: number, headers: Record<string, string>, body: string): void {
-  const lines = [`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}`, 'Connection: close', 'Content-Type: application/json', `Content-Length: ${Buffer.byteLength(body)}`];
+function rawHttpResponse(
+  socket: Socket,
+  status: number,
+  headers: Record<string, string>,
+  body: string,
+): void {
+  const lines = [
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}`,
+    'Connection: close',
+    'Content-Type: application/json',
+    `Content-Length: ${Buffer.byteLength(body)}`,
+  ];
   for (const [k, v] of Object.entries(headers)) lines.push(`${k}: ${v}`);
   socket.end(`${lines.join('\r\n')}\r\n\r\n${body}`);
 }
 
 function errorBody(err: ApiError): string {
-  return JSON.stringify({ error: { message: err.message, type: err.type, param: err.param, code: err.code } });
+  return JSON.stringify({
+    error: { message: err.message, type: err.type, param: err.param, code: err.code },
+  });
 }
 
 /** Starts a simulator; resolves once it listens. */
@@ -61,7 +86,12 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   let counter = new FaultCounter();
   const recorder = new MemoryRecorder();
   const specs = (): FaultSpec[] => (scenario.faults ? [serverFaults, scenario.faults] : [serverFaults]);
-  const engine = new Engine({ clock, ids, scenario: () => scenario, prevNotFoundEvery: () => specs().find((s) => s.prevNotFound)?.prevNotFound?.every });
+  const engine = new Engine({
+    clock,
+    ids,
+    scenario: () => scenario,
+    prevNotFoundEvery: () => specs().find((s) => s.prevNotFound)?.prevNotFound?.every,
+  });
   const ctx: ServerContext = {
     clock,
     ids,
@@ -84,7 +114,12 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
   const httpConnIds = new WeakMap<Socket, { id: number; fresh: boolean }>();
   let httpConnSeq = 0;
   let wsAccepted = 0;
-  const wss = new WebSocketServer({ noServer: true, perMessageDeflate: true, autoPong: false, maxPayload: 256 * 1024 * 1024 });
+  const wss = new WebSocketServer({
+    noServer: true,
+    perMessageDeflate: true,
+    autoPong: false,
+    maxPayload: 256 * 1024 * 1024,
+  });
 
   const routeOf = (url: string | undefined): string | undefined => {
     const path = (url ?? '/').split('?')[0] ?? '/';
@@ -100,13 +135,29 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     httpConnIds.set(socket, meta);
     const route = routeOf(req.url);
     if (route === undefined) {
-      return sendHttpError(res, { status: 404, type: 'invalid_request_error', code: 'unknown_url', message: `Unknown request URL: ${req.method} ${req.url}.`, param: null });
+      return sendHttpError(res, {
+        status: 404,
+        type: 'invalid_request_error',
+        code: 'unknown_url',
+        message: `Unknown request URL: ${req.method} ${req.url}.`,
+        param: null,
+      });
     }
     const denied = authError(req.headers.authorization, opts.apiKey);
     if (denied) return sendHttpError(res, denied);
-    handleHttp(ctx, req, res, route, { connectionId: meta.id, headers: redactHeaders(req.headers), freshConnection }).catch((err: unknown) => {
+    handleHttp(ctx, req, res, route, {
+      connectionId: meta.id,
+      headers: redactHeaders(req.headers),
+      freshConnection,
+    }).catch((err: unknown) => {
       ctx.log(`http handler failed: ${String(err)}`);
-      sendHttpError(res, { status: 500, type: 'server_error', code: 'server_error', message: 'The simulator failed to handle the request.', param: null });
+      sendHttpError(res, {
+        status: 500,
+        type: 'server_error',
+        code: 'server_error',
+        message: 'The simulator failed to handle the request.',
+        param: null,
+      });
     });
   });
   server.on('connection', (socket: Socket) => {
@@ -124,10 +175,32 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     const at = clock.now();
     const route = routeOf(req.url);
     const record = (connectionId: number, errorCode?: string) =>
-      recorder.add({ transport: 'websocket', kind: 'upgrade', connectionId, at, bytes: 0, wireBytes: socket.bytesRead, body: null, inputItems: 0, headers, ...(errorCode ? { errorCode } : {}) });
+      recorder.add({
+        transport: 'websocket',
+        kind: 'upgrade',
+        connectionId,
+        at,
+        bytes: 0,
+        wireBytes: socket.bytesRead,
+        body: null,
+        inputItems: 0,
+        headers,
+        ...(errorCode ? { errorCode } : {}),
+      });
     if (route !== '/responses') {
       record(0, 'unknown_url');
-      return rawHttpResponse(socket, 404, {}, errorBody({ status: 404, type: 'invalid_request_error', code: 'unknown_url', message: `Unknown request URL: GET ${req.url}.`, param: null }));
+      return rawHttpResponse(
+        socket,
+        404,
+        {},
+        errorBody({
+          status: 404,
+          type: 'invalid_request_error',
+          code: 'unknown_url',
+          message: `Unknown request URL: GET ${req.url}.`,
+          param: null,
+        }),
+      );
     }
     const denied = authError(req.headers.authorization, opts.apiKey);
     if (denied) {
@@ -137,9 +210,26 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     const refusal = specs().find((s) => s.refuseUpgrade)?.refuseUpgrade;
     if (refusal && counter.takeRefusal(refusal)) {
       record(0, `upgrade_refused_${refusal.status}`);
-      const extra: Record<string, string> = refusal.status === 429 ? { 'retry-after-ms': '1000', 'retry-after': '1' } : {};
-      const err: ApiError = { status: refusal.status, type: refusal.status === 429 ? 'rate_limit_error' : refusal.status >= 500 ? 'server_error' : 'invalid_request_error', code: null, message: `Simulated upgrade refusal (${refusal.status}).`, param: null };
-      return rawHttpResponse(socket, refusal.status, { ...extra, ...(refusal.headers ?? {}) }, errorBody(err));
+      const extra: Record<string, string> =
+        refusal.status === 429 ? { 'retry-after-ms': '1000', 'retry-after': '1' } : {};
+      const err: ApiError = {
+        status: refusal.status,
+        type:
+          refusal.status === 429
+            ? 'rate_limit_error'
+            : refusal.status >= 500
+              ? 'server_error'
+              : 'invalid_request_error',
+        code: null,
+        message: `Simulated upgrade refusal (${refusal.status}).`,
+        param: null,
+      };
+      return rawHttpResponse(
+        socket,
+        refusal.status,
+        { ...extra, ...(refusal.headers ?? {}) },
+        errorBody(err),
+      );
     }
     const accept = () => {
       if (socket.destroyed) return;

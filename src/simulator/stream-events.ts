@@ -4,7 +4,7 @@
  * `output_item.done` → exactly one terminal event. Sequence numbers are assigned by the sender.
  */
 import { type IdGen, sealBlob } from './blobs.js';
-import { type WireItem, estimateTokens } from './conversation.js';
+import { estimateTokens, type WireItem } from './conversation.js';
 import type { PlannedResponse } from './model.js';
 
 /** A server event before its `sequence_number` is assigned. */
@@ -100,7 +100,12 @@ export function responseObject(
 }
 
 /** Builds events for `plan`. `ids` mints item ids; `nowSeconds` stamps `completed_at`. */
-export function buildResponse(plan: PlannedResponse, ctx: ResponseContext, ids: IdGen, nowSeconds: number): BuiltResponse {
+export function buildResponse(
+  plan: PlannedResponse,
+  ctx: ResponseContext,
+  ids: IdGen,
+  nowSeconds: number,
+): BuiltResponse {
   const events: SimEvent[] = [];
   const output: WireItem[] = [];
   events.push({ type: 'response.created', response: responseObject(ctx, 'in_progress', []) });
@@ -133,12 +138,36 @@ export function buildResponse(plan: PlannedResponse, ctx: ResponseContext, ids: 
     add({ id, type: 'reasoning', summary: [] }, (index) => {
       const summary = plan.reasoning.map((text, summary_index) => {
         const part = { type: 'summary_text', text: '' };
-        events.push({ type: 'response.reasoning_summary_part.added', item_id: id, output_index: index, summary_index, part });
+        events.push({
+          type: 'response.reasoning_summary_part.added',
+          item_id: id,
+          output_index: index,
+          summary_index,
+          part,
+        });
         for (const delta of chunkText(text, ctx.chunkChars)) {
-          events.push({ type: 'response.reasoning_summary_text.delta', item_id: id, output_index: index, summary_index, delta });
+          events.push({
+            type: 'response.reasoning_summary_text.delta',
+            item_id: id,
+            output_index: index,
+            summary_index,
+            delta,
+          });
         }
-        events.push({ type: 'response.reasoning_summary_text.done', item_id: id, output_index: index, summary_index, text });
-        events.push({ type: 'response.reasoning_summary_part.done', item_id: id, output_index: index, summary_index, part: { type: 'summary_text', text } });
+        events.push({
+          type: 'response.reasoning_summary_text.done',
+          item_id: id,
+          output_index: index,
+          summary_index,
+          text,
+        });
+        events.push({
+          type: 'response.reasoning_summary_part.done',
+          item_id: id,
+          output_index: index,
+          summary_index,
+          part: { type: 'summary_text', text },
+        });
         reasoningChars += text.length * 3; // hidden reasoning is longer than its summary
         return { type: 'summary_text', text };
       });
@@ -152,13 +181,24 @@ export function buildResponse(plan: PlannedResponse, ctx: ResponseContext, ids: 
     const text = say;
     add({ id, type: 'message', status: 'in_progress', role: 'assistant', content: [] }, (index) => {
       const base = { item_id: id, output_index: index, content_index: 0 };
-      events.push({ type: 'response.content_part.added', ...base, part: { type: 'output_text', annotations: [], logprobs: [], text: '' } });
-      for (const delta of chunkText(text, ctx.chunkChars)) events.push({ type: 'response.output_text.delta', ...base, delta, logprobs: [] });
+      events.push({
+        type: 'response.content_part.added',
+        ...base,
+        part: { type: 'output_text', annotations: [], logprobs: [], text: '' },
+      });
+      for (const delta of chunkText(text, ctx.chunkChars))
+        events.push({ type: 'response.output_text.delta', ...base, delta, logprobs: [] });
       events.push({ type: 'response.output_text.done', ...base, text, logprobs: [] });
       const part = { type: 'output_text', annotations: [], logprobs: [], text };
       events.push({ type: 'response.content_part.done', ...base, part });
       outputChars += text.length;
-      return { id, type: 'message', status: incomplete ? 'incomplete' : 'completed', role: 'assistant', content: [part] };
+      return {
+        id,
+        type: 'message',
+        status: incomplete ? 'incomplete' : 'completed',
+        role: 'assistant',
+        content: [part],
+      };
     });
   }
 
@@ -167,25 +207,66 @@ export function buildResponse(plan: PlannedResponse, ctx: ResponseContext, ids: 
     if (call.kind === 'function') {
       const id = ids.next('fc');
       const args = call.arguments.replace(/\{\{call_id\}\}/g, callId);
-      add({ id, type: 'function_call', status: 'in_progress', arguments: '', call_id: callId, name: call.name }, (index) => {
-        for (const delta of chunkText(args, ctx.chunkChars)) {
-          events.push({ type: 'response.function_call_arguments.delta', item_id: id, output_index: index, delta });
-        }
-        events.push({ type: 'response.function_call_arguments.done', item_id: id, output_index: index, name: call.name, arguments: args });
-        outputChars += args.length;
-        return { id, type: 'function_call', status: 'completed', arguments: args, call_id: callId, name: call.name };
-      });
+      add(
+        { id, type: 'function_call', status: 'in_progress', arguments: '', call_id: callId, name: call.name },
+        (index) => {
+          for (const delta of chunkText(args, ctx.chunkChars)) {
+            events.push({
+              type: 'response.function_call_arguments.delta',
+              item_id: id,
+              output_index: index,
+              delta,
+            });
+          }
+          events.push({
+            type: 'response.function_call_arguments.done',
+            item_id: id,
+            output_index: index,
+            name: call.name,
+            arguments: args,
+          });
+          outputChars += args.length;
+          return {
+            id,
+            type: 'function_call',
+            status: 'completed',
+            arguments: args,
+            call_id: callId,
+            name: call.name,
+          };
+        },
+      );
     } else {
       const id = ids.next('ctc');
       const input = call.input.replace(/\{\{call_id\}\}/g, callId);
-      add({ id, type: 'custom_tool_call', status: 'in_progress', call_id: callId, name: call.name, input: '' }, (index) => {
-        for (const delta of chunkText(input, ctx.chunkChars)) {
-          events.push({ type: 'response.custom_tool_call_input.delta', item_id: id, output_index: index, delta });
-        }
-        events.push({ type: 'response.custom_tool_call_input.done', item_id: id, output_index: index, input });
-        outputChars += input.length;
-        return { id, type: 'custom_tool_call', status: 'completed', call_id: callId, name: call.name, input };
-      });
+      add(
+        { id, type: 'custom_tool_call', status: 'in_progress', call_id: callId, name: call.name, input: '' },
+        (index) => {
+          for (const delta of chunkText(input, ctx.chunkChars)) {
+            events.push({
+              type: 'response.custom_tool_call_input.delta',
+              item_id: id,
+              output_index: index,
+              delta,
+            });
+          }
+          events.push({
+            type: 'response.custom_tool_call_input.done',
+            item_id: id,
+            output_index: index,
+            input,
+          });
+          outputChars += input.length;
+          return {
+            id,
+            type: 'custom_tool_call',
+            status: 'completed',
+            call_id: callId,
+            name: call.name,
+            input,
+          };
+        },
+      );
     }
   }
 

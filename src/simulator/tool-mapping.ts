@@ -31,8 +31,12 @@ export function declaredTools(tools: unknown): Declared[] {
     if (!isObject(t) || typeof t['type'] !== 'string') continue;
     const name = typeof t['name'] === 'string' ? t['name'] : t['type'];
     const params = isObject(t['parameters']) ? t['parameters'] : undefined;
-    const props = params && isObject(params['properties']) ? (params['properties'] as Declared['props']) : undefined;
-    const required = params && Array.isArray(params['required']) ? params['required'].filter((r): r is string => typeof r === 'string') : [];
+    const props =
+      params && isObject(params['properties']) ? (params['properties'] as Declared['props']) : undefined;
+    const required =
+      params && Array.isArray(params['required'])
+        ? params['required'].filter((r): r is string => typeof r === 'string')
+        : [];
     out.push({ type: t['type'], name, props, required });
   }
   return out;
@@ -65,7 +69,15 @@ function fitArgs(tool: Declared, args: Record<string, unknown>): Record<string, 
   return out;
 }
 
-const SHELL_NAMES = ['shell', 'exec_command', 'shell_command', 'bash', 'run_shell_command', 'execute_command', 'terminal'];
+const SHELL_NAMES = [
+  'shell',
+  'exec_command',
+  'shell_command',
+  'bash',
+  'run_shell_command',
+  'execute_command',
+  'terminal',
+];
 
 function shellTool(tools: Declared[]): Declared | undefined {
   const fns = tools.filter((t) => t.type === 'function');
@@ -83,11 +95,20 @@ function fn(name: string, args: Record<string, unknown>): PlannedCall {
 /** A shell call with `command` (a string) fitted to the client's shell tool. */
 function shellCall(tools: Declared[], args: Record<string, unknown>): PlannedCall {
   const tool = shellTool(tools);
-  if (!tool) return fn('shell', { command: args['command'], workdir: args['workdir'] ?? null, timeout_ms: args['timeout_ms'] ?? null });
+  if (!tool)
+    return fn('shell', {
+      command: args['command'],
+      workdir: args['workdir'] ?? null,
+      timeout_ms: args['timeout_ms'] ?? null,
+    });
   const command = String(args['command'] ?? '');
-  const propName = tool.props ? ['command', 'cmd', ...(ALIASES['command'] ?? [])].find((p) => p in (tool.props ?? {})) : 'command';
+  const propName = tool.props
+    ? ['command', 'cmd', ...(ALIASES['command'] ?? [])].find((p) => p in (tool.props ?? {}))
+    : 'command';
   const prop = propName && tool.props ? tool.props[propName] : undefined;
-  const wantsArgv = prop !== undefined && (prop['type'] === 'array' || (Array.isArray(prop['type']) && prop['type'].includes('array')));
+  const wantsArgv =
+    prop !== undefined &&
+    (prop['type'] === 'array' || (Array.isArray(prop['type']) && prop['type'].includes('array')));
   const value = wantsArgv ? ['bash', '-lc', command] : command;
   const rest = { ...args };
   delete rest['command'];

@@ -77,7 +77,12 @@ export class WsSession {
   }
 
   private sendApiError(err: ApiError, streamId?: string): void {
-    const error: Record<string, unknown> = { type: err.type, code: err.code, message: err.message, param: err.param };
+    const error: Record<string, unknown> = {
+      type: err.type,
+      code: err.code,
+      message: err.message,
+      param: err.param,
+    };
     if (err.headers) error['headers'] = err.headers;
     this.sendJson({ type: 'error', status: err.status, ...(streamId ? { stream_id: streamId } : {}), error });
   }
@@ -86,21 +91,49 @@ export class WsSession {
     const buf = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
     const wireBytes = this.socket.bytesRead - this.lastBytesRead;
     this.lastBytesRead = this.socket.bytesRead;
-    const base = { transport: 'websocket' as const, connectionId: this.conn.id, at: this.ctx.clock.now(), bytes: buf.length, wireBytes };
+    const base = {
+      transport: 'websocket' as const,
+      connectionId: this.conn.id,
+      at: this.ctx.clock.now(),
+      bytes: buf.length,
+      wireBytes,
+    };
     if (isBinary) {
       const rec = this.recorder().add({ ...base, kind: 'malformed', body: null, inputItems: 0 });
       rec.errorCode = 'binary_frame';
-      return this.enqueue(() => this.sendApiError({ status: 400, type: 'invalid_request_error', code: null, message: 'Binary frames are not supported; send JSON text frames.', param: null }));
+      this.enqueue(() =>
+        this.sendApiError({
+          status: 400,
+          type: 'invalid_request_error',
+          code: null,
+          message: 'Binary frames are not supported; send JSON text frames.',
+          param: null,
+        }),
+      );
+      return;
     }
     const text = buf.toString('utf8');
     let body: unknown;
     try {
       body = JSON.parse(text);
     } catch {
-      this.recorder().add({ ...base, kind: 'malformed', body: text, inputItems: 0, errorCode: 'invalid_json' });
-      return this.enqueue(() =>
-        this.sendApiError({ status: 400, type: 'invalid_request_error', code: 'invalid_json', message: 'We could not parse the JSON body of your request.', param: null }),
+      this.recorder().add({
+        ...base,
+        kind: 'malformed',
+        body: text,
+        inputItems: 0,
+        errorCode: 'invalid_json',
+      });
+      this.enqueue(() =>
+        this.sendApiError({
+          status: 400,
+          type: 'invalid_request_error',
+          code: 'invalid_json',
+          message: 'We could not parse the JSON body of your request.',
+          param: null,
+        }),
       );
+      return;
     }
     const type = isObject(body) ? body['type'] : undefined;
     if (type === 'response.create' && isObject(body)) {
@@ -116,27 +149,51 @@ export class WsSession {
       });
       const n = this.recorder().totalCreates();
       const faults = resolveFaults(this.ctx.faultSpecs(), this.ctx.counter, n, 'websocket');
-      return this.enqueue(() => this.handleCreate(body as Record<string, unknown>, rec, faults));
+      this.enqueue(() => this.handleCreate(body as Record<string, unknown>, rec, faults));
+      return;
     }
-    const rec = this.recorder().add({ ...base, kind: isObject(body) ? 'other' : 'malformed', body, inputItems: 0 });
+    const rec = this.recorder().add({
+      ...base,
+      kind: isObject(body) ? 'other' : 'malformed',
+      body,
+      inputItems: 0,
+    });
     if (type === 'response.processed') return; // Codex-only ack: ignored (§2.6)
     const err: ApiError =
       typeof type === 'string'
-        ? { status: 400, type: 'invalid_request_error', code: 'invalid_value', message: `Invalid value: '${type}'. Supported values are: 'response.create'.`, param: 'type' }
-        : { status: 400, type: 'invalid_request_error', code: 'missing_required_parameter', message: "Missing required parameter: 'type'.", param: 'type' };
+        ? {
+            status: 400,
+            type: 'invalid_request_error',
+            code: 'invalid_value',
+            message: `Invalid value: '${type}'. Supported values are: 'response.create'.`,
+            param: 'type',
+          }
+        : {
+            status: 400,
+            type: 'invalid_request_error',
+            code: 'missing_required_parameter',
+            message: "Missing required parameter: 'type'.",
+            param: 'type',
+          };
     rec.errorCode = err.code ?? 'invalid_request_error';
     this.enqueue(() => this.sendApiError(err));
   }
 
   private enqueue(task: () => Promise<void> | void): void {
-    this.queue = this.queue.then(task).catch((err: unknown) => this.ctx.log(`websocket task failed: ${String(err)}`));
+    this.queue = this.queue
+      .then(task)
+      .catch((err: unknown) => this.ctx.log(`websocket task failed: ${String(err)}`));
   }
 
   private alive(): boolean {
     return this.ws.readyState === this.ws.OPEN && !this.silenced && !this.expired;
   }
 
-  private async handleCreate(body: Record<string, unknown>, rec: { responseId?: string; errorCode?: string }, faults: RequestFaults): Promise<void> {
+  private async handleCreate(
+    body: Record<string, unknown>,
+    rec: { responseId?: string; errorCode?: string },
+    faults: RequestFaults,
+  ): Promise<void> {
     if (!this.alive()) return;
     const latency = this.ctx.latencyMs();
     if (latency > 0) await this.ctx.clock.sleep(latency);
@@ -148,7 +205,8 @@ export class WsSession {
         status: 400,
         type: 'invalid_request_error',
         code: 'invalid_stream_id',
-        message: "The 'stream_id' field must be a non-empty string with at most 256 characters and may only contain letters, numbers, underscores, hyphens, and periods.",
+        message:
+          "The 'stream_id' field must be a non-empty string with at most 256 characters and may only contain letters, numbers, underscores, hyphens, and periods.",
         param: 'stream_id',
       });
     }
@@ -183,15 +241,48 @@ export class WsSession {
       sendMalformed: (kind, seq) => {
         if (kind === 'binary') this.ws.send(Buffer.from([0x00, 0xff, 0x13, 0x37]), { binary: true });
         else if (kind === 'json') this.ws.send('{"type":"response.output_text.delta","delta":');
-        else this.ws.send(JSON.stringify({ type: 'response.simulator_unknown_event', sequence_number: seq, note: 'injected' }));
+        else
+          this.ws.send(
+            JSON.stringify({
+              type: 'response.simulator_unknown_event',
+              sequence_number: seq,
+              note: 'injected',
+            }),
+          );
       },
       sendError: (f, seq) => {
         if (f.shape === 'wrapped') {
-          this.sendApiError({ status: f.status ?? 500, type: f.status === 429 ? 'rate_limit_error' : 'server_error', code: f.code, message: f.message ?? `Injected ${f.code}.`, param: null, ...(f.headers ? { headers: f.headers } : {}) }, lane);
+          this.sendApiError(
+            {
+              status: f.status ?? 500,
+              type: f.status === 429 ? 'rate_limit_error' : 'server_error',
+              code: f.code,
+              message: f.message ?? `Injected ${f.code}.`,
+              param: null,
+              ...(f.headers ? { headers: f.headers } : {}),
+            },
+            lane,
+          );
         } else if (f.shape === 'flat') {
-          this.sendJson({ type: 'error', code: f.code, message: f.message ?? `Injected ${f.code}.`, param: null, sequence_number: seq });
+          this.sendJson({
+            type: 'error',
+            code: f.code,
+            message: f.message ?? `Injected ${f.code}.`,
+            param: null,
+            sequence_number: seq,
+          });
         } else {
-          this.sendJson({ type: 'response.failed', sequence_number: seq, response: { id: responseId, object: 'response', status: 'failed', output: [], error: { code: f.code, message: f.message ?? `Injected ${f.code}.` } } });
+          this.sendJson({
+            type: 'response.failed',
+            sequence_number: seq,
+            response: {
+              id: responseId,
+              object: 'response',
+              status: 'failed',
+              output: [],
+              error: { code: f.code, message: f.message ?? `Injected ${f.code}.` },
+            },
+          });
         }
       },
       drop: (f) => {

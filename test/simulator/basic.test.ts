@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Simulator, startSimulator } from '../../src/simulator/index.js';
-import { RawWs, SHELL_TOOL, createOnce, doneItems, parseSse, responseId, user } from './helpers.js';
+import { createOnce, doneItems, parseSse, RawWs, responseId, SHELL_TOOL, user } from './helpers.js';
 
 let sim: Simulator | undefined;
 afterEach(async () => {
@@ -18,14 +18,19 @@ describe('simulator basic path', () => {
       'response.in_progress',
       'response.output_item.added',
       'response.content_part.added',
-      ...events.filter((e) => e.type === 'response.output_text.delta').map(() => 'response.output_text.delta'),
+      ...events
+        .filter((e) => e.type === 'response.output_text.delta')
+        .map(() => 'response.output_text.delta'),
       'response.output_text.done',
       'response.content_part.done',
       'response.output_item.done',
       'response.completed',
     ]);
     expect(events.map((e) => e['sequence_number'])).toEqual(events.map((_, i) => i));
-    const text = events.filter((e) => e.type === 'response.output_text.delta').map((e) => e['delta']).join('');
+    const text = events
+      .filter((e) => e.type === 'response.output_text.delta')
+      .map((e) => e['delta'])
+      .join('');
     expect(text).toContain('You said: hi');
     c.close();
   });
@@ -37,7 +42,11 @@ describe('simulator basic path', () => {
     for (let i = 1; i <= 20; i++) {
       const call = doneItems(events).find((it) => it['type'] === 'function_call')!;
       expect(call['name']).toBe('shell');
-      expect(JSON.parse(String(call['arguments']))).toEqual({ command: `echo step-${i}`, workdir: null, timeout_ms: null });
+      expect(JSON.parse(String(call['arguments']))).toEqual({
+        command: `echo step-${i}`,
+        workdir: null,
+        timeout_ms: null,
+      });
       events = await createOnce(c, {
         previous_response_id: responseId(events),
         input: [{ type: 'function_call_output', call_id: call['call_id'], output: `step-${i}\n` }],

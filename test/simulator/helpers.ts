@@ -38,7 +38,11 @@ export class RawWs {
     for (const f of w) f();
   }
 
-  static async open(baseUrl: string, key = 'sk-test-key-123456', opts: WebSocket.ClientOptions = {}): Promise<RawWs> {
+  static async open(
+    baseUrl: string,
+    key = 'sk-test-key-123456',
+    opts: WebSocket.ClientOptions = {},
+  ): Promise<RawWs> {
     const url = `${baseUrl.replace(/^http/, 'ws')}/responses`;
     const ws = new WebSocket(url, { headers: { Authorization: `Bearer ${key}` }, ...opts });
     await new Promise<void>((resolve, reject) => {
@@ -76,7 +80,10 @@ export class RawWs {
 
   /** Events after index `from` up to and including the next terminal (or error). */
   async nextResponse(from = 0, timeoutMs = 5000): Promise<Ev[]> {
-    const find = () => this.events().slice(from).findIndex((e) => TERMINAL.has(e.type));
+    const find = () =>
+      this.events()
+        .slice(from)
+        .findIndex((e) => TERMINAL.has(e.type));
     await this.until(() => find() >= 0, timeoutMs);
     const i = find();
     return i < 0 ? this.events().slice(from) : this.events().slice(from, from + i + 1);
@@ -100,12 +107,14 @@ export function user(text: string): Record<string, unknown> {
 
 /** Output items from `output_item.done` events. */
 export function doneItems(events: Ev[]): Array<Record<string, unknown>> {
-  return events.filter((e) => e.type === 'response.output_item.done').map((e) => e['item'] as Record<string, unknown>);
+  return events
+    .filter((e) => e.type === 'response.output_item.done')
+    .map((e) => e['item'] as Record<string, unknown>);
 }
 
 export function responseId(events: Ev[]): string {
   const created = events.find((e) => e.type === 'response.created');
-  return (created?.['response'] as { id: string }).id;
+  return (created?.['response'] as { id: string } | undefined)?.id ?? '';
 }
 
 /** Parses an SSE body into events (`event:`/`data:` records). */
@@ -131,7 +140,11 @@ export const SHELL_TOOL = {
   strict: true,
   parameters: {
     type: 'object',
-    properties: { command: { type: 'string' }, workdir: { type: ['string', 'null'] }, timeout_ms: { type: ['number', 'null'] } },
+    properties: {
+      command: { type: 'string' },
+      workdir: { type: ['string', 'null'] },
+      timeout_ms: { type: ['number', 'null'] },
+    },
     required: ['command', 'workdir', 'timeout_ms'],
     additionalProperties: false,
   },
