@@ -128,6 +128,15 @@ export function createSessionController(opts: SessionControllerOptions): Session
       };
     },
 
+    async whenIdle(): Promise<void> {
+      for (let i = 0; i < 10; i++) {
+        await queue.run(async () => {});
+        if (!st.rotating) return;
+        await st.rotating;
+        await Promise.resolve(); // let the post-rotation switch run
+      }
+    },
+
     subscribe: (listener: (e: SessionStatusEvent) => void) => st.subscribe(listener),
 
     async close(): Promise<void> {

@@ -96,6 +96,11 @@ export interface SessionController {
   status(): SessionSnapshot;
   subscribe(listener: (e: SessionStatusEvent) => void): () => void;
   close(): Promise<void>;
+  /**
+   * Resolves once queued turns and background work (a rotation's standby warm-up) have settled.
+   * Optional extension for tests and benchmarks.
+   */
+  whenIdle?(): Promise<void>;
 }
 
 export type SessionSettings = Pick<
