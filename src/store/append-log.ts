@@ -3,7 +3,17 @@
  * one `write` per flush (a `kill -9` loses only what is still buffered, and never tears a line
  * in the middle of the file), then `fdatasync`ed so a power loss loses at most the same.
  */
-import { closeSync, fdatasyncSync, fstatSync, mkdirSync, openSync, readSync, renameSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  fdatasyncSync,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  readSync,
+  renameSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { dirname } from 'node:path';
 
 /** Writes `buf` fully (a regular-file write may be short on a nearly full disk). */

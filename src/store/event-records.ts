@@ -11,7 +11,14 @@ export function eventRecord(event: AgentEvent, ts: string): BodyRecord | undefin
     case 'user_message':
       return { type: 'prompt', ts, turn_id: event.turnId, text: event.text };
     case 'usage':
-      return { type: 'usage', ts, turn_id: event.turnId, usage: event.usage, total: event.total, metrics: event.metrics };
+      return {
+        type: 'usage',
+        ts,
+        turn_id: event.turnId,
+        usage: event.usage,
+        total: event.total,
+        metrics: event.metrics,
+      };
     case 'transport':
       return { type: 'transport', ts, event: event.event };
     case 'compaction':

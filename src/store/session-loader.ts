@@ -56,7 +56,11 @@ export interface LoadedSession {
 }
 
 /** Parses the text of a session file. Never throws. `idHint` names the session if meta is lost. */
-export function parseSessionText(text: string, idHint: string, bytes = Buffer.byteLength(text)): LoadedSession {
+export function parseSessionText(
+  text: string,
+  idHint: string,
+  bytes = Buffer.byteLength(text),
+): LoadedSession {
   const stats: LoadStats = { records: 0, skipped: 0, unknown: 0, tornTail: false };
   let meta: SessionMetaRecord | undefined;
   const builder = new SummaryBuilder(idHint);

@@ -15,14 +15,14 @@ import { newSessionId } from '../util/ids.js';
 import { sessionsDir } from '../util/paths.js';
 import { VERSION } from '../util/version.js';
 import { AppendLog, writeFileAtomic } from './append-log.js';
+import { eventRecord } from './event-records.js';
 import { gitBranch as readGitBranch } from './git-branch.js';
-import { redactDeep } from './redact-record.js';
 import type { BodyRecord, SessionMetaRecord, SessionRecord } from './records.js';
 import { SCHEMA_VERSION } from './records.js';
-import { isSafeSessionId, sessionLogPath, sessionSummaryPath } from './session-paths.js';
+import { redactDeep } from './redact-record.js';
 import { loadSessionFile } from './session-loader.js';
+import { isSafeSessionId, sessionLogPath, sessionSummaryPath } from './session-paths.js';
 import { SummaryBuilder } from './summary.js';
-import { eventRecord } from './event-records.js';
 
 /** Buffered characters after which records are written out early (not fsynced), in chars. */
 const EARLY_WRITE_CHARS = 1_000_000;
@@ -187,7 +187,8 @@ export class SessionWriter implements AgentPersistence {
     // Redact once, before anything sees the record: the file and the summary get the same text.
     const safe = redactDeep(record) as SessionRecord;
     this.builder.add(safe);
-    if (record.type === 'item' || record.type === 'prompt' || record.type === 'ledger') this.hasContent = true;
+    if (record.type === 'item' || record.type === 'prompt' || record.type === 'ledger')
+      this.hasContent = true;
     this.log.push(`${JSON.stringify(safe)}\n`);
     if (this.log.buffered > EARLY_WRITE_CHARS) this.writeOut(false);
   }

@@ -6,8 +6,8 @@ import type { Item } from '../../src/protocol/items.js';
 import { userMessage } from '../../src/protocol/items.js';
 import { loadSessionFile } from '../../src/store/session-loader.js';
 import { SessionWriter } from '../../src/store/session-writer.js';
-import { addSecret, clearSecrets } from '../../src/util/redact.js';
 import { FakeClock } from '../../src/util/clock.js';
+import { addSecret, clearSecrets } from '../../src/util/redact.js';
 import { assistant, reasoning, scriptSession, scriptTurn } from './script.js';
 
 const API_KEY = 'sk-test-ROUNDTRIP0123456789abcdefXYZ';
@@ -23,12 +23,27 @@ afterEach(() => {
 });
 
 function writer(extra: Partial<ConstructorParameters<typeof SessionWriter>[0]> = {}): SessionWriter {
-  return new SessionWriter({ cwd: '/work/proj', model: 'gpt-test', dir, clock: new FakeClock(), gitBranch: () => 'main', ...extra });
+  return new SessionWriter({
+    cwd: '/work/proj',
+    model: 'gpt-test',
+    dir,
+    clock: new FakeClock(),
+    gitBranch: () => 'main',
+    ...extra,
+  });
 }
 
 const TURNS = [
-  { prompt: 'list the files', calls: [{ name: 'shell', args: { command: 'ls' }, output: 'a.txt\nb.txt' }], answer: 'There are two files.' },
-  { prompt: 'read a.txt', calls: [{ name: 'read_file', args: { path: 'a.txt' }, output: 'hello' }], answer: 'It says hello.' },
+  {
+    prompt: 'list the files',
+    calls: [{ name: 'shell', args: { command: 'ls' }, output: 'a.txt\nb.txt' }],
+    answer: 'There are two files.',
+  },
+  {
+    prompt: 'read a.txt',
+    calls: [{ name: 'read_file', args: { path: 'a.txt' }, output: 'hello' }],
+    answer: 'It says hello.',
+  },
   { prompt: 'thanks', answer: 'You are welcome: zebra-answer.' },
 ];
 
@@ -38,7 +53,13 @@ describe('session file round-trip', () => {
     const written = await scriptSession(w, TURNS);
     await w.close();
     const loaded = loadSessionFile(w.path);
-    expect(loaded.meta).toMatchObject({ session_id: '20260101-000000-aaaaaa', cwd: '/work/proj', model: 'gpt-test', git_branch: 'main', schema_version: 1 });
+    expect(loaded.meta).toMatchObject({
+      session_id: '20260101-000000-aaaaaa',
+      cwd: '/work/proj',
+      model: 'gpt-test',
+      git_branch: 'main',
+      schema_version: 1,
+    });
     expect(loaded.items).toEqual(written);
     expect(loaded.allItems).toEqual(written);
     expect(loaded.ledger).toEqual([
@@ -59,9 +80,19 @@ describe('session file round-trip', () => {
     const w = writer();
     await scriptSession(w, TURNS.slice(0, 1));
     const first = JSON.parse(readFileSync(w.path, 'utf8').split('\n')[0]!);
-    expect(first).toMatchObject({ type: 'session_meta', schema_version: 1, session_id: w.sessionId, tether_version: expect.any(String) });
+    expect(first).toMatchObject({
+      type: 'session_meta',
+      schema_version: 1,
+      session_id: w.sessionId,
+      tether_version: expect.any(String),
+    });
     const summary = JSON.parse(readFileSync(w.path.replace(/\.jsonl$/, '.summary.json'), 'utf8'));
-    expect(summary).toMatchObject({ session_id: w.sessionId, title: 'list the files', turns: 1, last_answer: 'There are two files.' });
+    expect(summary).toMatchObject({
+      session_id: w.sessionId,
+      title: 'list the files',
+      turns: 1,
+      last_answer: 'There are two files.',
+    });
   });
 
   it('creates no file for a session without content', async () => {
@@ -75,7 +106,10 @@ describe('session file round-trip', () => {
     const w = writer({ sessionId: 'torn-1' });
     const written = await scriptSession(w, TURNS.slice(0, 2));
     await w.close();
-    appendFileSync(w.path, '{"type":"item","ts":"2026-01-01T00:00:00Z","direction":"output","item":{"type":"mess');
+    appendFileSync(
+      w.path,
+      '{"type":"item","ts":"2026-01-01T00:00:00Z","direction":"output","item":{"type":"mess',
+    );
     const torn = loadSessionFile(w.path);
     expect(torn.stats.tornTail).toBe(true);
     expect(torn.stats.skipped).toBe(0);
@@ -97,7 +131,14 @@ describe('session file round-trip', () => {
     const written = await scriptSession(w, TURNS);
     await w.close();
     const lines = readFileSync(w.path, 'utf8').split('\n');
-    lines.splice(3, 0, 'not json at all', '{"type":"item","direction":"sideways","item":{}}', '[1,2,3]', '{"type":"from_the_future","x":1}');
+    lines.splice(
+      3,
+      0,
+      'not json at all',
+      '{"type":"item","direction":"sideways","item":{}}',
+      '[1,2,3]',
+      '{"type":"from_the_future","x":1}',
+    );
     writeFileSync(w.path, lines.join('\n'));
     const loaded = loadSessionFile(w.path);
     expect(loaded.stats.skipped).toBe(3);
@@ -121,7 +162,17 @@ describe('session file round-trip', () => {
   it('never writes the API key (file and summary scanned)', async () => {
     const w = writer({ sessionId: 'secret-1' });
     await scriptSession(w, [
-      { prompt: `my key is ${API_KEY} ok`, calls: [{ name: 'shell', args: { command: `echo ${API_KEY}` }, output: `OPENAI_API_KEY=${API_KEY}\nGH=ghp_abcdefghijklmnopqrstuvwxyz0123` }], answer: `done ${API_KEY}` },
+      {
+        prompt: `my key is ${API_KEY} ok`,
+        calls: [
+          {
+            name: 'shell',
+            args: { command: `echo ${API_KEY}` },
+            output: `OPENAI_API_KEY=${API_KEY}\nGH=ghp_abcdefghijklmnopqrstuvwxyz0123`,
+          },
+        ],
+        answer: `done ${API_KEY}`,
+      },
     ]);
     w.onEvent({ type: 'error', message: `auth failed for Bearer ${API_KEY}` });
     await w.close();
@@ -138,7 +189,11 @@ describe('session file round-trip', () => {
   it('records a compaction and restarts the context from its window', async () => {
     const w = writer({ sessionId: 'compact-1' });
     await scriptSession(w, TURNS.slice(0, 2));
-    const window: Item[] = [userMessage('list the files'), userMessage('read a.txt'), { type: 'compaction', id: 'cmp_1', encrypted_content: 'ENC+/=' }];
+    const window: Item[] = [
+      userMessage('list the files'),
+      userMessage('read a.txt'),
+      { type: 'compaction', id: 'cmp_1', encrypted_content: 'ENC+/=' },
+    ];
     w.onCompaction({ tokensBefore: 9000, tokensAfter: 1200, auto: true, window });
     w.onEvent({ type: 'compaction', tokensBefore: 9000, tokensAfter: 1200, auto: true });
     await w.flush();
@@ -176,7 +231,19 @@ describe('session file round-trip', () => {
     const w = writer({ sessionId: 'first-1' });
     await scriptSession(w, TURNS.slice(0, 1));
     const firstPath = w.path;
-    w.onEvent({ type: 'session_started', sessionId: 'second-1', model: 'gpt-other', cwd: '/work/proj', transport: 'auto', approval: 'suggest', sandbox: 'none', tools: [], version: 'x', resumed: false, instructionFiles: [] });
+    w.onEvent({
+      type: 'session_started',
+      sessionId: 'second-1',
+      model: 'gpt-other',
+      cwd: '/work/proj',
+      transport: 'auto',
+      approval: 'suggest',
+      sandbox: 'none',
+      tools: [],
+      version: 'x',
+      resumed: false,
+      instructionFiles: [],
+    });
     await scriptTurn(w, TURNS[2]!, 0);
     await w.close();
     expect(w.sessionId).toBe('second-1');

@@ -29,18 +29,42 @@ export const METRICS: TurnMetrics = {
 };
 
 export function assistant(text: string, id: string): MessageItem {
-  return { type: 'message', id, role: 'assistant', status: 'completed', content: [{ type: 'output_text', text }] };
+  return {
+    type: 'message',
+    id,
+    role: 'assistant',
+    status: 'completed',
+    content: [{ type: 'output_text', text }],
+  };
 }
 
 export function reasoning(id: string): ReasoningItem {
-  return { type: 'reasoning', id, summary: [{ type: 'summary_text', text: 'thinking' }], encrypted_content: `gAAAA${id}+/=opaque` };
+  return {
+    type: 'reasoning',
+    id,
+    summary: [{ type: 'summary_text', text: 'thinking' }],
+    encrypted_content: `gAAAA${id}+/=opaque`,
+  };
 }
 
 export function call(callId: string, c: ScriptedCall): FunctionCallItem {
-  return { type: 'function_call', id: `fc_${callId}`, call_id: callId, name: c.name, arguments: JSON.stringify(c.args), status: 'completed' };
+  return {
+    type: 'function_call',
+    id: `fc_${callId}`,
+    call_id: callId,
+    name: c.name,
+    arguments: JSON.stringify(c.args),
+    status: 'completed',
+  };
 }
 
-const usage = (n: number): UsageTotals => ({ inputTokens: n, cachedTokens: 0, outputTokens: 10, reasoningTokens: 0, totalTokens: n + 10 });
+const usage = (n: number): UsageTotals => ({
+  inputTokens: n,
+  cachedTokens: 0,
+  outputTokens: 10,
+  reasoningTokens: 0,
+  totalTokens: n + 10,
+});
 
 /** Writes one user turn (prompt → optional tool round → answer); returns the items it recorded. */
 export async function scriptTurn(w: AgentPersistence, t: ScriptedTurn, index: number): Promise<Item[]> {

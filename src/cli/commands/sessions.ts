@@ -41,7 +41,7 @@ function shortPath(path: string, max: number): string {
   return p.length > max ? `…${p.slice(p.length - max + 1)}` : p;
 }
 
-function fit(text: string, width: number): string {
+function clipText(text: string, width: number): string {
   if (width <= 1) return '';
   return text.length > width ? `${text.slice(0, width - 1)}…` : text;
 }
@@ -80,7 +80,7 @@ function table(sessions: SessionSummary[], opts: SessionsCommandOptions, now: nu
     const cells = [s.session_id.padEnd(idW), age.padStart(4), String(s.turns).padStart(5)];
     if (showDir) cells.push(shortPath(s.cwd || '?', dirW).padEnd(dirW));
     const used = cells.join('  ').length + 2;
-    cells.push(fit(s.title || '(no prompt)', Math.max(10, columns - used)));
+    cells.push(clipText(s.title || '(no prompt)', Math.max(10, columns - used)));
     lines.push(cells.join('  '));
   }
   return lines;
@@ -104,7 +104,9 @@ export async function runSessionsCommand(opts: SessionsCommandOptions): Promise<
     const out: string[] = [];
     if (listing.sessions.length === 0) {
       const where = opts.all ? '' : ` in ${shortPath(opts.cwd, 60)}`;
-      out.push(searching ? `No sessions match "${opts.search?.trim()}"${where}.` : `No sessions${where} yet.`);
+      out.push(
+        searching ? `No sessions match "${opts.search?.trim()}"${where}.` : `No sessions${where} yet.`,
+      );
     } else {
       out.push(...table(listing.sessions, opts, opts.now ?? Date.now()));
     }
