@@ -1,0 +1,72 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { userMessage } from '../../src/protocol/items.js';
+import { FakeClock } from '../../src/util/clock.js';
+import { type Rig, rig } from './helpers/harness.js';
+
+let r: Rig | null = null;
+afterEach(async () => {
+  await r?.close();
+  r = null;
+});
+
+describe('rotation before the connection age limit', () => {
+  it('30 turns a second apart with a 3 s limit: zero failures, rotations between turns, warm incremental chains', async () => {
+    const clock = new FakeClock();
+    r = await rig({ scenario: 'plain-answer', clock, connectionAgeLimitMs: 3000 }, { clock, settings: { rotationAgeMs: 2000 } });
+    await r.session.start();
+    const latencies: number[] = [];
+    for (let i = 0; i < 30; i++) {
+      const res = await r.session.runTurn([userMessage(`turn ${i}`)]);
+      expect(res.status, `turn ${i}: ${res.error?.message}`).toBe('completed');
+      expect(res.metrics.incremental).toBe(true);
+      expect(res.metrics.attempts).toBe(1);
+      latencies.push(res.metrics.durationMs);
+      await clock.advance(1000);
+      await r.session.whenIdle?.();
+    }
+    const snap = r.session.status();
+    expect(snap.rotations).toBeGreaterThanOrEqual(14);
+    expect(r.status.filter((s) => s.type === 'rotated').every((s) => s.type === 'rotated' && s.reason === 'age')).toBe(true);
+    expect(r.status.some((s) => s.type === 'reconnecting' || s.type === 'rechained')).toBe(false);
+
+    const creates = r.sim.recorder.creates();
+    expect(creates.some((c) => c.errorCode)).toBe(false);
+    const byConn = new Map<number, typeof creates>();
+    for (const c of creates) byConn.set(c.connectionId, [...(byConn.get(c.connectionId) ?? []), c]);
+    expect(byConn.size).toBe(snap.connections);
+    for (const [, list] of byConn) {
+      // every socket starts with a full-context warm-up, then continues incrementally from it
+      expect(list[0]?.generate).toBe(false);
+      expect(list[0]?.previousResponseId).toBeNull();
+      for (let i = 1; i < list.length; i++) expect(list[i]?.previousResponseId).toBe(list[i - 1]?.responseId);
+    }
+    // every socket was retired before the server's limit
+    for (const [id, list] of byConn) {
+      const last = list.at(-1)!;
+      const first = list[0]!;
+      if (id !== snap.connections) expect(last.at - first.at).toBeLessThan(3000);
+    }
+    // the rotation's warm-up carried the full transcript
+    const lastWarm = creates.filter((c) => c.generate === false).at(-1)!;
+    expect(lastWarm.inputItems).toBeGreaterThan(20);
+    // no added latency: every turn took no fake-clock time at all
+    expect(Math.max(...latencies)).toBe(0);
+  });
+
+  it('without rotation the server limit is recovered from transparently (connection_limit)', async () => {
+    const clock = new FakeClock();
+    r = await rig({ scenario: 'plain-answer', clock, connectionAgeLimitMs: 3000 }, { clock, settings: { rotationAgeMs: 3_600_000 } });
+    await r.session.start();
+    for (let i = 0; i < 8; i++) {
+      const res = await r.session.runTurn([userMessage(`turn ${i}`)]);
+      expect(res.status).toBe('completed');
+      await clock.advance(1000);
+    }
+    expect(r.sim.connectionCount()).toBeGreaterThan(1);
+    // a socket the server closed between turns is replaced; the next create is full (store:false)
+    const creates = r.sim.recorder.creates();
+    const firstOnConn2 = creates.find((c) => c.connectionId === 2)!;
+    expect(firstOnConn2.previousResponseId).toBeNull();
+    expect(firstOnConn2.inputItems).toBeGreaterThan(1);
+  });
+});
