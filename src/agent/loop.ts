@@ -35,10 +35,19 @@ import { answerText, completeItem, initialTurnState, reduceTurnEvent } from './t
 import type { AgentInfo, AgentOptions, RunOutcome } from './types.js';
 import { classifyStartError } from './start-error.js';
 
+interface CompactionRecord {
+  tokensBefore: number;
+  tokensAfter: number;
+  auto: boolean;
+  window: Item[];
+}
+
 interface ActiveRun {
   abort: AbortController;
   /** Set when the run was stopped by the wall-clock limit (vs. a user cancel). */
   timedOut: boolean;
+  /** Exit code of a cancelled run when not the default 130. */
+  cancelExitCode?: number;
   startedAt: number;
   turns: number;
   usage: UsageTotals;
@@ -102,9 +111,14 @@ export class Agent implements AgentController {
     return this.drive();
   }
 
-  cancel(): void {
+  /**
+   * Aborts the running turn and tools. `exitCode` overrides the cancelled run's exit code (143
+   * when the process got SIGTERM; default 130).
+   */
+  cancel(opts: { exitCode?: number } = {}): void {
     const run = this.active;
     if (!run || run.abort.signal.aborted) return;
+    if (opts.exitCode !== undefined) run.cancelExitCode = opts.exitCode;
     run.abort.abort(new Error('cancelled'));
     for (const resolve of this.approvals.values()) resolve({ kind: 'deny', reason: 'cancelled' });
     this.approvals.clear();
@@ -154,6 +168,9 @@ export class Agent implements AgentController {
   async compact(): Promise<void> {
     if (this.drivePromise) await this.drivePromise;
     const r = await this.session.compact();
+    // The store records the window so a resumed session restarts from it (src/store).
+    const store = this.persistence as (AgentPersistence & { onCompaction?: (info: CompactionRecord) => void }) | undefined;
+    store?.onCompaction?.({ tokensBefore: r.tokensBefore, tokensAfter: r.tokensAfter, auto: false, window: r.items });
     this.emit({ type: 'compaction', tokensBefore: r.tokensBefore, tokensAfter: r.tokensAfter, auto: false });
   }
 
@@ -303,7 +320,7 @@ export class Agent implements AgentController {
         numTurns: run.turns,
         usage: { ...run.usage },
         durationMs: Math.max(0, Math.round(this.clock.now() - run.startedAt)),
-        exitCode: exitCodeFor(reason),
+        exitCode: reason === 'cancelled' && run.cancelExitCode !== undefined ? run.cancelExitCode : exitCodeFor(reason),
         permissionDenials: [...run.denials],
         ...(error ? { error: redact(error) } : {}),
       };
