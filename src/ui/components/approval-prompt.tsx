@@ -1,0 +1,54 @@
+/** The approval prompt: exactly what will run (the command) or change (the diff), and the keys. */
+import { Box, Text } from 'ink';
+import { useUi } from '../hooks/use-ui.js';
+import { sanitizeText } from '../sanitize.js';
+import { theme } from '../theme.js';
+import { DiffView } from './diff-view.js';
+
+/** Renders the head of the approval queue (nothing when the queue is empty). */
+export function ApprovalPrompt() {
+  const approvals = useUi((s) => s.approvals);
+  const head = approvals.queue[0];
+  if (!head) return null;
+  const sub = head.subject;
+  const more = approvals.queue.length - 1;
+  const edit = approvals.edit;
+  return (
+    <Box flexDirection="column" borderStyle="round" borderColor={theme.warn} paddingX={1}>
+      <Text bold color={theme.warn}>
+        Allow {sub.kind === 'command' ? 'this command' : sub.kind === 'edit' ? 'this change' : 'this read'}?
+        {more > 0 ? <Text color={theme.dim}> (+{more} more waiting)</Text> : null}
+      </Text>
+      {sub.kind === 'command' && sub.command !== undefined ? (
+        <Text>
+          <Text color={theme.dim}>$ </Text>
+          <Text bold>{sanitizeText(sub.command)}</Text>
+        </Text>
+      ) : (
+        <Text bold>{sanitizeText(sub.summary)}</Text>
+      )}
+      {sub.kind !== 'command' && sub.paths.length > 0 ? <Text color={theme.dim}>{sub.paths.join(', ')}</Text> : null}
+      {sub.diff ? <DiffView diff={sub.diff} maxLines={30} /> : null}
+      {edit ? (
+        <Box flexDirection="column">
+          <Text>
+            <Text color={theme.accent}>edit $ </Text>
+            <Text>{edit.text.slice(0, edit.cursor)}</Text>
+            <Text inverse>{edit.text[edit.cursor] ?? ' '}</Text>
+            <Text>{edit.text.slice(edit.cursor + 1)}</Text>
+          </Text>
+          <Text color={theme.dim}>Enter run the edited command · Esc back</Text>
+        </Box>
+      ) : (
+        <Text>
+          <Text color={theme.ok}>[y]</Text> yes  <Text color={theme.error}>[n]</Text> no{' '}
+          {sub.kind === 'command' ? (
+            <>
+              <Text color={theme.accent}>[a]</Text> always allow this prefix  <Text color={theme.accent}>[e]</Text> edit
+            </>
+          ) : null}
+        </Text>
+      )}
+    </Box>
+  );
+}

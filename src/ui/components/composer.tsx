@@ -1,0 +1,75 @@
+/** The composer: the input text with its cursor, the completion menu, queued messages and hints. */
+import { Box, Text } from 'ink';
+import { useMemo } from 'react';
+import { completionFor } from '../completion.js';
+import { useUi } from '../hooks/use-ui.js';
+import { theme } from '../theme.js';
+
+/** Max composer lines shown (a large paste shows its tail with a count). */
+export const COMPOSER_MAX_LINES = 10;
+
+function CursorLine({ line, cursorCol }: { line: string; cursorCol: number | null }) {
+  if (cursorCol === null) return <Text>{line === '' ? ' ' : line}</Text>;
+  return (
+    <Text>
+      {line.slice(0, cursorCol)}
+      <Text inverse>{line[cursorCol] ?? ' '}</Text>
+      {line.slice(cursorCol + 1)}
+    </Text>
+  );
+}
+
+/** Renders the composer. */
+export function Composer() {
+  const composer = useUi((s) => s.composer);
+  const files = useUi((s) => s.view.files);
+  const index = useUi((s) => s.view.completionIndex);
+  const queued = useUi((s) => s.view.queued);
+  const hint = useUi((s) => s.view.hint);
+  const { text, cursor } = composer;
+  const completion = useMemo(() => completionFor(text, cursor, files), [text, cursor, files]);
+  const lines = text.split('\n');
+  const before = text.slice(0, cursor).split('\n');
+  const cLine = before.length - 1;
+  const cCol = (before[before.length - 1] ?? '').length;
+  const first = Math.max(0, Math.min(cLine - COMPOSER_MAX_LINES + 1, lines.length - COMPOSER_MAX_LINES));
+  const shown = lines.slice(first, first + COMPOSER_MAX_LINES);
+  return (
+    <Box flexDirection="column">
+      {queued.map((q, i) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: queue order is the identity
+        <Text key={i} color={theme.dim} wrap="truncate-end">
+          queued: {q.split('\n')[0]}
+        </Text>
+      ))}
+      <Box borderStyle="round" borderColor={theme.dim} paddingX={1} flexDirection="column">
+        {first > 0 ? <Text color={theme.dim}>… {first} lines above ({text.length} chars)</Text> : null}
+        {shown.map((line, i) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: lines are positional
+          <Box key={i}>
+            <Text color={theme.user}>{i + first === 0 ? '› ' : '  '}</Text>
+            <CursorLine line={line} cursorCol={i + first === cLine ? cCol : null} />
+          </Box>
+        ))}
+        {first + COMPOSER_MAX_LINES < lines.length ? <Text color={theme.dim}>… {lines.length - first - COMPOSER_MAX_LINES} lines below</Text> : null}
+      </Box>
+      {completion ? (
+        <Box flexDirection="column" paddingLeft={2}>
+          {completion.kind === 'slash'
+            ? completion.items.map((c, i) => (
+                <Text key={c.name} inverse={i === index}>
+                  /{c.name}
+                  {c.args ? ` ${c.args}` : ''} <Text color={theme.dim}>{c.description}</Text>
+                </Text>
+              ))
+            : completion.items.map((p, i) => (
+                <Text key={p} inverse={i === index}>
+                  @{p}
+                </Text>
+              ))}
+        </Box>
+      ) : null}
+      {hint ? <Text color={theme.warn}>{hint}</Text> : null}
+    </Box>
+  );
+}

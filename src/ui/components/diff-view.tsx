@@ -1,0 +1,41 @@
+/** A coloured unified diff (added green, removed red, hunk headers cyan), capped in height. */
+import { Box, Text } from 'ink';
+import { sanitizeText } from '../sanitize.js';
+import { theme } from '../theme.js';
+
+/** Props of {@link DiffView}. */
+export interface DiffViewProps {
+  diff: string;
+  /** Max lines shown; the rest is summarised. Default 60. */
+  maxLines?: number;
+}
+
+function colorOf(line: string): string | undefined {
+  if (line.startsWith('+++') || line.startsWith('---')) return undefined;
+  if (line.startsWith('+')) return theme.added;
+  if (line.startsWith('-')) return theme.removed;
+  if (line.startsWith('@@')) return theme.hunk;
+  return undefined;
+}
+
+/** Renders a unified diff. */
+export function DiffView({ diff, maxLines = 60 }: DiffViewProps) {
+  const lines = sanitizeText(diff).replace(/\n$/, '').split('\n');
+  const shown = lines.slice(0, maxLines);
+  const rest = lines.length - shown.length;
+  return (
+    <Box flexDirection="column">
+      {shown.map((line, i) => {
+        const color = colorOf(line);
+        const bold = line.startsWith('+++') || line.startsWith('---') || line.startsWith('diff ');
+        return (
+          // biome-ignore lint/suspicious/noArrayIndexKey: diff lines are static and positional
+          <Text key={i} color={color} bold={bold} wrap="truncate-end">
+            {line === '' ? ' ' : line}
+          </Text>
+        );
+      })}
+      {rest > 0 ? <Text color={theme.dim}>… {rest} more diff lines</Text> : null}
+    </Box>
+  );
+}

@@ -1,0 +1,75 @@
+/**
+ * The live tail of the answer being streamed (only the unfinished markdown block: complete blocks
+ * are already in scrollback), the reasoning summary, and a "working" line. Kept small so a fast
+ * stream costs little to redraw.
+ */
+import { Box, Text } from 'ink';
+import { useMemo } from 'react';
+import { formatDuration } from '../format.js';
+import { useUi } from '../hooks/use-ui.js';
+import { renderMarkdown } from '../markdown/render.js';
+import { pendingText } from '../state/stream.js';
+import { spinnerFrame, theme } from '../theme.js';
+import { ToolCard } from './tool-card.js';
+
+/** Max lines of the live tail shown (the whole block is printed once it completes). */
+export const LIVE_TAIL_LINES = 16;
+
+/** Renders the live part of the current answer. */
+export function PendingTurn() {
+  const stream = useUi((s) => s.transcript.stream);
+  const reasoning = useUi((s) => s.transcript.reasoning);
+  const columns = useUi((s) => s.view.columns);
+  const source = stream ? pendingText(stream) : '';
+  const rendered = useMemo(() => {
+    if (!source.trim()) return '';
+    const lines = renderMarkdown(source, columns).split('\n');
+    return lines.length > LIVE_TAIL_LINES ? ['…', ...lines.slice(-LIVE_TAIL_LINES)].join('\n') : lines.join('\n');
+  }, [source, columns]);
+  const thought = reasoning.trim().split('\n').filter(Boolean).pop() ?? '';
+  return (
+    <Box flexDirection="column">
+      {thought ? (
+        <Text color={theme.dim} italic wrap="truncate-end">
+          {thought}
+        </Text>
+      ) : null}
+      {rendered ? <Text>{rendered}</Text> : null}
+    </Box>
+  );
+}
+
+/** The "working" line: spinner, elapsed time, retry state, `!cmd` in progress. */
+export function WorkingLine() {
+  const running = useUi((s) => s.view.running);
+  const busySince = useUi((s) => s.status.busySince);
+  const retry = useUi((s) => s.status.retry);
+  const shell = useUi((s) => s.view.shell);
+  const now = useUi((s) => s.view.now);
+  if (!running && !shell) return null;
+  const elapsed = busySince !== null ? ` ${formatDuration(now - busySince)}` : '';
+  return (
+    <Box>
+      <Text color={theme.accent}>{spinnerFrame(now)} </Text>
+      <Text color={theme.dim}>
+        {shell ? `running !${shell}` : `working${elapsed}`}
+        {retry ? ` · retrying ${retry.attempt}/${retry.max} (${retry.reason})` : ''}
+        {' · Esc to interrupt'}
+      </Text>
+    </Box>
+  );
+}
+
+/** Tool cards still running or waiting. */
+export function LiveTools() {
+  const tools = useUi((s) => s.transcript.tools);
+  const now = useUi((s) => s.view.now);
+  if (tools.length === 0) return null;
+  return (
+    <Box flexDirection="column">
+      {tools.map((t) => (
+        <ToolCard key={t.callId} tool={t} now={now} />
+      ))}
+    </Box>
+  );
+}

@@ -1,0 +1,96 @@
+/** A tool call card: what runs, a spinner with elapsed time, the last output lines, the outcome. */
+import { Box, Text } from 'ink';
+import { formatDuration } from '../format.js';
+import type { ToolView } from '../state/entries.js';
+import { spinnerFrame, theme } from '../theme.js';
+import { DiffView } from './diff-view.js';
+
+/** Props of {@link ToolCard}. */
+export interface ToolCardProps {
+  tool: ToolView;
+  /** UI clock (ms) for the spinner and elapsed time of a running call. */
+  now: number;
+}
+
+function title(t: ToolView): string {
+  if (t.subject.kind === 'command' && t.subject.command !== undefined) return `$ ${t.subject.command}`;
+  return t.subject.summary || t.name;
+}
+
+function outcome(t: ToolView): { mark: string; color: string; text: string } {
+  switch (t.status) {
+    case 'proposed':
+      return { mark: '○', color: theme.dim, text: 'queued' };
+    case 'awaiting':
+      return { mark: '?', color: theme.warn, text: 'awaiting approval' };
+    case 'running':
+      return { mark: '', color: theme.accent, text: 'running' };
+    case 'denied':
+      return { mark: '✗', color: theme.warn, text: `denied${t.reason ? `: ${t.reason}` : ''}` };
+    case 'interrupted':
+      return { mark: '■', color: theme.error, text: `interrupted${t.result ? ` after ${formatDuration(t.result.durationMs)}` : ''}` };
+    case 'done': {
+      const r = t.result;
+      if (!r) return { mark: '✓', color: theme.ok, text: 'done' };
+      const code = r.exitCode !== undefined ? `exit ${r.exitCode} · ` : '';
+      const ok = r.status === 'ok' && (r.exitCode === undefined || r.exitCode === 0);
+      const label = r.status === 'ok' ? '' : `${r.status} · `;
+      return { mark: ok ? '✓' : '✗', color: ok ? theme.ok : theme.error, text: `${label}${code}${formatDuration(r.durationMs)}` };
+    }
+    default: {
+      const unreachable: never = t.status;
+      return unreachable;
+    }
+  }
+}
+
+/** Renders one tool card. */
+export function ToolCard({ tool: t, now }: ToolCardProps) {
+  const o = outcome(t);
+  const running = t.status === 'running';
+  const elapsed = running && t.startedAt !== null ? formatDuration(now - t.startedAt) : '';
+  const lines = running ? [...t.tail, ...(t.partial ? [t.partial] : [])].slice(-5) : t.tail.slice(-3);
+  const hidden = t.lines - t.tail.length;
+  const changes = t.result?.fileChanges ?? [];
+  return (
+    <Box flexDirection="column" marginBottom={1}>
+      <Box>
+        <Text color={o.color}>{running ? spinnerFrame(now) : o.mark} </Text>
+        <Text bold wrap="truncate-end">
+          {title(t)}
+        </Text>
+        {t.sandboxed ? <Text color={theme.dim}> [sandboxed]</Text> : null}
+      </Box>
+      {lines.length > 0 ? (
+        <Box flexDirection="column" paddingLeft={2}>
+          {!running && hidden > 0 ? <Text color={theme.dim}>… {hidden} earlier lines</Text> : null}
+          {lines.map((l, i) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: output lines are positional
+            <Text key={i} color={theme.dim} wrap="truncate-end">
+              {l === '' ? ' ' : l}
+            </Text>
+          ))}
+        </Box>
+      ) : null}
+      {changes.length === 0 && t.status === 'done' && t.subject.diff ? (
+        <Box paddingLeft={2}>
+          <DiffView diff={t.subject.diff} maxLines={40} />
+        </Box>
+      ) : null}
+      {changes.map((c) => (
+        <Box key={c.path} flexDirection="column" paddingLeft={2}>
+          <Text color={theme.accent}>
+            {c.kind} {c.path}
+            {c.movedTo ? ` → ${c.movedTo}` : ''}
+          </Text>
+          <DiffView diff={c.diff} maxLines={40} />
+        </Box>
+      ))}
+      <Box paddingLeft={2}>
+        <Text color={o.color}>
+          {running ? `running ${elapsed}` : o.text}
+        </Text>
+      </Box>
+    </Box>
+  );
+}

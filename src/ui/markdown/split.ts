@@ -1,0 +1,68 @@
+/**
+ * Where a streaming markdown answer may be cut so the part before the cut can be committed to
+ * scrollback (Ink `<Static>`) and never re-rendered. Markdown blocks end at blank lines, so a
+ * blank line outside a fenced code block is a safe split point (gemini's
+ * `findLastSafeSplitPoint`); a fence is never split, unless it grows beyond `maxPendingChars`,
+ * in which case it is closed and re-opened so the live region stays small.
+ */
+
+/** Result of {@link findSafeSplit}. */
+export interface SafeSplit {
+  /** Characters of the input that can be committed (a line boundary). */
+  end: number;
+  /**
+   * Set when `end` falls inside a fenced code block: the fence's opening line (e.g. "```ts").
+   * The committed part must be closed with the matching fence and the rest re-opened with it.
+   */
+  openFence: string | null;
+}
+
+const FENCE = /^ {0,3}(`{3,}|~{3,})(.*)$/;
+
+/** Per-line fence tracking; returns the opening line while inside a fence, else null. */
+function nextFenceState(line: string, open: string | null): string | null {
+  const m = FENCE.exec(line);
+  if (!m) return open;
+  const marker = m[1] ?? '';
+  if (open === null) return line.trimStart();
+  const openMarker = FENCE.exec(open)?.[1] ?? '```';
+  // A closing fence uses the same character, is at least as long, and carries no info string.
+  if (marker[0] === openMarker[0] && marker.length >= openMarker.length && (m[2] ?? '').trim() === '') return null;
+  return open;
+}
+
+/**
+ * Finds the last safe split point of `text`, which starts outside any fence unless
+ * `initialFence` names the fence it starts in. Returns null when nothing can be committed yet.
+ * `maxPendingChars` (default 8000) bounds how long a block may stay live before it is cut at a
+ * line boundary anyway.
+ */
+export function findSafeSplit(text: string, initialFence: string | null = null, maxPendingChars = 8000): SafeSplit | null {
+  let fence = initialFence;
+  let pos = 0;
+  let best: SafeSplit | null = null;
+  let lastLineEnd: SafeSplit | null = null;
+  while (pos < text.length) {
+    const nl = text.indexOf('\n', pos);
+    if (nl === -1) break; // an unterminated line is never committed: it may still grow
+    const line = text.slice(pos, nl);
+    const wasInFence = fence !== null;
+    fence = nextFenceState(line, fence);
+    const blank = line.trim() === '';
+    pos = nl + 1;
+    lastLineEnd = { end: pos, openFence: fence };
+    // Safe: after a blank line outside a fence, or right after a closing fence line.
+    if (fence === null && (blank || wasInFence)) best = { end: pos, openFence: null };
+  }
+  const tail = text.length - (best?.end ?? 0);
+  if (tail > maxPendingChars && lastLineEnd && lastLineEnd.end > (best?.end ?? 0)) return lastLineEnd;
+  return best;
+}
+
+/** The number of lines in `text` (a trailing newline does not start a new line). */
+export function countLines(text: string): number {
+  if (text === '') return 0;
+  let n = 1;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) if (i < text.length - 1) n++;
+  return n;
+}

@@ -1,0 +1,149 @@
+/** The real {@link UiServices}: child processes, the history file, OSC 52. */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { appendFileSync, mkdirSync, readdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { dataDir } from '../../util/paths.js';
+import type { ShellRun, UiServices } from './types.js';
+
+/** Our own git calls never run the repo's fsmonitor hook nor take optional locks (RELIABILITY R20). */
+export const SAFE_GIT = ['-c', 'core.fsmonitor=false', '--no-optional-locks'] as const;
+
+/** Max characters of `!cmd` / `git diff` output kept (the tail wins for shell, the head for diffs). */
+export const OUTPUT_CAP_CHARS = 64_000;
+
+/** Options of {@link createNodeServices}. */
+export interface NodeServicesOptions {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  /** Where OSC 52 is written (the terminal). */
+  stdout: NodeJS.WritableStream;
+}
+
+/** Path of a project's history file under `dataDir()/history/`. */
+export function historyPath(cwd: string, env: NodeJS.ProcessEnv): string {
+  const key = createHash('sha256').update(cwd).digest('hex').slice(0, 16);
+  return join(dataDir(env), 'history', `${key}.jsonl`);
+}
+
+/** Parses a history file: one JSON string per line; garbled lines are skipped. */
+export function parseHistory(text: string, limit = 500): string[] {
+  const out: string[] = [];
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    try {
+      const v: unknown = JSON.parse(line);
+      if (typeof v === 'string') out.push(v);
+    } catch {
+      /* torn line */
+    }
+  }
+  return out.slice(-limit);
+}
+
+function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
+  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    try {
+      child.kill(signal);
+    } catch {
+      /* already gone */
+    }
+  }
+}
+
+function run(cmd: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv, signal: AbortSignal | undefined, live: Set<ChildProcess>, keep: 'head' | 'tail'): Promise<ShellRun> {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    live.add(child);
+    let out = '';
+    const onData = (d: Buffer) => {
+      out += d.toString('utf8');
+      if (out.length > OUTPUT_CAP_CHARS * 2) out = keep === 'tail' ? out.slice(-OUTPUT_CAP_CHARS) : out.slice(0, OUTPUT_CAP_CHARS * 2);
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    const onAbort = () => {
+      killGroup(child, 'SIGTERM');
+      setTimeout(() => killGroup(child, 'SIGKILL'), 2000).unref();
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const done = (exitCode: number | null) => {
+      live.delete(child);
+      signal?.removeEventListener('abort', onAbort);
+      const capped = keep === 'tail' ? out.slice(-OUTPUT_CAP_CHARS) : out.slice(0, OUTPUT_CAP_CHARS);
+      resolve({ output: capped, exitCode });
+    };
+    child.on('error', (err) => {
+      out += String(err.message);
+      done(127);
+    });
+    child.on('close', (code) => done(code));
+  });
+}
+
+function walk(root: string, limit: number): string[] {
+  const out: string[] = [];
+  const stack = [root];
+  while (stack.length && out.length < limit) {
+    const dir = stack.pop() as string;
+    let names: import('node:fs').Dirent[];
+    try {
+      names = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      continue;
+    }
+    for (const d of names) {
+      if (d.name === '.git' || d.name === 'node_modules' || d.name === 'dist') continue;
+      const p = join(dir, d.name);
+      if (d.isDirectory()) stack.push(p);
+      else out.push(relative(root, p));
+    }
+  }
+  return out;
+}
+
+/** Creates the Node services for the workspace `cwd`. */
+export function createNodeServices(opts: NodeServicesOptions): UiServices {
+  const live = new Set<ChildProcess>();
+  const histFile = historyPath(opts.cwd, opts.env);
+  return {
+    runShell: (command, signal) => run('bash', ['-lc', command], opts.cwd, opts.env, signal, live, 'tail'),
+    async gitDiff() {
+      const r = await run('git', [...SAFE_GIT, 'diff'], opts.cwd, opts.env, undefined, live, 'head');
+      return r.exitCode === 0 ? r.output : `git diff failed (exit ${r.exitCode}): ${r.output.trim()}`;
+    },
+    copy(text) {
+      const osc = `\x1b]52;c;${Buffer.from(text, 'utf8').toString('base64')}\x07`;
+      // Inside tmux the sequence must be wrapped in a DCS passthrough to reach the outer terminal.
+      opts.stdout.write(opts.env['TMUX'] ? `\x1bPtmux;${osc.replace(/\x1b/g, '\x1b\x1b')}\x1b\\` : osc);
+    },
+    async listFiles() {
+      const r = await run('git', [...SAFE_GIT, 'ls-files', '--cached', '--others', '--exclude-standard'], opts.cwd, opts.env, undefined, live, 'head');
+      if (r.exitCode === 0 && r.output.trim()) return r.output.split('\n').filter(Boolean).slice(0, 20_000);
+      return walk(opts.cwd, 5000);
+    },
+    async loadHistory() {
+      try {
+        return parseHistory(await readFile(histFile, 'utf8'));
+      } catch {
+        return [];
+      }
+    },
+    appendHistory(entry) {
+      try {
+        mkdirSync(join(histFile, '..'), { recursive: true, mode: 0o700 });
+        appendFileSync(histFile, `${JSON.stringify(entry)}\n`, { mode: 0o600 });
+      } catch {
+        /* history is best effort */
+      }
+    },
+    dispose() {
+      for (const child of live) killGroup(child, 'SIGKILL');
+      live.clear();
+    },
+  };
+}

@@ -1,0 +1,44 @@
+/**
+ * The UI's I/O port. React code never does I/O; the UI controller calls these, and tests inject
+ * fakes. The Node implementation is `createNodeServices` (node-services.ts).
+ */
+
+/** Result of a `!cmd` shell command the user ran directly. */
+export interface ShellRun {
+  /** Combined stdout+stderr (tail-capped). */
+  output: string;
+  /** Exit code, or null when killed by a signal. */
+  exitCode: number | null;
+}
+
+/** Side effects the UI needs. */
+export interface UiServices {
+  /** Runs a user-typed `!command` in the workspace (bash -lc), killed with its group on abort. */
+  runShell(command: string, signal: AbortSignal): Promise<ShellRun>;
+  /** `git diff` of the workspace (never runs repo hooks or fsmonitor). */
+  gitDiff(): Promise<string>;
+  /** Copies text to the system clipboard through the terminal (OSC 52). */
+  copy(text: string): void;
+  /** Workspace-relative file paths for `@` completion (git-tracked + untracked, not ignored). */
+  listFiles(): Promise<string[]>;
+  /** Prompt history of this project, oldest first. */
+  loadHistory(): Promise<string[]>;
+  /** Appends one prompt to this project's history file. */
+  appendHistory(entry: string): void;
+  /** Kills anything still running (called on exit). */
+  dispose(): void;
+}
+
+/** Services that do nothing (tests, benchmarks). */
+export function nullServices(over: Partial<UiServices> = {}): UiServices {
+  return {
+    runShell: async () => ({ output: '', exitCode: 0 }),
+    gitDiff: async () => '',
+    copy: () => {},
+    listFiles: async () => [],
+    loadHistory: async () => [],
+    appendHistory: () => {},
+    dispose: () => {},
+    ...over,
+  };
+}

@@ -1,0 +1,100 @@
+/** What each slash command does (outside React; side effects through the agent and services). */
+import type { AgentController, ApprovalMode } from '../agent/events.js';
+import { formatAge, formatTokens } from './format.js';
+import type { UiServices } from './services/types.js';
+import { findSlash, type ParsedSlash, SLASH_COMMANDS } from './slash.js';
+import type { UiStore } from './store.js';
+
+/** What a slash command may touch. */
+export interface SlashContext {
+  store: UiStore;
+  agent: AgentController;
+  services: UiServices;
+  exit: (code: number) => void;
+}
+
+const MODES: readonly ApprovalMode[] = ['suggest', 'auto-edit', 'full-auto'];
+
+const KEYS_HELP = [
+  'Keys: Enter send · Shift+Enter, Ctrl+J or \\+Enter newline · ↑/↓ history · Tab complete',
+  '      Esc interrupt · Ctrl+C clear (twice: exit) · Ctrl+D exit on empty input',
+  '      @path mention a file · !cmd run a shell command · y/n/a/e in approval prompts',
+].join('\n');
+
+function note(ctx: SlashContext, text: string, level: 'info' | 'warn' | 'error' = 'info'): void {
+  ctx.store.add({ kind: 'notice', level, text });
+}
+
+function statusText(ctx: SlashContext): string {
+  const s = ctx.store.getSnapshot();
+  const st = s.status;
+  const c = st.conn;
+  const age = c.connectedAt !== null && c.state === 'connected' ? formatAge(s.view.now - c.connectedAt) : '—';
+  const cached = st.usage.inputTokens > 0 ? Math.round((st.usage.cachedTokens / st.usage.inputTokens) * 100) : 0;
+  return [
+    `Session ${st.sessionId || '(starting)'} · model ${st.model} · approval ${st.approval}`,
+    `Transport ${c.transport} (${c.state}${c.fellBack ? ', fell back to HTTP' : ''}) · socket age ${age} · connections ${c.connections} · rotations ${c.rotations} · reconnects ${c.reconnects}`,
+    `Chain: ${st.turns} model calls · last latency ${st.lastLatencyMs !== null ? `${st.lastLatencyMs} ms` : '—'} (first event ${st.lastFirstEventMs !== null ? `${st.lastFirstEventMs} ms` : '—'})`,
+    `Usage: ${formatTokens(st.usage.inputTokens)} in (${cached}% cached) · ${formatTokens(st.usage.outputTokens)} out · ${formatTokens(st.usage.reasoningTokens)} reasoning`,
+  ].join('\n');
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** Runs a parsed slash command. */
+export function runSlash(p: ParsedSlash, ctx: SlashContext): void {
+  const cmd = findSlash(p.name);
+  if (!cmd) {
+    note(ctx, `Unknown command /${p.name}. /help lists the commands.`, 'warn');
+    return;
+  }
+  switch (cmd.name) {
+    case 'help':
+      note(ctx, [...SLASH_COMMANDS.map((c) => `/${c.name}${c.args ? ` ${c.args}` : ''} — ${c.description}`), '', KEYS_HELP].join('\n'));
+      return;
+    case 'model':
+      if (!p.args) return note(ctx, `Model: ${ctx.store.getSnapshot().status.model}`);
+      ctx.agent.setModel(p.args);
+      ctx.store.status({ model: p.args });
+      return note(ctx, `Model set to ${p.args} (from the next request).`);
+    case 'approval': {
+      if (!p.args) return note(ctx, `Approval mode: ${ctx.store.getSnapshot().status.approval} (modes: ${MODES.join(', ')})`);
+      const mode = MODES.find((m) => m === p.args);
+      if (!mode) return note(ctx, `Unknown approval mode "${p.args}"; use one of ${MODES.join(', ')}.`, 'warn');
+      ctx.agent.setApprovalMode(mode);
+      ctx.store.status({ approval: mode });
+      return note(ctx, `Approval mode set to ${mode}.`);
+    }
+    case 'status':
+      return note(ctx, statusText(ctx));
+    case 'diff':
+      void ctx.services.gitDiff().then(
+        (diff) => (diff.trim() ? ctx.store.add({ kind: 'diff', title: 'git diff', diff }) : note(ctx, 'No changes in the workspace.')),
+        (err: unknown) => note(ctx, `git diff failed: ${errorText(err)}`, 'error'),
+      );
+      return;
+    case 'compact':
+      note(ctx, 'Compacting the context…');
+      void ctx.agent.compact().catch((err: unknown) => note(ctx, `Compaction failed: ${errorText(err)}`, 'error'));
+      return;
+    case 'new':
+      void ctx.agent.newSession().catch((err: unknown) => note(ctx, `Could not start a new session: ${errorText(err)}`, 'error'));
+      return;
+    case 'resume': {
+      const id = ctx.store.getSnapshot().status.sessionId;
+      return note(ctx, `To resume a session, restart with: tether --resume <id> (list them with: tether sessions). This session: ${id || '(starting)'}`);
+    }
+    case 'copy': {
+      const answer = ctx.store.getSnapshot().transcript.lastAnswer;
+      if (!answer) return note(ctx, 'Nothing to copy yet.', 'warn');
+      ctx.services.copy(answer);
+      return note(ctx, `Copied the last answer (${answer.length} characters) to the clipboard.`);
+    }
+    case 'quit':
+      return ctx.exit(0);
+    default:
+      return note(ctx, `/${cmd.name} is not available here.`, 'warn');
+  }
+}

@@ -1,0 +1,118 @@
+/** Status-bar state: model, approval mode, connection, usage and latency. Pure reducer. */
+import type { AgentEvent, ApprovalMode } from '../../agent/events.js';
+import { ZERO_USAGE, type UsageTotals } from '../../protocol/usage.js';
+import type { TransportKind } from '../../session/types.js';
+
+/** Connection as the status bar shows it. */
+export interface ConnectionView {
+  transport: TransportKind | 'auto';
+  state: 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'closed';
+  attempt: number;
+  max: number;
+  /** Clock ms when the current socket connected (socket age = now − this). */
+  connectedAt: number | null;
+  rotations: number;
+  reconnects: number;
+  connections: number;
+  fellBack: boolean;
+  lastReason: string;
+}
+
+/** Status state. */
+export interface StatusState {
+  sessionId: string;
+  model: string;
+  approval: ApprovalMode;
+  cwd: string;
+  conn: ConnectionView;
+  usage: UsageTotals;
+  /** Tokens of the last call's context (input + output), for "context used %". */
+  contextTokens: number;
+  /** Context window (tokens). */
+  contextWindow: number;
+  lastLatencyMs: number | null;
+  lastFirstEventMs: number | null;
+  running: boolean;
+  /** Clock ms when the current user turn started (for the "working" timer). */
+  busySince: number | null;
+  retry: { attempt: number; max: number; reason: string } | null;
+  turns: number;
+}
+
+/** Initial status. */
+export function initialStatus(init: { model: string; approval: ApprovalMode; contextWindow: number; sessionId?: string; cwd?: string }): StatusState {
+  return {
+    sessionId: init.sessionId ?? '',
+    model: init.model,
+    approval: init.approval,
+    cwd: init.cwd ?? '',
+    conn: { transport: 'auto', state: 'idle', attempt: 0, max: 0, connectedAt: null, rotations: 0, reconnects: 0, connections: 0, fellBack: false, lastReason: '' },
+    usage: { ...ZERO_USAGE },
+    contextTokens: 0,
+    contextWindow: init.contextWindow,
+    lastLatencyMs: null,
+    lastFirstEventMs: null,
+    running: false,
+    busySince: null,
+    retry: null,
+    turns: 0,
+  };
+}
+
+/** Applies one agent event. */
+export function statusReducer(s: StatusState, e: AgentEvent, now: number): StatusState {
+  switch (e.type) {
+    case 'session_started':
+      return { ...s, sessionId: e.sessionId, model: e.model, approval: e.approval, cwd: e.cwd, conn: { ...s.conn, transport: e.transport } };
+    case 'user_message':
+      return { ...s, running: true, busySince: s.busySince ?? now };
+    case 'turn_started':
+      return { ...s, running: true, busySince: s.busySince ?? now, retry: null };
+    case 'turn_retrying':
+      return { ...s, retry: { attempt: e.attempt, max: e.max, reason: e.reason } };
+    case 'usage':
+      return {
+        ...s,
+        usage: e.total,
+        contextTokens: e.usage.inputTokens + e.usage.outputTokens,
+        lastLatencyMs: e.metrics.durationMs,
+        lastFirstEventMs: e.metrics.timeToFirstEventMs,
+        conn: { ...s.conn, transport: e.metrics.transport },
+      };
+    case 'turn_finished':
+      return { ...s, retry: null, turns: s.turns + 1 };
+    case 'run_finished':
+      return { ...s, running: false, busySince: null, retry: null };
+    case 'compaction':
+      return { ...s, contextTokens: e.tokensAfter };
+    case 'transport': {
+      const ev = e.event;
+      const c = s.conn;
+      switch (ev.type) {
+        case 'connecting':
+          return { ...s, conn: { ...c, transport: ev.transport, state: c.state === 'reconnecting' ? 'reconnecting' : 'connecting', attempt: ev.attempt } };
+        case 'connected':
+          return { ...s, conn: { ...c, transport: ev.transport, state: 'connected', connectedAt: now, connections: c.connections + 1, attempt: 0 } };
+        case 'warmed':
+        case 'rechained':
+          return s;
+        case 'rotated':
+          return { ...s, conn: { ...c, rotations: c.rotations + 1, lastReason: ev.reason } };
+        case 'reconnecting':
+          return { ...s, conn: { ...c, state: 'reconnecting', attempt: ev.attempt, max: ev.max, reconnects: c.reconnects + 1, lastReason: ev.reason } };
+        case 'fallback_http':
+          return { ...s, conn: { ...c, transport: 'http', fellBack: true, state: 'connected', connectedAt: now, lastReason: ev.reason } };
+        case 'recovered':
+          return { ...s, conn: { ...c, transport: ev.transport, state: 'connected', connectedAt: c.state === 'connected' ? c.connectedAt : now } };
+        case 'closed':
+          return { ...s, conn: { ...c, state: 'closed', connectedAt: null } };
+        default: {
+          const unreachable: never = ev;
+          return unreachable;
+        }
+      }
+    }
+    default:
+      return s;
+  }
+}

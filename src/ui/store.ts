@@ -1,0 +1,228 @@
+/**
+ * The UI's external store (STYLE.md §2.5): pure reducers over AgentEvents and UI intents, read by
+ * components through `useSyncExternalStore` with one small selector each. Mutable stream state
+ * lives here, never in React. Text deltas are coalesced: they are applied at once but subscribers
+ * are notified at most once per `coalesceMs` (≈30 fps), when complete markdown blocks are also
+ * moved to the committed transcript.
+ */
+import type { AgentEvent, AgentSnapshot, ApprovalMode } from '../agent/events.js';
+import type { Clock, TimerHandle } from '../util/clock.js';
+import { type ApprovalAction, type ApprovalState, approvalsOnEvent, approvalsReducer, initialApprovals } from './state/approvals.js';
+import { type ComposerAction, type ComposerState, composerReducer, initialComposer } from './state/composer.js';
+import type { NewEntry } from './state/entries.js';
+import { initialStatus, type StatusState, statusReducer } from './state/status.js';
+import { commit, flushTranscript, initialTranscript, type TranscriptState, transcriptReducer } from './state/transcript.js';
+
+/** View state that belongs to no reducer above. */
+export interface ViewState {
+  /** UI clock (ms), advanced by the tick while something is live. */
+  now: number;
+  /** Selected row of the completion menu. */
+  completionIndex: number;
+  /** When Ctrl+C was pressed once (clock ms), for "twice exits". */
+  exitArmedAt: number | null;
+  /** A one-line hint above the composer ('' for none). */
+  hint: string;
+  /** Workspace files for `@` completion. */
+  files: readonly string[];
+  /** The `!command` running, or null. */
+  shell: string | null;
+  /** Messages submitted while the agent works (from the agent snapshot). */
+  queued: readonly string[];
+  /** True while the agent is working (from the agent snapshot). */
+  running: boolean;
+  /** Terminal width (columns). */
+  columns: number;
+  /** Demo mode: the screen states the model is simulated. */
+  simulated: boolean;
+}
+
+/** The whole UI state. */
+export interface UiState {
+  transcript: TranscriptState;
+  composer: ComposerState;
+  approvals: ApprovalState;
+  status: StatusState;
+  view: ViewState;
+}
+
+/** Options of {@link UiStore}. */
+export interface UiStoreOptions {
+  clock: Clock;
+  model: string;
+  approval: ApprovalMode;
+  /** Model context window (tokens). */
+  contextWindow: number;
+  /** Delta coalescing window (ms); 0 flushes synchronously (tests). Default 33. */
+  coalesceMs?: number;
+  /** Spinner/elapsed-time tick while something runs (ms). Default 200. */
+  tickMs?: number;
+  /** Socket-age tick while idle (ms). Default 1000. */
+  idleTickMs?: number;
+  columns?: number;
+  simulated?: boolean;
+}
+
+/** External store for the UI. */
+export class UiStore {
+  private state: UiState;
+  private readonly listeners = new Set<() => void>();
+  private flushTimer: TimerHandle | null = null;
+  private tickTimer: TimerHandle | null = null;
+  private readonly clock: Clock;
+  private readonly coalesceMs: number;
+  private readonly tickMs: number;
+  private readonly idleTickMs: number;
+  private closed = false;
+  /** Notifications sent to subscribers (renders requested); for the benchmark. */
+  emits = 0;
+
+  constructor(opts: UiStoreOptions) {
+    this.clock = opts.clock;
+    this.coalesceMs = opts.coalesceMs ?? 33;
+    this.tickMs = opts.tickMs ?? 200;
+    this.idleTickMs = opts.idleTickMs ?? 1000;
+    this.state = {
+      transcript: initialTranscript(),
+      composer: initialComposer(),
+      approvals: initialApprovals(),
+      status: initialStatus({ model: opts.model, approval: opts.approval, contextWindow: opts.contextWindow }),
+      view: {
+        now: opts.clock.now(),
+        completionIndex: 0,
+        exitArmedAt: null,
+        hint: '',
+        files: [],
+        shell: null,
+        queued: [],
+        running: false,
+        columns: opts.columns ?? 100,
+        simulated: opts.simulated ?? false,
+      },
+    };
+  }
+
+  /** For useSyncExternalStore. */
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  /** For useSyncExternalStore. */
+  getSnapshot = (): UiState => this.state;
+
+  private emit(): void {
+    this.emits++;
+    for (const l of [...this.listeners]) l();
+    this.scheduleTick();
+  }
+
+  private set(next: UiState): void {
+    if (next === this.state) return;
+    this.state = next;
+    this.emit();
+  }
+
+  /** Applies one agent event; `snapshot` (when given) refreshes running/queued. */
+  dispatch(e: AgentEvent, snapshot?: AgentSnapshot): void {
+    const now = this.clock.now();
+    const s = this.state;
+    let transcript = transcriptReducer(s.transcript, e, now);
+    if (e.type === 'session_started' && s.view.simulated) {
+      // Mark the banner of a demo session.
+      const last = transcript.entries[transcript.entries.length - 1];
+      if (last?.kind === 'banner') {
+        transcript = { ...transcript, entries: [...transcript.entries.slice(0, -1), { ...last, banner: { ...last.banner, simulated: true } }] };
+      }
+    }
+    let view = snapshot ? { ...s.view, now, running: snapshot.running, queued: snapshot.queued } : { ...s.view, now };
+    if ((e.type === 'turn_finished' || e.type === 'run_finished') && view.hint === 'Interrupting…') view = { ...view, hint: '' };
+    if (e.type === 'run_finished' && !snapshot) view = { ...view, running: false };
+    if ((e.type === 'user_message' || e.type === 'turn_started') && !snapshot) view = { ...view, running: true };
+    const next: UiState = {
+      transcript,
+      composer: s.composer,
+      approvals: approvalsOnEvent(s.approvals, e, now),
+      status: statusReducer(s.status, e, now),
+      view,
+    };
+    if (e.type === 'assistant_delta' && this.coalesceMs > 0) {
+      // Coalesce: apply now, notify on the next flush tick.
+      this.state = next;
+      if (!this.flushTimer) this.flushTimer = this.clock.setTimeout(() => this.flushNow(), this.coalesceMs);
+      return;
+    }
+    this.cancelFlush();
+    this.set({ ...next, transcript: flushTranscript(next.transcript) });
+  }
+
+  /** Commits complete blocks of the stream and notifies (the coalescing tick; also for tests). */
+  flushNow(): void {
+    this.cancelFlush();
+    const s = this.state;
+    this.state = { ...s, transcript: flushTranscript(s.transcript), view: { ...s.view, now: this.clock.now() } };
+    this.emit();
+  }
+
+  private cancelFlush(): void {
+    this.flushTimer?.cancel();
+    this.flushTimer = null;
+  }
+
+  /** Applies a composer action (resets the completion selection when the text changed). */
+  composer(a: ComposerAction): void {
+    const s = this.state;
+    const composer = composerReducer(s.composer, a);
+    if (composer === s.composer) return;
+    const view = composer.text !== s.composer.text ? { ...s.view, completionIndex: 0 } : s.view;
+    this.set({ ...s, composer, view });
+  }
+
+  /** Applies an approval intent. */
+  approvals(a: ApprovalAction): void {
+    this.set({ ...this.state, approvals: approvalsReducer(this.state.approvals, a) });
+  }
+
+  /** Updates the view state. */
+  view(patch: Partial<ViewState>): void {
+    this.set({ ...this.state, view: { ...this.state.view, ...patch } });
+  }
+
+  /** Updates the status (e.g. after /model). */
+  status(patch: Partial<StatusState>): void {
+    this.set({ ...this.state, status: { ...this.state.status, ...patch } });
+  }
+
+  /** Commits UI-originated entries (notices, `!cmd` results, `/diff`). */
+  add(...entries: NewEntry[]): void {
+    this.set({ ...this.state, transcript: commit(this.state.transcript, ...entries) });
+  }
+
+  private busy(): boolean {
+    const s = this.state;
+    return s.view.running || s.transcript.tools.length > 0 || s.view.shell !== null || s.transcript.stream !== null;
+  }
+
+  /** Keeps `view.now` moving while something is live (spinners, elapsed time, socket age). */
+  private scheduleTick(): void {
+    if (this.tickTimer || this.closed) return;
+    const busy = this.busy();
+    if (!busy && this.state.status.conn.state !== 'connected') return;
+    this.tickTimer = this.clock.setTimeout(
+      () => {
+        this.tickTimer = null;
+        this.state = { ...this.state, view: { ...this.state.view, now: this.clock.now() } };
+        this.emit();
+      },
+      busy ? this.tickMs : this.idleTickMs,
+    );
+  }
+
+  /** Stops timers (on exit). */
+  close(): void {
+    this.closed = true;
+    this.cancelFlush();
+    this.tickTimer?.cancel();
+    this.tickTimer = null;
+  }
+}

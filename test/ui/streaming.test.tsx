@@ -1,0 +1,95 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { delta, done, finished, retrying, runDone, started, turn, user } from './events.js';
+import { renderApp } from './harness.js';
+
+let cleanup: (() => void) | undefined;
+afterEach(() => cleanup?.());
+
+const count = (hay: string, needle: string) => hay.split(needle).length - 1;
+
+describe('streaming transcript', () => {
+  it('renders a streamed answer step by step: complete blocks committed, the tail live', async () => {
+    const app = await renderApp();
+    cleanup = app.unmount;
+    await app.emit(started(), user('explain'), turn());
+    expect(app.screen()).toContain('› explain');
+
+    await app.emit(delta('# Plan\n\nFirst para'));
+    let s = app.screen();
+    expect(s).toContain('Plan');
+    expect(s).toContain('First para');
+    // The heading was a complete block: it is committed (one entry), the paragraph is live.
+    expect(app.store.getSnapshot().transcript.entries.filter((e) => e.kind === 'markdown').map((e) => (e.kind === 'markdown' ? e.text : ''))).toEqual(['# Plan\n\n']);
+
+    await app.emit(delta('graph continues.\n\n```js\nconst a = 1;\n'));
+    s = app.screen();
+    expect(s).toContain('First paragraph continues.');
+    expect(s).toContain('const a = 1;');
+    // The code block is still open: it must stay live (never split inside a fence).
+    const md = app.store.getSnapshot().transcript.entries.filter((e) => e.kind === 'markdown');
+    expect(md).toHaveLength(2);
+
+    await app.emit(delta('```\n\nDone.'));
+    expect(app.store.getSnapshot().transcript.entries.filter((e) => e.kind === 'markdown')).toHaveLength(3);
+    await app.emit(done('# Plan\n\nFirst paragraph continues.\n\n```js\nconst a = 1;\n```\n\nDone.'), finished(), runDone());
+    s = app.screen();
+    expect(count(s, 'First paragraph continues.')).toBe(1);
+    expect(count(s, 'Done.')).toBe(1);
+    expect(count(s, 'const a = 1;')).toBe(1);
+    expect(app.store.getSnapshot().transcript.stream).toBeNull();
+  });
+
+  it('deltas then the same final message render the answer once', async () => {
+    const app = await renderApp();
+    cleanup = app.unmount;
+    await app.emit(started(), user('hi'), turn());
+    for (const w of ['Hello', ' there', ', friend.']) await app.emit(delta(w));
+    await app.emit(done('Hello there, friend.'), finished(), runDone());
+    expect(count(app.screen(), 'Hello there, friend.')).toBe(1);
+  });
+
+  it('a retry discards the partial text: the answer appears exactly once', async () => {
+    const app = await renderApp();
+    cleanup = app.unmount;
+    const answer = 'Alpha block.\n\nBeta block is longer.\n\nGamma end.';
+    await app.emit(started(), user('q'), turn());
+    // First attempt: one committed block and a partial one, then the socket dies.
+    await app.emit(delta('Alpha block.\n\nBeta bl'));
+    expect(app.screen()).toContain('Beta bl');
+    await app.emit(retrying(1, 5));
+    expect(app.screen()).not.toContain('Beta bl');
+    expect(app.screen()).toContain('retrying 1/5');
+    // Second attempt streams the whole answer again with new item ids.
+    await app.emit(delta('Alpha blo', 'm2'), delta('ck.\n\nBeta block is longer.\n\nGam', 'm2'));
+    await app.emit(done(answer, 'm2'), finished(), runDone());
+    const s = app.screen();
+    expect(count(s, 'Alpha block.')).toBe(1);
+    expect(count(s, 'Beta block is longer.')).toBe(1);
+    expect(count(s, 'Gamma end.')).toBe(1);
+    expect(s).not.toMatch(/Beta bl(?!ock is)/);
+  });
+
+  it('a retried answer that differs is shown in full with a notice', async () => {
+    const app = await renderApp();
+    cleanup = app.unmount;
+    await app.emit(started(), user('q'), turn());
+    await app.emit(delta('One.\n\nTw'), retrying(1, 5));
+    await app.emit(delta('Another answer.', 'm2'), done('Another answer.', 'm2'), finished(), runDone());
+    const s = app.screen();
+    expect(s).toContain('retried answer differs');
+    expect(count(s, 'Another answer.')).toBe(1);
+  });
+
+  it('coalesces deltas: subscribers are notified once per flush window', async () => {
+    const app = await renderApp({ coalesceMs: 33 });
+    cleanup = app.unmount;
+    await app.emit(started(), user('q'), turn());
+    const before = app.store.emits;
+    for (let i = 0; i < 100; i++) app.agent.emit(delta(`w${i} `));
+    expect(app.store.emits).toBe(before);
+    await app.advance(33);
+    expect(app.store.emits - before).toBeGreaterThanOrEqual(1);
+    expect(app.store.emits - before).toBeLessThanOrEqual(3);
+    expect(app.screen()).toContain('w99');
+  });
+});
