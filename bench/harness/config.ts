@@ -1,0 +1,67 @@
+/** The two benchmark profiles: `full` (npm run bench, < 5 min on 2 cores) and `quick` (smoke test). */
+
+/** Every knob of a benchmark run. Times in ms. */
+export interface Profile {
+  name: 'full' | 'quick';
+  /** Agent-loop scenarios (simulator scenario names) and their tool-call counts. */
+  loopScenarios: Array<{ name: string; calls: number }>;
+  /** Simulated network round trips (ms). */
+  rttsMs: number[];
+  /** Repetitions of each (scenario, RTT, transport) cell; the median wall time is reported. */
+  loopReps: number;
+  /** Model calls driven in-process to measure client overhead per turn. */
+  overheadTurns: number;
+  /** Forced rotations measured (each compared with normal turns around it). */
+  rotationSamples: number;
+  /** Runs per startup command (median reported). */
+  startupRuns: number;
+  /** Long-session memory: model calls in the long run and the early reference point. */
+  memoryTurns: number;
+  memoryEarlyTurn: number;
+  /** Run the Codex CLI comparison (installs @openai/codex into a scratch dir). */
+  codex: boolean;
+  /** Run the PTY prompt-ready, render and sessions-list measurements. */
+  ui: boolean;
+  /** Per-process timeout of spawned CLIs (ms). */
+  processTimeoutMs: number;
+}
+
+/** `npm run bench`. */
+export const FULL: Profile = {
+  name: 'full',
+  loopScenarios: [
+    { name: 'tool-loop-20', calls: 20 },
+    { name: 'tool-loop-50', calls: 50 },
+  ],
+  rttsMs: [0, 20, 50],
+  loopReps: 1,
+  overheadTurns: 300,
+  rotationSamples: 10,
+  startupRuns: 15,
+  memoryTurns: 1000,
+  memoryEarlyTurn: 10,
+  codex: true,
+  ui: true,
+  processTimeoutMs: 90_000,
+};
+
+/** The smoke configuration: every code path, tiny sizes, no Codex/UI. */
+export const QUICK: Profile = {
+  name: 'quick',
+  loopScenarios: [{ name: 'tool-loop-3', calls: 3 }],
+  rttsMs: [5],
+  loopReps: 1,
+  overheadTurns: 10,
+  rotationSamples: 1,
+  startupRuns: 2,
+  memoryTurns: 20,
+  memoryEarlyTurn: 5,
+  codex: false,
+  ui: false,
+  processTimeoutMs: 15_000,
+};
+
+/** Handshake cost of a new HTTP connection for a given RTT: TCP (1 RTT) + TLS 1.3 (1 RTT). */
+export function handshakeMsFor(rttMs: number): number {
+  return 2 * rttMs;
+}
