@@ -1,0 +1,47 @@
+/**
+ * Registry of live tool process groups (RELIABILITY B7 pitfall 5, R17). execa's `cleanup` is
+ * ignored for detached children, so tether keeps its own list and the CLI kills every group on
+ * SIGINT/SIGTERM/exit. Children are group leaders (`detached: true`), so `kill(-pgid)` reaches
+ * the whole group; under bwrap `--unshare-pid` it also takes down the PID namespace.
+ */
+
+const live = new Set<number>();
+let exitHookInstalled = false;
+
+/** Sends `signal` to process group `pgid`; false when the group no longer exists. */
+export function killGroup(pgid: number, signal: NodeJS.Signals): boolean {
+  try {
+    process.kill(-pgid, signal);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Records a live group. Installs a last-resort `'exit'` hook once (synchronous SIGKILL). */
+export function registerGroup(pgid: number): void {
+  live.add(pgid);
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    process.once('exit', () => killAllToolProcesses('SIGKILL'));
+  }
+}
+
+/** Forgets a group (it exited and its pipes closed). */
+export function unregisterGroup(pgid: number): void {
+  live.delete(pgid);
+}
+
+/** Process groups currently registered (for tests and diagnostics). */
+export function liveGroups(): number[] {
+  return [...live];
+}
+
+/**
+ * Kills every live tool process group with `signal` (default SIGKILL: safe to call from an
+ * `'exit'` handler, where nothing asynchronous runs) and forgets them.
+ */
+export function killAllToolProcesses(signal: NodeJS.Signals = 'SIGKILL'): void {
+  for (const pgid of live) killGroup(pgid, signal);
+  if (signal === 'SIGKILL') live.clear();
+}

@@ -1,0 +1,179 @@
+/**
+ * Workspace confinement for every file tool (RELIABILITY B6, R22). Paths are resolved to real
+ * paths (symlinks followed even when the leaf or a link target does not exist yet) before the
+ * containment check, so `link_to_etc/passwd` and dangling links cannot escape. Writes are also
+ * refused inside protected segments (`.git` internals, `.tether/`, where approvals live, so the
+ * model cannot grant itself permissions), compared case-folded.
+ */
+import { closeSync, constants, fsyncSync, lstatSync, openSync, readlinkSync, realpathSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Roots a tool may touch. All paths are absolute real paths. */
+export interface Workspace {
+  /** The workspace root (real path). */
+  root: string;
+  /** Where writes are allowed: the root plus explicit extra dirs. */
+  writableRoots: string[];
+  /** Where reads are allowed: writable roots plus e.g. the spill dir. */
+  readableRoots: string[];
+}
+
+/** Outcome of {@link resolveToolPath}. */
+export type PathResolution = { ok: true; path: string; display: string } | { ok: false; error: string };
+
+const MAX_LINK_HOPS = 40;
+
+/** Segments no tool may write to (case-folded; trailing dots/spaces trimmed). */
+const PROTECTED_SEGMENTS = new Set(['.git', '.tether']);
+
+/**
+ * `realpath` that also works for paths that do not exist yet: the nearest existing ancestor is
+ * resolved and the rest appended; dangling symlinks are followed to their (missing) target.
+ */
+export function realpathLoose(p: string, hops = 0): string {
+  if (hops > MAX_LINK_HOPS) throw new Error('too many levels of symbolic links');
+  try {
+    return realpathSync(p);
+  } catch {
+    /* does not exist (or dangling link) */
+  }
+  let st: ReturnType<typeof lstatSync> | undefined;
+  try {
+    st = lstatSync(p);
+  } catch {
+    st = undefined;
+  }
+  if (st?.isSymbolicLink()) {
+    const target = resolve(dirname(p), readlinkSync(p));
+    return realpathLoose(target, hops + 1);
+  }
+  const parent = dirname(p);
+  if (parent === p) return p;
+  return join(realpathLoose(parent, hops), basename(p));
+}
+
+/** True when `child` equals `parent` or lies below it. */
+export function isSubpath(parent: string, child: string): boolean {
+  const rel = relative(parent, child);
+  return rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel));
+}
+
+/** Builds a workspace; every root is resolved to its real path once. */
+export function createWorkspace(root: string, extraWritable: string[] = [], extraReadable: string[] = []): Workspace {
+  const real = realpathLoose(resolve(root));
+  const writableRoots = [real, ...extraWritable.map((d) => realpathLoose(resolve(d)))];
+  return { root: real, writableRoots, readableRoots: [...writableRoots, ...extraReadable.map((d) => realpathLoose(resolve(d)))] };
+}
+
+function foldSegment(s: string): string {
+  return s.replace(/[. ]+$/, (m) => (m.length === s.length ? m : '')).toLowerCase();
+}
+
+/** Whether a path (real, absolute) lies in a protected segment of any writable root. */
+export function isProtectedPath(ws: Workspace, absPath: string): boolean {
+  for (const root of ws.writableRoots) {
+    if (!isSubpath(root, absPath)) continue;
+    const rel = relative(root, absPath);
+    if (rel === '') continue;
+    if (rel.split(sep).some((seg) => PROTECTED_SEGMENTS.has(foldSegment(seg)))) return true;
+  }
+  return false;
+}
+
+/**
+ * Resolves a model-supplied path for `access`. Rejects NUL bytes, encoded `..`, paths outside the
+ * allowed roots (after following symlinks) and, for writes, protected segments.
+ */
+export function resolveToolPath(ws: Workspace, input: string, access: 'read' | 'write'): PathResolution {
+  if (typeof input !== 'string' || input.length === 0) return { ok: false, error: 'path is empty' };
+  if (input.includes('\0')) return { ok: false, error: 'path contains a NUL byte' };
+  let raw = input;
+  if (/^file:\/\//i.test(raw)) {
+    try {
+      raw = fileURLToPath(raw);
+    } catch {
+      return { ok: false, error: `invalid file URL: ${input}` };
+    }
+  } else if (/%2e|%2f|%5c/i.test(raw)) {
+    let decoded = raw;
+    try {
+      decoded = decodeURIComponent(raw);
+    } catch {
+      /* keep raw */
+    }
+    if (decoded.split(/[\\/]/).includes('..')) return { ok: false, error: `path ${input} contains an encoded '..'` };
+  }
+  if (raw.startsWith('~')) return { ok: false, error: `path ${input} must be relative to the workspace (no ~)` };
+  const abs = resolve(ws.root, raw);
+  let real: string;
+  try {
+    real = realpathLoose(abs);
+  } catch (err) {
+    return { ok: false, error: `cannot resolve ${input}: ${(err as Error).message}` };
+  }
+  const roots = access === 'write' ? ws.writableRoots : ws.readableRoots;
+  if (!roots.some((r) => isSubpath(r, real))) {
+    const how = real !== abs ? ` (resolves to ${real})` : '';
+    return { ok: false, error: `path ${input}${how} is outside the workspace ${ws.root}; only files inside it can be ${access === 'write' ? 'written' : 'read'}` };
+  }
+  if (access === 'write' && (isProtectedPath(ws, real) || isProtectedPath(ws, abs))) {
+    return { ok: false, error: `path ${input} is protected (.git internals and .tether/ cannot be modified by tools)` };
+  }
+  return { ok: true, path: real, display: displayPath(ws, real) };
+}
+
+/** Path relative to the workspace root when inside it, else absolute. */
+export function displayPath(ws: Workspace, abs: string): string {
+  return isSubpath(ws.root, abs) ? relative(ws.root, abs) || '.' : abs;
+}
+
+/**
+ * Writes `content` atomically: a temp file created `O_EXCL|O_NOFOLLOW` in the same directory,
+ * fsynced, then renamed over the target. The parent's real path is re-checked right before the
+ * rename so a directory swapped for a symlink mid-write is caught. Keeps an existing file's mode.
+ */
+export function atomicWriteFile(path: string, content: string | Buffer, ws?: Workspace): void {
+  const dir = dirname(path);
+  let mode = 0o644;
+  try {
+    mode = statSync(path).mode & 0o7777;
+  } catch {
+    /* new file */
+  }
+  const tmp = join(dir, `.${basename(path)}.tether-${process.pid}-${Math.random().toString(36).slice(2, 10)}.tmp`);
+  const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, mode);
+  try {
+    const buf = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
+    let off = 0;
+    while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
+    fsyncSync(fd);
+  } catch (err) {
+    closeSync(fd);
+    safeUnlink(tmp);
+    throw err;
+  }
+  closeSync(fd);
+  if (ws) {
+    const realDir = realpathLoose(dir);
+    if (realDir !== dir || !ws.writableRoots.some((r) => isSubpath(r, realDir))) {
+      safeUnlink(tmp);
+      throw new Error(`refusing to write ${path}: its directory changed during the write`);
+    }
+  }
+  try {
+    renameSync(tmp, path);
+  } catch (err) {
+    safeUnlink(tmp);
+    throw err;
+  }
+}
+
+/** unlink that ignores errors. */
+export function safeUnlink(p: string): void {
+  try {
+    unlinkSync(p);
+  } catch {
+    /* already gone */
+  }
+}

@@ -1,0 +1,51 @@
+/** The tool runtime: the public surface of `src/tools/`. */
+import type { SandboxInfo } from '../policy/sandbox.js';
+import { type Clock, realClock } from '../util/clock.js';
+import { createApplyPatchTool } from './builtin/apply-patch.js';
+import { editTool } from './builtin/edit.js';
+import { globTool } from './builtin/glob.js';
+import { grepTool } from './builtin/grep.js';
+import { listDirTool } from './builtin/list-dir.js';
+import { readFileTool } from './builtin/read-file.js';
+import { createShellTool } from './builtin/shell.js';
+import { writeFileTool } from './builtin/write-file.js';
+import { type ToolSettings, ToolRegistry } from './define-tool.js';
+import type { Executor } from './exec/run-process.js';
+import { createWorkspace } from './fs/workspace.js';
+import type { ToolRuntime } from './types.js';
+
+export { killAllToolProcesses, liveGroups } from './exec/process-registry.js';
+export { parsePatch } from './patch/parse.js';
+export type * from './types.js';
+export type { ToolSettings } from './define-tool.js';
+
+/** Options of {@link createToolRuntime}. */
+export interface ToolRuntimeOptions {
+  /** Workspace root (resolved to its real path). */
+  workspace: string;
+  /** More directories the edit tools and the sandbox may write. */
+  extraWritableDirs?: string[];
+  /** Where truncated outputs are spilled (also readable by read_file). */
+  spillDir: string;
+  /** Base environment for commands (sanitised before use); defaults to process.env. */
+  env?: NodeJS.ProcessEnv;
+  settings: ToolSettings;
+  sandbox: SandboxInfo;
+  clock?: Clock;
+  /** Replaces the process executor of `shell` (tests). */
+  executor?: Executor;
+}
+
+/** Builds the tool runtime: shell, read_file, list_dir, glob, grep, write_file, edit, apply_patch. */
+export function createToolRuntime(opts: ToolRuntimeOptions): ToolRuntime {
+  const ws = createWorkspace(opts.workspace, opts.extraWritableDirs ?? [], [opts.spillDir]);
+  const registry = new ToolRegistry(
+    [createShellTool(opts.executor), readFileTool, listDirTool, globTool, grepTool, writeFileTool, editTool, createApplyPatchTool()],
+    { ws, spillDir: opts.spillDir, env: opts.env ?? process.env, settings: opts.settings, sandbox: opts.sandbox, clock: opts.clock ?? realClock },
+  );
+  return {
+    specs: () => registry.specs(),
+    prepare: (req) => registry.prepare(req),
+    run: (call, runOpts) => registry.run(call, runOpts),
+  };
+}
