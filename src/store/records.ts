@@ -76,6 +76,11 @@ export interface CompactionRecord {
   tokens_after: number;
   auto: boolean;
   window?: Item[];
+  /**
+   * `server` when the model emitted a compaction item during generation (`context_management`):
+   * tokens_before is the input of that response, tokens_after the input of the next one.
+   */
+  source?: 'client' | 'server';
 }
 
 export interface TurnEndRecord {

@@ -59,6 +59,8 @@ export class SessionWriter implements AgentPersistence {
   private hasContent = false;
   /** `tokensBefore/tokensAfter` of a compaction already recorded through `onCompaction`. */
   private recordedCompaction: string | undefined;
+  /** A server-emitted compaction item waiting for its token counts (see trackServerCompaction). */
+  private serverCompaction: { before: number | undefined } | undefined;
   private readonly clock: Clock;
   private readonly dir: string;
   private readonly opts: SessionWriterOptions;
@@ -83,6 +85,8 @@ export class SessionWriter implements AgentPersistence {
 
   onItems(items: Item[], direction: 'input' | 'output'): void {
     for (const item of items) this.append({ type: 'item', ts: this.ts(), direction, item });
+    if (direction === 'output' && items.some((i) => i.type === 'compaction'))
+      this.serverCompaction = { before: undefined };
   }
 
   onLedger(entry: LedgerEntry): void {
@@ -107,6 +111,30 @@ export class SessionWriter implements AgentPersistence {
     }
     const record = eventRecord(event, this.ts());
     if (record) this.append(record);
+    if (event.type === 'usage') this.trackServerCompaction(event.usage.inputTokens);
+  }
+
+  /**
+   * A server-side compaction (an output item, no agent event) is recorded once its size is
+   * known: the usage of the response that compacted gives the tokens before, the next
+   * response's input tokens the tokens after.
+   */
+  private trackServerCompaction(inputTokens: number): void {
+    const pending = this.serverCompaction;
+    if (!pending) return;
+    if (pending.before === undefined) {
+      pending.before = inputTokens;
+      return;
+    }
+    this.serverCompaction = undefined;
+    this.append({
+      type: 'compaction',
+      ts: this.ts(),
+      tokens_before: pending.before,
+      tokens_after: inputTokens,
+      auto: true,
+      source: 'server',
+    });
   }
 
   /**
@@ -121,6 +149,7 @@ export class SessionWriter implements AgentPersistence {
       tokens_before: info.tokensBefore,
       tokens_after: info.tokensAfter,
       auto: info.auto,
+      source: 'client',
       ...(info.window ? { window: info.window } : {}),
     });
   }
@@ -145,6 +174,7 @@ export class SessionWriter implements AgentPersistence {
     if (!isSafeSessionId(id)) throw new Error(`invalid session id: ${JSON.stringify(id)}`);
     this.id = id;
     this.hasContent = false;
+    this.serverCompaction = undefined;
     this.builder = new SummaryBuilder(id);
     const path = sessionLogPath(id, this.dir);
     const resuming = existsSync(path);

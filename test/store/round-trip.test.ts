@@ -8,7 +8,7 @@ import { loadSessionFile } from '../../src/store/session-loader.js';
 import { SessionWriter } from '../../src/store/session-writer.js';
 import { FakeClock } from '../../src/util/clock.js';
 import { addSecret, clearSecrets } from '../../src/util/redact.js';
-import { assistant, reasoning, scriptSession, scriptTurn } from './script.js';
+import { assistant, METRICS, reasoning, scriptSession, scriptTurn } from './script.js';
 
 const API_KEY = 'sk-test-ROUNDTRIP0123456789abcdefXYZ';
 let dir: string;
@@ -213,8 +213,25 @@ describe('session file round-trip', () => {
     const cmp: Item = { type: 'compaction', id: 'cmp_2', encrypted_content: 'X' };
     w.onItems([userMessage('long one')], 'input');
     w.onItems([cmp, assistant('after compaction', 'msg_x')], 'output');
+    const u = (n: number) => ({
+      inputTokens: n,
+      cachedTokens: 0,
+      outputTokens: 1,
+      reasoningTokens: 0,
+      totalTokens: n + 1,
+    });
+    w.onEvent({ type: 'usage', turnId: 't9', usage: u(9000), total: u(9000), metrics: METRICS });
+    await w.flush();
+    expect(loadSessionFile(w.path).compactions).toEqual([]);
+    const next = await scriptTurn(w, { prompt: 'go on', answer: 'ok' }, 7);
+    w.onEvent({ type: 'usage', turnId: 't10', usage: u(800), total: u(9800), metrics: METRICS });
     await w.close();
-    expect(loadSessionFile(w.path).items).toEqual([cmp, assistant('after compaction', 'msg_x')]);
+    const loaded = loadSessionFile(w.path);
+    expect(loaded.items).toEqual([cmp, assistant('after compaction', 'msg_x'), ...next]);
+    // scriptTurn's own usage event (100 input tokens) is the first response after compaction
+    expect(loaded.compactions).toEqual([
+      expect.objectContaining({ tokens_before: 9000, tokens_after: 100, auto: true, source: 'server' }),
+    ]);
   });
 
   it('a compaction event alone is recorded without changing the context', async () => {
