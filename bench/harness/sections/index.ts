@@ -1,8 +1,10 @@
 /** Every benchmark section, in run order (cheap in-process ones first, Codex last). */
 import type { Section } from '../context.js';
 import { runOverhead } from './overhead.js';
+import { runRotation } from './rotation.js';
 
 /** The sections `bench/run.mjs` runs. */
 export const SECTIONS: readonly Section[] = [
   { id: 'overhead', name: 'Client overhead per turn', run: runOverhead },
+  { id: 'rotation', name: 'Rotation cost', run: runRotation },
 ];
