@@ -59,7 +59,15 @@ export function applyHunks(content: string, hunks: readonly PatchHunk[], label: 
         error: `apply_patch: ${label}: ${name} did not match the file (searched from line ${cursor + 1}). Expected these lines:\n${expected}\nRe-read the file and regenerate the hunk. No file was changed.`,
       };
     }
-    edits.push({ start: at, oldLen: oldLines.length, newLines });
+    // Context lines keep the file's own text (a whitespace-tolerant match must not rewrite them).
+    const merged: string[] = [];
+    let oi = 0;
+    for (const l of h.lines) {
+      if (l.op === ' ') merged.push(lines[at + oi] as string);
+      else if (l.op === '+') merged.push(l.text);
+      if (l.op !== '+') oi++;
+    }
+    edits.push({ start: at, oldLen: oldLines.length, newLines: merged });
     cursor = at + oldLines.length;
   }
   for (let k = edits.length - 1; k >= 0; k--) {
