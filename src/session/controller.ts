@@ -8,8 +8,8 @@ import type { RequestFields } from '../protocol/client-events.js';
 import type { Item } from '../protocol/items.js';
 import { postJson } from '../transport/http-transport.js';
 import { TransportError } from '../transport/types.js';
-import { EXIT } from '../util/exit-codes.js';
 import { TetherError } from '../util/errors.js';
+import { EXIT } from '../util/exit-codes.js';
 import { startRotation, switchToStandby } from './rotation.js';
 import { SerialQueue, SessionState } from './state.js';
 import { executeTurn } from './turn.js';
@@ -53,7 +53,8 @@ export function createSessionController(opts: SessionControllerOptions): Session
       } catch (err) {
         if (err instanceof TransportError) {
           const f = err.failure;
-          if (f.kind === 'auth') throw new TetherError(`authentication failed: ${f.message}`, EXIT.auth, 'auth_refused');
+          if (f.kind === 'auth')
+            throw new TetherError(`authentication failed: ${f.message}`, EXIT.auth, 'auth_refused');
           if (f.kind === 'no_websocket' && st.settings.transport === 'auto') st.fallBack(f.message);
         }
         return;
@@ -96,14 +97,27 @@ export function createSessionController(opts: SessionControllerOptions): Session
         const body: Record<string, unknown> = { model: st.fields.model, input: st.transcript };
         if (st.fields.instructions !== undefined) body['instructions'] = st.fields.instructions;
         if (st.fields.prompt_cache_key !== undefined) body['prompt_cache_key'] = st.fields.prompt_cache_key;
-        const res = await postJson('responses/compact', body, { baseUrl: st.baseUrl, apiKey: st.apiKey, clock: st.clock });
+        const res = await postJson('responses/compact', body, {
+          baseUrl: st.baseUrl,
+          apiKey: st.apiKey,
+          clock: st.clock,
+        });
         if (!res.ok) {
           const f = res.failure;
           const exit = f.kind === 'auth' ? EXIT.auth : f.kind === 'retryable' ? EXIT.network : EXIT.failed;
-          throw new TetherError(`compaction failed: ${f.message}`, exit, f.kind === 'auth' ? 'auth_refused' : 'compact_failed');
+          throw new TetherError(
+            `compaction failed: ${f.message}`,
+            exit,
+            f.kind === 'auth' ? 'auth_refused' : 'compact_failed',
+          );
         }
         const parsed = parseCompacted(res.value);
-        if (!parsed) throw new TetherError('compaction failed: malformed /responses/compact reply', EXIT.failed, 'compact_failed');
+        if (!parsed)
+          throw new TetherError(
+            'compaction failed: malformed /responses/compact reply',
+            EXIT.failed,
+            'compact_failed',
+          );
         // A window, not a response id: the next create starts a new chain with it (§6.2).
         st.generation++;
         st.transcript = [...parsed.items];
@@ -153,10 +167,23 @@ function parseCompacted(value: unknown): { tokensBefore: number; tokensAfter: nu
   if (typeof value !== 'object' || value === null) return null;
   const v = value as Record<string, unknown>;
   const output = v['output'];
-  if (!Array.isArray(output) || !output.every((i) => typeof i === 'object' && i !== null && typeof (i as Record<string, unknown>)['type'] === 'string')) {
+  if (
+    !Array.isArray(output) ||
+    !output.every(
+      (i) =>
+        typeof i === 'object' && i !== null && typeof (i as Record<string, unknown>)['type'] === 'string',
+    )
+  ) {
     return null;
   }
-  const usage = (typeof v['usage'] === 'object' && v['usage'] !== null ? v['usage'] : {}) as Record<string, unknown>;
+  const usage = (typeof v['usage'] === 'object' && v['usage'] !== null ? v['usage'] : {}) as Record<
+    string,
+    unknown
+  >;
   const num = (x: unknown) => (typeof x === 'number' && Number.isFinite(x) ? x : 0);
-  return { tokensBefore: num(usage['input_tokens']), tokensAfter: num(usage['output_tokens']), items: output as Item[] };
+  return {
+    tokensBefore: num(usage['input_tokens']),
+    tokensAfter: num(usage['output_tokens']),
+    items: output as Item[],
+  };
 }

@@ -10,7 +10,8 @@ export class OutputCollector {
     if (event.type !== 'response.output_item.done') return;
     const idx = event['output_index'];
     const item = event['item'];
-    if (typeof idx === 'number' && typeof item === 'object' && item !== null) this.done.set(idx, item as Item);
+    if (typeof idx === 'number' && typeof item === 'object' && item !== null)
+      this.done.set(idx, item as Item);
   }
 
   /** The final output: the terminal response's `output` when present, else the done items in order. */

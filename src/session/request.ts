@@ -15,7 +15,9 @@ export function normaliseFields(fields: RequestFields): RequestFields {
   return {
     ...fields,
     store: fields.store ?? false,
-    include: include.includes(ENCRYPTED_REASONING_INCLUDE) ? include : [...include, ENCRYPTED_REASONING_INCLUDE],
+    include: include.includes(ENCRYPTED_REASONING_INCLUDE)
+      ? include
+      : [...include, ENCRYPTED_REASONING_INCLUDE],
   };
 }
 

@@ -5,13 +5,18 @@
  */
 import type { RequestFields } from '../protocol/client-events.js';
 import type { Item } from '../protocol/items.js';
-import { realClock, type Clock, type TimerHandle } from '../util/clock.js';
-import { realRandom, type Random } from '../util/random.js';
-import { connectWebSocket, type WsConnection } from '../transport/ws-transport.js';
 import { websocketUrl } from '../transport/types.js';
+import { connectWebSocket, type WsConnection } from '../transport/ws-transport.js';
+import { type Clock, realClock, type TimerHandle } from '../util/clock.js';
+import { type Random, realRandom } from '../util/random.js';
 import type { ChainAnchor } from './chain.js';
 import { buildCreate, fieldsKey, normaliseFields } from './request.js';
-import type { SessionControllerOptions, SessionSettings, SessionStatusEvent, TransportKind } from './types.js';
+import type {
+  SessionControllerOptions,
+  SessionSettings,
+  SessionStatusEvent,
+  TransportKind,
+} from './types.js';
 
 /** A standby socket being warmed for rotation (RELIABILITY.md R10). */
 export interface Standby {
@@ -174,7 +179,12 @@ export class SessionState {
     });
     const outcome = await handle.done;
     if (outcome.type !== 'terminal' || outcome.event.type !== 'response.completed') {
-      const why = outcome.type === 'failure' ? outcome.failure.message : outcome.type === 'terminal' ? outcome.event.type : outcome.type;
+      const why =
+        outcome.type === 'failure'
+          ? outcome.failure.message
+          : outcome.type === 'terminal'
+            ? outcome.event.type
+            : outcome.type;
       throw new Error(`warm-up failed: ${why}`);
     }
     const anchor: ChainAnchor = {
@@ -186,7 +196,12 @@ export class SessionState {
       output: [],
       completed: true,
     };
-    this.emit({ type: 'warmed', responseId: anchor.responseId, fullContext: input.length > 0, durationMs: this.clock.now() - started });
+    this.emit({
+      type: 'warmed',
+      responseId: anchor.responseId,
+      fullContext: input.length > 0,
+      durationMs: this.clock.now() - started,
+    });
     return anchor;
   }
 

@@ -6,13 +6,13 @@
  * partial output before a new attempt. Runs inside the session's serial queue.
  */
 import { toHttpBody } from '../protocol/client-events.js';
-import type { Item } from '../protocol/items.js';
 import { classifyError, ERROR_CODES } from '../protocol/errors.js';
+import type { Item } from '../protocol/items.js';
 import { errorOf, type ServerEvent } from '../protocol/server-events.js';
 import { toTotals, ZERO_USAGE } from '../protocol/usage.js';
 import { backoffDelayMs, parseRetryAfterMs } from '../transport/backoff.js';
 import { postSse } from '../transport/http-transport.js';
-import { TransportError, type StreamHandle, type TransportFailure } from '../transport/types.js';
+import { type StreamHandle, TransportError, type TransportFailure } from '../transport/types.js';
 import type { WsConnection } from '../transport/ws-transport.js';
 import { decideChain } from './chain.js';
 import { OutputCollector } from './output.js';
@@ -22,7 +22,11 @@ import type { SessionState } from './state.js';
 import type { TurnErrorKind, TurnMetrics, TurnOptions, TurnResult } from './types.js';
 
 /** Runs one turn. Never throws. */
-export async function executeTurn(st: SessionState, newItems: Item[], opts: TurnOptions): Promise<TurnResult> {
+export async function executeTurn(
+  st: SessionState,
+  newItems: Item[],
+  opts: TurnOptions,
+): Promise<TurnResult> {
   const clock = st.clock;
   const started = clock.now();
   const signal = opts.signal;
@@ -67,7 +71,12 @@ export async function executeTurn(st: SessionState, newItems: Item[], opts: Turn
   /** Backoff before the next attempt; false when cancelled. */
   const wait = async (reason: string, retryAfterMs?: number): Promise<boolean> => {
     const delayMs =
-      retryAfterMs ?? backoffDelayMs(failures, { baseMs: st.settings.backoffBaseMs, maxMs: st.settings.backoffMaxMs }, st.random);
+      retryAfterMs ??
+      backoffDelayMs(
+        failures,
+        { baseMs: st.settings.backoffBaseMs, maxMs: st.settings.backoffMaxMs },
+        st.random,
+      );
     st.reconnects++;
     st.emit({ type: 'reconnecting', attempt: failures, max, reason, delayMs });
     try {
@@ -132,7 +141,11 @@ export async function executeTurn(st: SessionState, newItems: Item[], opts: Turn
         fullInput,
         store: st.store(),
       });
-      const payload = buildCreate(st.fields, decision.items, decision.mode === 'incremental' ? decision.previousResponseId : null);
+      const payload = buildCreate(
+        st.fields,
+        decision.items,
+        decision.mode === 'incremental' ? decision.previousResponseId : null,
+      );
       const collector = new OutputCollector();
       let forwarded = 0;
       const onEvent = (e: ServerEvent) => {
@@ -142,7 +155,11 @@ export async function executeTurn(st: SessionState, newItems: Item[], opts: Turn
         forwarded++;
         emit({ type: 'event', event: e });
       };
-      const streamOpts = { onEvent, idleTimeoutMs: st.settings.streamIdleTimeoutMs, ...(signal ? { signal } : {}) };
+      const streamOpts = {
+        onEvent,
+        idleTimeoutMs: st.settings.streamIdleTimeoutMs,
+        ...(signal ? { signal } : {}),
+      };
       const sentAt = clock.now();
       const handle: StreamHandle = conn
         ? conn.stream(payload, streamOpts)
@@ -203,7 +220,8 @@ export async function executeTurn(st: SessionState, newItems: Item[], opts: Turn
             completed: outcome.event.type === 'response.completed',
           };
           if (!conn) st.httpTurns++;
-          if (failures > 0 || rechained || limitResets > 0) st.emit({ type: 'recovered', transport: conn ? 'websocket' : 'http' });
+          if (failures > 0 || rechained || limitResets > 0)
+            st.emit({ type: 'recovered', transport: conn ? 'websocket' : 'http' });
           return finish({
             status: outcome.event.type === 'response.completed' ? 'completed' : 'incomplete',
             responseId: resp.id,
@@ -220,7 +238,11 @@ export async function executeTurn(st: SessionState, newItems: Item[], opts: Turn
           switch (cls) {
             case 'rechain':
               if (rechained) {
-                return fail('protocol', `previous_response_not_found again after a full-context resend; giving up (${d.message})`, code);
+                return fail(
+                  'protocol',
+                  `previous_response_not_found again after a full-context resend; giving up (${d.message})`,
+                  code,
+                );
               }
               rechained = true;
               st.emit({ type: 'rechained', reason: code ?? 'previous_response_not_found' });
@@ -240,7 +262,8 @@ export async function executeTurn(st: SessionState, newItems: Item[], opts: Turn
               if (conn) st.dropConnection();
               resetIfShown(d.message);
               failures++;
-              if (failures > max) return fail('server', `gave up after ${failures} attempts: ${d.message}`, code);
+              if (failures > max)
+                return fail('server', `gave up after ${failures} attempts: ${d.message}`, code);
               const hint = parseRetryAfterMs(d.headers, clock.wallNow());
               if (!(await wait(d.message, hint))) return finish({ status: 'cancelled' });
               continue;
@@ -269,7 +292,8 @@ export async function executeTurn(st: SessionState, newItems: Item[], opts: Turn
             continue;
           }
           failures++;
-          if (failures > max) return fail('network', `gave up after ${failures} attempts: ${f.message}`, f.code);
+          if (failures > max)
+            return fail('network', `gave up after ${failures} attempts: ${f.message}`, f.code);
           if (!(await wait(f.message, f.retryAfterMs))) return finish({ status: 'cancelled' });
           continue;
         }
@@ -287,7 +311,8 @@ export async function executeTurn(st: SessionState, newItems: Item[], opts: Turn
 /** After `fallbackReprobeTurns` HTTP turns, tries the WebSocket again (one probe, no retries). */
 async function reprobe(st: SessionState, signal?: AbortSignal): Promise<void> {
   const n = st.settings.fallbackReprobeTurns;
-  if (!st.fellBack || st.mode !== 'http' || st.settings.transport !== 'auto' || n <= 0 || st.httpTurns < n) return;
+  if (!st.fellBack || st.mode !== 'http' || st.settings.transport !== 'auto' || n <= 0 || st.httpTurns < n)
+    return;
   st.httpTurns = 0;
   try {
     const conn = await st.openSocket(1, signal);
@@ -303,5 +328,9 @@ async function reprobe(st: SessionState, signal?: AbortSignal): Promise<void> {
 
 function failureOf(err: unknown): TransportFailure {
   if (err instanceof TransportError) return err.failure;
-  return { kind: 'retryable', reason: 'connect_failed', message: err instanceof Error ? err.message : String(err) };
+  return {
+    kind: 'retryable',
+    reason: 'connect_failed',
+    message: err instanceof Error ? err.message : String(err),
+  };
 }

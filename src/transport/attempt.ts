@@ -3,8 +3,9 @@
  * frames at the edge, counts malformed ones (3 per response fail the attempt, R13), runs the
  * stream idle timer (reset on application events only, R3) and settles exactly once.
  */
-import { parseServerEvent, TERMINAL_TYPES } from '../protocol/server-events.js';
+
 import type { ErrorEvent, LifecycleEvent } from '../protocol/server-events.js';
+import { parseServerEvent, TERMINAL_TYPES } from '../protocol/server-events.js';
 import type { Clock, TimerHandle } from '../util/clock.js';
 import type { StreamOptions, StreamOutcome, TransportFailure } from './types.js';
 

@@ -33,7 +33,7 @@ export function backoffDelayMs(attempt: number, policy: BackoffPolicy, random: R
 
 function clamp01(x: number): number {
   if (!Number.isFinite(x) || x < 0) return 0;
-  return x > 1 ? 1 : x;
+  return Math.min(x, 1);
 }
 
 /** Header lookup that accepts a plain record, a `Headers`, or Node's incoming headers. */

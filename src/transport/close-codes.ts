@@ -4,7 +4,9 @@
  */
 
 /** Codes after which reconnecting and re-requesting the turn is expected to work. */
-export const RECOVERABLE_CLOSE_CODES: ReadonlySet<number> = new Set([1001, 1005, 1006, 1011, 1012, 1013, 1015]);
+export const RECOVERABLE_CLOSE_CODES: ReadonlySet<number> = new Set([
+  1001, 1005, 1006, 1011, 1012, 1013, 1015,
+]);
 
 /**
  * True when a close with `code` is worth a reconnect. 1000 counts as recoverable only while a

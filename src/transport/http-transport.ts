@@ -7,7 +7,13 @@ import type { Clock } from '../util/clock.js';
 import { Attempt } from './attempt.js';
 import { parseRetryAfterMs } from './backoff.js';
 import { SseParser } from './sse-parser.js';
-import { classifyStatus, httpUrl, type StreamHandle, type StreamOptions, type TransportFailure } from './types.js';
+import {
+  classifyStatus,
+  httpUrl,
+  type StreamHandle,
+  type StreamOptions,
+  type TransportFailure,
+} from './types.js';
 
 /** Options of {@link postSse}; durations in ms. */
 export interface HttpStreamOptions extends StreamOptions {
@@ -29,9 +35,18 @@ export function postSse(body: Record<string, unknown>, opts: HttpStreamOptions):
   return { done: attempt.done, bytes, firstEventAt: () => attempt.firstEventAt() };
 }
 
-async function run(data: string, opts: HttpStreamOptions, attempt: Attempt, signal: AbortSignal): Promise<void> {
+async function run(
+  data: string,
+  opts: HttpStreamOptions,
+  attempt: Attempt,
+  signal: AbortSignal,
+): Promise<void> {
   const connectTimer = opts.clock.setTimeout(() => {
-    attempt.fail({ kind: 'retryable', reason: 'connect_timeout', message: `HTTP request timed out after ${opts.connectTimeoutMs} ms` });
+    attempt.fail({
+      kind: 'retryable',
+      reason: 'connect_timeout',
+      message: `HTTP request timed out after ${opts.connectTimeoutMs} ms`,
+    });
   }, opts.connectTimeoutMs);
   let res: Response;
   try {
@@ -49,7 +64,11 @@ async function run(data: string, opts: HttpStreamOptions, attempt: Attempt, sign
     });
   } catch (err) {
     connectTimer.cancel();
-    attempt.fail({ kind: 'retryable', reason: 'connect_failed', message: `HTTP request failed: ${describe(err)}` });
+    attempt.fail({
+      kind: 'retryable',
+      reason: 'connect_failed',
+      message: `HTTP request failed: ${describe(err)}`,
+    });
     return;
   } finally {
     connectTimer.cancel();
@@ -76,7 +95,11 @@ async function run(data: string, opts: HttpStreamOptions, attempt: Attempt, sign
   } finally {
     reader.cancel().catch(() => {});
   }
-  attempt.fail({ kind: 'retryable', reason: 'stream_ended', message: 'stream ended before response.completed' });
+  attempt.fail({
+    kind: 'retryable',
+    reason: 'stream_ended',
+    message: 'stream ended before response.completed',
+  });
 }
 
 /** Classifies a non-2xx response, reading the `{error:{code,message}}` body if present. */
@@ -96,7 +119,12 @@ async function statusFailure(res: Response, clock: Clock): Promise<TransportFail
   } catch {
     // not JSON: the status alone classifies it
   }
-  const f: TransportFailure = { kind: classifyStatus(res.status), reason: 'http_status', status: res.status, message };
+  const f: TransportFailure = {
+    kind: classifyStatus(res.status),
+    reason: 'http_status',
+    status: res.status,
+    message,
+  };
   if (code !== undefined) f.code = code;
   const retryAfterMs = parseRetryAfterMs(res.headers, clock.wallNow());
   if (retryAfterMs !== undefined) f.retryAfterMs = retryAfterMs;
@@ -128,12 +156,27 @@ export async function postJson(
     if (opts.signal) init.signal = opts.signal;
     res = await fetch(httpUrl(opts.baseUrl, path), init);
   } catch (err) {
-    return { ok: false, failure: { kind: 'retryable', reason: 'connect_failed', message: `HTTP request failed: ${describe(err)}` } };
+    return {
+      ok: false,
+      failure: {
+        kind: 'retryable',
+        reason: 'connect_failed',
+        message: `HTTP request failed: ${describe(err)}`,
+      },
+    };
   }
   if (!res.ok) return { ok: false, failure: await statusFailure(res, opts.clock) };
   try {
     return { ok: true, value: JSON.parse(await res.text()) as unknown };
   } catch (err) {
-    return { ok: false, failure: { kind: 'fatal', reason: 'http_status', status: res.status, message: `bad JSON response: ${describe(err)}` } };
+    return {
+      ok: false,
+      failure: {
+        kind: 'fatal',
+        reason: 'http_status',
+        status: res.status,
+        message: `bad JSON response: ${describe(err)}`,
+      },
+    };
   }
 }

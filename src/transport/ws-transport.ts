@@ -3,8 +3,9 @@
  * `{base}/responses`, Bearer auth, permessage-deflate offered, refused upgrades classified,
  * a ping/pong heartbeat that terminate()s half-open peers, and at most one attempt at a time.
  */
-import WebSocket from 'ws';
+
 import type { IncomingMessage } from 'node:http';
+import WebSocket from 'ws';
 import type { Clock, TimerHandle } from '../util/clock.js';
 import { Attempt } from './attempt.js';
 import { parseRetryAfterMs } from './backoff.js';
@@ -50,7 +51,12 @@ export function connectWebSocket(opts: WsConnectOptions): Promise<WsConnection> 
     });
     let settled = false;
     const timer = opts.clock.setTimeout(
-      () => fail({ kind: 'retryable', reason: 'connect_timeout', message: `WebSocket connect timed out after ${opts.connectTimeoutMs} ms` }),
+      () =>
+        fail({
+          kind: 'retryable',
+          reason: 'connect_timeout',
+          message: `WebSocket connect timed out after ${opts.connectTimeoutMs} ms`,
+        }),
       opts.connectTimeoutMs,
     );
     const onAbort = () => fail({ kind: 'retryable', reason: 'connect_failed', message: 'connect aborted' });
@@ -83,10 +89,19 @@ export function connectWebSocket(opts: WsConnectOptions): Promise<WsConnection> 
       fail(f);
     });
     ws.on('error', (err: Error) => {
-      fail({ kind: 'retryable', reason: 'connect_failed', message: `WebSocket connect failed: ${err.message}` });
+      fail({
+        kind: 'retryable',
+        reason: 'connect_failed',
+        message: `WebSocket connect failed: ${err.message}`,
+      });
     });
     ws.on('close', (code: number) => {
-      fail({ kind: 'retryable', reason: 'connect_failed', message: `WebSocket closed during connect (${code})`, closeCode: code });
+      fail({
+        kind: 'retryable',
+        reason: 'connect_failed',
+        message: `WebSocket closed during connect (${code})`,
+        closeCode: code,
+      });
     });
     ws.on('open', () => {
       if (settled) return;
@@ -178,10 +193,19 @@ export class WsConnection {
     this.current = attempt;
     try {
       this.ws.send(data, (err) => {
-        if (err) this.kill({ kind: 'retryable', reason: 'send_failed', message: `WebSocket send failed: ${err.message}` });
+        if (err)
+          this.kill({
+            kind: 'retryable',
+            reason: 'send_failed',
+            message: `WebSocket send failed: ${err.message}`,
+          });
       });
     } catch (err) {
-      this.kill({ kind: 'retryable', reason: 'send_failed', message: `WebSocket send failed: ${(err as Error).message}` });
+      this.kill({
+        kind: 'retryable',
+        reason: 'send_failed',
+        message: `WebSocket send failed: ${(err as Error).message}`,
+      });
     }
     return { done: attempt.done, bytes, firstEventAt: () => attempt.firstEventAt() };
   }

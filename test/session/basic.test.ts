@@ -21,9 +21,20 @@ describe('session basics (simulator)', () => {
     expect(creates).toHaveLength(2);
     expect(creates[0]).toMatchObject({ generate: false, previousResponseId: null });
     expect(creates[1]).toMatchObject({ previousResponseId: creates[0]?.responseId, inputItems: 1 });
-    expect(res.metrics).toMatchObject({ transport: 'websocket', attempts: 1, incremental: true, inputItemsSent: 1 });
+    expect(res.metrics).toMatchObject({
+      transport: 'websocket',
+      attempts: 1,
+      incremental: true,
+      inputItemsSent: 1,
+    });
     const body = creates[1]?.body as Record<string, unknown>;
-    expect(body).toMatchObject({ type: 'response.create', model: 'gpt-5.5', store: false, include: ['reasoning.encrypted_content'], prompt_cache_key: 'test-thread' });
+    expect(body).toMatchObject({
+      type: 'response.create',
+      model: 'gpt-5.5',
+      store: false,
+      include: ['reasoning.encrypted_content'],
+      prompt_cache_key: 'test-thread',
+    });
     expect(body['instructions']).toBeTypeOf('string');
     expect(body['tools']).toHaveLength(1);
     expect(r.session.transcript()).toHaveLength(2);

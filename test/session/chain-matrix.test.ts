@@ -44,11 +44,17 @@ describe('chain matrix (R9)', () => {
     expect(res.metrics.incremental).toBe(false);
     expect(creates().at(-1)).toMatchObject({ previousResponseId: null, inputItems: 3, connectionId: 1 });
     await turn('three'); // and chains again afterwards
-    expect(creates().at(-1)).toMatchObject({ previousResponseId: creates().at(-2)?.responseId, inputItems: 1 });
+    expect(creates().at(-1)).toMatchObject({
+      previousResponseId: creates().at(-2)?.responseId,
+      inputItems: 1,
+    });
   });
 
   it('after an error (response.failed) uses a new handshake and a full create', async () => {
-    r = await rig({ scenario: 'plain-answer', faults: { error: { request: 2, shape: 'failed', code: 'server_error', message: 'boom' } } });
+    r = await rig({
+      scenario: 'plain-answer',
+      faults: { error: { request: 2, shape: 'failed', code: 'server_error', message: 'boom' } },
+    });
     await turn('one');
     const failed = await turn('two');
     expect(failed.status).toBe('failed');
@@ -62,7 +68,10 @@ describe('chain matrix (R9)', () => {
   });
 
   it('after a reconnect with store:false: full create without previous_response_id', async () => {
-    r = await rig({ scenario: 'plain-answer', faults: { drop: { request: 2, event: 3, mode: 'terminate' } } });
+    r = await rig({
+      scenario: 'plain-answer',
+      faults: { drop: { request: 2, event: 3, mode: 'terminate' } },
+    });
     await turn('one');
     const res = await turn('two');
     expect(res.status).toBe('completed');
@@ -72,7 +81,10 @@ describe('chain matrix (R9)', () => {
   });
 
   it('after a reconnect with store:true: rechains by previous_response_id on the new socket', async () => {
-    r = await rig({ scenario: 'plain-answer', faults: { drop: { request: 2, event: 3, mode: 'terminate' } } }, { fields: { store: true } });
+    r = await rig(
+      { scenario: 'plain-answer', faults: { drop: { request: 2, event: 3, mode: 'terminate' } } },
+      { fields: { store: true } },
+    );
     await turn('one');
     const res = await turn('two');
     expect(res.status).toBe('completed');
@@ -85,7 +97,15 @@ describe('chain matrix (R9)', () => {
   it('previous_response_not_found once: one full-context resend on a new chain', async () => {
     r = await rig({
       scenario: 'plain-answer',
-      faults: { error: { request: 2, shape: 'wrapped', status: 400, code: 'previous_response_not_found', message: "Previous response with id 'x' not found." } },
+      faults: {
+        error: {
+          request: 2,
+          shape: 'wrapped',
+          status: 400,
+          code: 'previous_response_not_found',
+          message: "Previous response with id 'x' not found.",
+        },
+      },
     });
     await turn('one');
     const res = await turn('two');
@@ -102,7 +122,15 @@ describe('chain matrix (R9)', () => {
   it('previous_response_not_found twice in one turn: fails clearly, no loop', async () => {
     r = await rig({
       scenario: 'plain-answer',
-      faults: { error: { request: [2, 3], shape: 'wrapped', status: 400, code: 'previous_response_not_found', message: 'not found' } },
+      faults: {
+        error: {
+          request: [2, 3],
+          shape: 'wrapped',
+          status: 400,
+          code: 'previous_response_not_found',
+          message: 'not found',
+        },
+      },
     });
     await turn('one');
     const res = await turn('two');
@@ -118,7 +146,15 @@ describe('chain matrix (R9)', () => {
   it('websocket_connection_limit_reached mid-turn: new socket, full create, turn completes', async () => {
     r = await rig({
       scenario: 'plain-answer',
-      faults: { error: { request: 2, shape: 'wrapped', status: 400, code: 'websocket_connection_limit_reached', message: 'limit' } },
+      faults: {
+        error: {
+          request: 2,
+          shape: 'wrapped',
+          status: 400,
+          code: 'websocket_connection_limit_reached',
+          message: 'limit',
+        },
+      },
     });
     await turn('one');
     const res = await turn('two');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { userMessage, type Item } from '../../src/protocol/items.js';
-import { canonicalJson, type ChainAnchor, decideChain, type NextRequest } from '../../src/session/chain.js';
+import { type Item, userMessage } from '../../src/protocol/items.js';
+import { type ChainAnchor, canonicalJson, decideChain, type NextRequest } from '../../src/session/chain.js';
 
 const u1 = userMessage('one');
 const a1: Item = { type: 'message', role: 'assistant', content: [{ type: 'output_text', text: 'hi' }] };
@@ -27,7 +27,11 @@ const next = (over: Partial<NextRequest> = {}): NextRequest => ({
 
 describe('decideChain (R9 matrix)', () => {
   it('appends on prefix: previous_response_id + only the new items', () => {
-    expect(decideChain(anchor(), next())).toEqual({ mode: 'incremental', previousResponseId: 'resp_1', items: [u2] });
+    expect(decideChain(anchor(), next())).toEqual({
+      mode: 'incremental',
+      previousResponseId: 'resp_1',
+      items: [u2],
+    });
   });
 
   it('accepts structurally equal items (key order does not matter)', () => {
@@ -38,33 +42,61 @@ describe('decideChain (R9 matrix)', () => {
   it('creates on non-prefix', () => {
     const d = decideChain(anchor(), next({ fullInput: [userMessage('edited'), a1, u2] }));
     expect(d).toEqual({ mode: 'full', reason: 'not_prefix', items: [userMessage('edited'), a1, u2] });
-    expect(decideChain(anchor(), next({ fullInput: [u1] }))).toMatchObject({ mode: 'full', reason: 'not_prefix' });
+    expect(decideChain(anchor(), next({ fullInput: [u1] }))).toMatchObject({
+      mode: 'full',
+      reason: 'not_prefix',
+    });
   });
 
   it('creates when non-input fields change', () => {
-    expect(decideChain(anchor(), next({ fieldsKey: 'G' }))).toMatchObject({ mode: 'full', reason: 'fields_changed' });
+    expect(decideChain(anchor(), next({ fieldsKey: 'G' }))).toMatchObject({
+      mode: 'full',
+      reason: 'fields_changed',
+    });
   });
 
   it('creates after an incomplete/failed anchor', () => {
-    expect(decideChain(anchor({ completed: false }), next())).toMatchObject({ mode: 'full', reason: 'not_completed' });
+    expect(decideChain(anchor({ completed: false }), next())).toMatchObject({
+      mode: 'full',
+      reason: 'not_completed',
+    });
   });
 
   it('creates on another socket with store:false, chains with store:true', () => {
-    expect(decideChain(anchor(), next({ connectionId: 2 }))).toMatchObject({ mode: 'full', reason: 'other_connection' });
-    expect(decideChain(anchor(), next({ connectionId: 2, store: true }))).toMatchObject({ mode: 'incremental', items: [u2] });
+    expect(decideChain(anchor(), next({ connectionId: 2 }))).toMatchObject({
+      mode: 'full',
+      reason: 'other_connection',
+    });
+    expect(decideChain(anchor(), next({ connectionId: 2, store: true }))).toMatchObject({
+      mode: 'incremental',
+      items: [u2],
+    });
   });
 
   it('always sends full input over HTTP and without an anchor', () => {
-    expect(decideChain(anchor(), next({ transport: 'http', connectionId: null }))).toMatchObject({ mode: 'full', reason: 'http' });
-    expect(decideChain(null, next())).toMatchObject({ mode: 'full', reason: 'no_anchor', items: [u1, a1, u2] });
+    expect(decideChain(anchor(), next({ transport: 'http', connectionId: null }))).toMatchObject({
+      mode: 'full',
+      reason: 'http',
+    });
+    expect(decideChain(null, next())).toMatchObject({
+      mode: 'full',
+      reason: 'no_anchor',
+      items: [u1, a1, u2],
+    });
   });
 
   it('continues from a warm-up (empty output) with every item after its input', () => {
     const warm = anchor({ input: [], output: [] });
-    expect(decideChain(warm, next({ fullInput: [u1] }))).toEqual({ mode: 'incremental', previousResponseId: 'resp_1', items: [u1] });
+    expect(decideChain(warm, next({ fullInput: [u1] }))).toEqual({
+      mode: 'incremental',
+      previousResponseId: 'resp_1',
+      items: [u1],
+    });
   });
 
   it('canonicalJson sorts keys recursively', () => {
-    expect(canonicalJson({ b: 1, a: { d: [1, { z: 1, y: 2 }], c: 2 } })).toBe('{"a":{"c":2,"d":[1,{"y":2,"z":1}]},"b":1}');
+    expect(canonicalJson({ b: 1, a: { d: [1, { z: 1, y: 2 }], c: 2 } })).toBe(
+      '{"a":{"c":2,"d":[1,{"y":2,"z":1}]},"b":1}',
+    );
   });
 });

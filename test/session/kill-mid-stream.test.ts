@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isMessage, userMessage } from '../../src/protocol/items.js';
 import { createSessionController } from '../../src/session/controller.js';
-import { startSimulator, type Simulator } from '../../src/simulator/index.js';
+import { type Simulator, startSimulator } from '../../src/simulator/index.js';
 import { seededRandom } from '../../src/util/random.js';
 import { API_KEY, answerText, FAST, FIELDS, Screen } from './helpers/harness.js';
 
@@ -25,7 +25,13 @@ describe('kill the socket mid-stream (100 seeded runs)', () => {
     const rand = seededRandom(2026);
     let resets = 0;
     for (let run = 0; run < 100; run++) {
-      const session = createSessionController({ baseUrl: sim.url, apiKey: API_KEY, request: FIELDS, settings: FAST, random: seededRandom(run) });
+      const session = createSessionController({
+        baseUrl: sim.url,
+        apiKey: API_KEY,
+        request: FIELDS,
+        settings: FAST,
+        random: seededRandom(run),
+      });
       // the first create of this session is the next request number on the simulator
       const n = sim.recorder.creates().length + 1;
       const event = 1 + Math.floor(rand() * 30); // the answer streams ~35 events

@@ -1,6 +1,6 @@
 /** Cancellation, queueing, compaction, resume and close. */
 import { afterEach, describe, expect, it } from 'vitest';
-import { isMessage, messageText, userMessage, type Item } from '../../src/protocol/items.js';
+import { type Item, isMessage, messageText, userMessage } from '../../src/protocol/items.js';
 import type { TurnStreamEvent } from '../../src/session/types.js';
 import { answerText, type Rig, rig, Screen } from './helpers/harness.js';
 
@@ -31,7 +31,9 @@ describe('cancellation (R12)', () => {
     expect(res.status).toBe('cancelled');
     await new Promise((resolve) => setTimeout(resolve, 60)); // late frames would arrive now
     expect(afterAbort).toBe(0);
-    expect(seen.filter((e) => e.type === 'event' && e.event.type === 'response.output_text.delta')).toHaveLength(1);
+    expect(
+      seen.filter((e) => e.type === 'event' && e.event.type === 'response.output_text.delta'),
+    ).toHaveLength(1);
     expect(r.session.status().connected).toBe(false);
 
     const screen = new Screen();
@@ -62,7 +64,7 @@ describe('queueing (R11)', () => {
     const texts = ['alpha', 'beta', 'gamma'];
     const results = await Promise.all(texts.map((t) => r!.session.runTurn([userMessage(t)])));
     expect(results.map((x) => x.status)).toEqual(['completed', 'completed', 'completed']);
-    results.forEach((x, i) => expect(answerText(x)).toContain(`You said: ${texts[i]}`));
+    for (const [i, x] of results.entries()) expect(answerText(x)).toContain(`You said: ${texts[i]}`);
     const creates = r.sim.recorder.creates();
     expect(creates).toHaveLength(3);
     for (let i = 1; i < 3; i++) expect(creates[i]?.previousResponseId).toBe(creates[i - 1]?.responseId);
@@ -109,7 +111,10 @@ describe('transcript management', () => {
     expect(r.session.transcript()).toEqual(out.items);
     const res = await r.session.runTurn([userMessage('after compaction')]);
     expect(res.status).toBe('completed');
-    expect(r.sim.recorder.creates().at(-1)).toMatchObject({ previousResponseId: null, inputItems: out.items.length + 1 });
+    expect(r.sim.recorder.creates().at(-1)).toMatchObject({
+      previousResponseId: null,
+      inputItems: out.items.length + 1,
+    });
     const userTexts = r.session.transcript().filter(isMessage).map(messageText);
     expect(userTexts.at(-2)).toBe('after compaction');
   });
@@ -120,7 +125,14 @@ describe('close and status', () => {
     r = await rig({ scenario: 'plain-answer' });
     await r.session.start();
     const s = r.session.status();
-    expect(s).toMatchObject({ transport: 'websocket', connected: true, connections: 1, rotations: 0, fellBack: false, transcriptItems: 0 });
+    expect(s).toMatchObject({
+      transport: 'websocket',
+      connected: true,
+      connections: 1,
+      rotations: 0,
+      fellBack: false,
+      transcriptItems: 0,
+    });
     expect(s.lastResponseId).toMatch(/.+/);
     await r.session.close();
     expect(r.status.at(-1)).toEqual({ type: 'closed' });

@@ -11,7 +11,8 @@ afterEach(async () => {
   r = null;
 });
 
-const turn = (text: string, screen?: Screen) => r!.session.runTurn([userMessage(text)], screen ? { onEvent: screen.onEvent } : {});
+const turn = (text: string, screen?: Screen) =>
+  r!.session.runTurn([userMessage(text)], screen ? { onEvent: screen.onEvent } : {});
 const upgrades = () => r!.sim.recorder.requests().filter((q) => q.kind === 'upgrade').length;
 const count = (type: string) => r!.status.filter((s) => s.type === type).length;
 
@@ -44,7 +45,10 @@ describe('HTTP+SSE fallback', () => {
   });
 
   it('re-probes the WebSocket after fallbackReprobeTurns HTTP turns', async () => {
-    r = await rig({ scenario: 'plain-answer', faults: { refuseUpgrade: { status: 426, times: 1 } } }, { settings: { fallbackReprobeTurns: 2 } });
+    r = await rig(
+      { scenario: 'plain-answer', faults: { refuseUpgrade: { status: 426, times: 1 } } },
+      { settings: { fallbackReprobeTurns: 2 } },
+    );
     const results = [];
     for (let i = 0; i < 4; i++) results.push(await turn(`t${i}`));
     expect(results.map((x) => x.metrics.transport)).toEqual(['http', 'http', 'websocket', 'websocket']);
@@ -54,7 +58,10 @@ describe('HTTP+SSE fallback', () => {
   });
 
   it('transport:websocket forces the socket (426 fails, no HTTP)', async () => {
-    r = await rig({ scenario: 'plain-answer', faults: { refuseUpgrade: { status: 426 } } }, { settings: { transport: 'websocket' } });
+    r = await rig(
+      { scenario: 'plain-answer', faults: { refuseUpgrade: { status: 426 } } },
+      { settings: { transport: 'websocket' } },
+    );
     const a = await turn('one');
     expect(a.status).toBe('failed');
     expect(a.error?.kind).toBe('network');
@@ -70,7 +77,10 @@ describe('HTTP+SSE fallback', () => {
   });
 
   it('a dropped SSE stream is retried over HTTP', async () => {
-    r = await rig({ scenario: 'plain-answer', faults: { drop: { request: 1, event: 3 } } }, { settings: { transport: 'http' } });
+    r = await rig(
+      { scenario: 'plain-answer', faults: { drop: { request: 1, event: 3 } } },
+      { settings: { transport: 'http' } },
+    );
     const screen = new Screen();
     const a = await turn('one', screen);
     expect(a.status).toBe('completed');
@@ -99,7 +109,10 @@ describe('authentication', () => {
   });
 
   it('401 over HTTP → auth, no retries', async () => {
-    r = await rig({ scenario: 'plain-answer' }, { apiKey: 'sk-wrong-key-000000000000000000000', settings: { transport: 'http' } });
+    r = await rig(
+      { scenario: 'plain-answer' },
+      { apiKey: 'sk-wrong-key-000000000000000000000', settings: { transport: 'http' } },
+    );
     const a = await turn('one');
     expect(a.error?.kind).toBe('auth');
     expect(a.metrics.attempts).toBe(1);
@@ -109,7 +122,10 @@ describe('authentication', () => {
 
 describe('dead connections', () => {
   it('half-open peer: detected by the heartbeat, reconnected, turn completes', async () => {
-    r = await rig({ scenario: 'plain-answer', faults: { halfOpen: { request: 2, event: 2 } } }, { settings: { heartbeatIntervalMs: 50, heartbeatTimeoutMs: 150, streamIdleTimeoutMs: 60_000 } });
+    r = await rig(
+      { scenario: 'plain-answer', faults: { halfOpen: { request: 2, event: 2 } } },
+      { settings: { heartbeatIntervalMs: 50, heartbeatTimeoutMs: 150, streamIdleTimeoutMs: 60_000 } },
+    );
     await turn('one');
     const screen = new Screen();
     const t0 = Date.now();
@@ -124,14 +140,21 @@ describe('dead connections', () => {
   });
 
   it('stalled stream: detected by the idle timeout, retried on a fresh connection with a full create', async () => {
-    r = await rig({ scenario: 'plain-answer', faults: { stall: { request: 2, event: 2 } } }, { settings: { streamIdleTimeoutMs: 200 } });
+    r = await rig(
+      { scenario: 'plain-answer', faults: { stall: { request: 2, event: 2 } } },
+      { settings: { streamIdleTimeoutMs: 200 } },
+    );
     await turn('one');
     const a = await turn('two');
     expect(a.status).toBe('completed');
     const rec = r.status.find((s) => s.type === 'reconnecting');
     expect(rec && rec.type === 'reconnecting' && rec.reason).toMatch(/idle/);
     expect(r.sim.connectionCount()).toBe(2);
-    expect(r.sim.recorder.creates().at(-1)).toMatchObject({ connectionId: 2, previousResponseId: null, inputItems: 3 });
+    expect(r.sim.recorder.creates().at(-1)).toMatchObject({
+      connectionId: 2,
+      previousResponseId: null,
+      inputItems: 3,
+    });
   });
 
   it('three malformed frames fail the attempt; it is retried; two are tolerated', async () => {
@@ -158,7 +181,16 @@ describe('dead connections', () => {
   it('429 wrapped error: retried after the server-requested delay', async () => {
     r = await rig({
       scenario: 'plain-answer',
-      faults: { error: { request: 1, shape: 'wrapped', status: 429, code: 'rate_limit_exceeded', message: 'slow down', headers: { 'retry-after-ms': '60' } } },
+      faults: {
+        error: {
+          request: 1,
+          shape: 'wrapped',
+          status: 429,
+          code: 'rate_limit_exceeded',
+          message: 'slow down',
+          headers: { 'retry-after-ms': '60' },
+        },
+      },
     });
     const a = await turn('one');
     expect(a.status).toBe('completed');
@@ -167,7 +199,10 @@ describe('dead connections', () => {
   });
 
   it('400 invalid_request_error: surfaced, not retried', async () => {
-    r = await rig({ scenario: 'plain-answer', faults: { error: { request: 1, shape: 'wrapped', status: 400, code: 'invalid_value', message: 'bad' } } });
+    r = await rig({
+      scenario: 'plain-answer',
+      faults: { error: { request: 1, shape: 'wrapped', status: 400, code: 'invalid_value', message: 'bad' } },
+    });
     const a = await turn('one');
     expect(a).toMatchObject({ status: 'failed', error: { kind: 'request', code: 'invalid_value' } });
     expect(r.sim.recorder.creates()).toHaveLength(1);
@@ -179,6 +214,8 @@ describe('dead connections', () => {
     const a = await turn('one');
     expect(a).toMatchObject({ status: 'failed', error: { kind: 'network' } });
     expect(count('reconnecting')).toBe(3);
-    expect(r.status.filter((s) => s.type === 'reconnecting').map((s) => (s.type === 'reconnecting' ? s.max : 0))).toEqual([3, 3, 3]);
+    expect(
+      r.status.filter((s) => s.type === 'reconnecting').map((s) => (s.type === 'reconnecting' ? s.max : 0)),
+    ).toEqual([3, 3, 3]);
   });
 });

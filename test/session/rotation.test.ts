@@ -12,7 +12,10 @@ afterEach(async () => {
 describe('rotation before the connection age limit', () => {
   it('30 turns a second apart with a 3 s limit: zero failures, rotations between turns, warm incremental chains', async () => {
     const clock = new FakeClock();
-    r = await rig({ scenario: 'plain-answer', clock, connectionAgeLimitMs: 3000 }, { clock, settings: { rotationAgeMs: 2000 } });
+    r = await rig(
+      { scenario: 'plain-answer', clock, connectionAgeLimitMs: 3000 },
+      { clock, settings: { rotationAgeMs: 2000 } },
+    );
     await r.session.start();
     const latencies: number[] = [];
     for (let i = 0; i < 30; i++) {
@@ -26,7 +29,9 @@ describe('rotation before the connection age limit', () => {
     }
     const snap = r.session.status();
     expect(snap.rotations).toBeGreaterThanOrEqual(14);
-    expect(r.status.filter((s) => s.type === 'rotated').every((s) => s.type === 'rotated' && s.reason === 'age')).toBe(true);
+    expect(
+      r.status.filter((s) => s.type === 'rotated').every((s) => s.type === 'rotated' && s.reason === 'age'),
+    ).toBe(true);
     expect(r.status.some((s) => s.type === 'reconnecting' || s.type === 'rechained')).toBe(false);
 
     const creates = r.sim.recorder.creates();
@@ -55,7 +60,10 @@ describe('rotation before the connection age limit', () => {
 
   it('without rotation the server limit is recovered from transparently (connection_limit)', async () => {
     const clock = new FakeClock();
-    r = await rig({ scenario: 'plain-answer', clock, connectionAgeLimitMs: 3000 }, { clock, settings: { rotationAgeMs: 3_600_000 } });
+    r = await rig(
+      { scenario: 'plain-answer', clock, connectionAgeLimitMs: 3000 },
+      { clock, settings: { rotationAgeMs: 3_600_000 } },
+    );
     await r.session.start();
     for (let i = 0; i < 8; i++) {
       const res = await r.session.runTurn([userMessage(`turn ${i}`)]);

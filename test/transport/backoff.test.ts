@@ -1,6 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { backoffDelayMs, JITTER_MIN, parseRetryAfterMs, RETRY_AFTER_CAP_MS } from '../../src/transport/backoff.js';
+import {
+  backoffDelayMs,
+  JITTER_MIN,
+  parseRetryAfterMs,
+  RETRY_AFTER_CAP_MS,
+} from '../../src/transport/backoff.js';
 import { seededRandom } from '../../src/util/random.js';
 
 describe('backoffDelayMs', () => {
@@ -18,15 +23,21 @@ describe('backoffDelayMs', () => {
 
   it('property: within jitter bounds, never above the cap, non-decreasing un-jittered envelope', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 200 }), fc.integer({ min: 0, max: 5000 }), fc.integer({ min: 0, max: 60_000 }), fc.double({ min: 0, max: 1, noNaN: true }), (n, base, max, r) => {
-        const d = backoffDelayMs(n, { baseMs: base, maxMs: max }, () => r);
-        const raw = Math.min(base * 2 ** (n - 1), max);
-        expect(d).toBeGreaterThanOrEqual(Math.floor(raw * JITTER_MIN) - 1);
-        expect(d).toBeLessThanOrEqual(Math.ceil(raw));
-        expect(d).toBeLessThanOrEqual(max + 1);
-        const upper = backoffDelayMs(n + 1, { baseMs: base, maxMs: max }, () => 1);
-        expect(upper).toBeGreaterThanOrEqual(Math.round(raw * 1) - 1);
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 200 }),
+        fc.integer({ min: 0, max: 5000 }),
+        fc.integer({ min: 0, max: 60_000 }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        (n, base, max, r) => {
+          const d = backoffDelayMs(n, { baseMs: base, maxMs: max }, () => r);
+          const raw = Math.min(base * 2 ** (n - 1), max);
+          expect(d).toBeGreaterThanOrEqual(Math.floor(raw * JITTER_MIN) - 1);
+          expect(d).toBeLessThanOrEqual(Math.ceil(raw));
+          expect(d).toBeLessThanOrEqual(max + 1);
+          const upper = backoffDelayMs(n + 1, { baseMs: base, maxMs: max }, () => 1);
+          expect(upper).toBeGreaterThanOrEqual(Math.round(raw * 1) - 1);
+        },
+      ),
     );
   });
 

@@ -1,8 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ServerEvent } from '../../src/protocol/server-events.js';
 import { postJson, postSse } from '../../src/transport/http-transport.js';
-import { FakeClock, realClock, type Clock } from '../../src/util/clock.js';
-import { type MiniOptions, type MiniServer, startMiniServer, textEvents, writeSse } from './helpers/mini-server.js';
+import { type Clock, FakeClock, realClock } from '../../src/util/clock.js';
+import {
+  type MiniOptions,
+  type MiniServer,
+  startMiniServer,
+  textEvents,
+  writeSse,
+} from './helpers/mini-server.js';
 
 let server: MiniServer | null = null;
 afterEach(async () => {
@@ -13,7 +19,17 @@ afterEach(async () => {
 async function post(opts: MiniOptions, clock: Clock = realClock, idleTimeoutMs = 5000) {
   server = await startMiniServer(opts);
   const seen: ServerEvent[] = [];
-  const h = postSse({ model: 'm', input: [], stream: true }, { baseUrl: server.url, apiKey: 'sk-abc', connectTimeoutMs: 2000, clock, onEvent: (e) => seen.push(e), idleTimeoutMs });
+  const h = postSse(
+    { model: 'm', input: [], stream: true },
+    {
+      baseUrl: server.url,
+      apiKey: 'sk-abc',
+      connectTimeoutMs: 2000,
+      clock,
+      onEvent: (e) => seen.push(e),
+      idleTimeoutMs,
+    },
+  );
   return { h, seen };
 }
 
@@ -37,7 +53,9 @@ describe('HTTP+SSE transport', () => {
     const { h, seen } = await post({
       onPost: (_b, res) => {
         res.writeHead(200, { 'Content-Type': 'text/event-stream' });
-        const text = textEvents('r', 'héllo 👋').map((e) => `: ping\r\nevent: x\r\ndata: ${JSON.stringify(e)}\r\n\r\n`).join('');
+        const text = textEvents('r', 'héllo 👋')
+          .map((e) => `: ping\r\nevent: x\r\ndata: ${JSON.stringify(e)}\r\n\r\n`)
+          .join('');
         const bytes = Buffer.from(text);
         let i = 0;
         const tick = () => {
@@ -65,17 +83,27 @@ describe('HTTP+SSE transport', () => {
       },
     });
     const out = await h.done;
-    expect(out).toMatchObject({ type: 'failure', failure: { kind, status, code: 'some_code', retryAfterMs: 2000 } });
+    expect(out).toMatchObject({
+      type: 'failure',
+      failure: { kind, status, code: 'some_code', retryAfterMs: 2000 },
+    });
   });
 
   it('fails when the stream ends before a terminal event', async () => {
     const { h } = await post({ onPost: (_b, res) => writeSse(res, textEvents('r', 'abc').slice(0, 3)) });
-    expect(await h.done).toMatchObject({ type: 'failure', failure: { reason: 'stream_ended', kind: 'retryable' } });
+    expect(await h.done).toMatchObject({
+      type: 'failure',
+      failure: { reason: 'stream_ended', kind: 'retryable' },
+    });
   });
 
   it('fails a stalled stream with the idle timeout (fake clock)', async () => {
     const clock = new FakeClock();
-    const { h, seen } = await post({ onPost: (_b, res) => writeSse(res, textEvents('r', 'abc').slice(0, 1), false) }, clock, 1000);
+    const { h, seen } = await post(
+      { onPost: (_b, res) => writeSse(res, textEvents('r', 'abc').slice(0, 1), false) },
+      clock,
+      1000,
+    );
     while (seen.length === 0) await new Promise((r) => setTimeout(r, 5));
     await clock.advance(1000);
     expect(await h.done).toMatchObject({ type: 'failure', failure: { reason: 'idle_timeout' } });
@@ -93,7 +121,19 @@ describe('HTTP+SSE transport', () => {
         res.end(JSON.stringify({ ok: true }));
       },
     });
-    expect(await postJson('responses/compact', { model: 'm' }, { baseUrl: server.url, apiKey: 'k', clock: realClock })).toEqual({ ok: true, value: { ok: true } });
-    expect(await postJson('responses/compact', { model: 'bad' }, { baseUrl: server.url, apiKey: 'k', clock: realClock })).toMatchObject({ ok: false, failure: { kind: 'auth' } });
+    expect(
+      await postJson(
+        'responses/compact',
+        { model: 'm' },
+        { baseUrl: server.url, apiKey: 'k', clock: realClock },
+      ),
+    ).toEqual({ ok: true, value: { ok: true } });
+    expect(
+      await postJson(
+        'responses/compact',
+        { model: 'bad' },
+        { baseUrl: server.url, apiKey: 'k', clock: realClock },
+      ),
+    ).toMatchObject({ ok: false, failure: { kind: 'auth' } });
   });
 });

@@ -6,7 +6,8 @@ const enc = new TextEncoder();
 
 describe('SseParser', () => {
   it('parses events, comments, multi-line data and CRLF', () => {
-    const text = ': keepalive\r\nevent: response.created\r\ndata: {"a":1}\r\n\r\nevent: x\ndata: line1\ndata: line2\n\ndata:nospace\n\n';
+    const text =
+      ': keepalive\r\nevent: response.created\r\ndata: {"a":1}\r\n\r\nevent: x\ndata: line1\ndata: line2\n\ndata:nospace\n\n';
     expect(parseSse([text])).toEqual([
       { event: 'response.created', data: '{"a":1}' },
       { event: 'x', data: 'line1\nline2' },
@@ -43,7 +44,9 @@ describe('SseParser', () => {
   });
 
   it('property: any chunking of any stream parses identically (R14)', () => {
-    const line = fc.string({ unit: fc.constantFrom('a', 'b', ' ', ':', 'é', '👋', '世', '{', '"', '\u00a0') });
+    const line = fc.string({
+      unit: fc.constantFrom('a', 'b', ' ', ':', 'é', '👋', '世', '{', '"', '\u00a0'),
+    });
     const event = fc.record({
       comment: fc.option(line, { nil: undefined }),
       type: fc.option(fc.constantFrom('response.created', 'error', 'x'), { nil: undefined }),
@@ -51,34 +54,38 @@ describe('SseParser', () => {
       eol: fc.constantFrom('\n', '\r\n', '\r'),
     });
     fc.assert(
-      fc.property(fc.array(event, { maxLength: 6 }), fc.array(fc.integer({ min: 1, max: 7 }), { minLength: 1, maxLength: 50 }), (events, cuts) => {
-        let text = '';
-        for (const e of events) {
-          if (e.comment !== undefined) text += `:${e.comment}${e.eol}`;
-          if (e.type !== undefined) text += `event: ${e.type}${e.eol}`;
-          for (const d of e.data) text += `data: ${d}${e.eol}`;
-          text += e.eol;
-        }
-        const bytes = enc.encode(text);
-        const whole = parseSse([bytes]);
-        const chunks: Uint8Array[] = [];
-        let i = 0;
-        let k = 0;
-        while (i < bytes.length) {
-          const size = cuts[k++ % cuts.length] ?? 1;
-          chunks.push(bytes.slice(i, i + size));
-          i += size;
-        }
-        expect(parseSse(chunks)).toEqual(whole);
-        expect(whole).toHaveLength(events.length);
-        for (let j = 0; j < events.length; j++) {
-          const ev = events[j];
-          if (!ev) continue;
-          // a data value starting with a space keeps it (only one space is stripped)
-          expect(whole[j]?.data).toBe(ev.data.join('\n'));
-          expect(whole[j]?.event).toBe(ev.type ?? 'message');
-        }
-      }),
+      fc.property(
+        fc.array(event, { maxLength: 6 }),
+        fc.array(fc.integer({ min: 1, max: 7 }), { minLength: 1, maxLength: 50 }),
+        (events, cuts) => {
+          let text = '';
+          for (const e of events) {
+            if (e.comment !== undefined) text += `:${e.comment}${e.eol}`;
+            if (e.type !== undefined) text += `event: ${e.type}${e.eol}`;
+            for (const d of e.data) text += `data: ${d}${e.eol}`;
+            text += e.eol;
+          }
+          const bytes = enc.encode(text);
+          const whole = parseSse([bytes]);
+          const chunks: Uint8Array[] = [];
+          let i = 0;
+          let k = 0;
+          while (i < bytes.length) {
+            const size = cuts[k++ % cuts.length] ?? 1;
+            chunks.push(bytes.slice(i, i + size));
+            i += size;
+          }
+          expect(parseSse(chunks)).toEqual(whole);
+          expect(whole).toHaveLength(events.length);
+          for (let j = 0; j < events.length; j++) {
+            const ev = events[j];
+            if (!ev) continue;
+            // a data value starting with a space keeps it (only one space is stripped)
+            expect(whole[j]?.data).toBe(ev.data.join('\n'));
+            expect(whole[j]?.event).toBe(ev.type ?? 'message');
+          }
+        },
+      ),
       { numRuns: 300 },
     );
   });

@@ -1,9 +1,19 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ServerEvent } from '../../src/protocol/server-events.js';
 import { TransportError, websocketUrl } from '../../src/transport/types.js';
-import { connectWebSocket, type WsConnection, type WsConnectOptions } from '../../src/transport/ws-transport.js';
-import { FakeClock, realClock, type Clock } from '../../src/util/clock.js';
-import { type MiniOptions, type MiniServer, sendAll, startMiniServer, textEvents } from './helpers/mini-server.js';
+import {
+  connectWebSocket,
+  type WsConnection,
+  type WsConnectOptions,
+} from '../../src/transport/ws-transport.js';
+import { type Clock, FakeClock, realClock } from '../../src/util/clock.js';
+import {
+  type MiniOptions,
+  type MiniServer,
+  sendAll,
+  startMiniServer,
+  textEvents,
+} from './helpers/mini-server.js';
 
 let server: MiniServer | null = null;
 const open: WsConnection[] = [];
@@ -48,12 +58,17 @@ describe('WebSocket transport', () => {
   });
 
   it('streams one response with Bearer auth and negotiated deflate', async () => {
-    const { server, connect } = await setup({ onCreate: ({ ws }) => sendAll(ws, textEvents('resp_1', 'hello', 3)) });
+    const { server, connect } = await setup({
+      onCreate: ({ ws }) => sendAll(ws, textEvents('resp_1', 'hello', 3)),
+    });
     const conn = await connect();
     expect(conn.deflate).toBe(true);
     expect(server.authHeaders()[0]).toBe('Bearer sk-test-key-1234567890abcdefghij');
     const seen: ServerEvent[] = [];
-    const h = conn.stream({ type: 'response.create', input: [] }, { onEvent: (e) => seen.push(e), idleTimeoutMs: 5000 });
+    const h = conn.stream(
+      { type: 'response.create', input: [] },
+      { onEvent: (e) => seen.push(e), idleTimeoutMs: 5000 },
+    );
     const out = await h.done;
     expect(out.type).toBe('terminal');
     expect(seen.map((e) => e.type)).toContain('response.output_text.delta');
@@ -94,7 +109,9 @@ describe('WebSocket transport', () => {
   });
 
   it('honours retry-after-ms on a 429 upgrade', async () => {
-    const { connect } = await setup({ refuse: () => ({ status: 429, headers: { 'retry-after-ms': '1200' } }) });
+    const { connect } = await setup({
+      refuse: () => ({ status: 429, headers: { 'retry-after-ms': '1200' } }),
+    });
     const err = (await connect().catch((e: unknown) => e)) as TransportError;
     expect(err.failure).toMatchObject({ kind: 'retryable', status: 429, retryAfterMs: 1200 });
   });
@@ -108,7 +125,10 @@ describe('WebSocket transport', () => {
 
   it('detects a half-open peer with the heartbeat and terminates (fake clock)', async () => {
     const clock = new FakeClock();
-    const { connect } = await setup({ autoPong: false }, clock, { heartbeatIntervalMs: 500, heartbeatTimeoutMs: 1500 });
+    const { connect } = await setup({ autoPong: false }, clock, {
+      heartbeatIntervalMs: 500,
+      heartbeatTimeoutMs: 1500,
+    });
     const conn = await connect();
     let died: string | undefined;
     conn.onDeath((f) => {
@@ -135,7 +155,10 @@ describe('WebSocket transport', () => {
 
   it('fails a stalled stream with the idle timeout (fake clock)', async () => {
     const clock = new FakeClock();
-    const { connect } = await setup({ onCreate: ({ ws }) => sendAll(ws, textEvents('r', 'x').slice(0, 1)) }, clock);
+    const { connect } = await setup(
+      { onCreate: ({ ws }) => sendAll(ws, textEvents('r', 'x').slice(0, 1)) },
+      clock,
+    );
     const conn = await connect();
     let events = 0;
     const h = conn.stream({ type: 'response.create' }, { onEvent: () => events++, idleTimeoutMs: 300_000 });
@@ -161,9 +184,11 @@ describe('WebSocket transport', () => {
       },
     });
     const conn = await connect();
-    const first = await conn.stream({ type: 'response.create' }, { onEvent: () => {}, idleTimeoutMs: 5000 }).done;
+    const first = await conn.stream({ type: 'response.create' }, { onEvent: () => {}, idleTimeoutMs: 5000 })
+      .done;
     expect(first.type).toBe('terminal');
-    const second = await conn.stream({ type: 'response.create' }, { onEvent: () => {}, idleTimeoutMs: 5000 }).done;
+    const second = await conn.stream({ type: 'response.create' }, { onEvent: () => {}, idleTimeoutMs: 5000 })
+      .done;
     expect(second).toMatchObject({ type: 'failure', failure: { reason: 'malformed_frames' } });
   });
 
@@ -179,16 +204,22 @@ describe('WebSocket transport', () => {
       },
     });
     const conn = await connect();
-    const out = await conn.stream({ type: 'response.create' }, { onEvent: () => {}, idleTimeoutMs: 5000 }).done;
+    const out = await conn.stream({ type: 'response.create' }, { onEvent: () => {}, idleTimeoutMs: 5000 })
+      .done;
     expect(out).toMatchObject({ type: 'failure', failure: { reason: 'closed', closeCode: code, kind } });
   });
 
   it('abort terminates the socket while streaming', async () => {
-    const { server, connect } = await setup({ onCreate: ({ ws }) => sendAll(ws, textEvents('r', 'abc').slice(0, 2)) });
+    const { server, connect } = await setup({
+      onCreate: ({ ws }) => sendAll(ws, textEvents('r', 'abc').slice(0, 2)),
+    });
     const conn = await connect();
     const ac = new AbortController();
     let n = 0;
-    const h = conn.stream({ type: 'response.create' }, { onEvent: () => ++n === 2 && ac.abort(), idleTimeoutMs: 5000, signal: ac.signal });
+    const h = conn.stream(
+      { type: 'response.create' },
+      { onEvent: () => ++n === 2 && ac.abort(), idleTimeoutMs: 5000, signal: ac.signal },
+    );
     expect((await h.done).type).toBe('aborted');
     expect(conn.isAlive()).toBe(false);
     await until(() => server.sockets[0]?.readyState === 3);

@@ -1,9 +1,24 @@
 /** Shared setup for session integration tests against the in-process simulator. */
-import { startSimulator, type Simulator, type SimulatorOptions } from '../../../src/simulator/index.js';
+
 import type { FunctionToolSpec, RequestFields } from '../../../src/protocol/client-events.js';
-import { functionCallOutput, isFunctionCall, isMessage, messageText, userMessage, type Item } from '../../../src/protocol/items.js';
+import {
+  functionCallOutput,
+  type Item,
+  isFunctionCall,
+  isMessage,
+  messageText,
+  userMessage,
+} from '../../../src/protocol/items.js';
 import { createSessionController } from '../../../src/session/controller.js';
-import type { SessionController, SessionSettings, SessionStatusEvent, TurnOptions, TurnResult, TurnStreamEvent } from '../../../src/session/types.js';
+import type {
+  SessionController,
+  SessionSettings,
+  SessionStatusEvent,
+  TurnOptions,
+  TurnResult,
+  TurnStreamEvent,
+} from '../../../src/session/types.js';
+import { type Simulator, type SimulatorOptions, startSimulator } from '../../../src/simulator/index.js';
 import type { Clock } from '../../../src/util/clock.js';
 import { seededRandom } from '../../../src/util/random.js';
 
@@ -24,7 +39,10 @@ export const SHELL_TOOL: FunctionToolSpec = {
 
 export const FIELDS: RequestFields = {
   model: 'gpt-5.5',
-  instructions: 'You are tether, a careful coding agent. Use the shell tool to inspect and change the workspace. '.repeat(8),
+  instructions:
+    'You are tether, a careful coding agent. Use the shell tool to inspect and change the workspace. '.repeat(
+      8,
+    ),
   tools: [SHELL_TOOL],
   tool_choice: 'auto',
   parallel_tool_calls: true,
@@ -57,7 +75,14 @@ export interface Rig {
 
 export async function rig(
   simOpts: SimulatorOptions,
-  over: { settings?: Partial<SessionSettings>; fields?: Partial<RequestFields>; clock?: Clock; seed?: number; transcript?: Item[]; apiKey?: string } = {},
+  over: {
+    settings?: Partial<SessionSettings>;
+    fields?: Partial<RequestFields>;
+    clock?: Clock;
+    seed?: number;
+    transcript?: Item[];
+    apiKey?: string;
+  } = {},
 ): Promise<Rig> {
   const sim = await startSimulator({ apiKey: API_KEY, seed: 1, ...simOpts });
   const session = createSessionController({

@@ -36,19 +36,45 @@ export interface MiniServer {
 
 /** The canonical event sequence of a text answer. */
 export function textEvents(id: string, text: string, deltas = 1): Record<string, unknown>[] {
-  const msg = { id: `msg_${id}`, type: 'message', role: 'assistant', status: 'completed', content: [{ type: 'output_text', text }] };
+  const msg = {
+    id: `msg_${id}`,
+    type: 'message',
+    role: 'assistant',
+    status: 'completed',
+    content: [{ type: 'output_text', text }],
+  };
   const out: Record<string, unknown>[] = [
     { type: 'response.created', response: { id, status: 'in_progress', output: [] } },
-    { type: 'response.output_item.added', output_index: 0, item: { ...msg, status: 'in_progress', content: [] } },
+    {
+      type: 'response.output_item.added',
+      output_index: 0,
+      item: { ...msg, status: 'in_progress', content: [] },
+    },
   ];
   const size = Math.ceil(text.length / deltas);
   for (let i = 0; i < text.length; i += size) {
-    out.push({ type: 'response.output_text.delta', item_id: msg.id, output_index: 0, content_index: 0, delta: text.slice(i, i + size) });
+    out.push({
+      type: 'response.output_text.delta',
+      item_id: msg.id,
+      output_index: 0,
+      content_index: 0,
+      delta: text.slice(i, i + size),
+    });
   }
   out.push({ type: 'response.output_item.done', output_index: 0, item: msg });
   out.push({
     type: 'response.completed',
-    response: { id, status: 'completed', output: [msg], usage: { input_tokens: 10, output_tokens: 2, total_tokens: 12, input_tokens_details: { cached_tokens: 4 } } },
+    response: {
+      id,
+      status: 'completed',
+      output: [msg],
+      usage: {
+        input_tokens: 10,
+        output_tokens: 2,
+        total_tokens: 12,
+        input_tokens_details: { cached_tokens: 4 },
+      },
+    },
   });
   return out.map((e, i) => ({ ...e, sequence_number: i }));
 }
@@ -63,7 +89,11 @@ export async function startMiniServer(opts: MiniOptions = {}): Promise<MiniServe
   const auth: string[] = [];
   const sockets: WebSocket[] = [];
   const requests: Record<string, unknown>[] = [];
-  const wss = new WebSocketServer({ noServer: true, perMessageDeflate: opts.deflate ?? true, autoPong: opts.autoPong ?? true });
+  const wss = new WebSocketServer({
+    noServer: true,
+    perMessageDeflate: opts.deflate ?? true,
+    autoPong: opts.autoPong ?? true,
+  });
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     let data = '';
     req.on('data', (c: Buffer) => {
@@ -86,8 +116,12 @@ export async function startMiniServer(opts: MiniOptions = {}): Promise<MiniServe
     auth.push(String(req.headers.authorization ?? ''));
     const refusal = opts.refuse?.(upgrades);
     if (refusal) {
-      const hdrs = Object.entries(refusal.headers ?? {}).map(([k, v]) => `${k}: ${v}\r\n`).join('');
-      socket.end(`HTTP/1.1 ${refusal.status} Refused\r\n${hdrs}Content-Length: 0\r\nConnection: close\r\n\r\n`);
+      const hdrs = Object.entries(refusal.headers ?? {})
+        .map(([k, v]) => `${k}: ${v}\r\n`)
+        .join('');
+      socket.end(
+        `HTTP/1.1 ${refusal.status} Refused\r\n${hdrs}Content-Length: 0\r\nConnection: close\r\n\r\n`,
+      );
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
