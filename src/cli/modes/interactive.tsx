@@ -1,7 +1,111 @@
-// Placeholder until its owner lands the real module: the path exits 2 with a clear message.
+/**
+ * `tether` with no `--prompt`: the interactive session. Builds the agent (with session
+ * persistence, resume and `/new` support) and hands it to the Ink screen in src/ui/.
+ */
+import { type AgentRuntime, createAgentRuntime } from '../../agent/create.js';
+import type { ApprovalMode } from '../../agent/events.js';
+import { createSessionWriter, findLatestSession, loadForResume, type ResumeData, resumeTarget, type SessionWriter } from '../../store/index.js';
+import { killAllToolProcesses } from '../../tools/index.js';
+import { runScreen } from '../../ui/run-screen.js';
+import { createNodeServices } from '../../ui/services/node-services.js';
+import { exitCodeOf, formatError } from '../../util/errors.js';
+import { EXIT } from '../../util/exit-codes.js';
+import { sessionsDir } from '../../util/paths.js';
 import type { CliContext } from '../context.js';
-import { notYetAvailable } from '../../util/errors.js';
 
-export async function runInteractive(_ctx: CliContext): Promise<number> {
-  throw notYetAvailable('the interactive session');
+/** Max wait for the agent, socket and session files to close on exit (ms). */
+const CLOSE_GRACE_MS = 3_000;
+
+/** Resolves after `p` settles or `ms` passes, whichever is first. */
+export function settleWithin(p: Promise<unknown>, ms: number): Promise<void> {
+  return new Promise((done) => {
+    const t = setTimeout(done, ms);
+    t.unref();
+    p.then(
+      () => (clearTimeout(t), done()),
+      () => (clearTimeout(t), done()),
+    );
+  });
+}
+
+/** True when both ends are a terminal. */
+export function hasTerminal(ctx: Pick<CliContext, 'stdout'>, stdin: NodeJS.ReadStream = process.stdin): boolean {
+  return ctx.stdout.isTTY === true && stdin.isTTY === true;
+}
+
+/** Runs the interactive session; resolves with the exit code. */
+export async function runInteractive(ctx: CliContext): Promise<number> {
+  if (!hasTerminal(ctx)) {
+    ctx.stderr.write('tether: interactive mode needs a terminal; use --prompt\n');
+    return EXIT.usage;
+  }
+  if (!ctx.apiKey) {
+    ctx.stderr.write('tether: OPENAI_API_KEY is not set (try `tether --demo` for an offline tour)\n');
+    return EXIT.usage;
+  }
+  const dir = sessionsDir(ctx.env);
+  const writers: SessionWriter[] = [];
+  const notices: string[] = [];
+  let runtime: AgentRuntime;
+  let resumed: ResumeData | undefined;
+  try {
+    let target = resumeTarget({ resume: ctx.resume, continueLast: ctx.continueLast, cwd: ctx.cwd, interactive: true }, dir);
+    if (target === 'pick') {
+      // No picker yet: a bare --resume continues the latest session of this directory.
+      target = findLatestSession(ctx.cwd, dir);
+      notices.push(`Resuming the latest session here (${target}); pass an id to pick another (tether sessions lists them).`);
+    }
+    resumed = target ? loadForResume(target, dir) : undefined;
+    const newWriter = (sessionId?: string) => {
+      const w = createSessionWriter({ cwd: ctx.cwd, model: ctx.settings.model, dir, ...(sessionId ? { sessionId } : {}) });
+      writers.push(w);
+      return w;
+    };
+    const persistence = newWriter(resumed?.sessionId);
+    runtime = await createAgentRuntime({
+      settings: ctx.settings,
+      cwd: ctx.cwd,
+      apiKey: ctx.apiKey,
+      interactive: true,
+      sessionId: persistence.sessionId,
+      ...(resumed ? { resume: { items: resumed.items, ledger: resumed.ledger } } : {}),
+      persistence,
+      env: ctx.env,
+      newPersistence: (id) => newWriter(id),
+    });
+  } catch (err) {
+    ctx.stderr.write(`${formatError(err)}\n`);
+    await Promise.all(writers.map((w) => w.close().catch(() => undefined)));
+    return exitCodeOf(err);
+  }
+
+  const services = createNodeServices({ cwd: ctx.cwd, env: ctx.env, stdout: ctx.stdout });
+  let result: { code: number; sessionId: string };
+  try {
+    result = await runScreen({
+      agent: runtime.agent,
+      services,
+      stdout: ctx.stdout,
+      stdin: process.stdin,
+      model: ctx.settings.model,
+      approval: ctx.settings.approval as ApprovalMode,
+      contextWindow: ctx.settings.contextWindow,
+      ...(ctx.prompt ? { initialPrompt: ctx.prompt } : {}),
+      ...(resumed ? { history: resumed.allItems } : {}),
+      notices,
+    });
+  } finally {
+    killAllToolProcesses('SIGKILL');
+    services.dispose();
+    await settleWithin(
+      (async () => {
+        await runtime.close();
+        await Promise.all(writers.map((w) => w.close()));
+      })(),
+      CLOSE_GRACE_MS,
+    );
+  }
+  const id = result.sessionId || runtime.sessionId;
+  ctx.stdout.write(`Session ${id} saved. Resume it with: tether --resume ${id}\n`);
+  return result.code;
 }

@@ -1,0 +1,20 @@
+/** Turns a resumed session's items into transcript entries (user prompts and answers). */
+import { type Item, isMessage, messageText } from '../protocol/items.js';
+import type { NewEntry } from './state/entries.js';
+
+/** Max earlier messages shown when resuming (older ones are summarised). */
+export const REPLAY_LIMIT = 40;
+
+/** Entries for the user and assistant messages of `items`, the last {@link REPLAY_LIMIT}. */
+export function replayEntries(items: readonly Item[]): NewEntry[] {
+  const out: NewEntry[] = [];
+  for (const item of items) {
+    if (!isMessage(item)) continue;
+    const text = messageText(item).trim();
+    if (!text) continue;
+    if (item.role === 'user') out.push({ kind: 'user', text });
+    else if (item.role === 'assistant') out.push({ kind: 'markdown', text });
+  }
+  if (out.length <= REPLAY_LIMIT) return out;
+  return [{ kind: 'notice', level: 'info', text: `… ${out.length - REPLAY_LIMIT} earlier messages` }, ...out.slice(-REPLAY_LIMIT)];
+}

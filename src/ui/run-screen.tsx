@@ -1,0 +1,97 @@
+/**
+ * Mounts the interactive screen on a real terminal and resolves with the exit code when the user
+ * leaves. Owns the terminal lifecycle: Ink renders inline (no alternate screen, no mouse capture,
+ * no full-screen clears), raw mode is restored and the cursor shown on every way out, and the
+ * caller's cleanup (agent close, tool kill) runs before the promise resolves.
+ */
+import { render } from 'ink';
+import type { AgentController, ApprovalMode } from '../agent/events.js';
+import type { Item } from '../protocol/items.js';
+import { type Clock, realClock } from '../util/clock.js';
+import { App } from './app.js';
+import { UiController } from './controller.js';
+import { replayEntries } from './replay.js';
+import type { UiServices } from './services/types.js';
+import { UiStore } from './store.js';
+
+/** Options of {@link runScreen}. */
+export interface RunScreenOptions {
+  agent: AgentController;
+  services: UiServices;
+  stdout: NodeJS.WriteStream;
+  stdin: NodeJS.ReadStream;
+  model: string;
+  approval: ApprovalMode;
+  /** Context window (tokens) for "context used %". */
+  contextWindow: number;
+  /** Submitted once the screen is up (the positional prompt). */
+  initialPrompt?: string;
+  /** Earlier conversation of a resumed session, shown above the new one. */
+  history?: readonly Item[];
+  /** Notices shown before the session starts (e.g. how a bare --resume was resolved). */
+  notices?: readonly string[];
+  /** Demo mode: the screen says the model is simulated. */
+  simulated?: boolean;
+  clock?: Clock;
+}
+
+/** Result of {@link runScreen}. */
+export interface ScreenResult {
+  code: number;
+  /** The session id shown last (for the `--resume` hint). */
+  sessionId: string;
+}
+
+/** Shows the screen until the user exits. */
+export async function runScreen(o: RunScreenOptions): Promise<ScreenResult> {
+  const clock = o.clock ?? realClock;
+  const store = new UiStore({
+    clock,
+    model: o.model,
+    approval: o.approval,
+    contextWindow: o.contextWindow,
+    columns: o.stdout.columns || 100,
+    simulated: o.simulated ?? false,
+  });
+  if (o.history?.length) store.add(...replayEntries(o.history));
+  for (const text of o.notices ?? []) store.add({ kind: 'notice', level: 'info', text });
+
+  let resolveExit: (code: number) => void = () => {};
+  const exited = new Promise<number>((r) => {
+    resolveExit = r;
+  });
+  const controller = new UiController({ store, agent: o.agent, services: o.services, clock, onExit: (code) => resolveExit(code) });
+  controller.start();
+
+  const instance = render(<App store={store} controller={controller} />, {
+    stdout: o.stdout,
+    stdin: o.stdin,
+    // Ctrl+C is ours (clear input; twice exits), not Ink's.
+    exitOnCtrlC: false,
+    patchConsole: true,
+    maxFps: 30,
+  });
+  const onResize = () => store.view({ columns: o.stdout.columns || 100 });
+  o.stdout.on('resize', onResize);
+  // Signals from outside (kill, closed terminal) leave through the same path as /quit.
+  const onSignal = (sig: NodeJS.Signals) => resolveExit(sig === 'SIGINT' ? 130 : sig === 'SIGHUP' ? 129 : 143);
+  const sigs: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  for (const s of sigs) process.on(s, onSignal);
+
+  if (o.initialPrompt?.trim()) controller.submit(o.initialPrompt);
+
+  const code = await exited;
+  for (const s of sigs) process.off(s, onSignal);
+  o.stdout.off('resize', onResize);
+  // Stop the turn first so no tool keeps running while the screen goes away.
+  if (store.getSnapshot().view.running) o.agent.cancel();
+  controller.stop();
+  store.close();
+  instance.unmount();
+  instance.cleanup();
+  o.stdin.setRawMode?.(false);
+  o.stdin.pause();
+  // Ink shows the cursor again on unmount; repeat it in case a signal cut the render short.
+  o.stdout.write('\x1b[?25h');
+  return { code, sessionId: store.getSnapshot().status.sessionId };
+}
