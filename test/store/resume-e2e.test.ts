@@ -4,12 +4,12 @@
  * followed by incremental turns (asserted on the simulator's recorder). The CLI is bundled from
  * source with esbuild, so the test does not depend on a prior `npm run build`.
  */
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSimulator } from '../../src/simulator/index.js';
 import type { Simulator } from '../../src/simulator/index.js';
+import { startSimulator } from '../../src/simulator/index.js';
 import { loadSessionFile } from '../../src/store/session-loader.js';
 import { bundleCli, startTether } from './cli-bundle.js';
 
