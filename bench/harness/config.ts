@@ -3,12 +3,10 @@
 /** Every knob of a benchmark run. Times in ms. */
 export interface Profile {
   name: 'full' | 'quick';
-  /** Agent-loop scenarios (simulator scenario names) and their tool-call counts. */
-  loopScenarios: Array<{ name: string; calls: number }>;
+  /** Agent-loop scenarios (simulator scenario names), their tool-call counts and repetitions per cell (median reported). */
+  loopScenarios: Array<{ name: string; calls: number; reps: number }>;
   /** Simulated network round trips (ms). */
   rttsMs: number[];
-  /** Repetitions of each (scenario, RTT, transport) cell; the median wall time is reported. */
-  loopReps: number;
   /** Model calls driven in-process to measure client overhead per turn. */
   overheadTurns: number;
   /** Forced rotations measured (each compared with normal turns around it). */
@@ -30,11 +28,10 @@ export interface Profile {
 export const FULL: Profile = {
   name: 'full',
   loopScenarios: [
-    { name: 'tool-loop-20', calls: 20 },
-    { name: 'tool-loop-50', calls: 50 },
+    { name: 'tool-loop-20', calls: 20, reps: 3 },
+    { name: 'tool-loop-50', calls: 50, reps: 1 },
   ],
   rttsMs: [0, 20, 50],
-  loopReps: 1,
   overheadTurns: 300,
   rotationSamples: 10,
   startupRuns: 15,
@@ -48,9 +45,8 @@ export const FULL: Profile = {
 /** The smoke configuration: every code path, tiny sizes, no Codex/UI. */
 export const QUICK: Profile = {
   name: 'quick',
-  loopScenarios: [{ name: 'tool-loop-3', calls: 3 }],
+  loopScenarios: [{ name: 'tool-loop-3', calls: 3, reps: 1 }],
   rttsMs: [5],
-  loopReps: 1,
   overheadTurns: 10,
   rotationSamples: 1,
   startupRuns: 2,

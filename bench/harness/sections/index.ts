@@ -1,10 +1,12 @@
 /** Every benchmark section, in run order (cheap in-process ones first, Codex last). */
 import type { Section } from '../context.js';
+import { runLoop } from './loop.js';
 import { runOverhead } from './overhead.js';
 import { runRotation } from './rotation.js';
 
 /** The sections `bench/run.mjs` runs. */
 export const SECTIONS: readonly Section[] = [
+  { id: 'loop', name: 'Agent loop: WebSocket vs HTTP', run: runLoop },
   { id: 'overhead', name: 'Client overhead per turn', run: runOverhead },
   { id: 'rotation', name: 'Rotation cost', run: runRotation },
 ];
