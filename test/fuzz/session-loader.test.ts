@@ -11,7 +11,7 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadSessionFile, parseSessionText } from '../../src/store/session-loader.js';
 import { parseRecord } from '../../src/store/records.js';
-import { fuzzParams } from '../helpers/chaos-fc.js';
+import { anyText, fuzzParams } from '../helpers/chaos-fc.js';
 
 const TS = '2026-11-25T12:00:00.000Z';
 const text = fc.string({ unit: 'grapheme', maxLength: 40 });
@@ -48,7 +48,7 @@ const itemsOf = (records: Record<string, unknown>[]) => records.filter((r) => r[
 
 /** A line that is certainly not a valid record: torn JSON, binary noise or a merged torn write. */
 const garbage = fc.oneof(
-  fc.string({ unit: 'binary', maxLength: 60 }),
+  anyText(60),
   fc.tuple(bodyRecord, fc.nat()).map(([r, n]) => {
     const s = JSON.stringify(r);
     return s.slice(0, 1 + (n % (s.length - 1)));
@@ -74,7 +74,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 describe('fuzz: session file loader', () => {
   it('never throws on arbitrary text', () => {
     fc.assert(
-      fc.property(fc.string({ unit: 'binary', maxLength: 400 }), (t) => {
+      fc.property(anyText(400), (t) => {
         const s = parseSessionText(t, 'hint');
         expect(s.stats.records + s.stats.skipped + s.stats.unknown).toBeLessThanOrEqual(t.split('\n').length);
         expect(s.meta.session_id.length).toBeGreaterThan(0);

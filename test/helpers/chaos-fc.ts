@@ -3,7 +3,7 @@
  * from `FUZZ_SEED` (default 20261125) so a failure replays exactly; fast-check prints the seed
  * and the counterexample path on failure, and `FUZZ_RUNS_SCALE` multiplies the run counts.
  */
-import type { Parameters } from 'fast-check';
+import fc, { type Parameters } from 'fast-check';
 
 const BASE_SEED = Number(process.env['FUZZ_SEED'] ?? 20261125);
 const SCALE = Number(process.env['FUZZ_RUNS_SCALE'] ?? 1);
@@ -19,4 +19,15 @@ export function fuzzParams<T>(numRuns: number, salt: number): Parameters<T> {
   const runs = Math.max(1, Math.round(numRuns * SCALE));
   fuzzBudget.requested += runs;
   return { numRuns: runs, seed: (BASE_SEED + salt * 7919) | 0, endOnFailure: true };
+}
+
+/**
+ * Arbitrary text of up to `maxLength` code points: mostly ASCII (so structure characters show
+ * up often), plus any code point including lone surrogates and NUL. Much faster to generate
+ * than fast-check's `unit: 'binary'` strings.
+ */
+export function anyText(maxLength: number): fc.Arbitrary<string> {
+  return fc
+    .array(fc.oneof(fc.integer({ min: 0, max: 0x7f }), fc.integer({ min: 0, max: 0x10ffff })), { maxLength })
+    .map((cps) => String.fromCodePoint(...cps));
 }
