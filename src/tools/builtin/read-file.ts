@@ -30,17 +30,30 @@ export function looksBinary(path: string): boolean {
   }
 }
 
-/** Reads lines `start..end` (1-based, inclusive) by streaming, so huge files stay cheap. */
-async function readRange(path: string, start: number, end: number, maxChars: number, signal: AbortSignal) {
-  const rl = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Number.POSITIVE_INFINITY });
+/** Files up to this size are read to the end so the total line count can be reported. */
+const COUNT_ALL_BYTES = 2 * 1024 * 1024;
+
+/**
+ * Reads lines `start..end` (1-based, inclusive) by streaming, so huge files (e.g. 50 MB spill
+ * files) stay cheap: reading stops after the range unless the file is small enough to count.
+ */
+async function readRange(path: string, start: number, end: number, maxChars: number, signal: AbortSignal, countAll: boolean) {
+  const stream = createReadStream(path, { encoding: 'utf8' });
+  const rl = createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY });
   const lines: string[] = [];
   let n = 0;
   let chars = 0;
   let stoppedAt = 0;
+  let complete = true;
   for await (const raw of rl) {
     n++;
     if (signal.aborted) break;
-    if (n < start || n > end || stoppedAt) continue;
+    if (n < start) continue;
+    if (n > end || stoppedAt) {
+      if (countAll) continue;
+      complete = false;
+      break;
+    }
     const line = raw.length > MAX_LINE_CHARS ? `${raw.slice(0, MAX_LINE_CHARS)}… [line truncated, ${raw.length} chars]` : raw;
     const rendered = `${String(n).padStart(6)}\t${line}`;
     if (chars + rendered.length + 1 > maxChars && lines.length > 0) {
@@ -50,7 +63,9 @@ async function readRange(path: string, start: number, end: number, maxChars: num
     chars += rendered.length + 1;
     lines.push(rendered);
   }
-  return { lines, total: n, stoppedAt };
+  rl.close();
+  stream.destroy();
+  return { lines, total: complete ? n : null, stoppedAt };
 }
 
 /** The `read_file` tool. */
@@ -94,16 +109,18 @@ export const readFileTool = defineTool<ReadFileArgs>({
     const end = Math.min(args.end_line ?? Number.MAX_SAFE_INTEGER, start + MAX_READ_LINES - 1);
     // Leave room for the footer inside the model budget.
     const budget = Math.max(1000, ctx.settings.toolOutputMaxChars - 300);
-    const { lines, total, stoppedAt } = await readRange(r.path, start, end, budget, opts.signal);
+    const { lines, total, stoppedAt } = await readRange(r.path, start, end, budget, opts.signal, st.size <= COUNT_ALL_BYTES);
     if (opts.signal.aborted) return { status: 'aborted', output: 'aborted' };
     if (lines.length === 0) {
-      return { status: 'error', output: `read_file: ${args.path} has ${total} lines; start_line ${start} is past the end` };
+      return { status: 'error', output: `read_file: ${args.path} has ${total ?? 'fewer'} lines; start_line ${start} is past the end` };
     }
-    const last = stoppedAt ? stoppedAt - 1 : Math.min(end, total);
+    const last = start + lines.length - 1;
     let out = lines.join('\n');
-    if (start > 1 || last < total) {
+    const more = total === null || last < total;
+    if (start > 1 || more) {
       const why = stoppedAt ? ' (output size limit)' : '';
-      out += `\n[showing lines ${start}-${last} of ${total}${why}; use start_line=${last + 1} to continue]`;
+      const of = total === null ? '' : ` of ${total}`;
+      out += more ? `\n[showing lines ${start}-${last}${of}${why}; use start_line=${last + 1} to continue]` : `\n[showing lines ${start}-${last}${of}]`;
     }
     return { status: 'ok', output: out, selfTruncated: true };
   },
