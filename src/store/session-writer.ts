@@ -83,6 +83,11 @@ export class SessionWriter implements AgentPersistence {
     return this.log.path;
   }
 
+  /** True once the session file exists on disk (a session without content writes no file). */
+  get saved(): boolean {
+    return this.log.opened || existsSync(this.log.path);
+  }
+
   onItems(items: Item[], direction: 'input' | 'output'): void {
     for (const item of items) this.append({ type: 'item', ts: this.ts(), direction, item });
     if (direction === 'output' && items.some((i) => i.type === 'compaction'))
