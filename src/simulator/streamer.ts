@@ -18,7 +18,7 @@ export interface EventSink {
   /** Ends the response with an error event/terminal; returns nothing. */
   sendError(fault: ErrorFault, seq: number): Promise<void> | void;
   /** Cuts the connection. */
-  drop(fault: DropFault): void;
+  drop(fault: DropFault): Promise<void> | void;
   /** Stops sending for good; `answerPings:false` also stops pong replies (half-open). */
   silence(answerPings: boolean): void;
 }
@@ -49,7 +49,7 @@ export async function streamEvents(
       return 'error';
     }
     if (faults.drop && faults.drop.event === k) {
-      sink.drop(faults.drop);
+      await sink.drop(faults.drop);
       return 'dropped';
     }
     if (faults.halfOpen && faults.halfOpen.event === k) {

@@ -29,6 +29,8 @@ export class WsSession {
   private answerPings = true;
   private expired = false;
   private ageTimer: TimerHandle | undefined;
+  /** Settles when the most recent event frame was written to the socket. */
+  private lastSend: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly ctx: ServerContext,
@@ -72,8 +74,12 @@ export class WsSession {
     this.ws.close(1000, 'connection limit reached');
   }
 
+  private sendTracked(text: string): Promise<void> {
+    return new Promise<void>((resolve) => this.ws.send(text, () => resolve()));
+  }
+
   private sendJson(value: unknown): void {
-    if (this.ws.readyState === this.ws.OPEN && !this.silenced) this.ws.send(JSON.stringify(value));
+    if (this.ws.readyState === this.ws.OPEN && !this.silenced) this.lastSend = this.sendTracked(JSON.stringify(value));
   }
 
   private sendApiError(err: ApiError, streamId?: string): void {
@@ -232,7 +238,7 @@ export class WsSession {
     return {
       alive: () => this.alive(),
       send: async (event) => {
-        this.ws.send(JSON.stringify(event));
+        this.lastSend = this.sendTracked(JSON.stringify(event));
         // Respect backpressure on very long streams instead of buffering them all.
         while (this.ws.bufferedAmount > 8 * 1024 * 1024 && this.ws.readyState === this.ws.OPEN) {
           await new Promise((r) => setTimeout(r, 5));
@@ -285,7 +291,9 @@ export class WsSession {
           });
         }
       },
-      drop: (f) => {
+      drop: async (f) => {
+        // Frames sent before the drop must reach the peer (ws.send is asynchronous with deflate).
+        await this.lastSend;
         const mode = f.mode ?? (f.code === undefined || f.code === 1006 ? 'terminate' : 'close');
         if (mode === 'terminate' || f.code === 1006) this.ws.terminate();
         else this.ws.close(f.code ?? 1011, f.reason ?? 'simulated drop');

@@ -65,7 +65,7 @@ export class RawWs {
       const left = deadline - Date.now();
       if (left <= 0) throw new Error('timeout waiting for frames');
       await new Promise<void>((r) => {
-        const t = setTimeout(r, left);
+        const t = setTimeout(r, Math.min(left, 20));
         this.waiters.push(() => {
           clearTimeout(t);
           r();
