@@ -22,6 +22,12 @@ import {
 /** Largest inbound frame accepted (bytes); ws's own default is 100 MiB. */
 export const WS_MAX_PAYLOAD_BYTES = 64 * 1024 * 1024;
 
+/**
+ * Send-buffer high-water mark (bytes). `bufferedAmount` is a late signal (kernel buffers absorb
+ * megabytes first, RELIABILITY.md A1), so above this the peer is treated as stuck (R4).
+ */
+export const WS_HIGH_WATER_BYTES = 8 * 1024 * 1024;
+
 /** Options of {@link connectWebSocket}; all durations in ms. */
 export interface WsConnectOptions {
   url: string;
@@ -191,6 +197,14 @@ export class WsConnection {
       return { done: attempt.done, bytes, firstEventAt: () => null };
     }
     this.current = attempt;
+    if (this.ws.bufferedAmount > WS_HIGH_WATER_BYTES) {
+      this.kill({
+        kind: 'retryable',
+        reason: 'send_failed',
+        message: `WebSocket send buffer above ${WS_HIGH_WATER_BYTES} bytes (peer not reading)`,
+      });
+      return { done: attempt.done, bytes, firstEventAt: () => null };
+    }
     try {
       this.ws.send(data, (err) => {
         if (err)
