@@ -96,9 +96,12 @@ export function parseSessionText(
     switch (r.type) {
       case 'item': {
         allItems.push(r.item);
-        // Stateless continuation may drop everything before the latest compaction item
-        // (PROTOCOL.md §6.1), which keeps a resumed context inside the model's window.
-        context = r.item.type === 'compaction' ? [r.item] : [...context, r.item];
+        // A compaction item the server emitted during generation (`context_management`):
+        // stateless continuation may drop everything before it (PROTOCOL.md §6.1), which keeps
+        // a resumed context inside the model's window. Input items (a `/responses/compact`
+        // window being re-sent) are kept as-is.
+        if (r.direction === 'output' && r.item.type === 'compaction') context = [r.item];
+        else context.push(r.item);
         break;
       }
       case 'ledger':

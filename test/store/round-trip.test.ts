@@ -269,4 +269,30 @@ describe('session file round-trip', () => {
     expect(second.meta.model).toBe('gpt-other');
     expect(second.title).toBe('thanks');
   });
+
+  it('keeps a re-sent compaction window (input items) as-is', async () => {
+    const w = writer({ sessionId: 'compact-4' });
+    const window: Item[] = [
+      userMessage('earlier ask'),
+      { type: 'compaction', id: 'cmp_4', encrypted_content: 'E' },
+    ];
+    w.onItems(window, 'input');
+    w.onItems([assistant('ok', 'msg_4')], 'output');
+    await w.close();
+    expect(loadSessionFile(w.path).items).toEqual([...window, assistant('ok', 'msg_4')]);
+  });
+
+  it('loads a long session (10,000 items) in linear time', async () => {
+    const w = writer({ sessionId: 'long-1' });
+    for (let i = 0; i < 5000; i++) {
+      w.onItems([userMessage(`q${i}`)], 'input');
+      w.onItems([assistant(`a${i}`, `m${i}`)], 'output');
+    }
+    await w.close();
+    const t0 = performance.now();
+    const loaded = loadSessionFile(w.path);
+    expect(loaded.items).toHaveLength(10_000);
+    expect(loaded.turns).toBe(5000);
+    expect(performance.now() - t0).toBeLessThan(5000);
+  });
 });
