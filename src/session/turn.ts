@@ -110,7 +110,8 @@ export async function executeTurn(
           } catch (err) {
             if (signal?.aborted) return finish({ status: 'cancelled' });
             const f = failureOf(err);
-            if (f.kind === 'auth') return fail('auth', f.message, f.code ?? (f.status ? `http_${f.status}` : undefined));
+            if (f.kind === 'auth')
+              return fail('auth', f.message, f.code ?? (f.status ? `http_${f.status}` : undefined));
             const auto = st.settings.transport === 'auto';
             if (f.kind === 'no_websocket' || f.kind === 'fatal') {
               if (!auto) return fail('network', f.message);
@@ -281,7 +282,8 @@ export async function executeTurn(
         case 'failure': {
           const f = outcome.failure;
           if (conn) st.dropConnection();
-          if (f.kind === 'auth') return fail('auth', f.message, f.code ?? (f.status ? `http_${f.status}` : undefined));
+          if (f.kind === 'auth')
+            return fail('auth', f.message, f.code ?? (f.status ? `http_${f.status}` : undefined));
           resetIfShown(f.message);
           if (f.kind === 'fatal' || f.kind === 'no_websocket') {
             return fail(f.reason === 'http_status' ? 'request' : 'network', f.message, f.code);
