@@ -51,6 +51,7 @@ export async function runScreen(o: RunScreenOptions): Promise<ScreenResult> {
     approval: o.approval,
     contextWindow: o.contextWindow,
     columns: o.stdout.columns || 100,
+    rows: o.stdout.rows || 40,
     simulated: o.simulated ?? false,
   });
   if (o.history?.length) store.add(...replayEntries(o.history));
@@ -71,7 +72,7 @@ export async function runScreen(o: RunScreenOptions): Promise<ScreenResult> {
     patchConsole: true,
     maxFps: 30,
   });
-  const onResize = () => store.view({ columns: o.stdout.columns || 100 });
+  const onResize = () => store.view({ columns: o.stdout.columns || 100, rows: o.stdout.rows || 40 });
   o.stdout.on('resize', onResize);
   // Signals from outside (kill, closed terminal) leave through the same path as /quit.
   const onSignal = (sig: NodeJS.Signals) => resolveExit(sig === 'SIGINT' ? 130 : sig === 'SIGHUP' ? 129 : 143);

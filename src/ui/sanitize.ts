@@ -6,13 +6,18 @@
 
 // CSI, OSC (BEL or ST terminated) and two-byte escapes.
 const ESCAPES = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-_]?/g;
-// C0 controls except TAB and LF, plus DEL and C1 controls.
-const CONTROLS = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/g;
+// C0 controls except LF (tabs are expanded first), plus DEL and C1 controls.
+const CONTROLS = /[\x00-\x09\x0b-\x1f\x7f-\x9f]/g;
 
-/** Strips escape sequences and control characters; a CR keeps only what follows it on its line. */
+/**
+ * Strips escape sequences and control characters; a CR keeps only what follows it on its line.
+ * Tabs become spaces: the terminal expands a tab to the next stop but Ink counts it as one column,
+ * and that mismatch leaves stale copies of the live region behind.
+ */
 export function sanitizeText(text: string): string {
   return text
     .replace(ESCAPES, '')
+    .replace(/\t/g, '    ')
     .split('\n')
     .map((line) => {
       const cr = line.replace(/\r+$/, '').lastIndexOf('\r');

@@ -33,6 +33,8 @@ export interface ViewState {
   running: boolean;
   /** Terminal width (columns). */
   columns: number;
+  /** Terminal height (rows): bounds the live region so Ink can always erase it. */
+  rows: number;
   /** Demo mode: the screen states the model is simulated. */
   simulated: boolean;
 }
@@ -60,6 +62,7 @@ export interface UiStoreOptions {
   /** Socket-age tick while idle (ms). Default 1000. */
   idleTickMs?: number;
   columns?: number;
+  rows?: number;
   simulated?: boolean;
 }
 
@@ -97,6 +100,7 @@ export class UiStore {
         queued: [],
         running: false,
         columns: opts.columns ?? 100,
+        rows: opts.rows ?? 40,
         simulated: opts.simulated ?? false,
       },
     };
@@ -135,10 +139,11 @@ export class UiStore {
         transcript = { ...transcript, entries: [...transcript.entries.slice(0, -1), { ...last, banner: { ...last.banner, simulated: true } }] };
       }
     }
-    let view = snapshot ? { ...s.view, now, running: snapshot.running, queued: snapshot.queued } : { ...s.view, now };
+    // Running is derived from the events (the snapshot taken while run_finished is emitted may
+    // still say running); the snapshot supplies the queue.
+    const running = e.type === 'run_finished' ? false : e.type === 'user_message' || e.type === 'turn_started' ? true : s.view.running;
+    let view: ViewState = { ...s.view, now, running, ...(snapshot ? { queued: snapshot.queued } : {}) };
     if ((e.type === 'turn_finished' || e.type === 'run_finished') && view.hint === 'Interrupting…') view = { ...view, hint: '' };
-    if (e.type === 'run_finished' && !snapshot) view = { ...view, running: false };
-    if ((e.type === 'user_message' || e.type === 'turn_started') && !snapshot) view = { ...view, running: true };
     const next: UiState = {
       transcript,
       composer: s.composer,

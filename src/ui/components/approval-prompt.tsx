@@ -8,6 +8,7 @@ import { DiffView } from './diff-view.js';
 /** Renders the head of the approval queue (nothing when the queue is empty). */
 export function ApprovalPrompt() {
   const approvals = useUi((s) => s.approvals);
+  const rows = useUi((s) => s.view.rows);
   const head = approvals.queue[0];
   if (!head) return null;
   const sub = head.subject;
@@ -28,7 +29,7 @@ export function ApprovalPrompt() {
         <Text bold>{sanitizeText(sub.summary)}</Text>
       )}
       {sub.kind !== 'command' && sub.paths.length > 0 ? <Text color={theme.dim}>{sub.paths.join(', ')}</Text> : null}
-      {sub.diff ? <DiffView diff={sub.diff} maxLines={30} /> : null}
+      {sub.diff ? <DiffView diff={sub.diff} maxLines={Math.max(6, Math.min(40, rows - 16))} /> : null}
       {edit ? (
         <Box flexDirection="column">
           <Text>

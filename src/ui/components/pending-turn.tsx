@@ -20,12 +20,14 @@ export function PendingTurn() {
   const stream = useUi((s) => s.transcript.stream);
   const reasoning = useUi((s) => s.transcript.reasoning);
   const columns = useUi((s) => s.view.columns);
+  const rows = useUi((s) => s.view.rows);
+  const maxLines = Math.max(4, Math.min(LIVE_TAIL_LINES, rows - 14));
   const source = stream ? pendingText(stream) : '';
   const rendered = useMemo(() => {
     if (!source.trim()) return '';
     const lines = renderMarkdown(source, columns).split('\n');
-    return lines.length > LIVE_TAIL_LINES ? ['…', ...lines.slice(-LIVE_TAIL_LINES)].join('\n') : lines.join('\n');
-  }, [source, columns]);
+    return lines.length > maxLines ? ['…', ...lines.slice(-maxLines)].join('\n') : lines.join('\n');
+  }, [source, columns, maxLines]);
   const thought = reasoning.trim().split('\n').filter(Boolean).pop() ?? '';
   return (
     <Box flexDirection="column">
@@ -62,8 +64,10 @@ export function WorkingLine() {
 
 /** Tool cards still running or waiting. */
 export function LiveTools() {
-  const tools = useUi((s) => s.transcript.tools);
+  const all = useUi((s) => s.transcript.tools);
   const now = useUi((s) => s.view.now);
+  // A call awaiting approval is shown by the approval prompt itself.
+  const tools = all.filter((t) => t.status !== 'awaiting');
   if (tools.length === 0) return null;
   return (
     <Box flexDirection="column">

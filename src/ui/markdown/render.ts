@@ -5,6 +5,7 @@
  */
 import { Marked } from 'marked';
 import { markedTerminal } from 'marked-terminal';
+import { sanitizeText } from '../sanitize.js';
 
 const instances = new Map<number, Marked>();
 
@@ -12,6 +13,15 @@ function instance(width: number): Marked {
   let m = instances.get(width);
   if (!m) {
     m = new Marked(markedTerminal({ width, reflowText: false, showSectionPrefix: false, tab: 2, emoji: false }));
+    // marked-terminal 7 prints list-item text tokens raw under marked 15 ("**Bug:**" stays
+    // literal); render their inline children instead. `false` falls back to its renderer.
+    m.use({
+      renderer: {
+        text(token) {
+          return 'tokens' in token && token.tokens ? this.parser.parseInline(token.tokens) : false;
+        },
+      },
+    });
     instances.set(width, m);
   }
   return m;
@@ -24,9 +34,10 @@ function instance(width: number): Marked {
 export function renderMarkdown(source: string, width = 100): string {
   if (source.trim() === '') return '';
   try {
-    const out = instance(Math.max(20, width)).parse(source, { async: false });
-    return (typeof out === 'string' ? out : source).replace(/\s+$/, '');
+    // Model text is untrusted: no raw escape sequences reach the terminal (styling is added after).
+    const out = instance(Math.max(20, width)).parse(sanitizeText(source), { async: false });
+    return (typeof out === 'string' ? out : source).replace(/\t/g, '    ').replace(/\s+$/, '');
   } catch {
-    return source.replace(/\s+$/, '');
+    return sanitizeText(source).replace(/\s+$/, '');
   }
 }
