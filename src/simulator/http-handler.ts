@@ -172,16 +172,13 @@ export async function handleHttp(
   const faults = resolveFaults(ctx.faultSpecs(), ctx.counter, ctx.recorder.totalCreates(), 'http');
   if (faults.httpStatus) {
     const f = faults.httpStatus;
-    rec.errorCode = f.code ?? `http_${f.status}`;
-    const headers = {
-      ...(f.status === 429 ? { 'retry-after-ms': '1000', 'retry-after': '1' } : {}),
-      ...(f.headers ?? {}),
-    };
+    const code = f.code ?? (f.status === 429 ? 'rate_limit_exceeded' : f.status >= 500 ? 'server_error' : null);
+    rec.errorCode = code ?? `http_${f.status}`;
+    const headers = { ...(f.status === 429 ? { 'retry-after-ms': '1000', 'retry-after': '1' } : {}), ...(f.headers ?? {}) };
     return sendHttpError(res, {
       status: f.status,
-      type:
-        f.status === 429 ? 'rate_limit_error' : f.status >= 500 ? 'server_error' : 'invalid_request_error',
-      code: f.code ?? (f.status === 429 ? 'rate_limit_exceeded' : f.status >= 500 ? 'server_error' : null),
+      type: f.status === 429 ? 'rate_limit_error' : f.status >= 500 ? 'server_error' : 'invalid_request_error',
+      code,
       message: `Simulated HTTP ${f.status}.`,
       param: null,
       headers,
@@ -224,8 +221,11 @@ export async function handleHttp(
     'x-ratelimit-remaining-requests': '9999',
   });
   let stopped = false;
+  // Settles when the last record was flushed, so a cut after event k delivers k events.
+  let lastWrite: Promise<void> = Promise.resolve();
   const write = (event: string, data: string) => {
-    if (!stopped && !res.destroyed) res.write(`event: ${event}\ndata: ${data}\n\n`);
+    if (stopped || res.destroyed) return;
+    lastWrite = new Promise<void>((resolve) => res.write(`event: ${event}\ndata: ${data}\n\n`, () => resolve()));
   };
   const sink: EventSink = {
     alive: () => !stopped && !res.destroyed,
@@ -272,7 +272,8 @@ export async function handleHttp(
       stopped = true;
       res.end();
     },
-    drop: (f) => {
+    drop: async (f) => {
+      await lastWrite;
       stopped = true;
       if ((f.mode ?? 'terminate') === 'close') res.end();
       else res.socket?.destroy();
