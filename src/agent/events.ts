@@ -60,7 +60,14 @@ export type AgentEvent =
   | { type: 'reasoning_done'; turnId: string; itemId: string; text: string }
   /** The attempt failed mid-stream: consumers discard partial output of this turn; it is retried. */
   | { type: 'turn_retrying'; turnId: string; attempt: number; max: number; reason: string }
-  | { type: 'tool_proposed'; turnId: string; callId: string; name: string; args: unknown; subject: ApprovalSubject }
+  | {
+      type: 'tool_proposed';
+      turnId: string;
+      callId: string;
+      name: string;
+      args: unknown;
+      subject: ApprovalSubject;
+    }
   | { type: 'approval_requested'; turnId: string; callId: string; name: string; subject: ApprovalSubject }
   | {
       type: 'approval_resolved';
@@ -70,7 +77,14 @@ export type AgentEvent =
       by: 'user' | 'policy' | 'non_interactive' | 'rule';
       reason?: string;
     }
-  | { type: 'tool_started'; turnId: string; callId: string; name: string; subject: ApprovalSubject; sandboxed: boolean }
+  | {
+      type: 'tool_started';
+      turnId: string;
+      callId: string;
+      name: string;
+      subject: ApprovalSubject;
+      sandboxed: boolean;
+    }
   | { type: 'tool_output'; turnId: string; callId: string; chunk: string }
   | { type: 'tool_finished'; turnId: string; callId: string; name: string; result: ToolResult }
   | { type: 'transport'; event: SessionStatusEvent }

@@ -34,15 +34,18 @@ export interface LoadedInstructions {
 }
 
 const APPROVAL_TEXT: Record<ApprovalMode, string> = {
-  suggest: 'suggest: reads run automatically; edits and shell commands that are not known-safe need the user\'s approval',
-  'auto-edit': 'auto-edit: reads and edits inside the workspace run automatically; shell commands that are not known-safe need approval',
-  'full-auto': 'full-auto: tools run without asking (shell commands run sandboxed when a sandbox is available); dangerous commands still ask',
+  suggest:
+    "suggest: reads run automatically; edits and shell commands that are not known-safe need the user's approval",
+  'auto-edit':
+    'auto-edit: reads and edits inside the workspace run automatically; shell commands that are not known-safe need approval',
+  'full-auto':
+    'full-auto: tools run without asking (shell commands run sandboxed when a sandbox is available); dangerous commands still ask',
 };
 
 /** The built-in system prompt. */
 export function builtinPrompt(ctx: PromptContext): string {
   return [
-    'You are tether, a coding agent running in the user\'s terminal. You help with software engineering tasks in the workspace: reading and changing code, running commands and tests, and explaining what you find.',
+    "You are tether, a coding agent running in the user's terminal. You help with software engineering tasks in the workspace: reading and changing code, running commands and tests, and explaining what you find.",
     '',
     '# Environment',
     `- Workspace (current directory): ${ctx.cwd}`,
@@ -171,7 +174,8 @@ export function buildInstructions(
   const project = loadProjectInstructions(ctx.cwd, ctx.maxBytes, ctx.env);
   let text = builtinPrompt(ctx);
   if (project.sections.length > 0) {
-    text += '\n\n# Project instructions\nThese come from instruction files; later (more specific) files take precedence.';
+    text +=
+      '\n\n# Project instructions\nThese come from instruction files; later (more specific) files take precedence.';
     for (const s of project.sections) {
       const rel = relative(ctx.cwd, s.path);
       const label = rel.startsWith('..') || rel === '' ? s.path : rel;

@@ -9,7 +9,8 @@ import { isFunctionCall, isFunctionCallOutput } from '../protocol/items.js';
 import type { LedgerEntry } from './events.js';
 
 /** Output sent for a call that was running when the previous process died. */
-export const INTERRUPTED_OUTPUT = 'interrupted; not re-run (the previous tether process ended while this call was running; its effects are unknown)';
+export const INTERRUPTED_OUTPUT =
+  'interrupted; not re-run (the previous tether process ended while this call was running; its effects are unknown)';
 
 /** Output sent for a call cancelled before or while running. */
 export const ABORTED_OUTPUT = 'aborted';

@@ -19,12 +19,21 @@ export interface RunUsage {
 }
 
 /** Returns the limit that forbids the next model call, with a one-line message, or null. */
-export function checkLimits(limits: RunLimits, used: RunUsage): { reason: TerminalReason; message: string } | null {
+export function checkLimits(
+  limits: RunLimits,
+  used: RunUsage,
+): { reason: TerminalReason; message: string } | null {
   if (limits.maxTurns > 0 && used.turns >= limits.maxTurns) {
-    return { reason: 'max_turns', message: `stopped: reached the limit of ${limits.maxTurns} model calls (--max-turns)` };
+    return {
+      reason: 'max_turns',
+      message: `stopped: reached the limit of ${limits.maxTurns} model calls (--max-turns)`,
+    };
   }
   if (limits.timeoutMs > 0 && used.elapsedMs >= limits.timeoutMs) {
-    return { reason: 'timeout', message: `stopped: the run exceeded its ${Math.round(limits.timeoutMs / 1000)} s time limit (--timeout)` };
+    return {
+      reason: 'timeout',
+      message: `stopped: the run exceeded its ${Math.round(limits.timeoutMs / 1000)} s time limit (--timeout)`,
+    };
   }
   if (limits.maxTokens > 0 && used.totalTokens >= limits.maxTokens) {
     return {

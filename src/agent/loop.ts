@@ -12,10 +12,10 @@ import {
   isFunctionCallOutput,
   userMessage,
 } from '../protocol/items.js';
-import { ZERO_USAGE, addTotals, type UsageTotals } from '../protocol/usage.js';
+import { addTotals, type UsageTotals, ZERO_USAGE } from '../protocol/usage.js';
 import type { TurnResult } from '../session/types.js';
 import type { ReadyCall } from '../tools/types.js';
-import { type Clock, type TimerHandle, realClock } from '../util/clock.js';
+import { type Clock, realClock, type TimerHandle } from '../util/clock.js';
 import { redact } from '../util/redact.js';
 import type {
   AgentController,
@@ -27,13 +27,13 @@ import type {
   PermissionDenial,
   TerminalReason,
 } from './events.js';
-import { Ledger, danglingCallOutputs } from './ledger.js';
+import { danglingCallOutputs, Ledger } from './ledger.js';
 import { checkLimits } from './limits.js';
 import { exitCodeFor, reasonForTurnError, statusFor } from './outcome.js';
+import { classifyStartError } from './start-error.js';
 import { executeCalls } from './tool-exec.js';
 import { answerText, completeItem, initialTurnState, reduceTurnEvent } from './turn-reducer.js';
 import type { AgentInfo, AgentOptions, RunOutcome } from './types.js';
-import { classifyStartError } from './start-error.js';
 
 interface CompactionRecord {
   tokensBefore: number;
@@ -169,8 +169,15 @@ export class Agent implements AgentController {
     if (this.drivePromise) await this.drivePromise;
     const r = await this.session.compact();
     // The store records the window so a resumed session restarts from it (src/store).
-    const store = this.persistence as (AgentPersistence & { onCompaction?: (info: CompactionRecord) => void }) | undefined;
-    store?.onCompaction?.({ tokensBefore: r.tokensBefore, tokensAfter: r.tokensAfter, auto: false, window: r.items });
+    const store = this.persistence as
+      | (AgentPersistence & { onCompaction?: (info: CompactionRecord) => void })
+      | undefined;
+    store?.onCompaction?.({
+      tokensBefore: r.tokensBefore,
+      tokensAfter: r.tokensAfter,
+      auto: false,
+      window: r.items,
+    });
     this.emit({ type: 'compaction', tokensBefore: r.tokensBefore, tokensAfter: r.tokensAfter, auto: false });
   }
 
@@ -214,7 +221,8 @@ export class Agent implements AgentController {
       for (const entry of dangling.updates) this.persistence?.onLedger(entry);
       const pendingIds = new Set(this.pendingOutputs.map((o) => o.call_id));
       for (const o of dangling.outputs) {
-        if (!pendingIds.has(o.callId)) this.pendingOutputs.push({ type: 'function_call_output', call_id: o.callId, output: o.output });
+        if (!pendingIds.has(o.callId))
+          this.pendingOutputs.push({ type: 'function_call_output', call_id: o.callId, output: o.output });
       }
       this.started = this.session.start();
     }
@@ -252,7 +260,8 @@ export class Agent implements AgentController {
         /* a faulty consumer must not break the others */
       }
     }
-    if (e.type !== 'assistant_delta' && e.type !== 'reasoning_delta' && e.type !== 'tool_output') this.invalidate();
+    if (e.type !== 'assistant_delta' && e.type !== 'reasoning_delta' && e.type !== 'tool_output')
+      this.invalidate();
   }
 
   private invalidate(): void {
@@ -320,7 +329,10 @@ export class Agent implements AgentController {
         numTurns: run.turns,
         usage: { ...run.usage },
         durationMs: Math.max(0, Math.round(this.clock.now() - run.startedAt)),
-        exitCode: reason === 'cancelled' && run.cancelExitCode !== undefined ? run.cancelExitCode : exitCodeFor(reason),
+        exitCode:
+          reason === 'cancelled' && run.cancelExitCode !== undefined
+            ? run.cancelExitCode
+            : exitCodeFor(reason),
         permissionDenials: [...run.denials],
         ...(error ? { error: redact(error) } : {}),
       };
@@ -329,7 +341,9 @@ export class Agent implements AgentController {
       return outcome;
     };
     const stopped = (): RunOutcome =>
-      run.timedOut ? finish('timeout', limitMessage(this.limits.timeoutMs)) : finish('cancelled', 'cancelled by the user');
+      run.timedOut
+        ? finish('timeout', limitMessage(this.limits.timeoutMs))
+        : finish('cancelled', 'cancelled by the user');
 
     try {
       await this.start();
@@ -347,7 +361,11 @@ export class Agent implements AgentController {
     }
   }
 
-  private async loop(run: ActiveRun, finish: (r: TerminalReason, e?: string) => RunOutcome, stopped: () => RunOutcome): Promise<RunOutcome> {
+  private async loop(
+    run: ActiveRun,
+    finish: (r: TerminalReason, e?: string) => RunOutcome,
+    stopped: () => RunOutcome,
+  ): Promise<RunOutcome> {
     for (;;) {
       if (run.abort.signal.aborted) return stopped();
       const limit = checkLimits(this.limits, {
@@ -365,7 +383,10 @@ export class Agent implements AgentController {
       }
       if (result.status === 'failed') {
         this.requeueUnsent(input);
-        return finish(reasonForTurnError(result.error?.kind), result.error?.message ?? 'the model call failed');
+        return finish(
+          reasonForTurnError(result.error?.kind),
+          result.error?.message ?? 'the model call failed',
+        );
       }
       const answer = answerText(result.output);
       if (answer) run.answer = answer;
@@ -425,7 +446,13 @@ export class Agent implements AgentController {
     }
     run.usage = addTotals(run.usage, result.usage);
     this.totalUsage = addTotals(this.totalUsage, result.usage);
-    this.emit({ type: 'usage', turnId, usage: { ...result.usage }, total: { ...this.totalUsage }, metrics: result.metrics });
+    this.emit({
+      type: 'usage',
+      turnId,
+      usage: { ...result.usage },
+      total: { ...this.totalUsage },
+      metrics: result.metrics,
+    });
     this.emit({
       type: 'turn_finished',
       turnId,

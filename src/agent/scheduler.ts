@@ -16,7 +16,12 @@ export interface SchedulableCall {
 function overlaps(a: readonly string[], b: readonly string[]): boolean {
   for (const x of a) {
     for (const y of b) {
-      if (x === y || x.startsWith(y.endsWith('/') ? y : `${y}/`) || y.startsWith(x.endsWith('/') ? x : `${x}/`)) return true;
+      if (
+        x === y ||
+        x.startsWith(y.endsWith('/') ? y : `${y}/`) ||
+        y.startsWith(x.endsWith('/') ? x : `${x}/`)
+      )
+        return true;
     }
   }
   return false;

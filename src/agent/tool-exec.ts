@@ -77,7 +77,13 @@ export async function executeCalls(
   const approved: Approved[] = [];
   const { turnId } = ctx;
 
-  const finishWithout = (callId: string, name: string, state: LedgerEntry['state'], output: string, status: ToolResult['status']) => {
+  const finishWithout = (
+    callId: string,
+    name: string,
+    state: LedgerEntry['state'],
+    output: string,
+    status: ToolResult['status'],
+  ) => {
     outputs.set(callId, output);
     ctx.persistLedger(ctx.ledger.set({ callId, name, state, output }));
     ctx.emit({ type: 'tool_finished', turnId, callId, name, result: { status, output, durationMs: 0 } });
@@ -88,16 +94,33 @@ export async function executeCalls(
     const prior = ctx.ledger.get(fc.call_id);
     if (prior) {
       // Already executed (or interrupted) under this call_id: never run it twice.
-      outputs.set(fc.call_id, prior.output ?? (prior.state === 'running' ? INTERRUPTED_OUTPUT : ABORTED_OUTPUT));
+      outputs.set(
+        fc.call_id,
+        prior.output ?? (prior.state === 'running' ? INTERRUPTED_OUTPUT : ABORTED_OUTPUT),
+      );
       continue;
     }
     const prepared = await ctx.tools.prepare({ callId: fc.call_id, name: fc.name, arguments: fc.arguments });
     if (!prepared.ok) {
-      ctx.emit({ type: 'tool_proposed', turnId, callId: fc.call_id, name: fc.name, args: fc.arguments, subject: failedSubject(fc.name) });
+      ctx.emit({
+        type: 'tool_proposed',
+        turnId,
+        callId: fc.call_id,
+        name: fc.name,
+        args: fc.arguments,
+        subject: failedSubject(fc.name),
+      });
       finishWithout(fc.call_id, fc.name, 'failed', prepared.output, 'error');
       continue;
     }
-    ctx.emit({ type: 'tool_proposed', turnId, callId: prepared.callId, name: prepared.name, args: prepared.args, subject: prepared.subject });
+    ctx.emit({
+      type: 'tool_proposed',
+      turnId,
+      callId: prepared.callId,
+      name: prepared.name,
+      args: prepared.args,
+      subject: prepared.subject,
+    });
     if (ctx.signal.aborted) {
       finishWithout(prepared.callId, prepared.name, 'aborted', ABORTED_OUTPUT, 'aborted');
       continue;
@@ -109,18 +132,54 @@ export async function executeCalls(
         break;
       case 'deny': {
         const output = `Denied by policy: ${decision.reason}. The call was NOT run.`;
-        ctx.emit({ type: 'approval_resolved', turnId, callId: prepared.callId, decision: 'deny', by: 'policy', reason: decision.reason });
-        ctx.denials.push({ callId: prepared.callId, tool: prepared.name, summary: prepared.subject.summary, reason: decision.reason });
+        ctx.emit({
+          type: 'approval_resolved',
+          turnId,
+          callId: prepared.callId,
+          decision: 'deny',
+          by: 'policy',
+          reason: decision.reason,
+        });
+        ctx.denials.push({
+          callId: prepared.callId,
+          tool: prepared.name,
+          summary: prepared.subject.summary,
+          reason: decision.reason,
+        });
         finishWithout(prepared.callId, prepared.name, 'denied', output, 'denied');
         break;
       }
       case 'ask': {
-        ctx.emit({ type: 'approval_requested', turnId, callId: prepared.callId, name: prepared.name, subject: prepared.subject });
+        ctx.emit({
+          type: 'approval_requested',
+          turnId,
+          callId: prepared.callId,
+          name: prepared.name,
+          subject: prepared.subject,
+        });
         if (!ctx.interactive) {
           const reason = `non-interactive run: approval mode "${ctx.mode}" requires approval (${decision.reason})`;
-          ctx.emit({ type: 'approval_resolved', turnId, callId: prepared.callId, decision: 'deny', by: 'non_interactive', reason });
-          ctx.denials.push({ callId: prepared.callId, tool: prepared.name, summary: prepared.subject.summary, reason });
-          finishWithout(prepared.callId, prepared.name, 'denied', nonInteractiveDenialOutput(ctx.mode, prepared.subject), 'denied');
+          ctx.emit({
+            type: 'approval_resolved',
+            turnId,
+            callId: prepared.callId,
+            decision: 'deny',
+            by: 'non_interactive',
+            reason,
+          });
+          ctx.denials.push({
+            callId: prepared.callId,
+            tool: prepared.name,
+            summary: prepared.subject.summary,
+            reason,
+          });
+          finishWithout(
+            prepared.callId,
+            prepared.name,
+            'denied',
+            nonInteractiveDenialOutput(ctx.mode, prepared.subject),
+            'denied',
+          );
           break;
         }
         const answer = await ctx.requestApproval(prepared);
@@ -138,7 +197,12 @@ export async function executeCalls(
             break;
           }
           const reason = answer.reason ?? 'denied by the user';
-          ctx.denials.push({ callId: prepared.callId, tool: prepared.name, summary: prepared.subject.summary, reason });
+          ctx.denials.push({
+            callId: prepared.callId,
+            tool: prepared.name,
+            summary: prepared.subject.summary,
+            reason,
+          });
           finishWithout(prepared.callId, prepared.name, 'denied', userDenialOutput(answer.reason), 'denied');
           break;
         }
@@ -157,7 +221,9 @@ export async function executeCalls(
     }
   }
 
-  for (const batch of planBatches(approved.map((a) => ({ ...a, kind: a.call.kind, touches: a.call.touches })))) {
+  for (const batch of planBatches(
+    approved.map((a) => ({ ...a, kind: a.call.kind, touches: a.call.touches })),
+  )) {
     await Promise.all(batch.map((a) => runOne(a, ctx, outputs)));
   }
 
@@ -176,14 +242,31 @@ async function runOne(a: Approved, ctx: ToolExecContext, outputs: Map<string, st
   const { turnId } = ctx;
   if (ctx.signal.aborted) {
     outputs.set(call.callId, ABORTED_OUTPUT);
-    ctx.persistLedger(ctx.ledger.set({ callId: call.callId, name: call.name, state: 'aborted', output: ABORTED_OUTPUT }));
-    ctx.emit({ type: 'tool_finished', turnId, callId: call.callId, name: call.name, result: { status: 'aborted', output: ABORTED_OUTPUT, durationMs: 0 } });
+    ctx.persistLedger(
+      ctx.ledger.set({ callId: call.callId, name: call.name, state: 'aborted', output: ABORTED_OUTPUT }),
+    );
+    ctx.emit({
+      type: 'tool_finished',
+      turnId,
+      callId: call.callId,
+      name: call.name,
+      result: { status: 'aborted', output: ABORTED_OUTPUT, durationMs: 0 },
+    });
     return;
   }
   // Written before the side effect starts: after a crash this call is reported, never re-run.
   ctx.persistLedger(ctx.ledger.set({ callId: call.callId, name: call.name, state: 'running' }));
-  const subject: ApprovalSubject = a.commandOverride ? { ...call.subject, command: a.commandOverride, summary: `shell: ${a.commandOverride}` } : call.subject;
-  ctx.emit({ type: 'tool_started', turnId, callId: call.callId, name: call.name, subject, sandboxed: a.sandboxed });
+  const subject: ApprovalSubject = a.commandOverride
+    ? { ...call.subject, command: a.commandOverride, summary: `shell: ${a.commandOverride}` }
+    : call.subject;
+  ctx.emit({
+    type: 'tool_started',
+    turnId,
+    callId: call.callId,
+    name: call.name,
+    subject,
+    sandboxed: a.sandboxed,
+  });
   const started = ctx.clock.now();
   let result: ToolResult;
   try {
@@ -195,10 +278,20 @@ async function runOne(a: Approved, ctx: ToolExecContext, outputs: Map<string, st
     });
   } catch (err) {
     // ToolRuntime.run is documented never to throw; a bug there must still yield an output.
-    result = { status: 'error', output: `tool failed: ${(err as Error).message ?? String(err)}`, durationMs: ctx.clock.now() - started };
+    result = {
+      status: 'error',
+      output: `tool failed: ${(err as Error).message ?? String(err)}`,
+      durationMs: ctx.clock.now() - started,
+    };
   }
   const state: LedgerEntry['state'] =
-    result.status === 'aborted' ? 'aborted' : result.status === 'denied' ? 'denied' : result.status === 'ok' ? 'done' : 'failed';
+    result.status === 'aborted'
+      ? 'aborted'
+      : result.status === 'denied'
+        ? 'denied'
+        : result.status === 'ok'
+          ? 'done'
+          : 'failed';
   const output = result.output || (result.status === 'aborted' ? ABORTED_OUTPUT : '(no output)');
   outputs.set(call.callId, output);
   ctx.persistLedger(ctx.ledger.set({ callId: call.callId, name: call.name, state, output }));

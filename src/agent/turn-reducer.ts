@@ -5,7 +5,14 @@
  * session is re-requesting the turn: everything partial is forgotten and consumers are told to
  * discard it (`turn_retrying`).
  */
-import { type Item, type MessageItem, type ReasoningItem, isMessage, isReasoning, messageText } from '../protocol/items.js';
+import {
+  type Item,
+  isMessage,
+  isReasoning,
+  type MessageItem,
+  messageText,
+  type ReasoningItem,
+} from '../protocol/items.js';
 import type { ServerEvent } from '../protocol/server-events.js';
 import type { TurnStreamEvent } from '../session/types.js';
 import type { AgentEvent } from './events.js';
@@ -56,7 +63,9 @@ export function reduceTurnEvent(state: TurnState, e: TurnStreamEvent): AgentEven
     case 'attempt_reset':
       state.items.clear();
       state.resets++;
-      return [{ type: 'turn_retrying', turnId: state.turnId, attempt: e.attempt, max: e.max, reason: e.reason }];
+      return [
+        { type: 'turn_retrying', turnId: state.turnId, attempt: e.attempt, max: e.max, reason: e.reason },
+      ];
     case 'event':
       return reduceServerEvent(state, e.event);
     default: {

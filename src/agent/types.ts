@@ -1,12 +1,19 @@
 /** Options and results of the agent loop (src/agent/loop.ts). */
+
+import type { UsageTotals } from '../protocol/usage.js';
 import type { SessionController, TransportKind } from '../session/types.js';
 import type { ToolRuntime } from '../tools/types.js';
 import type { Clock } from '../util/clock.js';
-import type { AgentPersistence, ApprovalMode, LedgerEntry, PermissionDenial, TerminalReason } from './events.js';
+import type {
+  AgentPersistence,
+  ApprovalMode,
+  LedgerEntry,
+  PermissionDenial,
+  TerminalReason,
+} from './events.js';
 import type { RunLimits } from './limits.js';
 import type { RunStatus } from './outcome.js';
 import type { PolicyPort } from './tool-exec.js';
-import type { UsageTotals } from '../protocol/usage.js';
 
 /** Static facts about the session, reported in `session_started`. */
 export interface AgentInfo {

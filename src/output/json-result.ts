@@ -15,7 +15,12 @@ export function jsonResult(outcome: RunOutcome, sessionId: string): Record<strin
     duration_ms: outcome.durationMs,
     session_id: sessionId,
     exit_code: outcome.exitCode,
-    permission_denials: outcome.permissionDenials.map((d) => ({ call_id: d.callId, tool: d.tool, summary: d.summary, reason: d.reason })),
+    permission_denials: outcome.permissionDenials.map((d) => ({
+      call_id: d.callId,
+      tool: d.tool,
+      summary: d.summary,
+      reason: d.reason,
+    })),
     ...(outcome.error ? { error: outcome.error } : {}),
   };
 }

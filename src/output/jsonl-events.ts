@@ -120,7 +120,11 @@ export class JsonlMapper {
         const out: JsonlRecord[] = [];
         if (!this.openItems.has(e.itemId)) {
           this.openItems.set(e.itemId, e.turnId);
-          out.push({ type: 'item.started', turn_id: e.turnId, item: { id: e.itemId, type: itemType, text: '' } });
+          out.push({
+            type: 'item.started',
+            turn_id: e.turnId,
+            item: { id: e.itemId, type: itemType, text: '' },
+          });
         }
         out.push({ type: 'item.delta', turn_id: e.turnId, item_id: e.itemId, delta: e.text });
         return out;
@@ -129,24 +133,46 @@ export class JsonlMapper {
       case 'reasoning_done': {
         const itemType = e.type === 'assistant_item_done' ? 'agent_message' : 'reasoning';
         const out: JsonlRecord[] = [];
-        if (!this.openItems.has(e.itemId)) out.push({ type: 'item.started', turn_id: e.turnId, item: { id: e.itemId, type: itemType, text: '' } });
+        if (!this.openItems.has(e.itemId))
+          out.push({
+            type: 'item.started',
+            turn_id: e.turnId,
+            item: { id: e.itemId, type: itemType, text: '' },
+          });
         this.openItems.delete(e.itemId);
-        out.push({ type: 'item.completed', turn_id: e.turnId, item: { id: e.itemId, type: itemType, text: e.text } });
+        out.push({
+          type: 'item.completed',
+          turn_id: e.turnId,
+          item: { id: e.itemId, type: itemType, text: e.text },
+        });
         return out;
       }
       case 'turn_retrying':
         // Items of the failed attempt are abandoned: consumers drop them (and their text).
         for (const [id, turn] of this.openItems) if (turn === e.turnId) this.openItems.delete(id);
-        return [{ type: 'turn.retrying', turn_id: e.turnId, attempt: e.attempt, max: e.max, reason: e.reason }];
+        return [
+          { type: 'turn.retrying', turn_id: e.turnId, attempt: e.attempt, max: e.max, reason: e.reason },
+        ];
       case 'tool_proposed':
-        this.tools.set(e.callId, { name: e.name, subject: e.subject, turnId: e.turnId, started: false, sandboxed: false });
+        this.tools.set(e.callId, {
+          name: e.name,
+          subject: e.subject,
+          turnId: e.turnId,
+          started: false,
+          sandboxed: false,
+        });
         return [];
       case 'approval_requested':
         return [
           {
             type: 'item.started',
             turn_id: e.turnId,
-            item: { id: `approval_${e.callId}`, type: 'approval_request', ...this.approvalFields(e.callId, e.name, e.subject), status: 'pending' },
+            item: {
+              id: `approval_${e.callId}`,
+              type: 'approval_request',
+              ...this.approvalFields(e.callId, e.name, e.subject),
+              status: 'pending',
+            },
           },
         ];
       case 'approval_resolved': {
@@ -168,7 +194,13 @@ export class JsonlMapper {
         ];
       }
       case 'tool_started': {
-        const info = this.tools.get(e.callId) ?? { name: e.name, subject: e.subject, turnId: e.turnId, started: false, sandboxed: false };
+        const info = this.tools.get(e.callId) ?? {
+          name: e.name,
+          subject: e.subject,
+          turnId: e.turnId,
+          started: false,
+          sandboxed: false,
+        };
         info.started = true;
         info.sandboxed = e.sandboxed;
         info.subject = e.subject;
@@ -188,8 +220,13 @@ export class JsonlMapper {
           sandboxed: false,
         };
         const out: JsonlRecord[] = [];
-        if (!info.started) out.push({ type: 'item.started', turn_id: e.turnId, item: this.toolItem(e.callId, info, null) });
-        out.push({ type: 'item.completed', turn_id: e.turnId, item: this.toolItem(e.callId, info, e.result) });
+        if (!info.started)
+          out.push({ type: 'item.started', turn_id: e.turnId, item: this.toolItem(e.callId, info, null) });
+        out.push({
+          type: 'item.completed',
+          turn_id: e.turnId,
+          item: this.toolItem(e.callId, info, e.result),
+        });
         this.tools.delete(e.callId);
         return out;
       }
@@ -201,19 +238,54 @@ export class JsonlMapper {
       case 'turn_finished': {
         const u = this.usage.get(e.turnId);
         this.usage.delete(e.turnId);
-        const usage = u ? usageJson(u.usage) : usageJson({ inputTokens: 0, cachedTokens: 0, outputTokens: 0, reasoningTokens: 0, totalTokens: 0 });
+        const usage = u
+          ? usageJson(u.usage)
+          : usageJson({
+              inputTokens: 0,
+              cachedTokens: 0,
+              outputTokens: 0,
+              reasoningTokens: 0,
+              totalTokens: 0,
+            });
         if (e.status === 'completed') {
-          return [{ type: 'turn.completed', turn_id: e.turnId, usage, ...(u ? { metrics: metricsJson(u.metrics) } : {}) }];
+          return [
+            {
+              type: 'turn.completed',
+              turn_id: e.turnId,
+              usage,
+              ...(u ? { metrics: metricsJson(u.metrics) } : {}),
+            },
+          ];
         }
-        return [{ type: 'turn.failed', turn_id: e.turnId, status: e.status, error: { message: e.error ?? e.status }, usage }];
+        return [
+          {
+            type: 'turn.failed',
+            turn_id: e.turnId,
+            status: e.status,
+            error: { message: e.error ?? e.status },
+            usage,
+          },
+        ];
       }
       case 'compaction':
-        return [{ type: 'compaction', tokens_before: e.tokensBefore, tokens_after: e.tokensAfter, auto: e.auto }];
+        return [
+          { type: 'compaction', tokens_before: e.tokensBefore, tokens_after: e.tokensAfter, auto: e.auto },
+        ];
       case 'warning':
         return [{ type: 'warning', message: e.message }];
       case 'error':
         this.errors++;
-        return [{ type: 'item.completed', item: { id: `error_${this.errors}`, type: 'error', message: e.message, ...(e.code ? { code: e.code } : {}) } }];
+        return [
+          {
+            type: 'item.completed',
+            item: {
+              id: `error_${this.errors}`,
+              type: 'error',
+              message: e.message,
+              ...(e.code ? { code: e.code } : {}),
+            },
+          },
+        ];
       case 'run_finished':
         return [
           {
@@ -225,7 +297,12 @@ export class JsonlMapper {
             usage: usageJson(e.usage),
             duration_ms: e.durationMs,
             exit_code: e.exitCode,
-            permission_denials: e.permissionDenials.map((d) => ({ call_id: d.callId, tool: d.tool, summary: d.summary, reason: d.reason })),
+            permission_denials: e.permissionDenials.map((d) => ({
+              call_id: d.callId,
+              tool: d.tool,
+              summary: d.summary,
+              reason: d.reason,
+            })),
           },
         ];
       default: {
@@ -235,7 +312,11 @@ export class JsonlMapper {
     }
   }
 
-  private approvalFields(callId: string, name: string, subject: ApprovalSubject | undefined): Record<string, unknown> {
+  private approvalFields(
+    callId: string,
+    name: string,
+    subject: ApprovalSubject | undefined,
+  ): Record<string, unknown> {
     return {
       call_id: callId,
       tool: name,
@@ -263,8 +344,16 @@ export class JsonlMapper {
         };
       case 'file_change': {
         const changes = result?.fileChanges
-          ? result.fileChanges.map((c) => ({ path: c.path, kind: c.kind, ...(c.movedTo ? { moved_to: c.movedTo } : {}), diff: c.diff }))
-          : info.subject.paths.map((p, i) => ({ path: p, diff: i === 0 && info.subject.diff ? info.subject.diff : '' }));
+          ? result.fileChanges.map((c) => ({
+              path: c.path,
+              kind: c.kind,
+              ...(c.movedTo ? { moved_to: c.movedTo } : {}),
+              diff: c.diff,
+            }))
+          : info.subject.paths.map((p, i) => ({
+              path: p,
+              diff: i === 0 && info.subject.diff ? info.subject.diff : '',
+            }));
         return { ...base, tool: info.name, changes, ...(result ? { output: result.output } : {}) };
       }
       case 'tool_call':
@@ -282,13 +371,37 @@ function transportLine(ev: Extract<AgentEvent, { type: 'transport' }>['event']):
     case 'connecting':
       return { type: 'transport', event: 'connecting', transport: ev.transport, attempt: ev.attempt };
     case 'connected':
-      return { type: 'transport', event: 'connected', transport: ev.transport, connection_id: ev.connectionId, deflate: ev.deflate };
+      return {
+        type: 'transport',
+        event: 'connected',
+        transport: ev.transport,
+        connection_id: ev.connectionId,
+        deflate: ev.deflate,
+      };
     case 'warmed':
-      return { type: 'transport', event: 'warmed', response_id: ev.responseId, full_context: ev.fullContext, duration_ms: Math.round(ev.durationMs) };
+      return {
+        type: 'transport',
+        event: 'warmed',
+        response_id: ev.responseId,
+        full_context: ev.fullContext,
+        duration_ms: Math.round(ev.durationMs),
+      };
     case 'rotated':
-      return { type: 'transport', event: 'rotated', reason: ev.reason, socket_age_ms: Math.round(ev.socketAgeMs) };
+      return {
+        type: 'transport',
+        event: 'rotated',
+        reason: ev.reason,
+        socket_age_ms: Math.round(ev.socketAgeMs),
+      };
     case 'reconnecting':
-      return { type: 'transport', event: 'reconnecting', attempt: ev.attempt, max: ev.max, reason: ev.reason, delay_ms: Math.round(ev.delayMs) };
+      return {
+        type: 'transport',
+        event: 'reconnecting',
+        attempt: ev.attempt,
+        max: ev.max,
+        reason: ev.reason,
+        delay_ms: Math.round(ev.delayMs),
+      };
     case 'fallback_http':
       return { type: 'transport', event: 'fallback_http', reason: ev.reason };
     case 'recovered':

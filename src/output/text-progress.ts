@@ -40,7 +40,13 @@ export class TextProgress {
       case 'session_started':
         return p ? dim(`tether ${e.version} · ${e.model} · ${e.approval} · sandbox: ${e.sandbox}`) : null;
       case 'tool_started':
-        return p ? dim(e.subject.kind === 'command' ? `$ ${oneLine(e.subject.command ?? e.subject.summary)}` : `• ${oneLine(e.subject.summary)}`) : null;
+        return p
+          ? dim(
+              e.subject.kind === 'command'
+                ? `$ ${oneLine(e.subject.command ?? e.subject.summary)}`
+                : `• ${oneLine(e.subject.summary)}`,
+            )
+          : null;
       case 'tool_finished': {
         if (!p || e.result.status === 'denied') return null;
         const secs = (e.result.durationMs / 1000).toFixed(1);
@@ -49,13 +55,16 @@ export class TextProgress {
       }
       case 'approval_resolved':
         if (e.decision !== 'deny') return null;
-        return warn(`denied${e.by === 'non_interactive' ? ' (non-interactive)' : ''}: ${oneLine(e.reason ?? e.callId)}`);
+        return warn(
+          `denied${e.by === 'non_interactive' ? ' (non-interactive)' : ''}: ${oneLine(e.reason ?? e.callId)}`,
+        );
       case 'turn_retrying':
         return p ? warn(`retrying (attempt ${e.attempt}/${e.max}): ${oneLine(e.reason)}`) : null;
       case 'transport':
         if (!p) return null;
         if (e.event.type === 'fallback_http') return warn(`falling back to HTTP: ${oneLine(e.event.reason)}`);
-        if (e.event.type === 'reconnecting') return dim(`reconnecting (attempt ${e.event.attempt}/${e.event.max}): ${oneLine(e.event.reason)}`);
+        if (e.event.type === 'reconnecting')
+          return dim(`reconnecting (attempt ${e.event.attempt}/${e.event.max}): ${oneLine(e.event.reason)}`);
         return null;
       case 'compaction':
         return p ? dim(`context compacted: ${e.tokensBefore} → ${e.tokensAfter} tokens`) : null;

@@ -1,6 +1,6 @@
 /** Spawns the built CLI for print-mode e2e tests, with an isolated TETHER_HOME and a clean env. */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
@@ -10,7 +10,8 @@ export const BIN = join(ROOT, 'bin/tether.js');
 
 /** Fails loudly when the bundle is missing (e2e tests need `npm run build`). */
 export function requireBuild(): void {
-  if (!existsSync(join(ROOT, 'dist/cli/main.js'))) throw new Error('dist/ is missing: run `npm run build` before the e2e tests');
+  if (!existsSync(join(ROOT, 'dist/cli/main.js')))
+    throw new Error('dist/ is missing: run `npm run build` before the e2e tests');
 }
 
 export function tempDir(prefix: string): string {
@@ -49,7 +50,11 @@ export function runTether(args: string[], opts: RunOptions = {}): Promise<RunRes
   };
   const started = Date.now();
   return new Promise((done, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: opts.cwd ?? ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: opts.cwd ?? ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     let pending = '';
@@ -85,7 +90,8 @@ export function parseJsonl(stdout: string): JsonlLine[] {
   const lines = stdout.split('\n').filter((l) => l.length > 0);
   return lines.map((l, i) => {
     const value = JSON.parse(l) as JsonlLine;
-    if (!validator(value)) throw new Error(`line ${i} fails the schema: ${l}\n${JSON.stringify(validator.errors)}`);
+    if (!validator(value))
+      throw new Error(`line ${i} fails the schema: ${l}\n${JSON.stringify(validator.errors)}`);
     return value;
   });
 }

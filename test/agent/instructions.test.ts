@@ -2,7 +2,12 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildInstructions, loadProjectInstructions, projectDirs, truncateUtf8 } from '../../src/agent/instructions.js';
+import {
+  buildInstructions,
+  loadProjectInstructions,
+  projectDirs,
+  truncateUtf8,
+} from '../../src/agent/instructions.js';
 
 function repo() {
   const root = mkdtempSync(join(tmpdir(), 'tether-instr-'));
@@ -24,7 +29,12 @@ describe('instructions', () => {
     writeFileSync(join(root, 'pkg', 'sub', 'CLAUDE.md'), 'IGNORED because AGENTS.md exists');
     const cwd = join(root, 'pkg', 'sub');
     const r = buildInstructions({ ...base, cwd, maxBytes: 10_000, env });
-    expect(r.files).toEqual([join(home, 'AGENTS.md'), join(root, 'AGENTS.md'), join(root, 'pkg', 'CLAUDE.md'), join(cwd, 'AGENTS.md')]);
+    expect(r.files).toEqual([
+      join(home, 'AGENTS.md'),
+      join(root, 'AGENTS.md'),
+      join(root, 'pkg', 'CLAUDE.md'),
+      join(cwd, 'AGENTS.md'),
+    ]);
     const order = ['GLOBAL RULE', 'ROOT RULE', 'PKG RULE', 'SUB RULE'].map((t) => r.text.indexOf(t));
     expect(order.every((v, i) => v > 0 && (i === 0 || v > order[i - 1]!))).toBe(true);
     expect(r.text).not.toContain('IGNORED');

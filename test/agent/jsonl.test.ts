@@ -4,9 +4,11 @@ import { describe, expect, it } from 'vitest';
 import { createAgent } from '../../src/agent/loop.js';
 import type { PolicyPort } from '../../src/agent/tool-exec.js';
 import { JsonlWriter } from '../../src/output/jsonl-writer.js';
-import { FakeSession, FakeTools, call, msg } from './fakes.js';
+import { call, FakeSession, FakeTools, msg } from './fakes.js';
 
-const schema = JSON.parse(readFileSync(new URL('../../schema/jsonl-events.schema.json', import.meta.url), 'utf8'));
+const schema = JSON.parse(
+  readFileSync(new URL('../../schema/jsonl-events.schema.json', import.meta.url), 'utf8'),
+);
 const validate = new Ajv2020({ strict: true, allErrors: true }).compile(schema);
 
 const policy: PolicyPort = {
@@ -18,8 +20,26 @@ const policy: PolicyPort = {
 
 async function runLines() {
   const session = new FakeSession([
-    { output: [{ type: 'reasoning', id: 'rs1', summary: [{ type: 'summary_text', text: 'thinking' }], encrypted_content: 'xx' }, call('c1', 'echo', { text: 'ls' })], resetFirst: true },
-    { output: [call('c2', 'write', { path: 'a.txt' }), call('c3', 'read', { path: 'b' }), call('c4', 'echo', { text: 'rm -rf /' }), { type: 'function_call', id: 'x', call_id: 'c5', name: 'bogus', arguments: '{' }] },
+    {
+      output: [
+        {
+          type: 'reasoning',
+          id: 'rs1',
+          summary: [{ type: 'summary_text', text: 'thinking' }],
+          encrypted_content: 'xx',
+        },
+        call('c1', 'echo', { text: 'ls' }),
+      ],
+      resetFirst: true,
+    },
+    {
+      output: [
+        call('c2', 'write', { path: 'a.txt' }),
+        call('c3', 'read', { path: 'b' }),
+        call('c4', 'echo', { text: 'rm -rf /' }),
+        { type: 'function_call', id: 'x', call_id: 'c5', name: 'bogus', arguments: '{' },
+      ],
+    },
     { output: [msg('final answer', 'm9')] },
   ]);
   const agent = createAgent({
@@ -29,7 +49,15 @@ async function runLines() {
     interactive: false,
     approval: 'suggest',
     limits: { maxTurns: 0, timeoutMs: 0, maxTokens: 0 },
-    info: { sessionId: 's1', model: 'm', cwd: '/ws', transport: 'auto', sandbox: 'bwrap', version: '0.1.0', instructionFiles: ['/ws/AGENTS.md'] },
+    info: {
+      sessionId: 's1',
+      model: 'm',
+      cwd: '/ws',
+      transport: 'auto',
+      sandbox: 'bwrap',
+      version: '0.1.0',
+      instructionFiles: ['/ws/AGENTS.md'],
+    },
     warnings: ['instructions truncated'],
   });
   const lines: string[] = [];
@@ -51,18 +79,50 @@ describe('JSONL stream', () => {
     expect(recs.at(-1)?.type).toBe('session.completed');
     expect(recs.map((r) => r.seq)).toEqual(recs.map((_, i) => i));
     const types = new Set(recs.map((r) => r.type));
-    for (const t of ['turn.started', 'turn.retrying', 'item.started', 'item.delta', 'item.completed', 'transport', 'turn.completed', 'warning']) {
+    for (const t of [
+      'turn.started',
+      'turn.retrying',
+      'item.started',
+      'item.delta',
+      'item.completed',
+      'transport',
+      'turn.completed',
+      'warning',
+    ]) {
       expect(types, t).toContain(t);
     }
-    const itemTypes = new Set(recs.filter((r) => r.type === 'item.completed').map((r) => (r['item'] as { type: string }).type));
-    for (const t of ['agent_message', 'reasoning', 'command_execution', 'file_change', 'tool_call', 'approval_request']) expect(itemTypes, t).toContain(t);
+    const itemTypes = new Set(
+      recs.filter((r) => r.type === 'item.completed').map((r) => (r['item'] as { type: string }).type),
+    );
+    for (const t of [
+      'agent_message',
+      'reasoning',
+      'command_execution',
+      'file_change',
+      'tool_call',
+      'approval_request',
+    ])
+      expect(itemTypes, t).toContain(t);
     const last = recs.at(-1)!;
     expect(last).toMatchObject({ status: 'success', result: 'final answer', exit_code: 0, num_turns: 3 });
     expect(last['permission_denials']).toEqual([expect.objectContaining({ call_id: 'c4', tool: 'echo' })]);
-    const cmd = recs.find((r) => r.type === 'item.completed' && (r['item'] as { call_id?: string }).call_id === 'c1');
-    expect(cmd?.['item']).toMatchObject({ type: 'command_execution', command: 'ls', exit_code: 0, output: 'ls', status: 'completed', sandboxed: true });
-    const started = recs.filter((r) => r.type === 'item.started').map((r) => (r['item'] as { id: string }).id);
-    const completed = recs.filter((r) => r.type === 'item.completed' && (r['item'] as { type: string }).type !== 'error').map((r) => (r['item'] as { id: string }).id);
+    const cmd = recs.find(
+      (r) => r.type === 'item.completed' && (r['item'] as { call_id?: string }).call_id === 'c1',
+    );
+    expect(cmd?.['item']).toMatchObject({
+      type: 'command_execution',
+      command: 'ls',
+      exit_code: 0,
+      output: 'ls',
+      status: 'completed',
+      sandboxed: true,
+    });
+    const started = recs
+      .filter((r) => r.type === 'item.started')
+      .map((r) => (r['item'] as { id: string }).id);
+    const completed = recs
+      .filter((r) => r.type === 'item.completed' && (r['item'] as { type: string }).type !== 'error')
+      .map((r) => (r['item'] as { id: string }).id);
     // Every completed item was started first (the retried attempt's 'partial' item was abandoned).
     for (const id of completed) expect(started).toContain(id);
     expect(started).toContain('partial');

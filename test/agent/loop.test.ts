@@ -7,12 +7,14 @@ import type { AgentOptions } from '../../src/agent/types.js';
 import type { FunctionCallOutputItem, Item } from '../../src/protocol/items.js';
 import type { ReadyCall } from '../../src/tools/types.js';
 import { FakeClock } from '../../src/util/clock.js';
-import { FakeSession, FakeTools, type ScriptedTurn, call, msg } from './fakes.js';
+import { call, FakeSession, FakeTools, msg, type ScriptedTurn } from './fakes.js';
 
 const autoPolicy: PolicyPort = { decide: () => ({ action: 'auto', sandboxed: false, reason: 'test' }) };
 const askShellPolicy: PolicyPort = {
   decide: (c: ReadyCall): CallDecision =>
-    c.kind === 'execute' ? { action: 'ask', sandboxed: false, reason: 'shell needs approval' } : { action: 'auto', sandboxed: false, reason: 'read' },
+    c.kind === 'execute'
+      ? { action: 'ask', sandboxed: false, reason: 'shell needs approval' }
+      : { action: 'auto', sandboxed: false, reason: 'read' },
 };
 
 function setup(script: ScriptedTurn[], over: Partial<AgentOptions> = {}) {
@@ -26,7 +28,15 @@ function setup(script: ScriptedTurn[], over: Partial<AgentOptions> = {}) {
     interactive: false,
     approval: 'full-auto' as ApprovalMode,
     limits: { maxTurns: 0, timeoutMs: 0, maxTokens: 0 },
-    info: { sessionId: 's1', model: 'm', cwd: '/ws', transport: 'auto', sandbox: 'none', version: '0', instructionFiles: [] },
+    info: {
+      sessionId: 's1',
+      model: 'm',
+      cwd: '/ws',
+      transport: 'auto',
+      sandbox: 'none',
+      version: '0',
+      instructionFiles: [],
+    },
     ...over,
   });
   agent.subscribe((e) => events.push(e));
@@ -45,13 +55,29 @@ describe('agent loop', () => {
       { output: [msg('all done')] },
     ]);
     const out = await agent.run('do it');
-    expect(out).toMatchObject({ status: 'success', terminalReason: 'completed', result: 'all done', numTurns: 3, exitCode: 0 });
+    expect(out).toMatchObject({
+      status: 'success',
+      terminalReason: 'completed',
+      result: 'all done',
+      numTurns: 3,
+      exitCode: 0,
+    });
     expect(tools.runs).toEqual(['c1', 'c2']);
-    expect(session.inputs[0]).toEqual([{ type: 'message', role: 'user', content: [{ type: 'input_text', text: 'do it' }] }]);
-    expect(outputsOf(session.inputs[1]!)).toEqual([{ type: 'function_call_output', call_id: 'c1', output: 'one' }]);
-    expect(outputsOf(session.inputs[2]!)).toEqual([{ type: 'function_call_output', call_id: 'c2', output: 'two' }]);
+    expect(session.inputs[0]).toEqual([
+      { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'do it' }] },
+    ]);
+    expect(outputsOf(session.inputs[1]!)).toEqual([
+      { type: 'function_call_output', call_id: 'c1', output: 'one' },
+    ]);
+    expect(outputsOf(session.inputs[2]!)).toEqual([
+      { type: 'function_call_output', call_id: 'c2', output: 'two' },
+    ]);
     expect(events[0]?.type).toBe('session_started');
-    expect(events.at(-1)).toMatchObject({ type: 'run_finished', status: 'success', usage: { totalTokens: 300 } });
+    expect(events.at(-1)).toMatchObject({
+      type: 'run_finished',
+      status: 'success',
+      usage: { totalTokens: 300 },
+    });
   });
 
   it('replaces accumulated deltas with the done text and signals retries', async () => {
@@ -62,13 +88,18 @@ describe('agent loop', () => {
     expect(types.indexOf('turn_retrying')).toBeLessThan(types.indexOf('assistant_item_done'));
     const done = events.filter((e) => e.type === 'assistant_item_done');
     expect(done).toEqual([{ type: 'assistant_item_done', turnId: 't1', itemId: 'm1', text: 'hello world' }]);
-    const deltas = events.filter((e) => e.type === 'assistant_delta' && e.itemId === 'm1').map((e) => (e as { text: string }).text);
+    const deltas = events
+      .filter((e) => e.type === 'assistant_delta' && e.itemId === 'm1')
+      .map((e) => (e as { text: string }).text);
     expect(deltas.join('')).toBe('hello world');
   });
 
   it('denies an ask in a non-interactive run, tells the model and records the denial', async () => {
     const { agent, session, tools, events } = setup(
-      [{ output: [call('c1', 'echo', { text: 'rm -rf x' }), call('c2', 'read', { path: 'a' })] }, { output: [msg('could not')] }],
+      [
+        { output: [call('c1', 'echo', { text: 'rm -rf x' }), call('c2', 'read', { path: 'a' })] },
+        { output: [msg('could not')] },
+      ],
       { policy: askShellPolicy, approval: 'suggest' },
     );
     const out = await agent.run('clean up');
@@ -80,7 +111,11 @@ describe('agent loop', () => {
     expect(o1?.output).toMatch(/NOT run/);
     expect(o2?.output).toBe('read:a');
     expect(events.some((e) => e.type === 'approval_requested' && e.callId === 'c1')).toBe(true);
-    expect(events.some((e) => e.type === 'approval_resolved' && e.by === 'non_interactive' && e.decision === 'deny')).toBe(true);
+    expect(
+      events.some(
+        (e) => e.type === 'approval_resolved' && e.by === 'non_interactive' && e.decision === 'deny',
+      ),
+    ).toBe(true);
   });
 
   it('waits for the user in interactive mode and honours an edited command', async () => {
@@ -89,17 +124,22 @@ describe('agent loop', () => {
       { policy: askShellPolicy, interactive: true, approval: 'suggest' },
     );
     agent.subscribe((e) => {
-      if (e.type === 'approval_requested') setTimeout(() => agent.resolveApproval(e.callId, { kind: 'edit', command: 'edited' }), 1);
+      if (e.type === 'approval_requested')
+        setTimeout(() => agent.resolveApproval(e.callId, { kind: 'edit', command: 'edited' }), 1);
     });
     const out = await agent.run('go');
     expect(out.status).toBe('success');
     expect(tools.runs).toEqual(['c1']);
     expect(outputsOf(session.inputs[1]!)[0]?.output).toBe('edited');
-    expect(events.some((e) => e.type === 'approval_resolved' && e.decision === 'edit' && e.by === 'user')).toBe(true);
+    expect(
+      events.some((e) => e.type === 'approval_resolved' && e.decision === 'edit' && e.by === 'user'),
+    ).toBe(true);
   });
 
   it('stops before a model call at --max-turns with exit 5', async () => {
-    const script = Array.from({ length: 10 }, (_, i) => ({ output: [call(`c${i}`, 'echo', { text: `s${i}` })] }));
+    const script = Array.from({ length: 10 }, (_, i) => ({
+      output: [call(`c${i}`, 'echo', { text: `s${i}` })],
+    }));
     const { agent, session } = setup(script, { limits: { maxTurns: 3, timeoutMs: 0, maxTokens: 0 } });
     const out = await agent.run('loop');
     expect(out).toMatchObject({ status: 'failed', terminalReason: 'max_turns', exitCode: 5, numTurns: 3 });
@@ -107,7 +147,10 @@ describe('agent loop', () => {
   });
 
   it('stops at the token budget', async () => {
-    const script = Array.from({ length: 10 }, (_, i) => ({ output: [call(`c${i}`, 'echo', { text: `s${i}` })], tokens: 400 }));
+    const script = Array.from({ length: 10 }, (_, i) => ({
+      output: [call(`c${i}`, 'echo', { text: `s${i}` })],
+      tokens: 400,
+    }));
     const { agent } = setup(script, { limits: { maxTurns: 0, timeoutMs: 0, maxTokens: 1000 } });
     const out = await agent.run('loop');
     expect(out).toMatchObject({ terminalReason: 'max_tokens', exitCode: 5, numTurns: 3 });
@@ -115,7 +158,10 @@ describe('agent loop', () => {
 
   it('stops at the wall-clock limit (fake clock) and cancels a hanging call', async () => {
     const clock = new FakeClock();
-    const { agent } = setup([{ hang: true }], { clock, limits: { maxTurns: 0, timeoutMs: 5000, maxTokens: 0 } });
+    const { agent } = setup([{ hang: true }], {
+      clock,
+      limits: { maxTurns: 0, timeoutMs: 5000, maxTokens: 0 },
+    });
     const p = agent.run('wait');
     await clock.advance(5000);
     const out = await p;
@@ -146,7 +192,11 @@ describe('agent loop', () => {
     const next = session.inputs[1]!;
     expect(next[0]).toEqual({ type: 'function_call_output', call_id: 'c1', output: 'aborted' });
     expect(next[1]).toMatchObject({ type: 'message', role: 'user' });
-    expect(events.filter((e) => e.type === 'tool_finished').map((e) => (e as { result: { status: string } }).result.status)).toEqual(['aborted']);
+    expect(
+      events
+        .filter((e) => e.type === 'tool_finished')
+        .map((e) => (e as { result: { status: string } }).result.status),
+    ).toEqual(['aborted']);
   });
 
   it('never runs a call_id twice (ledger), reusing its output', async () => {
@@ -172,7 +222,9 @@ describe('agent loop', () => {
         log.push('flush');
       },
     };
-    const { agent } = setup([{ output: [call('c1', 'echo', { text: 'a' })] }, { output: [msg('done')] }], { persistence });
+    const { agent } = setup([{ output: [call('c1', 'echo', { text: 'a' })] }, { output: [msg('done')] }], {
+      persistence,
+    });
     await agent.run('x');
     expect(log.indexOf('ledger:c1:running')).toBeLessThan(log.indexOf('started:c1'));
     expect(log).toContain('ledger:c1:done');
@@ -185,15 +237,30 @@ describe('agent loop', () => {
       call('old', 'echo', { text: 'side effect' }),
     ];
     const session = new FakeSession([{ output: [msg('resumed')] }], transcript);
-    const { agent, tools } = setup([], { session, ledger: [{ callId: 'old', name: 'echo', state: 'running' }], resumed: true });
+    const { agent, tools } = setup([], {
+      session,
+      ledger: [{ callId: 'old', name: 'echo', state: 'running' }],
+      resumed: true,
+    });
     await agent.run('continue');
     expect(tools.runs).toEqual([]);
-    expect(session.inputs[0]![0]).toEqual({ type: 'function_call_output', call_id: 'old', output: INTERRUPTED_OUTPUT });
+    expect(session.inputs[0]![0]).toEqual({
+      type: 'function_call_output',
+      call_id: 'old',
+      output: INTERRUPTED_OUTPUT,
+    });
   });
 
   it('runs reads in parallel and shell commands one at a time, outputs in model order', async () => {
     const { agent, session, tools } = setup([
-      { output: [call('r1', 'read', { path: 'a' }), call('r2', 'read', { path: 'b' }), call('e1', 'echo', { text: 'x' }), call('e2', 'echo', { text: 'y' })] },
+      {
+        output: [
+          call('r1', 'read', { path: 'a' }),
+          call('r2', 'read', { path: 'b' }),
+          call('e1', 'echo', { text: 'x' }),
+          call('e2', 'echo', { text: 'y' }),
+        ],
+      },
       { output: [msg('ok')] },
     ]);
     await agent.run('x');
@@ -202,10 +269,10 @@ describe('agent loop', () => {
   });
 
   it('queues input submitted while running and sends it after the tool outputs', async () => {
-    const { agent, session } = setup([
-      { output: [call('c1', 'slow', { ms: 30 })] },
-      { output: [msg('first')] },
-    ], { interactive: true });
+    const { agent, session } = setup(
+      [{ output: [call('c1', 'slow', { ms: 30 })] }, { output: [msg('first')] }],
+      { interactive: true },
+    );
     let sent = false;
     agent.subscribe((e) => {
       if (e.type === 'tool_started' && !sent) {

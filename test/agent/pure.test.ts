@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { ABORTED_OUTPUT, danglingCallOutputs, INTERRUPTED_OUTPUT, Ledger } from '../../src/agent/ledger.js';
 import { checkLimits } from '../../src/agent/limits.js';
-import { ABORTED_OUTPUT, INTERRUPTED_OUTPUT, Ledger, danglingCallOutputs } from '../../src/agent/ledger.js';
 import { exitCodeFor, reasonForTurnError, statusFor } from '../../src/agent/outcome.js';
 import { planBatches } from '../../src/agent/scheduler.js';
-import { answerText, initialTurnState, reduceTurnEvent } from '../../src/agent/turn-reducer.js';
 import { classifyStartError } from '../../src/agent/start-error.js';
-import { TetherError } from '../../src/util/errors.js';
+import { answerText, initialTurnState, reduceTurnEvent } from '../../src/agent/turn-reducer.js';
 import { composePrompt } from '../../src/output/compose-prompt.js';
+import { TetherError } from '../../src/util/errors.js';
 
 describe('scheduler', () => {
   const r = (p: string) => ({ kind: 'read' as const, touches: [p], id: `r:${p}` });
@@ -15,11 +15,18 @@ describe('scheduler', () => {
   const ids = (b: Array<Array<{ id: string }>>) => b.map((g) => g.map((c) => c.id));
 
   it('batches reads and disjoint edits, serialises conflicts and shell commands', () => {
-    expect(ids(planBatches([r('/a'), r('/b'), w('/c'), w('/d')]))).toEqual([['r:/a', 'r:/b', 'w:/c', 'w:/d']]);
+    expect(ids(planBatches([r('/a'), r('/b'), w('/c'), w('/d')]))).toEqual([
+      ['r:/a', 'r:/b', 'w:/c', 'w:/d'],
+    ]);
     expect(ids(planBatches([w('/a'), r('/a')]))).toEqual([['w:/a'], ['r:/a']]);
     expect(ids(planBatches([w('/dir'), w('/dir/file')]))).toEqual([['w:/dir'], ['w:/dir/file']]);
     expect(ids(planBatches([w('/dir'), w('/dirt')]))).toEqual([['w:/dir', 'w:/dirt']]);
-    expect(ids(planBatches([r('/a'), x('1'), x('2'), r('/b')]))).toEqual([['r:/a'], ['x:1'], ['x:2'], ['r:/b']]);
+    expect(ids(planBatches([r('/a'), x('1'), x('2'), r('/b')]))).toEqual([
+      ['r:/a'],
+      ['x:1'],
+      ['x:2'],
+      ['r:/b'],
+    ]);
     expect(planBatches([])).toEqual([]);
   });
 });
@@ -31,7 +38,12 @@ describe('limits', () => {
     expect(checkLimits(L, { turns: 3, elapsedMs: 0, totalTokens: 0 })?.reason).toBe('max_turns');
     expect(checkLimits(L, { turns: 0, elapsedMs: 1000, totalTokens: 0 })?.reason).toBe('timeout');
     expect(checkLimits(L, { turns: 0, elapsedMs: 0, totalTokens: 500 })?.reason).toBe('max_tokens');
-    expect(checkLimits({ maxTurns: 0, timeoutMs: 0, maxTokens: 0 }, { turns: 1e6, elapsedMs: 1e9, totalTokens: 1e9 })).toBeNull();
+    expect(
+      checkLimits(
+        { maxTurns: 0, timeoutMs: 0, maxTokens: 0 },
+        { turns: 1e6, elapsedMs: 1e9, totalTokens: 1e9 },
+      ),
+    ).toBeNull();
   });
 });
 
@@ -52,7 +64,9 @@ describe('outcome', () => {
   });
   it('classifies warm-up failures', () => {
     expect(classifyStartError(new TetherError('401', 3, 'auth_refused'))?.reason).toBe('auth_refused');
-    expect(classifyStartError(Object.assign(new Error('x'), { kind: 'network' }))?.reason).toBe('network_unreachable');
+    expect(classifyStartError(Object.assign(new Error('x'), { kind: 'network' }))?.reason).toBe(
+      'network_unreachable',
+    );
     expect(classifyStartError(new Error('transient'))).toBeNull();
   });
 });
@@ -60,17 +74,41 @@ describe('outcome', () => {
 describe('turn reducer', () => {
   it('discards partial text on attempt_reset and replaces deltas with the done item', () => {
     const st = initialTurnState('t1');
-    const ev = (event: Record<string, unknown>) => reduceTurnEvent(st, { type: 'event', event: event as { type: string } });
-    expect(ev({ type: 'response.output_text.delta', item_id: 'a', delta: 'Hel' })).toEqual([{ type: 'assistant_delta', turnId: 't1', itemId: 'a', text: 'Hel' }]);
-    expect(reduceTurnEvent(st, { type: 'attempt_reset', attempt: 2, max: 5, reason: 'drop' })[0]?.type).toBe('turn_retrying');
+    const ev = (event: Record<string, unknown>) =>
+      reduceTurnEvent(st, { type: 'event', event: event as { type: string } });
+    expect(ev({ type: 'response.output_text.delta', item_id: 'a', delta: 'Hel' })).toEqual([
+      { type: 'assistant_delta', turnId: 't1', itemId: 'a', text: 'Hel' },
+    ]);
+    expect(reduceTurnEvent(st, { type: 'attempt_reset', attempt: 2, max: 5, reason: 'drop' })[0]?.type).toBe(
+      'turn_retrying',
+    );
     expect(st.items.size).toBe(0);
     ev({ type: 'response.output_text.delta', item_id: 'b', delta: 'Hi' });
-    const done = ev({ type: 'response.output_item.done', output_index: 0, item: { type: 'message', id: 'b', role: 'assistant', content: [{ type: 'output_text', text: 'Hi there' }] } });
+    const done = ev({
+      type: 'response.output_item.done',
+      output_index: 0,
+      item: {
+        type: 'message',
+        id: 'b',
+        role: 'assistant',
+        content: [{ type: 'output_text', text: 'Hi there' }],
+      },
+    });
     expect(done).toEqual([{ type: 'assistant_item_done', turnId: 't1', itemId: 'b', text: 'Hi there' }]);
     // Late deltas for a done item are ignored; a duplicate done is not re-emitted.
     expect(ev({ type: 'response.output_text.delta', item_id: 'b', delta: 'x' })).toEqual([]);
-    expect(ev({ type: 'response.output_item.done', output_index: 0, item: { type: 'message', id: 'b', role: 'assistant', content: [] } })).toEqual([]);
-    const rs = ev({ type: 'response.output_item.done', output_index: 1, item: { type: 'reasoning', id: 'r', summary: [{ type: 'summary_text', text: 'plan' }] } });
+    expect(
+      ev({
+        type: 'response.output_item.done',
+        output_index: 0,
+        item: { type: 'message', id: 'b', role: 'assistant', content: [] },
+      }),
+    ).toEqual([]);
+    const rs = ev({
+      type: 'response.output_item.done',
+      output_index: 1,
+      item: { type: 'reasoning', id: 'r', summary: [{ type: 'summary_text', text: 'plan' }] },
+    });
     expect(rs).toEqual([{ type: 'reasoning_done', turnId: 't1', itemId: 'r', text: 'plan' }]);
   });
   it('answerText joins assistant messages only', () => {
@@ -91,7 +129,16 @@ describe('ledger', () => {
       { callId: 'run', name: 'shell', state: 'running' },
     ]);
     const fc = (id: string) => ({ type: 'function_call', call_id: id, name: 'shell', arguments: '{}' });
-    const r = danglingCallOutputs([fc('done'), fc('run'), fc('never'), fc('answered'), { type: 'function_call_output', call_id: 'answered', output: 'x' }], ledger);
+    const r = danglingCallOutputs(
+      [
+        fc('done'),
+        fc('run'),
+        fc('never'),
+        fc('answered'),
+        { type: 'function_call_output', call_id: 'answered', output: 'x' },
+      ],
+      ledger,
+    );
     expect(r.outputs).toEqual([
       { callId: 'done', output: 'ok' },
       { callId: 'run', output: INTERRUPTED_OUTPUT },

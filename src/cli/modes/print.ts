@@ -1,7 +1,158 @@
-// Placeholder until its owner lands the real module: the path exits 2 with a clear message.
+/**
+ * `tether --prompt`: one unattended run, no TTY, no prompts. stdout carries only the result
+ * (the final answer, one JSON object, or the JSONL stream); progress goes to stderr. Approvals
+ * that need a human are denied (never a hang). SIGINT/SIGTERM kill running tools, write the
+ * terminal event and exit 130/143.
+ */
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import chalk from 'chalk';
+import { type AgentRuntime, createAgentRuntime } from '../../agent/create.js';
+import { composePrompt } from '../../output/compose-prompt.js';
+import { formatJsonResult } from '../../output/json-result.js';
+import { JsonlWriter } from '../../output/jsonl-writer.js';
+import { TextProgress } from '../../output/text-progress.js';
+import { createSessionWriter, loadForResume, resumeTarget, type SessionWriter } from '../../store/index.js';
+import { killAllToolProcesses } from '../../tools/index.js';
+import { exitCodeOf, formatError } from '../../util/errors.js';
+import { EXIT } from '../../util/exit-codes.js';
+import { sessionsDir } from '../../util/paths.js';
+import { redact } from '../../util/redact.js';
 import type { CliContext } from '../context.js';
-import { notYetAvailable } from '../../util/errors.js';
 
-export async function runPrint(_ctx: CliContext): Promise<number> {
-  throw notYetAvailable('non-interactive --prompt mode');
+/** Max wait for the socket and session file to close after the run (ms). */
+const CLOSE_GRACE_MS = 3_000;
+
+/** A second SIGINT/SIGTERM at least this long after the first forces an immediate exit (ms). */
+const FORCE_EXIT_AFTER_MS = 1_000;
+
+function withTimeout(p: Promise<unknown>, ms: number): Promise<void> {
+  return new Promise((done) => {
+    const t = setTimeout(done, ms);
+    t.unref();
+    p.then(
+      () => {
+        clearTimeout(t);
+        done();
+      },
+      () => {
+        clearTimeout(t);
+        done();
+      },
+    );
+  });
+}
+
+/** Runs a --prompt session to completion and returns the exit code. */
+export async function runPrint(ctx: CliContext): Promise<number> {
+  const { settings, stdout, stderr } = ctx;
+  const output = settings.output as 'text' | 'json' | 'jsonl';
+  if (!ctx.prompt) {
+    stderr.write('tether: --prompt: no prompt given\n');
+    return EXIT.usage;
+  }
+  if (!ctx.apiKey) {
+    stderr.write('tether: OPENAI_API_KEY is not set\n');
+    return EXIT.usage;
+  }
+
+  let runtime: AgentRuntime;
+  let persistence: SessionWriter | undefined;
+  try {
+    const dir = sessionsDir(ctx.env);
+    const target = resumeTarget(
+      { resume: ctx.resume, continueLast: ctx.continueLast, cwd: ctx.cwd, interactive: false },
+      dir,
+    );
+    const resumed = target && target !== 'pick' ? loadForResume(target, dir) : undefined;
+    persistence = createSessionWriter({
+      cwd: ctx.cwd,
+      model: settings.model,
+      dir,
+      ...(resumed ? { sessionId: resumed.sessionId } : {}),
+    });
+    runtime = await createAgentRuntime({
+      settings,
+      cwd: ctx.cwd,
+      apiKey: ctx.apiKey,
+      interactive: false,
+      sessionId: persistence.sessionId,
+      ...(resumed ? { resume: { items: resumed.items, ledger: resumed.ledger } } : {}),
+      persistence,
+      env: ctx.env,
+    });
+  } catch (err) {
+    stderr.write(`${formatError(err)}\n`);
+    await persistence?.close().catch(() => undefined);
+    return exitCodeOf(err);
+  }
+  const { agent } = runtime;
+
+  const progressOn = stderr.isTTY === true || settings.verbose;
+  const color = stderr.isTTY === true;
+  if (output === 'jsonl') {
+    const writer = new JsonlWriter((line) => stdout.write(line));
+    agent.subscribe((e) => writer.handle(e));
+  } else {
+    const progress = new TextProgress((s) => stderr.write(s), progressOn, {
+      dim: (s) => (color ? chalk.dim(s) : s),
+      warn: (s) => (color ? chalk.yellow(s) : s),
+      error: (s) => (color ? chalk.red(s) : s),
+    });
+    agent.subscribe((e) => progress.handle(e));
+  }
+
+  let signalled: NodeJS.Signals | null = null;
+  let signalledAt = 0;
+  const onSignal = (sig: NodeJS.Signals) => {
+    const code = sig === 'SIGTERM' ? EXIT.terminated : EXIT.interrupted;
+    if (signalled) {
+      // signal-exit (loaded by dependencies) re-raises a signal it sees with no other listener
+      // it knows of, so one Ctrl-C can arrive twice: only a later, deliberate second signal
+      // stops waiting for the graceful end.
+      if (Date.now() - signalledAt < FORCE_EXIT_AFTER_MS) return;
+      killAllToolProcesses('SIGKILL');
+      process.exit(code);
+    }
+    signalled = sig;
+    signalledAt = Date.now();
+    killAllToolProcesses('SIGTERM');
+    agent.cancel({ exitCode: code });
+  };
+  const onInt = () => onSignal('SIGINT');
+  const onTerm = () => onSignal('SIGTERM');
+  process.on('SIGINT', onInt);
+  process.on('SIGTERM', onTerm);
+
+  try {
+    const outcome = await agent.run(composePrompt(ctx.prompt, ctx.stdinContext));
+    let code = outcome.exitCode;
+    if (signalled && outcome.status === 'cancelled')
+      code = signalled === 'SIGTERM' ? EXIT.terminated : EXIT.interrupted;
+    if (output === 'text' && outcome.status === 'success' && outcome.result) {
+      stdout.write(`${redact(outcome.result).replace(/\n*$/, '')}\n`);
+    } else if (output === 'json') {
+      stdout.write(formatJsonResult({ ...outcome, exitCode: code }, runtime.sessionId));
+    }
+    if (ctx.outputLastMessage && (outcome.status === 'success' || outcome.result)) {
+      try {
+        writeFileSync(resolve(ctx.outputLastMessage), redact(outcome.result), { mode: 0o644 });
+      } catch (err) {
+        stderr.write(`tether: cannot write --output-last-message: ${redact((err as Error).message)}\n`);
+        if (code === EXIT.success) code = EXIT.failed;
+      }
+    }
+    return code;
+  } finally {
+    killAllToolProcesses('SIGKILL');
+    await withTimeout(
+      (async () => {
+        await agent.close();
+        await persistence?.close();
+      })(),
+      CLOSE_GRACE_MS,
+    );
+    process.off('SIGINT', onInt);
+    process.off('SIGTERM', onTerm);
+  }
 }

@@ -1,0 +1,209 @@
+/**
+ * The factory every CLI mode shares: detects the sandbox, builds the tools, the instructions,
+ * the session controller (request fields) and the agent. Everything here is wiring; behaviour
+ * lives in the modules it connects.
+ */
+import { join } from 'node:path';
+import type { Settings } from '../config/schema.js';
+import {
+  type AllowRules,
+  addAllowRule,
+  decide,
+  detectSandbox,
+  loadAllowRules,
+  type SandboxInfo,
+  suggestAllowPrefix,
+} from '../policy/index.js';
+import type { RequestFields } from '../protocol/client-events.js';
+import type { Item } from '../protocol/items.js';
+import { createSessionController } from '../session/controller.js';
+import type { SessionController, SessionSettings } from '../session/types.js';
+import { createToolRuntime } from '../tools/index.js';
+import type { ReadyCall, ToolRuntime } from '../tools/types.js';
+import { type Clock, realClock } from '../util/clock.js';
+import { newSessionId } from '../util/ids.js';
+import { dataDir } from '../util/paths.js';
+import { VERSION } from '../util/version.js';
+import type { AgentPersistence, ApprovalMode, LedgerEntry } from './events.js';
+import { buildInstructions, type LoadedInstructions } from './instructions.js';
+import { type Agent, createAgent } from './loop.js';
+import type { PolicyPort } from './tool-exec.js';
+
+/** Options of {@link createAgentRuntime}. */
+export interface AgentRuntimeOptions {
+  settings: Settings;
+  /** Workspace directory. */
+  cwd: string;
+  apiKey: string;
+  /** False for --prompt runs (approvals are denied instead of awaited). */
+  interactive: boolean;
+  /** Defaults to a new id (also the `prompt_cache_key`). */
+  sessionId?: string;
+  /** A resumed session: its context window and ledger. */
+  resume?: { items: Item[]; ledger: LedgerEntry[] };
+  persistence?: AgentPersistence;
+  clock?: Clock;
+  env?: NodeJS.ProcessEnv;
+  /** For `/new` in the TUI: fresh persistence for a new session id. */
+  newPersistence?: (sessionId: string) => AgentPersistence | undefined;
+}
+
+/** What {@link createAgentRuntime} built. */
+export interface AgentRuntime {
+  agent: Agent;
+  session: SessionController;
+  tools: ToolRuntime;
+  sandbox: SandboxInfo;
+  instructions: LoadedInstructions;
+  sessionId: string;
+  /** The non-input request fields sent with every create. */
+  requestFields: RequestFields;
+  /** Closes the agent and its socket. */
+  close(): Promise<void>;
+}
+
+/** Compaction threshold in tokens: the setting, or 80% of the context window. */
+export function compactThreshold(settings: Pick<Settings, 'compactThreshold' | 'contextWindow'>): number {
+  return settings.compactThreshold > 0 ? settings.compactThreshold : Math.floor(settings.contextWindow * 0.8);
+}
+
+/** The non-input fields of every `response.create` (PROTOCOL §2.1, §5.5: they never carry over). */
+export function buildRequestFields(
+  settings: Settings,
+  instructions: string,
+  tools: ToolRuntime,
+  sessionId: string,
+): RequestFields {
+  const fields: RequestFields = {
+    model: settings.model,
+    instructions,
+    tools: tools.specs(),
+    tool_choice: 'auto',
+    parallel_tool_calls: true,
+    store: settings.store,
+    prompt_cache_key: sessionId,
+    // The server requires compact_threshold ≥ 1000 (§6.1).
+    context_management: [
+      { type: 'compaction', compact_threshold: Math.max(1000, compactThreshold(settings)) },
+    ],
+  };
+  if (settings.reasoningEffort !== 'none') {
+    fields.reasoning = { effort: settings.reasoningEffort, summary: 'auto' };
+    // Reasoning items must be replayable in full-context (stateless) requests (§5.3).
+    fields.include = ['reasoning.encrypted_content'];
+  }
+  return fields;
+}
+
+function sessionSettings(s: Settings): SessionSettings {
+  return {
+    transport: s.transport,
+    wsDeflate: s.wsDeflate,
+    connectTimeoutMs: s.connectTimeoutMs,
+    rotationAgeMs: s.rotationAgeMs,
+    heartbeatIntervalMs: s.heartbeatIntervalMs,
+    heartbeatTimeoutMs: s.heartbeatTimeoutMs,
+    streamIdleTimeoutMs: s.streamIdleTimeoutMs,
+    maxRetries: s.maxRetries,
+    backoffBaseMs: s.backoffBaseMs,
+    backoffMaxMs: s.backoffMaxMs,
+    fallbackReprobeTurns: s.fallbackReprobeTurns,
+  };
+}
+
+/** Binds src/policy to the agent's PolicyPort (allow rules re-read after each `always`). */
+export function policyPort(workspace: string, sandbox: SandboxInfo): PolicyPort {
+  let rules: AllowRules = loadAllowRules(workspace);
+  return {
+    decide: (call: ReadyCall, mode: ApprovalMode) => decide(call, { mode, sandbox, rules }),
+    allowAlways(call: ReadyCall) {
+      const command = call.subject.command;
+      if (!command) return;
+      // The same prefix the approval prompt offers; commands that are not plain (substitution,
+      // redirection…) are approved once and no rule is written.
+      const prefix = suggestAllowPrefix(command);
+      if (prefix) rules = addAllowRule(workspace, prefix);
+    },
+  };
+}
+
+/** Builds the sandbox, tools, instructions, session controller and agent for one conversation. */
+export async function createAgentRuntime(opts: AgentRuntimeOptions): Promise<AgentRuntime> {
+  const { settings, cwd } = opts;
+  const env = opts.env ?? process.env;
+  const clock = opts.clock ?? realClock;
+  const sessionId = opts.sessionId ?? newSessionId(new Date(clock.wallNow()));
+  const sandbox = await detectSandbox(settings.sandbox as SandboxInfo['requested']);
+  const tools = createToolRuntime({
+    workspace: cwd,
+    spillDir: join(dataDir(env), 'spill', sessionId),
+    env,
+    settings: {
+      toolTimeoutMs: settings.toolTimeoutMs,
+      toolMaxTimeoutMs: settings.toolMaxTimeoutMs,
+      toolInactivityTimeoutMs: settings.toolInactivityTimeoutMs,
+      toolOutputMaxChars: settings.toolOutputMaxChars,
+    },
+    sandbox,
+    clock,
+  });
+  const approval = settings.approval as ApprovalMode;
+  const instructions = buildInstructions({
+    cwd,
+    approval,
+    sandbox: sandbox.message,
+    tools: tools.specs().map((s) => s.name),
+    interactive: opts.interactive,
+    maxBytes: settings.instructionsMaxBytes,
+    env,
+  });
+  const requestFields = buildRequestFields(settings, instructions.text, tools, sessionId);
+  const session = createSessionController({
+    baseUrl: settings.baseUrl,
+    apiKey: opts.apiKey,
+    request: requestFields,
+    settings: sessionSettings(settings),
+    ...(opts.resume ? { transcript: [...opts.resume.items] } : {}),
+    clock,
+  });
+  const agent = createAgent({
+    session,
+    tools,
+    policy: policyPort(cwd, sandbox),
+    interactive: opts.interactive,
+    approval,
+    limits: {
+      maxTurns: settings.maxTurns,
+      timeoutMs: settings.timeout * 1000,
+      maxTokens: settings.maxTokens,
+    },
+    info: {
+      sessionId,
+      model: settings.model,
+      cwd,
+      transport: settings.transport as 'auto' | 'websocket' | 'http',
+      sandbox: sandbox.message,
+      version: VERSION,
+      instructionFiles: instructions.files,
+    },
+    ...(opts.persistence ? { persistence: opts.persistence } : {}),
+    clock,
+    ...(opts.resume ? { ledger: opts.resume.ledger, resumed: true } : {}),
+    warnings: instructions.warnings,
+    newSession: async () => {
+      const id = newSessionId(new Date(clock.wallNow()));
+      const persistence = opts.newPersistence?.(id);
+      return { sessionId: id, ...(persistence ? { persistence } : {}) };
+    },
+  });
+  return {
+    agent,
+    session,
+    tools,
+    sandbox,
+    instructions,
+    sessionId,
+    requestFields,
+    close: () => agent.close(),
+  };
+}
