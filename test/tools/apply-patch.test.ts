@@ -94,7 +94,17 @@ const CASES: Case[] = [
   {
     name: 'second file fails → first file untouched (all or nothing)',
     files: { 'ok.txt': 'a\n', 'bad.txt': 'b\n' },
-    patch: P('*** Update File: ok.txt', '-a', '+A', '*** Update File: bad.txt', '@@ nothing here', '-zzz', '+y', '*** Add File: new.txt', '+n'),
+    patch: P(
+      '*** Update File: ok.txt',
+      '-a',
+      '+A',
+      '*** Update File: bad.txt',
+      '@@ nothing here',
+      '-zzz',
+      '+y',
+      '*** Add File: new.txt',
+      '+n',
+    ),
     expect: { 'ok.txt': 'a\n', 'bad.txt': 'b\n', 'new.txt': null },
     error: /bad\.txt: hunk 1 \(@@ nothing here\)/,
   },
@@ -167,9 +177,29 @@ describe('apply_patch (table)', () => {
         if (step === 2) throw new Error('injected disk failure');
       },
     });
-    const ctx = { ws: createWorkspace(ws), spillDir: tempDir(), env: {}, settings: SETTINGS, sandbox: NO_SANDBOX, clock: realClock };
-    const patch = P('*** Update File: a.txt', '-a', '+A', '*** Update File: b.txt', '-b', '+B', '*** Add File: sub/c.txt', '+c', '*** Delete File: gone.txt');
-    const out = await tool.execute({ patch }, ctx, { signal: new AbortController().signal, sandboxed: false });
+    const ctx = {
+      ws: createWorkspace(ws),
+      spillDir: tempDir(),
+      env: {},
+      settings: SETTINGS,
+      sandbox: NO_SANDBOX,
+      clock: realClock,
+    };
+    const patch = P(
+      '*** Update File: a.txt',
+      '-a',
+      '+A',
+      '*** Update File: b.txt',
+      '-b',
+      '+B',
+      '*** Add File: sub/c.txt',
+      '+c',
+      '*** Delete File: gone.txt',
+    );
+    const out = await tool.execute({ patch }, ctx, {
+      signal: new AbortController().signal,
+      sandboxed: false,
+    });
     expect(out.status).toBe('error');
     expect(out.output).toMatch(/rolled back/);
     expect(readFileSync(join(ws, 'a.txt'), 'utf8')).toBe('a\n');
@@ -182,7 +212,11 @@ describe('apply_patch (table)', () => {
     const h = harness();
     writeFileSync(join(h.ws, 'a.txt'), 'one\n');
     const patch = P('*** Update File: a.txt', '-one', '+two', '*** Add File: b.txt', '+b');
-    const prepared = await h.rt.prepare({ callId: 'c1', name: 'apply_patch', arguments: JSON.stringify({ patch }) });
+    const prepared = await h.rt.prepare({
+      callId: 'c1',
+      name: 'apply_patch',
+      arguments: JSON.stringify({ patch }),
+    });
     expect(prepared.ok).toBe(true);
     if (!prepared.ok) return;
     expect(prepared.kind).toBe('edit');
@@ -214,19 +248,42 @@ describe('parsePatch', () => {
   });
 
   it('accepts a heredoc wrapper and parses every op', () => {
-    const r = parsePatch(`apply_patch <<'EOF'\n${P('*** Add File: a', '+1', '*** Delete File: b', '*** Update File: c', '*** Move to: d', '@@ ctx', ' k', '-o', '+n', '*** End of File')}\nEOF\n`);
+    const r = parsePatch(
+      `apply_patch <<'EOF'\n${P('*** Add File: a', '+1', '*** Delete File: b', '*** Update File: c', '*** Move to: d', '@@ ctx', ' k', '-o', '+n', '*** End of File')}\nEOF\n`,
+    );
     expect(r).toEqual({
       ok: true,
       ops: [
         { type: 'add', path: 'a', content: '1\n' },
         { type: 'delete', path: 'b' },
-        { type: 'update', path: 'c', moveTo: 'd', hunks: [{ header: 'ctx', endOfFile: true, lines: [{ op: ' ', text: 'k' }, { op: '-', text: 'o' }, { op: '+', text: 'n' }] }] },
+        {
+          type: 'update',
+          path: 'c',
+          moveTo: 'd',
+          hunks: [
+            {
+              header: 'ctx',
+              endOfFile: true,
+              lines: [
+                { op: ' ', text: 'k' },
+                { op: '-', text: 'o' },
+                { op: '+', text: 'n' },
+              ],
+            },
+          ],
+        },
       ],
     });
   });
 
   it('never throws on arbitrary input', () => {
-    for (const s of ['\0', '*** Begin Patch', '*** Begin Patch\n*** End Patch\n*** End Patch', '@@\n+x', 'x'.repeat(10000)]) {
+    for (const s of [
+      '\0',
+      '*** Begin Patch',
+      '*** Begin Patch\n*** End Patch\n*** End Patch',
+      '@@\n+x',
+      'x'.repeat(10000),
+    ]) {
       expect(() => parsePatch(s)).not.toThrow();
     }
     expect(parsePatch(42 as unknown as string).ok).toBe(false);

@@ -5,10 +5,25 @@ import type { SandboxInfo } from '../../src/policy/sandbox.js';
 import { createToolRuntime, type ToolRuntimeOptions } from '../../src/tools/index.js';
 import type { ReadyCall, ToolResult, ToolRuntime } from '../../src/tools/types.js';
 
-export const NO_SANDBOX: SandboxInfo = { tier: 'none', requested: 'off', network: true, message: 'sandbox: off' };
-export const BWRAP_SANDBOX: SandboxInfo = { tier: 'bwrap', requested: 'auto', network: false, message: 'sandbox: bubblewrap' };
+export const NO_SANDBOX: SandboxInfo = {
+  tier: 'none',
+  requested: 'off',
+  network: true,
+  message: 'sandbox: off',
+};
+export const BWRAP_SANDBOX: SandboxInfo = {
+  tier: 'bwrap',
+  requested: 'auto',
+  network: false,
+  message: 'sandbox: bubblewrap',
+};
 
-export const SETTINGS = { toolTimeoutMs: 120_000, toolMaxTimeoutMs: 600_000, toolInactivityTimeoutMs: 300_000, toolOutputMaxChars: 40_000 };
+export const SETTINGS = {
+  toolTimeoutMs: 120_000,
+  toolMaxTimeoutMs: 600_000,
+  toolInactivityTimeoutMs: 300_000,
+  toolOutputMaxChars: 40_000,
+};
 
 /** A fresh temp dir (real path). */
 export function tempDir(prefix = 'tether-tools-'): string {
@@ -19,14 +34,24 @@ export interface Harness {
   ws: string;
   spill: string;
   rt: ToolRuntime;
-  call(name: string, args: unknown, opts?: { sandboxed?: boolean; signal?: AbortSignal }): Promise<ToolResult & { prepared?: ReadyCall }>;
+  call(
+    name: string,
+    args: unknown,
+    opts?: { sandboxed?: boolean; signal?: AbortSignal },
+  ): Promise<ToolResult & { prepared?: ReadyCall }>;
 }
 
 /** A runtime over a fresh workspace. */
 export function harness(overrides: Partial<ToolRuntimeOptions> = {}): Harness {
   const ws = overrides.workspace ?? tempDir();
   const spill = overrides.spillDir ?? tempDir('tether-spill-');
-  const rt = createToolRuntime({ workspace: ws, spillDir: spill, settings: SETTINGS, sandbox: NO_SANDBOX, ...overrides });
+  const rt = createToolRuntime({
+    workspace: ws,
+    spillDir: spill,
+    settings: SETTINGS,
+    sandbox: NO_SANDBOX,
+    ...overrides,
+  });
   let n = 0;
   return {
     ws,
@@ -35,7 +60,10 @@ export function harness(overrides: Partial<ToolRuntimeOptions> = {}): Harness {
     async call(name, args, opts = {}) {
       const prepared = await rt.prepare({ callId: `call_${++n}`, name, arguments: JSON.stringify(args) });
       if (!prepared.ok) return { status: 'error', output: prepared.output, durationMs: 0 };
-      const r = await rt.run(prepared, { signal: opts.signal ?? new AbortController().signal, sandboxed: opts.sandboxed ?? false });
+      const r = await rt.run(prepared, {
+        signal: opts.signal ?? new AbortController().signal,
+        sandboxed: opts.sandboxed ?? false,
+      });
       return { ...r, prepared };
     },
   };

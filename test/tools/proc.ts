@@ -26,7 +26,9 @@ function cmdline(pid: number): string | null {
 
 /** Every live process whose pgid is `pgid` or that descends from `root` (walked via /proc). */
 export function processTree(root: number): ProcId[] {
-  const all = readdirSync('/proc').filter((n) => /^\d+$/.test(n)).map(Number);
+  const all = readdirSync('/proc')
+    .filter((n) => /^\d+$/.test(n))
+    .map(Number);
   const info = new Map<number, { ppid: number; pgid: number }>();
   for (const p of all) {
     const s = stat(p);
@@ -37,10 +39,11 @@ export function processTree(root: number): ProcId[] {
   let grew = true;
   while (grew) {
     grew = false;
-    for (const [p, s] of info) if (!tree.has(p) && tree.has(s.ppid)) {
-      tree.add(p);
-      grew = true;
-    }
+    for (const [p, s] of info)
+      if (!tree.has(p) && tree.has(s.ppid)) {
+        tree.add(p);
+        grew = true;
+      }
   }
   const out: ProcId[] = [];
   for (const p of tree) {

@@ -32,7 +32,10 @@ const available = () => info?.tier === 'bwrap';
 
 function sandboxHarness() {
   const pids: number[] = [];
-  const h = harness({ sandbox: info, executor: { exec: (req: ExecRequest) => runProcess({ ...req, onSpawn: (pid) => pids.push(pid) }) } });
+  const h = harness({
+    sandbox: info,
+    executor: { exec: (req: ExecRequest) => runProcess({ ...req, onSpawn: (pid) => pids.push(pid) }) },
+  });
   mkdirSync(join(h.ws, '.git'));
   writeFileSync(join(h.ws, '.git', 'config'), '[core]\n');
   writeFileSync(join(h.ws, '.env'), 'SECRET=topsecret\n');
@@ -42,7 +45,11 @@ function sandboxHarness() {
 }
 
 const sh = (h: ReturnType<typeof harness>, command: string, signal?: AbortSignal) =>
-  h.call('shell', { command, workdir: null, timeout_ms: 20_000 }, { sandboxed: true, ...(signal ? { signal } : {}) });
+  h.call(
+    'shell',
+    { command, workdir: null, timeout_ms: 20_000 },
+    { sandboxed: true, ...(signal ? { signal } : {}) },
+  );
 
 describe('bubblewrap sandbox', () => {
   it('detects once and says which tier is active', async () => {
@@ -56,7 +63,10 @@ describe('bubblewrap sandbox', () => {
     if (!available()) return ctx.skip();
     const { h } = sandboxHarness();
     const outside = tempDir('tether-outside-');
-    const r = await sh(h, `touch ok.txt && echo wrote; touch /etc/tether-x; touch ${outside}/escape; touch /var/tmp/tether-escape-$$; echo done`);
+    const r = await sh(
+      h,
+      `touch ok.txt && echo wrote; touch /etc/tether-x; touch ${outside}/escape; touch /var/tmp/tether-escape-$$; echo done`,
+    );
     expect(r.output).toContain('wrote');
     expect(r.output).toMatch(/Read-only file system/);
     expect(existsSync(join(h.ws, 'ok.txt'))).toBe(true);
@@ -67,7 +77,10 @@ describe('bubblewrap sandbox', () => {
   it('.git and .tether are read-only, .env files are masked', async (ctx) => {
     if (!available()) return ctx.skip();
     const { h } = sandboxHarness();
-    const r = await sh(h, 'echo evil >> .git/config; mkdir -p .tether && echo \'{"prefixes":[["rm"]]}\' > .tether/approvals.json; echo "env=[$(cat .env)] local=[$(cat pkg/.env.local)]"');
+    const r = await sh(
+      h,
+      'echo evil >> .git/config; mkdir -p .tether && echo \'{"prefixes":[["rm"]]}\' > .tether/approvals.json; echo "env=[$(cat .env)] local=[$(cat pkg/.env.local)]"',
+    );
     expect(readFileSync(join(h.ws, '.git', 'config'), 'utf8')).toBe('[core]\n');
     expect(existsSync(join(h.ws, '.tether', 'approvals.json'))).toBe(false);
     expect(r.output).toContain('env=[] local=[]');
@@ -93,7 +106,8 @@ describe('bubblewrap sandbox', () => {
     const p = sh(h, `sh -c 'setsid sleep 1000 & sleep 1000 & trap "" TERM; sleep 1000'`, ac.signal);
     const sleeps = () => processTree(pids[0] as number).filter((x) => x.cmdline.startsWith('sleep'));
     const ready = async () => {
-      for (let i = 0; i < 200 && !(pids.length === 1 && sleeps().length === 3); i++) await new Promise((r) => setTimeout(r, 25));
+      for (let i = 0; i < 200 && !(pids.length === 1 && sleeps().length === 3); i++)
+        await new Promise((r) => setTimeout(r, 25));
     };
     await ready();
     const tree = processTree(pids[0] as number);
@@ -102,14 +116,19 @@ describe('bubblewrap sandbox', () => {
     ac.abort();
     const r = await p;
     expect(r.status).toBe('aborted');
-    for (let i = 0; i < 100 && survivors(tree).length > 0; i++) await new Promise((res) => setTimeout(res, 25));
+    for (let i = 0; i < 100 && survivors(tree).length > 0; i++)
+      await new Promise((res) => setTimeout(res, 25));
     expect(survivors(tree)).toEqual([]);
     expect(Date.now() - t0).toBeLessThan(2500);
   });
 
   it('a sandboxed run without a sandbox is refused, not silently unsandboxed', async () => {
     const h = harness();
-    const r = await h.call('shell', { command: 'touch x', workdir: null, timeout_ms: null }, { sandboxed: true });
+    const r = await h.call(
+      'shell',
+      { command: 'touch x', workdir: null, timeout_ms: null },
+      { sandboxed: true },
+    );
     expect(r.status).toBe('error');
     expect(r.output).toMatch(/no sandbox is available/);
     expect(existsSync(join(h.ws, 'x'))).toBe(false);

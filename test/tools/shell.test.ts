@@ -10,7 +10,10 @@ afterAll(() => killAllToolProcesses('SIGKILL'));
 /** A harness whose executor reports the spawned pid. */
 function spyHarness(settings = SETTINGS) {
   const pids: number[] = [];
-  const h = harness({ settings, executor: { exec: (req: ExecRequest) => runProcess({ ...req, onSpawn: (pid) => pids.push(pid) }) } });
+  const h = harness({
+    settings,
+    executor: { exec: (req: ExecRequest) => runProcess({ ...req, onSpawn: (pid) => pids.push(pid) }) },
+  });
   return { h, pids };
 }
 
@@ -26,7 +29,11 @@ async function until(cond: () => boolean, timeoutMs: number): Promise<boolean> {
 describe('shell', () => {
   it('runs a command and reports exit code and output', async () => {
     const h = harness();
-    const ok = await h.call('shell', { command: 'echo hello; echo err >&2', workdir: null, timeout_ms: null });
+    const ok = await h.call('shell', {
+      command: 'echo hello; echo err >&2',
+      workdir: null,
+      timeout_ms: null,
+    });
     expect(ok.status).toBe('ok');
     expect(ok.exitCode).toBe(0);
     expect(ok.output).toContain('hello');
@@ -57,15 +64,30 @@ describe('shell', () => {
     expect(!p2.ok && p2.output).toMatch(/not valid JSON/);
     const p3 = await h.rt.prepare({ callId: 'c', name: 'nope', arguments: '{}' });
     expect(!p3.ok && p3.output).toMatch(/Unknown tool "nope"/);
-    const p4 = await h.rt.prepare({ callId: 'c', name: 'shell', arguments: '{"command":"ls","workdir":null,"timeout_ms":null,"extra":1}' });
+    const p4 = await h.rt.prepare({
+      callId: 'c',
+      name: 'shell',
+      arguments: '{"command":"ls","workdir":null,"timeout_ms":null,"extra":1}',
+    });
     expect(!p4.ok && p4.output).toMatch(/unknown property "extra"/);
   });
 
   it("cancelling sh -c 'sleep 1000 & sleep 1000' leaves no process of the tree within 2.5 s", async () => {
     const { h, pids } = spyHarness();
     const ac = new AbortController();
-    const p = h.call('shell', { command: "sh -c 'sleep 1000 & sleep 1000'", workdir: null, timeout_ms: null }, { signal: ac.signal });
-    expect(await until(() => pids.length === 1 && processTree(pids[0] as number).filter((x) => x.cmdline.startsWith('sleep')).length === 2, 5000)).toBe(true);
+    const p = h.call(
+      'shell',
+      { command: "sh -c 'sleep 1000 & sleep 1000'", workdir: null, timeout_ms: null },
+      { signal: ac.signal },
+    );
+    expect(
+      await until(
+        () =>
+          pids.length === 1 &&
+          processTree(pids[0] as number).filter((x) => x.cmdline.startsWith('sleep')).length === 2,
+        5000,
+      ),
+    ).toBe(true);
     const tree = processTree(pids[0] as number);
     expect(tree.length).toBeGreaterThanOrEqual(3);
     const t0 = Date.now();
@@ -80,8 +102,23 @@ describe('shell', () => {
   it('escalates to SIGKILL for a tree that traps SIGTERM', async () => {
     const { h, pids } = spyHarness();
     const ac = new AbortController();
-    const p = h.call('shell', { command: `trap '' TERM; sh -c "trap '' TERM; sleep 1000" & sleep 1000`, workdir: null, timeout_ms: null }, { signal: ac.signal });
-    expect(await until(() => pids.length === 1 && processTree(pids[0] as number).filter((x) => x.cmdline.startsWith('sleep')).length === 2, 5000)).toBe(true);
+    const p = h.call(
+      'shell',
+      {
+        command: `trap '' TERM; sh -c "trap '' TERM; sleep 1000" & sleep 1000`,
+        workdir: null,
+        timeout_ms: null,
+      },
+      { signal: ac.signal },
+    );
+    expect(
+      await until(
+        () =>
+          pids.length === 1 &&
+          processTree(pids[0] as number).filter((x) => x.cmdline.startsWith('sleep')).length === 2,
+        5000,
+      ),
+    ).toBe(true);
     const tree = processTree(pids[0] as number);
     const t0 = Date.now();
     ac.abort();
@@ -119,7 +156,11 @@ describe('shell', () => {
 
   it('output keeps resetting the inactivity timer', async () => {
     const h = harness({ settings: { ...SETTINGS, toolInactivityTimeoutMs: 600 } });
-    const r = await h.call('shell', { command: 'for i in 1 2 3 4 5 6; do echo $i; sleep 0.2; done', workdir: null, timeout_ms: null });
+    const r = await h.call('shell', {
+      command: 'for i in 1 2 3 4 5 6; do echo $i; sleep 0.2; done',
+      workdir: null,
+      timeout_ms: null,
+    });
     expect(r.status).toBe('ok');
     expect(r.output).toContain('6');
   });
@@ -134,7 +175,11 @@ describe('shell', () => {
 
   it('decodes UTF-8 split across chunks', async () => {
     const h = harness();
-    const r = await h.call('shell', { command: "printf '\\303'; sleep 0.2; printf '\\251t\\351\\n' | head -c 3; echo", workdir: null, timeout_ms: null });
+    const r = await h.call('shell', {
+      command: "printf '\\303'; sleep 0.2; printf '\\251t\\351\\n' | head -c 3; echo",
+      workdir: null,
+      timeout_ms: null,
+    });
     expect(r.output).toContain('ét');
   });
 
@@ -167,9 +212,17 @@ describe('shell', () => {
       peak = Math.max(peak, process.memoryUsage().rss);
     }, 20);
     let live = 0;
-    const prepared = await h.rt.prepare({ callId: 'big', name: 'shell', arguments: JSON.stringify({ command: 'yes | head -c 50000000', workdir: null, timeout_ms: null }) });
+    const prepared = await h.rt.prepare({
+      callId: 'big',
+      name: 'shell',
+      arguments: JSON.stringify({ command: 'yes | head -c 50000000', workdir: null, timeout_ms: null }),
+    });
     if (!prepared.ok) throw new Error(prepared.output);
-    const r = await h.rt.run(prepared, { signal: new AbortController().signal, sandboxed: false, onOutput: (c) => (live += c.length) });
+    const r = await h.rt.run(prepared, {
+      signal: new AbortController().signal,
+      sandboxed: false,
+      onOutput: (c) => (live += c.length),
+    });
     clearInterval(timer);
     peak = Math.max(peak, process.memoryUsage().rss);
     const growthMb = (peak - before) / 1024 / 1024;
@@ -192,9 +245,17 @@ describe('shell', () => {
 
   it('user-edited command override is what runs', async () => {
     const h = harness();
-    const prepared = await h.rt.prepare({ callId: 'o', name: 'shell', arguments: JSON.stringify({ command: 'echo original', workdir: null, timeout_ms: null }) });
+    const prepared = await h.rt.prepare({
+      callId: 'o',
+      name: 'shell',
+      arguments: JSON.stringify({ command: 'echo original', workdir: null, timeout_ms: null }),
+    });
     if (!prepared.ok) throw new Error(prepared.output);
-    const r = await h.rt.run(prepared, { signal: new AbortController().signal, sandboxed: false, commandOverride: 'echo edited' });
+    const r = await h.rt.run(prepared, {
+      signal: new AbortController().signal,
+      sandboxed: false,
+      commandOverride: 'echo edited',
+    });
     expect(r.output).toContain('edited');
     expect(r.output).not.toContain('original');
   });
@@ -203,7 +264,11 @@ describe('shell', () => {
     const h = harness();
     const ac = new AbortController();
     ac.abort();
-    const r = await h.call('shell', { command: 'touch ran.txt', workdir: null, timeout_ms: null }, { signal: ac.signal });
+    const r = await h.call(
+      'shell',
+      { command: 'touch ran.txt', workdir: null, timeout_ms: null },
+      { signal: ac.signal },
+    );
     expect(r.status).toBe('aborted');
     expect(r.output).toBe('aborted');
     expect(existsSync(`${h.ws}/ran.txt`)).toBe(false);

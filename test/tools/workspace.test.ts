@@ -60,19 +60,24 @@ describe('workspace confinement', () => {
       const { h, outside } = setup();
       const e = await h.call('edit', { path: p, old_string: 'original', new_string: 'pwned' });
       expect(e.status).toBe('error');
-      const a = await h.call('apply_patch', { patch: `*** Begin Patch\n*** Add File: ${p}\n+pwned\n*** End Patch` });
+      const a = await h.call('apply_patch', {
+        patch: `*** Begin Patch\n*** Add File: ${p}\n+pwned\n*** End Patch`,
+      });
       expect(a.status).toBe('error');
       expect(readFileSync(join(outside, 'victim.txt'), 'utf8')).toBe('original\n');
     },
   );
 
-  it.each(['../x', '/etc/passwd', 'link_to_etc/passwd', 'link_out/victim.txt'])('read_file refuses %j', async (p) => {
-    const { h } = setup();
-    const r = await h.call('read_file', { path: p, start_line: null, end_line: null });
-    expect(r.status).toBe('error');
-    expect(r.output).toMatch(/outside the workspace/);
-    expect(r.output).not.toContain('root:');
-  });
+  it.each(['../x', '/etc/passwd', 'link_to_etc/passwd', 'link_out/victim.txt'])(
+    'read_file refuses %j',
+    async (p) => {
+      const { h } = setup();
+      const r = await h.call('read_file', { path: p, start_line: null, end_line: null });
+      expect(r.status).toBe('error');
+      expect(r.output).toMatch(/outside the workspace/);
+      expect(r.output).not.toContain('root:');
+    },
+  );
 
   it('allows normal paths, absolute paths inside, and reading .git', async () => {
     const { h } = setup();
@@ -80,7 +85,9 @@ describe('workspace confinement', () => {
     expect(readFileSync(join(h.ws, 'src/deep/new.ts'), 'utf8')).toBe('x\n');
     expect((await h.call('write_file', { path: join(h.ws, 'abs.txt'), content: 'y' })).status).toBe('ok');
     expect((await h.call('write_file', { path: 'a/../inside.txt', content: 'z' })).status).toBe('ok');
-    expect((await h.call('read_file', { path: '.git/config', start_line: null, end_line: null })).output).toContain('[core]');
+    expect(
+      (await h.call('read_file', { path: '.git/config', start_line: null, end_line: null })).output,
+    ).toContain('[core]');
     expect((await h.call('write_file', { path: '.gitignore', content: 'node_modules\n' })).status).toBe('ok');
   });
 

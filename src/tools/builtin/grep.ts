@@ -109,7 +109,7 @@ export const grepTool = defineTool<GrepArgs>({
       const target = displayPath(ctx.ws, r.path);
       const res = await runProcess({
         file: 'rg',
-        args: ['--line-number', '--no-heading', '--color', 'never', '--hidden', '--no-require-git', '--glob', '!.git', '--max-columns', String(MAX_MATCH_LINE), '--max-columns-preview', '-e', args.pattern, '--', target],
+        args: ['--line-number', '--with-filename', '--no-heading', '--color', 'never', '--hidden', '--no-require-git', '--glob', '!.git', '--max-columns', String(MAX_MATCH_LINE), '--max-columns-preview', '-e', args.pattern, ...(target === '.' ? [] : ['--', target])],
         cwd: ctx.ws.root,
         env: { PATH: ctx.env['PATH'] ?? '/usr/bin:/bin', HOME: ctx.env['HOME'] ?? '/' },
         timeoutMs: RG_TIMEOUT_MS,
