@@ -198,6 +198,19 @@ describe('dead connections', () => {
     expect(rec).toMatchObject({ type: 'reconnecting', attempt: 1, delayMs: 60 });
   });
 
+  it('429 on the upgrade: the next handshake waits for retry-after-ms (R1c)', async () => {
+    r = await rig({
+      scenario: 'plain-answer',
+      faults: { refuseUpgrade: { status: 429, times: 1, headers: { 'retry-after-ms': '300' } } },
+    });
+    const t0 = Date.now();
+    const a = await turn('one');
+    expect(a.status).toBe('completed');
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(290);
+    expect(r.status.find((s) => s.type === 'reconnecting')).toMatchObject({ delayMs: 300 });
+    expect(upgrades()).toBe(2);
+  });
+
   it('400 invalid_request_error: surfaced, not retried', async () => {
     r = await rig({
       scenario: 'plain-answer',

@@ -116,6 +116,42 @@ describe('WebSocket transport', () => {
     expect(err.failure).toMatchObject({ kind: 'retryable', status: 429, retryAfterMs: 1200 });
   });
 
+  it('times out an upgrade that is never answered (fake clock, R1a)', async () => {
+    const { createServer } = await import('node:net');
+    const sockets: import('node:net').Socket[] = [];
+    const silent = createServer((s) => {
+      sockets.push(s);
+      s.on('error', () => {});
+    });
+    await new Promise<void>((res) => silent.listen(0, '127.0.0.1', res));
+    const port = (silent.address() as import('node:net').AddressInfo).port;
+    const clock = new FakeClock();
+    try {
+      const p = connectWebSocket({
+        url: `ws://127.0.0.1:${port}/v1/responses`,
+        apiKey: 'k',
+        deflate: true,
+        connectTimeoutMs: 15_000,
+        heartbeatIntervalMs: 60_000,
+        heartbeatTimeoutMs: 60_000,
+        clock,
+        id: 1,
+      }).catch((e: unknown) => e);
+      await until(() => sockets.length === 1);
+      await clock.advance(14_999);
+      let settled = false;
+      void p.then(() => (settled = true));
+      await new Promise((r) => setTimeout(r, 10));
+      expect(settled).toBe(false);
+      await clock.advance(1);
+      const err = (await p) as TransportError;
+      expect(err.failure).toMatchObject({ kind: 'retryable', reason: 'connect_timeout' });
+    } finally {
+      for (const s of sockets) s.destroy();
+      await new Promise((r) => silent.close(r));
+    }
+  });
+
   it('fails fast when nothing listens', async () => {
     const { server, connect } = await setup({});
     await server.close();
