@@ -88,6 +88,8 @@ export class Engine {
         error: invalidRequest("Missing required parameter: 'model'.", 'model', 'missing_required_parameter'),
       };
     }
+    const typeError = checkFieldTypes(body);
+    if (typeError) return { error: typeError };
     if (conn && body['background'] === true) {
       return {
         error: invalidRequest(
@@ -269,6 +271,47 @@ export class Engine {
     };
     return { body: window };
   }
+}
+
+const FIELD_TYPES: Array<[string, 'string' | 'boolean' | 'array' | 'integer' | 'object']> = [
+  ['previous_response_id', 'string'],
+  ['instructions', 'string'],
+  ['store', 'boolean'],
+  ['generate', 'boolean'],
+  ['parallel_tool_calls', 'boolean'],
+  ['tools', 'array'],
+  ['include', 'array'],
+  ['context_management', 'array'],
+  ['max_output_tokens', 'integer'],
+  ['metadata', 'object'],
+  ['prompt_cache_key', 'string'],
+];
+
+function typeName(v: unknown): string {
+  if (Array.isArray(v)) return 'an array';
+  if (Number.isInteger(v)) return 'an integer';
+  if (typeof v === 'object') return 'an object';
+  return `a ${typeof v}`;
+}
+
+/** The service's `Invalid type for '<field>'` check on the top-level fields the simulator reads (null = unset). */
+function checkFieldTypes(body: Record<string, unknown>): ApiError | undefined {
+  for (const [field, want] of FIELD_TYPES) {
+    const v = body[field];
+    if (v === undefined || v === null) continue;
+    const ok =
+      want === 'array'
+        ? Array.isArray(v)
+        : want === 'integer'
+          ? Number.isInteger(v)
+          : want === 'object'
+            ? typeof v === 'object' && !Array.isArray(v)
+            : typeof v === want;
+    if (!ok) {
+      return invalidRequest(`Invalid type for '${field}': expected ${want === 'array' || want === 'integer' || want === 'object' ? `an ${want}` : `a ${want}`}, but got ${typeName(v)} instead.`, field, 'invalid_type');
+    }
+  }
+  return undefined;
 }
 
 function compactThreshold(value: unknown): number | undefined {
