@@ -1,5 +1,6 @@
 /** Runs the built CLI (`node bin/tether.js -p … --json`) against a simulator, measured. */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { HarnessPaths } from './load-src.js';
 import { type MeasuredRun, type RssSample, runMeasured } from './proc.js';
@@ -23,9 +24,31 @@ export interface TetherRun extends MeasuredRun {
   events: Array<Record<string, unknown>>;
 }
 
+let scratch: string | undefined;
+
+/**
+ * Scratch folder for workspaces and TETHER_HOMEs, outside the repository: a workspace inside
+ * this checkout would make tether index the repo (node_modules included) and skew every figure.
+ */
+export function scratchDir(): string {
+  scratch ??= mkdtempSync(join(tmpdir(), 'tether-bench-'));
+  return scratch;
+}
+
+/** Removes the scratch folder (end of run). */
+export function removeScratch(): void {
+  if (scratch) rmSync(scratch, { recursive: true, force: true });
+  scratch = undefined;
+}
+
+/** A fresh TETHER_HOME. */
+export function makeHome(): string {
+  return mkdtempSync(join(scratchDir(), 'home-'));
+}
+
 /** A scratch workspace with a few files for tools to read. */
-export function makeWorkspace(paths: HarnessPaths, label: string): string {
-  const dir = mkdtempSync(join(paths.tmpDir, `ws-${label}-`));
+export function makeWorkspace(_paths: HarnessPaths, label: string): string {
+  const dir = mkdtempSync(join(scratchDir(), `ws-${label}-`));
   writeFileSync(join(dir, 'notes.txt'), 'benchmark workspace\n'.repeat(4));
   writeFileSync(join(dir, 'README.md'), '# bench\n');
   mkdirSync(join(dir, 'src'), { recursive: true });
@@ -63,7 +86,7 @@ export function collectNumbers(value: unknown, key: RegExp, out: number[] = []):
 
 /** Spawns tether in print mode (full-auto, sandbox off, JSONL) and waits for it to exit. */
 export async function runTether(paths: HarnessPaths, opts: TetherRunOptions): Promise<TetherRun> {
-  const home = mkdtempSync(join(paths.tmpDir, 'home-'));
+  const home = makeHome();
   const cwd = makeWorkspace(paths, opts.transport);
   const args = [
     join(paths.root, 'bin', 'tether.js'),

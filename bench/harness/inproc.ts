@@ -1,6 +1,4 @@
 /** Drives tether's own agent runtime (src/agent/create.ts) in-process against a simulator. */
-import { mkdtempSync } from 'node:fs';
-import { join } from 'node:path';
 import type { AgentRuntime, AgentRuntimeOptions } from '../../src/agent/create.js';
 import type { AgentEvent } from '../../src/agent/events.js';
 import type { Agent } from '../../src/agent/loop.js';
@@ -9,7 +7,7 @@ import { ALLOW_ALL, EchoTools } from './bench-tools.js';
 import { type Settings, defaultSettings } from '../../src/config/schema.js';
 import type { SessionController, SessionControllerOptions } from '../../src/session/types.js';
 import type { FunctionToolSpec } from '../../src/protocol/client-events.js';
-import { BENCH_API_KEY, makeWorkspace } from './cli-run.js';
+import { BENCH_API_KEY, makeHome, makeWorkspace } from './cli-run.js';
 import { type HarnessPaths, loadExport } from './load-src.js';
 
 type CreateAgentRuntime = (o: AgentRuntimeOptions) => Promise<AgentRuntime>;
@@ -72,7 +70,7 @@ export async function runAgentInProcess(
   paths: HarnessPaths,
   opts: { baseUrl: string; transport: 'websocket' | 'http'; prompt: string; settings?: Partial<Settings> },
 ): Promise<InProcessRun> {
-  const home = mkdtempSync(join(paths.tmpDir, 'home-'));
+  const home = makeHome();
   const cwd = makeWorkspace(paths, `inproc-${opts.transport}`);
   const env: NodeJS.ProcessEnv = { ...process.env, TETHER_HOME: home, HOME: home, NO_COLOR: '1' };
   const t0 = performance.now();

@@ -1,7 +1,7 @@
 /** Facts about the machine a benchmark ran on (reported next to every figure). */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 
 /** Machine description written into latest.md / latest.json. */
 export interface MachineInfo {
@@ -14,6 +14,14 @@ export interface MachineInfo {
   memoryMiB: number;
   /** Kernel release (`uname -r`). */
   kernel: string;
+  /** 1-minute load average when the run started and ended (other work on the machine skews figures). */
+  loadAvgStart?: number;
+  loadAvgEnd?: number;
+}
+
+/** The 1-minute load average. */
+export function loadAvg1(): number {
+  return Math.round((loadavg()[0] ?? 0) * 100) / 100;
 }
 
 function nproc(): number {

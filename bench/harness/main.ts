@@ -2,10 +2,12 @@
  * The benchmark harness (bundled and started by bench/run.mjs). Runs every section in order,
  * never lets one section's failure stop the others, and writes latest.md / latest.json.
  */
+import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { removeScratch } from './cli-run.js';
 import { FULL, type Profile, QUICK } from './config.js';
 import type { Section, SectionContext } from './context.js';
-import { machineInfo } from './machine.js';
+import { loadAvg1, machineInfo } from './machine.js';
 import type { HarnessPaths } from './load-src.js';
 import { type BenchResults, type SectionResult, writeResults } from './report.js';
 import { SECTIONS } from './sections/index.js';
@@ -53,6 +55,7 @@ export async function main(argv: string[], env: HarnessPaths & { bundleFile: str
   const args = parseArgs(argv, env.root);
   const t0 = performance.now();
   const startedAt = new Date().toISOString();
+  const loadAvgStart = loadAvg1();
   const log = (m: string): void => {
     process.stderr.write(`[bench ${((performance.now() - t0) / 1000).toFixed(1)}s] ${m}\n`);
   };
@@ -86,10 +89,12 @@ export async function main(argv: string[], env: HarnessPaths & { bundleFile: str
     startedAt,
     profile: args.profile.name,
     durationMs: performance.now() - t0,
-    machine: machineInfo(),
+    machine: { ...machineInfo(), loadAvgStart, loadAvgEnd: loadAvg1() },
     targets: evaluateTargets(verdicts, errors),
     sections,
   };
+  removeScratch();
+  for (const f of readdirSync(env.tmpDir)) if (f.includes(`-${process.pid}.`)) rmSync(join(env.tmpDir, f), { force: true });
   const files = writeResults(args.outDir, results);
   for (const t of results.targets) log(`${t.status.padEnd(12)} ${t.label}: ${t.measured}${t.note && t.status !== 'met' ? ` (${t.note})` : ''}`);
   log(`wrote ${files.md} and ${files.json}`);

@@ -69,7 +69,7 @@ export function renderMarkdown(r: BenchResults): string {
     '',
     `Run ${r.startedAt} (${r.profile} profile, ${(r.durationMs / 1000).toFixed(1)} s), tether ${r.version}.`,
     '',
-    `Machine: nproc ${m.nproc}, CPU ${m.cpuModel}, Node ${m.node}, ${m.platform}, ${m.memoryMiB} MiB RAM, kernel ${m.kernel}.`,
+    `Machine: nproc ${m.nproc}, CPU ${m.cpuModel}, Node ${m.node}, ${m.platform}, ${m.memoryMiB} MiB RAM, kernel ${m.kernel}; 1-min load average ${m.loadAvgStart ?? '?'} at start, ${m.loadAvgEnd ?? '?'} at end (above nproc means other work shared the CPUs and timings are inflated).`,
     '',
     'Everything runs over loopback against the Responses simulator (`src/simulator/`) with injected latency; see `bench/README.md` for the method.',
     '',

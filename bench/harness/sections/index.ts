@@ -3,10 +3,12 @@ import type { Section } from '../context.js';
 import { runLoop } from './loop.js';
 import { runOverhead } from './overhead.js';
 import { runRotation } from './rotation.js';
+import { runStartup } from './startup.js';
 
 /** The sections `bench/run.mjs` runs. */
 export const SECTIONS: readonly Section[] = [
   { id: 'loop', name: 'Agent loop: WebSocket vs HTTP', run: runLoop },
   { id: 'overhead', name: 'Client overhead per turn', run: runOverhead },
   { id: 'rotation', name: 'Rotation cost', run: runRotation },
+  { id: 'startup', name: 'Startup', run: runStartup },
 ];
