@@ -8,7 +8,7 @@ export type Completion =
   | { kind: 'file'; items: string[]; start: number; end: number };
 
 /** Max rows of the menu. */
-export const COMPLETION_ROWS = 8;
+export const COMPLETION_ROWS = 10;
 
 /** Completions for `text` with the cursor at `cursor`; null when no menu applies. */
 export function completionFor(text: string, cursor: number, files: readonly string[]): Completion | null {

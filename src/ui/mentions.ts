@@ -22,24 +22,34 @@ export function mentionAt(text: string, cursor: number): MentionToken | null {
  */
 export function fuzzyScore(query: string, path: string): number | null {
   if (query === '') return 1000 - path.length;
-  const q = query.toLowerCase();
   const p = path.toLowerCase();
+  const q = query.toLowerCase();
   const base = p.lastIndexOf('/') + 1;
+  const whole = subsequenceScore(q, p, 0);
+  if (whole === null) return null;
+  // A match inside the basename alone is what people usually mean ("sts" → stats.js).
+  const inBase = subsequenceScore(q, p.slice(base), 0);
+  const score = Math.max(whole, inBase === null ? 0 : inBase + 20);
+  const prefix = p.slice(base).startsWith(q) ? 10 : 0;
+  return (score + prefix) * 100 - path.length;
+}
+
+/** Greedy subsequence score: consecutive runs and segment starts earn bonuses. */
+function subsequenceScore(q: string, p: string, from: number): number | null {
   let score = 0;
-  let pi = 0;
+  let pi = from;
   let prev = -2;
   for (const ch of q) {
     const found = p.indexOf(ch, pi);
     if (found === -1) return null;
     score += 1;
     if (found === prev + 1) score += 5;
-    if (found === 0 || p[found - 1] === '/' || p[found - 1] === '.' || p[found - 1] === '-' || p[found - 1] === '_') score += 3;
-    if (found >= base) score += 2;
+    const before = p[found - 1];
+    if (found === 0 || before === '/' || before === '.' || before === '-' || before === '_') score += 3;
     prev = found;
     pi = found + 1;
   }
-  if (p.slice(base).startsWith(q)) score += 10;
-  return score * 100 - path.length;
+  return score;
 }
 
 /** The best `limit` paths for `query`, best first. */

@@ -10,7 +10,8 @@ export interface DiffViewProps {
   maxLines?: number;
 }
 
-function colorOf(line: string): string | undefined {
+/** The colour of one unified-diff line (undefined: default colour). */
+export function diffLineColor(line: string): string | undefined {
   if (line.startsWith('+++') || line.startsWith('---')) return undefined;
   if (line.startsWith('+')) return theme.added;
   if (line.startsWith('-')) return theme.removed;
@@ -26,7 +27,7 @@ export function DiffView({ diff, maxLines = 60 }: DiffViewProps) {
   return (
     <Box flexDirection="column">
       {shown.map((line, i) => {
-        const color = colorOf(line);
+        const color = diffLineColor(line);
         const bold = line.startsWith('+++') || line.startsWith('---') || line.startsWith('diff ');
         return (
           // biome-ignore lint/suspicious/noArrayIndexKey: diff lines are static and positional
