@@ -172,7 +172,7 @@ export class Engine {
       const plan = planResponse(scenario, analysis, body['tools']);
       const from = lastCompactionIndex(p.conversation);
       const visible = from >= 0 ? p.conversation.slice(from) : p.conversation;
-      const prompt = `${JSON.stringify([body['instructions'] ?? null, body['tools'] ?? null])}\n${visible.map((i) => JSON.stringify(i)).join('\n')}`;
+      const prompt = `${JSON.stringify([body['instructions'] ?? null, body['tools'] ?? null])}\n${visible.map(renderItem).join('\n')}`;
       const cacheKey =
         typeof body['prompt_cache_key'] === 'string'
           ? `key:${body['prompt_cache_key']}`
@@ -312,6 +312,12 @@ function checkFieldTypes(body: Record<string, unknown>): ApiError | undefined {
     }
   }
   return undefined;
+}
+
+/** An item as it counts toward the prompt: a compaction item stands for a short summary, not its blob. */
+function renderItem(item: WireItem): string {
+  if (item.type === 'compaction') return JSON.stringify({ type: 'compaction', id: item['id'] ?? null, summary: 'x'.repeat(400) });
+  return JSON.stringify(item);
 }
 
 function compactThreshold(value: unknown): number | undefined {
