@@ -69,6 +69,31 @@ describe('streaming transcript', () => {
     expect(s).not.toMatch(/Beta bl(?!ock is)/);
   });
 
+  it('R7: a socket killed mid-stream at a random delta, 40 seeded times: every answer exactly once', async () => {
+    const app = await renderApp();
+    cleanup = app.unmount;
+    await app.emit(started());
+    let seed = 12345;
+    const rnd = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    for (let i = 0; i < 40; i++) {
+      const t = `t${i}`;
+      const words = Array.from({ length: 40 }, (_, w) => `a${i}w${w}x${w % 9 === 8 ? '.\n\n' : ' '}`);
+      const answer = words.join('').trim();
+      await app.emit(user(`q${i}`, t), turn(t));
+      const k = 1 + Math.floor(rnd() * 39);
+      for (let d = 0; d < k; d++) app.agent.emit(delta(words[d] ?? '', `m${i}a`, t));
+      await app.emit(retrying(1, 5, t));
+      for (const w of words) app.agent.emit(delta(w, `m${i}b`, t));
+      await app.emit(done(answer, `m${i}b`, t), finished('completed', t), runDone());
+      const screen = app.screen();
+      // Every word of this answer is on screen exactly once (no orphaned prefix, no repeat).
+      for (let w = 0; w < 40; w++) expect(count(screen, `a${i}w${w}x`)).toBe(1);
+    }
+  });
+
   it('a retried answer that differs is shown in full with a notice', async () => {
     const app = await renderApp();
     cleanup = app.unmount;
