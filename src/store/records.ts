@@ -81,6 +81,8 @@ export interface CompactionRecord {
    * tokens_before is the input of that response, tokens_after the input of the next one.
    */
   source?: 'client' | 'server';
+  /** tokens_after is estimated from the window's size (the session ended before another call). */
+  estimated?: boolean;
 }
 
 export interface TurnEndRecord {

@@ -60,7 +60,7 @@ export class SessionWriter implements AgentPersistence {
   /** `tokensBefore/tokensAfter` of a compaction already recorded through `onCompaction`. */
   private recordedCompaction: string | undefined;
   /** A server-emitted compaction item waiting for its token counts (see trackServerCompaction). */
-  private serverCompaction: { before: number | undefined } | undefined;
+  private serverCompaction: { before: number | undefined; windowChars: number } | undefined;
   private readonly clock: Clock;
   private readonly dir: string;
   private readonly opts: SessionWriterOptions;
@@ -89,9 +89,14 @@ export class SessionWriter implements AgentPersistence {
   }
 
   onItems(items: Item[], direction: 'input' | 'output'): void {
-    for (const item of items) this.append({ type: 'item', ts: this.ts(), direction, item });
-    if (direction === 'output' && items.some((i) => i.type === 'compaction'))
-      this.serverCompaction = { before: undefined };
+    for (const item of items) {
+      this.append({ type: 'item', ts: this.ts(), direction, item });
+      if (direction === 'output' && item.type === 'compaction') {
+        this.settleServerCompaction();
+        this.serverCompaction = { before: undefined, windowChars: 0 };
+      }
+      if (this.serverCompaction) this.serverCompaction.windowChars += JSON.stringify(item).length;
+    }
   }
 
   onLedger(entry: LedgerEntry): void {
@@ -131,15 +136,31 @@ export class SessionWriter implements AgentPersistence {
       pending.before = inputTokens;
       return;
     }
+    this.recordServerCompaction(pending.before, inputTokens, false);
+  }
+
+  private recordServerCompaction(before: number, after: number, estimated: boolean): void {
     this.serverCompaction = undefined;
     this.append({
       type: 'compaction',
       ts: this.ts(),
-      tokens_before: pending.before,
-      tokens_after: inputTokens,
+      tokens_before: before,
+      tokens_after: after,
       auto: true,
       source: 'server',
+      ...(estimated ? { estimated: true } : {}),
     });
+  }
+
+  /**
+   * At close, a server compaction whose next response never came is recorded with an estimate
+   * of the window (≈4 characters per token of the items from the compaction item on).
+   */
+  private settleServerCompaction(): void {
+    const pending = this.serverCompaction;
+    if (pending?.before !== undefined) {
+      this.recordServerCompaction(pending.before, Math.ceil(pending.windowChars / 4), true);
+    }
   }
 
   /**
@@ -171,6 +192,7 @@ export class SessionWriter implements AgentPersistence {
 
   /** Flushes and closes the file. */
   async close(): Promise<void> {
+    this.settleServerCompaction();
     this.writeOut(true);
     this.log.close();
   }
@@ -213,6 +235,7 @@ export class SessionWriter implements AgentPersistence {
 
   /** `/new` (or a resume of another id) in the same process: finish this file, start the next. */
   private switchTo(id: string, model: string, cwd: string): void {
+    this.settleServerCompaction();
     this.writeOut(true);
     this.log.close();
     this.begin(id, model || this.meta.model, cwd || this.meta.cwd);

@@ -39,7 +39,7 @@ export interface TetherRun {
 export function startTether(
   outdir: string,
   args: string[],
-  env: { home: string; cwd: string; baseUrl: string; apiKey: string },
+  env: { home: string; cwd: string; baseUrl: string; apiKey: string; extra?: Record<string, string> },
   timeoutMs = 25_000,
 ): TetherRun {
   const childEnv: NodeJS.ProcessEnv = {
@@ -48,6 +48,7 @@ export function startTether(
     OPENAI_API_KEY: env.apiKey,
     OPENAI_BASE_URL: env.baseUrl,
     NO_COLOR: '1',
+    ...env.extra,
   };
   delete childEnv['TETHER_BASE_URL'];
   const child = spawn(process.execPath, [join(outdir, 'cli/main.js'), ...args], {

@@ -295,4 +295,20 @@ describe('session file round-trip', () => {
     expect(loaded.turns).toBe(5000);
     expect(performance.now() - t0).toBeLessThan(5000);
   });
+
+  it('settles a server compaction at close with an estimated window size', async () => {
+    const w = writer({ sessionId: 'compact-5' });
+    w.onItems([userMessage('q')], 'input');
+    w.onItems(
+      [{ type: 'compaction', id: 'c', encrypted_content: 'x'.repeat(400) }, assistant('a', 'm')],
+      'output',
+    );
+    const u = { inputTokens: 5000, cachedTokens: 0, outputTokens: 1, reasoningTokens: 0, totalTokens: 5001 };
+    w.onEvent({ type: 'usage', turnId: 't', usage: u, total: u, metrics: METRICS });
+    await w.close();
+    const [c] = loadSessionFile(w.path).compactions;
+    expect(c).toMatchObject({ tokens_before: 5000, source: 'server', estimated: true });
+    expect(c!.tokens_after).toBeGreaterThan(100);
+    expect(c!.tokens_after).toBeLessThan(200);
+  });
 });
