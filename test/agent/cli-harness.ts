@@ -32,6 +32,10 @@ export interface RunOptions {
   cwd?: string;
   env?: Record<string, string>;
   timeoutMs?: number;
+  /** Written to stdin (then closed); stdin is /dev/null when absent. */
+  input?: string;
+  /** Piped to stdin through `sh` (then closed); stdin is /dev/null when absent. */
+  input?: string;
   /** Called for each complete stdout line while the process runs. */
   onLine?: (line: string, child: ChildProcess) => void;
 }
@@ -50,11 +54,19 @@ export function runTether(args: string[], opts: RunOptions = {}): Promise<RunRes
   };
   const started = Date.now();
   return new Promise((done, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd: opts.cwd ?? ROOT,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    // Input goes through a real shell pipe (a FIFO, as in CI).
+    const child =
+      opts.input === undefined
+        ? spawn(process.execPath, [BIN, ...args], {
+            cwd: opts.cwd ?? ROOT,
+            env,
+            stdio: ['ignore', 'pipe', 'pipe'],
+          })
+        : spawn('sh', ['-c', 'printf %s "$TETHER_TEST_INPUT" | "$0" "$@"', process.execPath, BIN, ...args], {
+            cwd: opts.cwd ?? ROOT,
+            env: { ...env, TETHER_TEST_INPUT: opts.input },
+            stdio: ['ignore', 'pipe', 'pipe'],
+          });
     let stdout = '';
     let stderr = '';
     let pending = '';

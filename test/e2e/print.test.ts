@@ -260,6 +260,49 @@ describe('tether --prompt (e2e)', () => {
     expect(pidsWithMarker(`sleep ${marker}`)).toEqual([]);
   });
 
+  it('SIGTERM during a tool exits 143 after writing the terminal event', async () => {
+    const marker = `${5000 + Math.floor(Math.random() * 900)}.${process.pid}`;
+    sim.setScenario({
+      name: 'hang-term',
+      turns: [
+        { steps: [{ call: { tool: 'shell', args: { command: `sleep ${marker}` } } }, { say: 'never' }] },
+      ],
+    });
+    let pids: number[] = [];
+    const r = await runTether(['-p', 'wait', '--approval', 'full-auto', '--json', ...base(workspace())], {
+      onLine: (line, child) => {
+        if (line.includes('"item.started"') && line.includes('command_execution')) {
+          const poll = () => {
+            pids = pidsWithMarker(`sleep ${marker}`);
+            if (pids.length > 0) child.kill('SIGTERM');
+            else setTimeout(poll, 20);
+          };
+          poll();
+        }
+      },
+    });
+    expect(r.code).toBe(143);
+    expect(parseJsonl(r.stdout).at(-1)).toMatchObject({
+      type: 'session.completed',
+      status: 'cancelled',
+      exit_code: 143,
+    });
+    for (const pid of pids) expect(alive(pid), `pid ${pid} survived`).toBe(false);
+  });
+
+  it('piped stdin is attached to the prompt as context', async () => {
+    sim.setScenario('plain-answer');
+    sim.recorder.clear();
+    const r = await runTether(['-p', 'summarise this', ...base(workspace())], {
+      input: 'LOG LINE 1\nLOG LINE 2\n',
+    });
+    expect(r.code).toBe(0);
+    const first = sim.recorder.creates().find((c) => c.generate !== false)!;
+    const text = JSON.stringify((first.body as { input: unknown }).input);
+    expect(text).toContain('summarise this');
+    expect(text).toContain('<stdin>\\nLOG LINE 1\\nLOG LINE 2\\n</stdin>');
+  });
+
   it('AGENTS.md from the repo root and a subdirectory both reach the request instructions', async () => {
     sim.setScenario('plain-answer');
     sim.recorder.clear();

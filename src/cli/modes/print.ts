@@ -88,10 +88,24 @@ export async function runPrint(ctx: CliContext): Promise<number> {
   }
   const { agent } = runtime;
 
+  // The reader went away (`| head`, a closed pipe): stop the run instead of crashing on EPIPE;
+  // nothing more can be delivered, and tools must not keep running unobserved.
+  let stdoutBroken = false;
+  const onStdoutError = () => {
+    if (stdoutBroken) return;
+    stdoutBroken = true;
+    killAllToolProcesses('SIGTERM');
+    agent.cancel({ exitCode: EXIT.failed });
+  };
+  stdout.on('error', onStdoutError);
+  const out = (s: string) => {
+    if (!stdoutBroken) stdout.write(s);
+  };
+
   const progressOn = stderr.isTTY === true || settings.verbose;
   const color = stderr.isTTY === true;
   if (output === 'jsonl') {
-    const writer = new JsonlWriter((line) => stdout.write(line));
+    const writer = new JsonlWriter(out);
     agent.subscribe((e) => writer.handle(e));
   } else {
     const progress = new TextProgress((s) => stderr.write(s), progressOn, {
@@ -130,9 +144,9 @@ export async function runPrint(ctx: CliContext): Promise<number> {
     if (signalled && outcome.status === 'cancelled')
       code = signalled === 'SIGTERM' ? EXIT.terminated : EXIT.interrupted;
     if (output === 'text' && outcome.status === 'success' && outcome.result) {
-      stdout.write(`${redact(outcome.result).replace(/\n*$/, '')}\n`);
+      out(`${redact(outcome.result).replace(/\n*$/, '')}\n`);
     } else if (output === 'json') {
-      stdout.write(formatJsonResult({ ...outcome, exitCode: code }, runtime.sessionId));
+      out(formatJsonResult({ ...outcome, exitCode: code }, runtime.sessionId));
     }
     if (ctx.outputLastMessage && (outcome.status === 'success' || outcome.result)) {
       try {
