@@ -101,6 +101,7 @@ function matchesSearch(id: string, dir: string, terms: string[]): boolean {
   }
 }
 
+/** Options of {@link listSessions}. */
 export interface ListOptions {
   cwd: string;
   /** Include sessions of every directory (default: only those of `cwd`). */
@@ -110,6 +111,7 @@ export interface ListOptions {
   dir?: string;
 }
 
+/** Result of {@link listSessions}. */
 export interface SessionListing {
   /** Matching sessions, newest first. */
   sessions: SessionSummary[];

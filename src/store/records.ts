@@ -14,6 +14,7 @@ import type { SessionStatusEvent, TurnMetrics } from '../session/types.js';
 /** Bumped on incompatible format changes; loaders accept any version ≤ this one. */
 export const SCHEMA_VERSION = 1;
 
+/** First line of every session file: who, where and with what the session was created. */
 export interface SessionMetaRecord {
   type: 'session_meta';
   schema_version: number;
@@ -50,6 +51,7 @@ export interface PromptRecord {
   text: string;
 }
 
+/** Token usage of one model call (`usage`) and the session's running total (`total`). */
 export interface UsageRecord {
   type: 'usage';
   ts: string;
@@ -59,6 +61,7 @@ export interface UsageRecord {
   metrics: TurnMetrics;
 }
 
+/** A connection event (connect, warm-up, rotation, reconnect, fallback…). */
 export interface TransportRecord {
   type: 'transport';
   ts: string;
@@ -85,6 +88,7 @@ export interface CompactionRecord {
   estimated?: boolean;
 }
 
+/** How one model call ended. */
 export interface TurnEndRecord {
   type: 'turn_end';
   ts: string;
@@ -93,6 +97,7 @@ export interface TurnEndRecord {
   error?: string;
 }
 
+/** How a run (one prompt, in `--prompt` mode) ended, with its final answer. */
 export interface RunEndRecord {
   type: 'run_end';
   ts: string;
@@ -115,6 +120,7 @@ export interface ResumedRecord {
   tether_version: string;
 }
 
+/** A warning or error shown to the user. */
 export interface NoteRecord {
   type: 'note';
   ts: string;
@@ -136,6 +142,7 @@ export type BodyRecord =
   | ResumedRecord
   | NoteRecord;
 
+/** Any line of a session file. */
 export type SessionRecord = SessionMetaRecord | BodyRecord;
 
 /** Result of validating one decoded line. */

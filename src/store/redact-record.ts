@@ -26,8 +26,3 @@ export function redactDeep(value: unknown): unknown {
   }
   return value;
 }
-
-/** Serializes a record as one redacted JSONL line (with the trailing newline). */
-export function recordLine(record: object): string {
-  return `${JSON.stringify(redactDeep(record))}\n`;
-}

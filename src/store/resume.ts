@@ -14,6 +14,7 @@ import type { SessionMetaRecord } from './records.js';
 import { type LoadStats, loadSessionFile } from './session-loader.js';
 import { sessionLogPath } from './session-paths.js';
 
+/** Everything the agent needs to continue a saved session (see `createAgentRuntime({resume})`). */
 export interface ResumeData {
   sessionId: string;
   /** The context to send in the full-context warm-up (restarted at the latest compaction). */

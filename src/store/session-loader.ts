@@ -26,6 +26,7 @@ export interface LoadStats {
   tornTail: boolean;
 }
 
+/** A session file read back (see {@link parseSessionText}). */
 export interface LoadedSession {
   /** The session_meta record (synthesized from the file name when it was unreadable). */
   meta: SessionMetaRecord;

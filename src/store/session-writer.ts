@@ -27,6 +27,7 @@ import { SummaryBuilder } from './summary.js';
 /** Buffered characters after which records are written out early (not fsynced), in chars. */
 const EARLY_WRITE_CHARS = 1_000_000;
 
+/** Options of {@link SessionWriter}. */
 export interface SessionWriterOptions {
   /** Defaults to a new id. An id whose log already exists is appended to (resume). */
   sessionId?: string;
@@ -50,6 +51,10 @@ export interface CompactionInfo {
   window?: Item[];
 }
 
+/**
+ * Persists one session (and, after `/new` or a `session_started` with another id, the next one)
+ * as `<sessionsDir>/<id>.jsonl`. Appends to the file when the id already exists (resume).
+ */
 export class SessionWriter implements AgentPersistence {
   private id: string;
   private log!: AppendLog;

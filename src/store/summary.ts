@@ -11,6 +11,7 @@ import { SCHEMA_VERSION } from './records.js';
 const TITLE_MAX_CHARS = 200;
 const ANSWER_MAX_CHARS = 400;
 
+/** The `<id>.summary.json` contents: one row of `tether sessions`. */
 export interface SessionSummary {
   schema_version: number;
   session_id: string;

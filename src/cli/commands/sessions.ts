@@ -8,6 +8,7 @@ import type { SessionSummary } from '../../store/summary.js';
 import { exitCodeOf, formatError } from '../../util/errors.js';
 import { EXIT } from '../../util/exit-codes.js';
 
+/** Options of {@link runSessionsCommand} (the first five are what `program.ts` passes). */
 export interface SessionsCommandOptions {
   all: boolean;
   search?: string;
