@@ -32,8 +32,6 @@ export interface RunOptions {
   cwd?: string;
   env?: Record<string, string>;
   timeoutMs?: number;
-  /** Written to stdin (then closed); stdin is /dev/null when absent. */
-  input?: string;
   /** Piped to stdin through `sh` (then closed); stdin is /dev/null when absent. */
   input?: string;
   /** Called for each complete stdout line while the process runs. */
