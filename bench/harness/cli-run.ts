@@ -2,6 +2,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { probeUrl } from './cli-probe.js';
 import type { HarnessPaths } from './load-src.js';
 import { type MeasuredRun, type RssSample, runMeasured } from './proc.js';
 
@@ -17,6 +18,10 @@ export interface TetherRunOptions {
   /** Extra environment (settings as TETHER_* variables). */
   env?: Record<string, string>;
   onSample?: (s: RssSample) => void;
+  /** /proc sampling period (ms). */
+  sampleEveryMs?: number;
+  /** Preload the socket probe into the CLI; its marks are written to this file at exit. */
+  probeOut?: string;
 }
 
 /** A measured run plus the parsed JSONL lines. */
@@ -110,11 +115,16 @@ export async function runTether(paths: HarnessPaths, opts: TetherRunOptions): Pr
     OPENAI_API_KEY: BENCH_API_KEY,
     ...opts.env,
   };
+  if (opts.probeOut) {
+    env['NODE_OPTIONS'] = `--import=${await probeUrl(paths)}`;
+    env['BENCH_PROBE_OUT'] = opts.probeOut;
+  }
   const run = await runMeasured(process.execPath, args, {
     cwd,
     env,
     timeoutMs: opts.timeoutMs,
     ...(opts.onSample ? { onSample: opts.onSample } : {}),
+    ...(opts.sampleEveryMs ? { sampleEveryMs: opts.sampleEveryMs } : {}),
   });
   return { ...run, events: parseJsonl(run.stdout) };
 }

@@ -6,10 +6,13 @@
  */
 import WebSocket from 'ws';
 
-/** One client frame event. `at` is `performance.now()` (ms). */
+/**
+ * One frame event. `at` is `performance.now()` (ms). `create`/`warmup`/`completed` are seen at
+ * the client socket; `srv-*` at the in-process simulator's socket (for clients in other processes).
+ */
 export interface FrameMark {
   at: number;
-  kind: 'create' | 'warmup' | 'completed';
+  kind: 'create' | 'warmup' | 'completed' | 'srv-create' | 'srv-warmup' | 'srv-completed';
   /** Payload bytes (UTF-8) of sent creates. */
   bytes?: number;
 }
@@ -34,18 +37,28 @@ export function installWsProbe(): WsProbe {
   const origEmit: Emit = proto.emit;
   const marks: FrameMark[] = [];
   proto.send = function (this: WebSocket, data: unknown, ...rest: unknown[]) {
-    if (!isServerSocket(this) && typeof data === 'string' && data.slice(0, 80).includes('"response.create"')) {
+    if (typeof data === 'string') {
       const at = performance.now();
-      marks.push({ at, kind: data.includes('"generate":false') ? 'warmup' : 'create', bytes: Buffer.byteLength(data) });
+      const head = data.slice(0, 80);
+      if (isServerSocket(this)) {
+        if (head.includes('"response.completed"')) marks.push({ at, kind: 'srv-completed' });
+      } else if (head.includes('"response.create"')) {
+        marks.push({ at, kind: data.includes('"generate":false') ? 'warmup' : 'create', bytes: Buffer.byteLength(data) });
+      }
     }
     return (origSend as (...a: unknown[]) => void).call(this, data, ...rest);
   } as Send;
   proto.emit = function (this: WebSocket, event: string | symbol, ...args: unknown[]) {
-    if (event === 'message' && !isServerSocket(this)) {
+    if (event === 'message') {
       const at = performance.now();
       const data = args[0];
-      const text = Buffer.isBuffer(data) ? data.subarray(0, 64).toString('utf8') : typeof data === 'string' ? data.slice(0, 64) : '';
-      if (text.includes('"response.completed"')) marks.push({ at, kind: 'completed' });
+      const text = Buffer.isBuffer(data) ? data.subarray(0, 80).toString('utf8') : typeof data === 'string' ? data.slice(0, 80) : '';
+      if (!isServerSocket(this)) {
+        if (text.includes('"response.completed"')) marks.push({ at, kind: 'completed' });
+      } else if (text.includes('"response.create"')) {
+        const warm = Buffer.isBuffer(data) ? data.includes('"generate":false') : String(data).includes('"generate":false');
+        marks.push({ at, kind: warm ? 'srv-warmup' : 'srv-create' });
+      }
     }
     return (origEmit as (...a: unknown[]) => boolean).call(this, event, ...args);
   } as Emit;

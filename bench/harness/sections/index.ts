@@ -1,6 +1,7 @@
 /** Every benchmark section, in run order (cheap in-process ones first, Codex last). */
 import type { Section } from '../context.js';
 import { runLoop } from './loop.js';
+import { runMemory } from './memory.js';
 import { runOverhead } from './overhead.js';
 import { runRotation } from './rotation.js';
 import { runStartup } from './startup.js';
@@ -11,4 +12,5 @@ export const SECTIONS: readonly Section[] = [
   { id: 'overhead', name: 'Client overhead per turn', run: runOverhead },
   { id: 'rotation', name: 'Rotation cost', run: runRotation },
   { id: 'startup', name: 'Startup', run: runStartup },
+  { id: 'memory', name: 'Memory over a long session', run: runMemory },
 ];

@@ -1,0 +1,34 @@
+/** Builds the CLI preload probe (cli-probe-entry.ts) and reads what it recorded. */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { HarnessPaths } from './load-src.js';
+import type { FrameMark } from './ws-probe.js';
+
+let built: Promise<string> | undefined;
+
+/** The `file:` URL of the bundled probe (built once per run, next to the harness bundle). */
+export function probeUrl(paths: HarnessPaths): Promise<string> {
+  built ??= (async () => {
+    const { build } = await import('esbuild');
+    const outfile = join(paths.tmpDir, `cli-probe-${process.pid}.mjs`);
+    await build({
+      entryPoints: [join(paths.root, 'bench', 'harness', 'cli-probe-entry.ts')],
+      outfile,
+      bundle: true,
+      format: 'esm',
+      platform: 'node',
+      target: 'node20',
+      packages: 'external',
+      logLevel: 'silent',
+    });
+    return pathToFileURL(outfile).href;
+  })();
+  return built;
+}
+
+/** Marks written by the probe, or [] when the file is missing. */
+export function readProbe(file: string): FrameMark[] {
+  if (!existsSync(file)) return [];
+  return JSON.parse(readFileSync(file, 'utf8')) as FrameMark[];
+}
