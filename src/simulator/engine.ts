@@ -308,7 +308,11 @@ function checkFieldTypes(body: Record<string, unknown>): ApiError | undefined {
             ? typeof v === 'object' && !Array.isArray(v)
             : typeof v === want;
     if (!ok) {
-      return invalidRequest(`Invalid type for '${field}': expected ${want === 'array' || want === 'integer' || want === 'object' ? `an ${want}` : `a ${want}`}, but got ${typeName(v)} instead.`, field, 'invalid_type');
+      return invalidRequest(
+        `Invalid type for '${field}': expected ${want === 'array' || want === 'integer' || want === 'object' ? `an ${want}` : `a ${want}`}, but got ${typeName(v)} instead.`,
+        field,
+        'invalid_type',
+      );
     }
   }
   return undefined;
@@ -316,7 +320,8 @@ function checkFieldTypes(body: Record<string, unknown>): ApiError | undefined {
 
 /** An item as it counts toward the prompt: a compaction item stands for a short summary, not its blob. */
 function renderItem(item: WireItem): string {
-  if (item.type === 'compaction') return JSON.stringify({ type: 'compaction', id: item['id'] ?? null, summary: 'x'.repeat(400) });
+  if (item.type === 'compaction')
+    return JSON.stringify({ type: 'compaction', id: item['id'] ?? null, summary: 'x'.repeat(400) });
   return JSON.stringify(item);
 }
 

@@ -172,12 +172,17 @@ export async function handleHttp(
   const faults = resolveFaults(ctx.faultSpecs(), ctx.counter, ctx.recorder.totalCreates(), 'http');
   if (faults.httpStatus) {
     const f = faults.httpStatus;
-    const code = f.code ?? (f.status === 429 ? 'rate_limit_exceeded' : f.status >= 500 ? 'server_error' : null);
+    const code =
+      f.code ?? (f.status === 429 ? 'rate_limit_exceeded' : f.status >= 500 ? 'server_error' : null);
     rec.errorCode = code ?? `http_${f.status}`;
-    const headers = { ...(f.status === 429 ? { 'retry-after-ms': '1000', 'retry-after': '1' } : {}), ...(f.headers ?? {}) };
+    const headers = {
+      ...(f.status === 429 ? { 'retry-after-ms': '1000', 'retry-after': '1' } : {}),
+      ...(f.headers ?? {}),
+    };
     return sendHttpError(res, {
       status: f.status,
-      type: f.status === 429 ? 'rate_limit_error' : f.status >= 500 ? 'server_error' : 'invalid_request_error',
+      type:
+        f.status === 429 ? 'rate_limit_error' : f.status >= 500 ? 'server_error' : 'invalid_request_error',
       code,
       message: `Simulated HTTP ${f.status}.`,
       param: null,
@@ -225,7 +230,9 @@ export async function handleHttp(
   let lastWrite: Promise<void> = Promise.resolve();
   const write = (event: string, data: string) => {
     if (stopped || res.destroyed) return;
-    lastWrite = new Promise<void>((resolve) => res.write(`event: ${event}\ndata: ${data}\n\n`, () => resolve()));
+    lastWrite = new Promise<void>((resolve) =>
+      res.write(`event: ${event}\ndata: ${data}\n\n`, () => resolve()),
+    );
   };
   const sink: EventSink = {
     alive: () => !stopped && !res.destroyed,

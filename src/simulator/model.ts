@@ -88,7 +88,12 @@ export function planResponse(scenario: Scenario, a: Analysis, tools: unknown): P
     prevOutputs = batchOutputs(batch);
   }
   // Capped so compaction blobs stay small; branch conditions only look at short substrings.
-  const state: FoldedState = { userOrdinal: a.userOrdinal, lastUser: a.lastUser.slice(0, 1000), pointer, prevOutputs: prevOutputs.slice(0, 2000) };
+  const state: FoldedState = {
+    userOrdinal: a.userOrdinal,
+    lastUser: a.lastUser.slice(0, 1000),
+    pointer,
+    prevOutputs: prevOutputs.slice(0, 2000),
+  };
   const step = steps[pointer];
   const body: StepBody = step
     ? resolveStep(step, prevOutputs, a.lastUser)

@@ -79,7 +79,8 @@ export class WsSession {
   }
 
   private sendJson(value: unknown): void {
-    if (this.ws.readyState === this.ws.OPEN && !this.silenced) this.lastSend = this.sendTracked(JSON.stringify(value));
+    if (this.ws.readyState === this.ws.OPEN && !this.silenced)
+      this.lastSend = this.sendTracked(JSON.stringify(value));
   }
 
   private sendApiError(err: ApiError, streamId?: string): void {

@@ -1,7 +1,7 @@
 /** §2.3 chaining rules: per-connection cache for store:false, persisted store:true, eviction, pairing checks. */
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Simulator, startSimulator } from '../../src/simulator/index.js';
-import { RawWs, SHELL_TOOL, createOnce, doneItems, responseId, user } from './helpers.js';
+import { createOnce, doneItems, RawWs, responseId, SHELL_TOOL, user } from './helpers.js';
 
 let sim: Simulator | undefined;
 const clients: RawWs[] = [];

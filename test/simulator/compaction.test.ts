@@ -1,7 +1,7 @@
 /** §6 compaction: server-side `context_management` and the standalone `/responses/compact` window. */
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Simulator, startSimulator } from '../../src/simulator/index.js';
-import { type Ev, RawWs, SHELL_TOOL, createOnce, doneItems, responseId, user } from './helpers.js';
+import { createOnce, doneItems, type Ev, RawWs, responseId, SHELL_TOOL, user } from './helpers.js';
 
 let sim: Simulator | undefined;
 let c: RawWs | undefined;
@@ -14,7 +14,9 @@ afterEach(async () => {
 const CM = [{ type: 'compaction', compact_threshold: 1000 }];
 const LONG = 'context '.repeat(1000); // ~2000 tokens
 const usageOf = (ev: Ev[]) => (ev.at(-1)!['response'] as { usage: { input_tokens: number } }).usage;
-const command = (ev: Ev[]) => JSON.parse(String(doneItems(ev).find((i) => i['type'] === 'function_call')!['arguments'])).command as string;
+const command = (ev: Ev[]) =>
+  JSON.parse(String(doneItems(ev).find((i) => i['type'] === 'function_call')!['arguments']))
+    .command as string;
 
 describe('server-side compaction (context_management)', () => {
   it('emits an opaque compaction item (added/done, no deltas) first, then continues normally', async () => {
@@ -29,11 +31,19 @@ describe('server-side compaction (context_management)', () => {
       'response.output_item.added',
     ]);
     const items = doneItems(ev);
-    expect(items[0]).toMatchObject({ type: 'compaction', id: expect.stringMatching(/^cmp_/), encrypted_content: expect.stringMatching(/^gAAAAA/) });
+    expect(items[0]).toMatchObject({
+      type: 'compaction',
+      id: expect.stringMatching(/^cmp_/),
+      encrypted_content: expect.stringMatching(/^gAAAAA/),
+    });
     expect(items[1]).toMatchObject({ type: 'function_call' });
     expect(command(ev)).toBe('echo step-1');
     // Below the threshold nothing is compacted.
-    const small = await createOnce(c, { input: [user('short')], tools: [SHELL_TOOL], context_management: [{ type: 'compaction', compact_threshold: 100000 }] });
+    const small = await createOnce(c, {
+      input: [user('short')],
+      tools: [SHELL_TOOL],
+      context_management: [{ type: 'compaction', compact_threshold: 100000 }],
+    });
     expect(doneItems(small)[0]!['type']).toBe('function_call');
   });
 
@@ -80,7 +90,11 @@ describe('/responses/compact window', () => {
     c = await RawWs.open(sim.url);
     const first = await createOnce(c, { input: [user('go')], tools: [SHELL_TOOL] });
     const call = doneItems(first)[0]!;
-    const history = [user('go'), call, { type: 'function_call_output', call_id: call['call_id'], output: 'step-1' }];
+    const history = [
+      user('go'),
+      call,
+      { type: 'function_call_output', call_id: call['call_id'], output: 'step-1' },
+    ];
     const res = await fetch(`${sim.url}/responses/compact`, {
       method: 'POST',
       headers: { authorization: 'Bearer k' },
@@ -88,13 +102,19 @@ describe('/responses/compact window', () => {
     });
     const window = (await res.json()) as { output: Array<Record<string, unknown>> };
     expect(window.output.map((o) => o['type'])).toEqual(['message', 'compaction']);
-    const next = await createOnce(c, { previous_response_id: null, input: window.output, tools: [SHELL_TOOL] });
+    const next = await createOnce(c, {
+      previous_response_id: null,
+      input: window.output,
+      tools: [SHELL_TOOL],
+    });
     expect(command(next)).toBe('echo step-2');
     // A new user message after the window starts the next turn.
     const turn2 = await createOnce(c, { input: [...window.output, user('again')], tools: [SHELL_TOOL] });
     expect(command(turn2)).toBe('echo step-1');
     // Tampering with the window is rejected like the service does.
-    const bad = window.output.map((o) => (o['type'] === 'compaction' ? { ...o, encrypted_content: `${String(o['encrypted_content'])}x` } : o));
+    const bad = window.output.map((o) =>
+      o['type'] === 'compaction' ? { ...o, encrypted_content: `${String(o['encrypted_content'])}x` } : o,
+    );
     const rejected = await createOnce(c, { input: bad, tools: [SHELL_TOOL] });
     expect(rejected[0]).toMatchObject({ type: 'error', error: { code: 'invalid_encrypted_content' } });
   });

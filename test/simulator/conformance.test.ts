@@ -1,7 +1,7 @@
 /** PROTOCOL.md §2–§7 examples round-trip through the simulator with the documented order and fields. */
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Simulator, startSimulator } from '../../src/simulator/index.js';
-import { type Ev, RawWs, SHELL_TOOL, createOnce, doneItems, parseSse, responseId, user } from './helpers.js';
+import { createOnce, doneItems, type Ev, parseSse, RawWs, responseId, SHELL_TOOL, user } from './helpers.js';
 
 let sim: Simulator | undefined;
 let client: RawWs | undefined;
@@ -329,7 +329,7 @@ describe('§7 HTTP', () => {
     expect(raw.startsWith('event: response.created\ndata: {')).toBe(true);
     const records = parseSse(raw);
     const parsed = records.map((r) => JSON.parse(r.data) as Ev);
-    records.forEach((r, i) => expect(parsed[i]!.type).toBe(r.event));
+    expect(parsed.map((e) => e.type)).toEqual(records.map((r) => r.event));
     expect(parsed.map((e) => e['sequence_number'])).toEqual(parsed.map((_, i) => i));
     expect(parsed.at(-1)!.type).toBe('response.completed');
   });

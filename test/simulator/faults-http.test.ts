@@ -1,6 +1,5 @@
 /** HTTP-side faults: error statuses before streaming, cut/stalled SSE streams, handshake cost. */
-import { request } from 'node:http';
-import { Agent } from 'node:http';
+import { Agent, request } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type FaultSpec, type Simulator, startSimulator } from '../../src/simulator/index.js';
 import { FakeClock } from '../../src/util/clock.js';
@@ -14,17 +13,33 @@ afterEach(async () => {
 
 const BODY = JSON.stringify({ model: 'gpt-5.5', input: 'hi', stream: true, store: false });
 
-function post(body = BODY, agent?: Agent): Promise<{ status: number; headers: Record<string, unknown>; text: string; aborted: boolean }> {
+function post(
+  body = BODY,
+  agent?: Agent,
+): Promise<{ status: number; headers: Record<string, unknown>; text: string; aborted: boolean }> {
   return new Promise((resolve, reject) => {
     const url = new URL(`${sim!.url}/responses`);
     const req = request(
-      { host: url.hostname, port: url.port, path: url.pathname, method: 'POST', agent, headers: { authorization: 'Bearer k', 'content-type': 'application/json' } },
+      {
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname,
+        method: 'POST',
+        agent,
+        headers: { authorization: 'Bearer k', 'content-type': 'application/json' },
+      },
       (res) => {
         let text = '';
         res.on('data', (c: Buffer) => (text += c.toString()));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text, aborted: false }));
-        res.on('error', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text, aborted: true }));
-        res.on('aborted', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text, aborted: true }));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, aborted: false }),
+        );
+        res.on('error', () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, aborted: true }),
+        );
+        res.on('aborted', () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, text, aborted: true }),
+        );
       },
     );
     req.on('error', reject);
@@ -60,7 +75,11 @@ describe('HTTP faults', () => {
     await setup({ drop: { event: 3, transport: 'http' } });
     const res = await post();
     expect(res.aborted).toBe(true);
-    expect(parseSse(res.text).map((e) => e.event)).toEqual(['response.created', 'response.in_progress', 'response.output_item.added']);
+    expect(parseSse(res.text).map((e) => e.event)).toEqual([
+      'response.created',
+      'response.in_progress',
+      'response.output_item.added',
+    ]);
   });
 
   it('ends the SSE body early (close) after event k', async () => {
@@ -74,7 +93,12 @@ describe('HTTP faults', () => {
     await setup({ stall: { event: 2 } });
     const url = `${sim!.url}/responses`;
     const ctrl = new AbortController();
-    const res = await fetch(url, { method: 'POST', body: BODY, headers: { authorization: 'Bearer k' }, signal: ctrl.signal });
+    const res = await fetch(url, {
+      method: 'POST',
+      body: BODY,
+      headers: { authorization: 'Bearer k' },
+      signal: ctrl.signal,
+    });
     const reader = res.body!.getReader();
     let text = '';
     const readAll = (async () => {
@@ -91,16 +115,32 @@ describe('HTTP faults', () => {
   });
 
   it('mid-stream error events are flat over SSE; response.failed is a terminal', async () => {
-    await setup({ error: [{ request: 1, event: 2, shape: 'wrapped', code: 'server_error' }, { request: 2, event: 2, shape: 'failed', code: 'server_error' }] });
+    await setup({
+      error: [
+        { request: 1, event: 2, shape: 'wrapped', code: 'server_error' },
+        { request: 2, event: 2, shape: 'failed', code: 'server_error' },
+      ],
+    });
     const a = parseSse((await post()).text);
     expect(a.at(-1)!.event).toBe('error');
-    expect(JSON.parse(a.at(-1)!.data)).toEqual({ type: 'error', code: 'server_error', message: 'Injected server_error.', param: null, sequence_number: 2 });
+    expect(JSON.parse(a.at(-1)!.data)).toEqual({
+      type: 'error',
+      code: 'server_error',
+      message: 'Injected server_error.',
+      param: null,
+      sequence_number: 2,
+    });
     const b = parseSse((await post()).text);
     expect(b.at(-1)!.event).toBe('response.failed');
   });
 
   it('malformed data lines and unknown events over SSE', async () => {
-    await setup({ malformed: [{ event: 1, kind: 'json' }, { event: 2, kind: 'unknown-event' }] });
+    await setup({
+      malformed: [
+        { event: 1, kind: 'json' },
+        { event: 2, kind: 'unknown-event' },
+      ],
+    });
     const events = parseSse((await post()).text);
     expect(events[1]!.data.endsWith('"delta":')).toBe(true);
     expect(events[3]!.event).toBe('response.simulator_unknown_event');
@@ -116,7 +156,8 @@ describe('HTTP faults', () => {
       done = true;
       return r;
     });
-    for (let i = 0; i < 100 && sim.recorder.creates().length === 0; i++) await new Promise((r) => setTimeout(r, 5));
+    for (let i = 0; i < 100 && sim.recorder.creates().length === 0; i++)
+      await new Promise((r) => setTimeout(r, 5));
     await clock.advance(319);
     await new Promise((r) => setTimeout(r, 50));
     expect(done).toBe(false);
@@ -127,7 +168,8 @@ describe('HTTP faults', () => {
       secondDone = true;
       return r;
     });
-    for (let i = 0; i < 100 && sim.recorder.creates().length === 1; i++) await new Promise((r) => setTimeout(r, 5));
+    for (let i = 0; i < 100 && sim.recorder.creates().length === 1; i++)
+      await new Promise((r) => setTimeout(r, 5));
     await clock.advance(20);
     expect((await second).status).toBe(200);
     expect(secondDone).toBe(true);

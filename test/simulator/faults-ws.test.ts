@@ -1,9 +1,10 @@
 /** Every WebSocket-side fault is produced exactly as specified. */
-import WebSocket from 'ws';
+
 import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { type FaultSpec, type Simulator, startSimulator } from '../../src/simulator/index.js';
 import { FakeClock } from '../../src/util/clock.js';
-import { RawWs, createOnce, responseId, user } from './helpers.js';
+import { createOnce, RawWs, responseId, user } from './helpers.js';
 
 let sim: Simulator | undefined;
 const clients: RawWs[] = [];
@@ -13,7 +14,11 @@ afterEach(async () => {
   sim = undefined;
 });
 
-async function setup(faults: FaultSpec, scenario = 'plain-answer', extra: Parameters<typeof startSimulator>[0] = {}): Promise<RawWs> {
+async function setup(
+  faults: FaultSpec,
+  scenario = 'plain-answer',
+  extra: Parameters<typeof startSimulator>[0] = {},
+): Promise<RawWs> {
   sim = await startSimulator({ scenario, faults, seed: 21, ...extra });
   const c = await RawWs.open(sim.url);
   clients.push(c);
@@ -25,9 +30,13 @@ function send(c: RawWs, body: Record<string, unknown> = {}): void {
 }
 
 /** Opens an upgrade and reports the refusal (status + headers) or 'open'. */
-function tryUpgrade(url: string): Promise<{ status: number; headers: Record<string, unknown>; body: string } | 'open'> {
+function tryUpgrade(
+  url: string,
+): Promise<{ status: number; headers: Record<string, unknown>; body: string } | 'open'> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/responses`, { headers: { Authorization: 'Bearer sk-test' } });
+    const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/responses`, {
+      headers: { Authorization: 'Bearer sk-test' },
+    });
     ws.on('open', () => {
       ws.terminate();
       resolve('open');
@@ -49,7 +58,12 @@ describe('drop', () => {
     send(c);
     await c.until(() => false, 5000).catch(() => undefined);
     expect(c.closed?.code).toBe(1006);
-    expect(c.events().map((e) => e.type)).toEqual(['response.created', 'response.in_progress', 'response.output_item.added', 'response.content_part.added']);
+    expect(c.events().map((e) => e.type)).toEqual([
+      'response.created',
+      'response.in_progress',
+      'response.output_item.added',
+      'response.content_part.added',
+    ]);
   });
 
   it('closes with the given code, only on the targeted request', async () => {
@@ -58,7 +72,12 @@ describe('drop', () => {
     send(c);
     await c.until(() => false, 5000).catch(() => undefined);
     expect(c.closed?.code).toBe(1011);
-    expect(c.events().slice(-2).map((e) => e.type)).toEqual(['response.created', 'response.in_progress']);
+    expect(
+      c
+        .events()
+        .slice(-2)
+        .map((e) => e.type),
+    ).toEqual(['response.created', 'response.in_progress']);
     const second = await RawWs.open(sim!.url);
     clients.push(second);
     expect((await createOnce(second, {})).at(-1)!.type).toBe('response.completed');
@@ -113,46 +132,83 @@ describe('refused upgrades', () => {
   });
 
   it('429 carries retry-after-ms / retry-after and only the first N are refused', async () => {
-    sim = await startSimulator({ faults: { refuseUpgrade: { status: 429, times: 2, headers: { 'retry-after-ms': '1200' } } }, seed: 23 });
+    sim = await startSimulator({
+      faults: { refuseUpgrade: { status: 429, times: 2, headers: { 'retry-after-ms': '1200' } } },
+      seed: 23,
+    });
     const first = await tryUpgrade(sim.url);
     expect(first).toMatchObject({ status: 429, headers: { 'retry-after-ms': '1200', 'retry-after': '1' } });
     expect(await tryUpgrade(sim.url)).toMatchObject({ status: 429 });
     expect(await tryUpgrade(sim.url)).toBe('open');
     expect(sim.connectionCount()).toBe(1);
-    expect(sim.recorder.requests().filter((r) => r.kind === 'upgrade').map((r) => r.errorCode ?? 'ok')).toEqual(['upgrade_refused_429', 'upgrade_refused_429', 'ok']);
+    expect(
+      sim.recorder
+        .requests()
+        .filter((r) => r.kind === 'upgrade')
+        .map((r) => r.errorCode ?? 'ok'),
+    ).toEqual(['upgrade_refused_429', 'upgrade_refused_429', 'ok']);
   });
 });
 
 describe('malformed frames', () => {
-  it.each(['json', 'binary', 'unknown-event'] as const)('injects a %s frame mid-stream and keeps streaming', async (kind) => {
-    const c = await setup({ malformed: { event: 2, kind } });
-    send(c);
-    await c.until(() => c.events().some((e) => e.type === 'response.completed'));
-    const odd = c.frames[2]!;
-    if (kind === 'binary') expect(odd.binary).toBeInstanceOf(Buffer);
-    else if (kind === 'json') expect(odd.event).toBeUndefined();
-    else expect(odd.event?.type).toBe('response.simulator_unknown_event');
-    expect(c.frames[1]!.event?.type).toBe('response.in_progress');
-    expect(c.frames[3]!.event?.type).toBe('response.output_item.added');
-  });
+  it.each(['json', 'binary', 'unknown-event'] as const)(
+    'injects a %s frame mid-stream and keeps streaming',
+    async (kind) => {
+      const c = await setup({ malformed: { event: 2, kind } });
+      send(c);
+      await c.until(() => c.events().some((e) => e.type === 'response.completed'));
+      const odd = c.frames[2]!;
+      if (kind === 'binary') expect(odd.binary).toBeInstanceOf(Buffer);
+      else if (kind === 'json') expect(odd.event).toBeUndefined();
+      else expect(odd.event?.type).toBe('response.simulator_unknown_event');
+      expect(c.frames[1]!.event?.type).toBe('response.in_progress');
+      expect(c.frames[3]!.event?.type).toBe('response.output_item.added');
+    },
+  );
 });
 
 describe('error events', () => {
   it('wrapped error with status and headers ends the response and evicts the parent', async () => {
-    const c = await setup({ error: { request: 2, event: 2, shape: 'wrapped', status: 429, code: 'rate_limit_exceeded', headers: { 'retry-after-ms': '500' } } });
+    const c = await setup({
+      error: {
+        request: 2,
+        event: 2,
+        shape: 'wrapped',
+        status: 429,
+        code: 'rate_limit_exceeded',
+        headers: { 'retry-after-ms': '500' },
+      },
+    });
     const first = await createOnce(c, {});
     const failed = await createOnce(c, { previous_response_id: responseId(first), input: [user('again')] });
-    expect(failed.at(-1)).toMatchObject({ type: 'error', status: 429, error: { code: 'rate_limit_exceeded', headers: { 'retry-after-ms': '500' } } });
+    expect(failed.at(-1)).toMatchObject({
+      type: 'error',
+      status: 429,
+      error: { code: 'rate_limit_exceeded', headers: { 'retry-after-ms': '500' } },
+    });
     const retry = await createOnce(c, { previous_response_id: responseId(first), input: [user('again')] });
-    expect(retry).toEqual([expect.objectContaining({ type: 'error', error: expect.objectContaining({ code: 'previous_response_not_found' }) })]);
+    expect(retry).toEqual([
+      expect.objectContaining({
+        type: 'error',
+        error: expect.objectContaining({ code: 'previous_response_not_found' }),
+      }),
+    ]);
   });
 
   it('flat mid-stream error and response.failed shapes', async () => {
-    const c = await setup({ error: [{ request: 1, event: 3, shape: 'flat', code: 'server_error' }, { request: 2, event: 2, shape: 'failed', code: 'server_error' }] });
+    const c = await setup({
+      error: [
+        { request: 1, event: 3, shape: 'flat', code: 'server_error' },
+        { request: 2, event: 2, shape: 'failed', code: 'server_error' },
+      ],
+    });
     const flat = await createOnce(c, {});
     expect(flat.at(-1)).toMatchObject({ type: 'error', code: 'server_error', sequence_number: 3 });
     const failed = await createOnce(c, {});
-    expect(failed.at(-1)).toMatchObject({ type: 'response.failed', response: { status: 'failed', error: { code: 'server_error' } } });
+    expect(failed.at(-1)).toMatchObject({
+      type: 'response.failed',
+      response: { status: 'failed', error: { code: 'server_error' } },
+    });
     expect(failed.at(-1)!['response']).toMatchObject({ id: responseId(failed) });
   });
 });
@@ -164,7 +220,11 @@ describe('chain faults', () => {
     const b = await createOnce(c, { previous_response_id: responseId(a), input: [user('2')] });
     expect(b.at(-1)!.type).toBe('response.completed');
     const d = await createOnce(c, { previous_response_id: responseId(b), input: [user('3')] });
-    expect(d[0]).toMatchObject({ type: 'error', status: 400, error: { code: 'previous_response_not_found' } });
+    expect(d[0]).toMatchObject({
+      type: 'error',
+      status: 400,
+      error: { code: 'previous_response_not_found' },
+    });
   });
 });
 
@@ -177,7 +237,11 @@ describe('timing (fake clock)', () => {
     await clock.advance(1);
     await c.until(() => c.closed !== undefined);
     expect(c.events()).toEqual([
-      expect.objectContaining({ type: 'error', status: 400, error: expect.objectContaining({ code: 'websocket_connection_limit_reached' }) }),
+      expect.objectContaining({
+        type: 'error',
+        status: 400,
+        error: expect.objectContaining({ code: 'websocket_connection_limit_reached' }),
+      }),
     ]);
     expect(c.closed?.code).toBe(1000);
   });

@@ -44,7 +44,10 @@ export class RawWs {
     opts: WebSocket.ClientOptions = {},
   ): Promise<RawWs> {
     const url = `${baseUrl.replace(/^http/, 'ws')}/responses`;
-    const ws = new WebSocket(url, { ...opts, headers: { Authorization: `Bearer ${key}`, ...(opts.headers ?? {}) } });
+    const ws = new WebSocket(url, {
+      ...opts,
+      headers: { Authorization: `Bearer ${key}`, ...(opts.headers ?? {}) },
+    });
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());
       ws.once('error', reject);

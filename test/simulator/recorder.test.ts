@@ -1,7 +1,7 @@
 /** The recorder: kinds, byte counts (JSON vs wire, so permessage-deflate savings are measurable), redaction. */
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Simulator, startSimulator } from '../../src/simulator/index.js';
-import { RawWs, createOnce, user } from './helpers.js';
+import { createOnce, RawWs, user } from './helpers.js';
 
 let sim: Simulator | undefined;
 afterEach(async () => {
@@ -20,7 +20,9 @@ describe('recorder', () => {
     await createOnce(plain, body);
     await createOnce(deflated, body);
     const [a, b] = sim.recorder.creates();
-    const expectedBytes = Buffer.byteLength(JSON.stringify({ type: 'response.create', model: 'gpt-5.5', store: false, ...body }));
+    const expectedBytes = Buffer.byteLength(
+      JSON.stringify({ type: 'response.create', model: 'gpt-5.5', store: false, ...body }),
+    );
     expect(a!.bytes).toBe(expectedBytes);
     expect(b!.bytes).toBe(expectedBytes);
     // Uncompressed: wire = payload + masked frame header (2–14 bytes).
@@ -35,14 +37,19 @@ describe('recorder', () => {
 
   it('records upgrades with redacted headers, malformed frames and other kinds; clear() empties it', async () => {
     sim = await startSimulator({ seed: 62 });
-    const c = await RawWs.open(sim.url, 'sk-secret-value-987654', { headers: { 'OpenAI-Beta': 'responses_websockets=2026-02-06' } });
+    const c = await RawWs.open(sim.url, 'sk-secret-value-987654', {
+      headers: { 'OpenAI-Beta': 'responses_websockets=2026-02-06' },
+    });
     c.send('{oops');
     c.send({ type: 'response.processed', response_id: 'r' });
     await createOnce(c, { input: [user('x')], previous_response_id: null });
     const kinds = sim.recorder.requests().map((r) => r.kind);
     expect(kinds).toEqual(['upgrade', 'malformed', 'other', 'response.create']);
     const up = sim.recorder.requests()[0]!;
-    expect(up.headers).toMatchObject({ authorization: 'Bearer [REDACTED]', 'openai-beta': 'responses_websockets=2026-02-06' });
+    expect(up.headers).toMatchObject({
+      authorization: 'Bearer [REDACTED]',
+      'openai-beta': 'responses_websockets=2026-02-06',
+    });
     expect(JSON.stringify(sim.recorder.requests())).not.toContain('sk-secret-value');
     const create = sim.recorder.creates()[0]!;
     expect(create).toMatchObject({ transport: 'websocket', previousResponseId: null, inputItems: 1 });
@@ -57,11 +64,25 @@ describe('recorder', () => {
     sim = await startSimulator({ seed: 63 });
     const h = { authorization: 'Bearer sk-http-secret-111111' };
     await fetch(`${sim.url}/models`, { headers: h });
-    await (await fetch(`${sim.url}/responses/compact`, { method: 'POST', headers: h, body: JSON.stringify({ model: 'm', input: 'x' }) })).text();
-    await (await fetch(`${sim.url}/responses`, { method: 'POST', headers: h, body: JSON.stringify({ model: 'm', input: 'x' }) })).text();
+    await (
+      await fetch(`${sim.url}/responses/compact`, {
+        method: 'POST',
+        headers: h,
+        body: JSON.stringify({ model: 'm', input: 'x' }),
+      })
+    ).text();
+    await (
+      await fetch(`${sim.url}/responses`, {
+        method: 'POST',
+        headers: h,
+        body: JSON.stringify({ model: 'm', input: 'x' }),
+      })
+    ).text();
     const recs = sim.recorder.requests();
     expect(recs.map((r) => r.kind)).toEqual(['models', 'compact', 'response.create']);
-    expect(recs.every((r) => r.transport === 'http' && r.headers?.['authorization'] === 'Bearer [REDACTED]')).toBe(true);
+    expect(
+      recs.every((r) => r.transport === 'http' && r.headers?.['authorization'] === 'Bearer [REDACTED]'),
+    ).toBe(true);
     expect(recs[2]!.bytes).toBe(JSON.stringify({ model: 'm', input: 'x' }).length);
     expect(sim.connectionCount()).toBe(0);
   });

@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Simulator, startSimulator } from '../../src/simulator/index.js';
-import { type Ev, RawWs, SHELL_TOOL, createOnce, user } from './helpers.js';
+import { createOnce, type Ev, RawWs, SHELL_TOOL, user } from './helpers.js';
 
 let sim: Simulator;
 let bystander: RawWs;
@@ -21,8 +21,16 @@ async function reply(c: RawWs, frame: string | Buffer): Promise<Ev> {
   const from = c.events().length;
   if (typeof frame === 'string') c.ws.send(frame);
   else c.ws.send(frame, { binary: true });
-  await c.until(() => c.events().slice(from).some((e) => TERMINAL.has(e.type)));
-  return c.events().slice(from).find((e) => TERMINAL.has(e.type))!;
+  await c.until(() =>
+    c
+      .events()
+      .slice(from)
+      .some((e) => TERMINAL.has(e.type)),
+  );
+  return c
+    .events()
+    .slice(from)
+    .find((e) => TERMINAL.has(e.type))!;
 }
 
 const BAD_FRAMES: Array<[string, string]> = [
@@ -35,22 +43,38 @@ const BAD_FRAMES: Array<[string, string]> = [
   ['steer (unsupported)', '{"type":"response.steer","previous_response_id":"resp_1","input":"x"}'],
   ['input is a number', '{"type":"response.create","model":"m","input":5}'],
   ['input item not an object', '{"type":"response.create","model":"m","input":[1]}'],
-  ['message without role', '{"type":"response.create","model":"m","input":[{"type":"message","content":"x"}]}'],
-  ['output without call_id', '{"type":"response.create","model":"m","input":[{"type":"function_call_output","output":"x"}]}'],
+  [
+    'message without role',
+    '{"type":"response.create","model":"m","input":[{"type":"message","content":"x"}]}',
+  ],
+  [
+    'output without call_id',
+    '{"type":"response.create","model":"m","input":[{"type":"function_call_output","output":"x"}]}',
+  ],
   ['missing model', '{"type":"response.create","input":[]}'],
-  ['previous_response_id not a string', '{"type":"response.create","model":"m","previous_response_id":123,"input":[]}'],
+  [
+    'previous_response_id not a string',
+    '{"type":"response.create","model":"m","previous_response_id":123,"input":[]}',
+  ],
   ['background over WS', '{"type":"response.create","model":"m","background":true,"input":[]}'],
 ];
 
 describe('malformed client frames', () => {
-  it.each(BAD_FRAMES)('%s → wrapped 400 invalid_request_error, connection still serves', async (_name, frame) => {
-    const c = await RawWs.open(sim.url);
-    const ev = await reply(c, frame);
-    expect(ev).toMatchObject({ type: 'error', status: 400, error: { type: 'invalid_request_error', message: expect.any(String) } });
-    const ok = await createOnce(c, { input: [user('go')], tools: [SHELL_TOOL] });
-    expect(ok.at(-1)!.type).toBe('response.completed');
-    c.close();
-  });
+  it.each(BAD_FRAMES)(
+    '%s → wrapped 400 invalid_request_error, connection still serves',
+    async (_name, frame) => {
+      const c = await RawWs.open(sim.url);
+      const ev = await reply(c, frame);
+      expect(ev).toMatchObject({
+        type: 'error',
+        status: 400,
+        error: { type: 'invalid_request_error', message: expect.any(String) },
+      });
+      const ok = await createOnce(c, { input: [user('go')], tools: [SHELL_TOOL] });
+      expect(ok.at(-1)!.type).toBe('response.completed');
+      c.close();
+    },
+  );
 
   it('binary frame → wrapped 400 and the connection keeps serving', async () => {
     const c = await RawWs.open(sim.url);
@@ -65,7 +89,19 @@ describe('malformed client frames', () => {
     await fc.assert(
       fc.asyncProperty(
         fc.dictionary(
-          fc.constantFrom('model', 'input', 'tools', 'previous_response_id', 'store', 'include', 'generate', 'context_management', 'stream_id', 'max_output_tokens', 'instructions'),
+          fc.constantFrom(
+            'model',
+            'input',
+            'tools',
+            'previous_response_id',
+            'store',
+            'include',
+            'generate',
+            'context_management',
+            'stream_id',
+            'max_output_tokens',
+            'instructions',
+          ),
           fc.jsonValue({ maxDepth: 3 }),
         ),
         async (fields) => {
@@ -76,7 +112,9 @@ describe('malformed client frames', () => {
       { numRuns: 150, seed: 5150 },
     );
     expect(c.closed).toBeUndefined();
-    expect((await createOnce(bystander, { input: [user('still there?')] })).at(-1)!.type).toBe('response.completed');
+    expect((await createOnce(bystander, { input: [user('still there?')] })).at(-1)!.type).toBe(
+      'response.completed',
+    );
     c.close();
   });
 

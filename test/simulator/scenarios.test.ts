@@ -1,11 +1,17 @@
 /** Shipped scenarios, the scenario language, and mapping generic calls onto each client's tools. */
 import { execSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type Simulator, listScenarios, loadScenario, prepareDemoWorkspace, startSimulator } from '../../src/simulator/index.js';
+import {
+  listScenarios,
+  loadScenario,
+  prepareDemoWorkspace,
+  type Simulator,
+  startSimulator,
+} from '../../src/simulator/index.js';
 import { mapCall } from '../../src/simulator/tool-mapping.js';
-import { type Ev, RawWs, SHELL_TOOL, createOnce, doneItems, responseId, user } from './helpers.js';
+import { createOnce, doneItems, type Ev, RawWs, responseId, SHELL_TOOL, user } from './helpers.js';
 
 let sim: Simulator | undefined;
 let c: RawWs | undefined;
@@ -25,7 +31,11 @@ const fnTool = (name: string, props: Record<string, unknown>, required = Object.
 const S = { type: 'string' };
 const OUR_TOOLS = [
   SHELL_TOOL,
-  fnTool('read_file', { path: S, start_line: { type: ['integer', 'null'] }, end_line: { type: ['integer', 'null'] } }),
+  fnTool('read_file', {
+    path: S,
+    start_line: { type: ['integer', 'null'] },
+    end_line: { type: ['integer', 'null'] },
+  }),
   fnTool('list_dir', { path: S }),
   fnTool('apply_patch', { patch: S }),
 ];
@@ -33,7 +43,17 @@ const OUR_TOOLS = [
 describe('shipped scenarios', () => {
   it('include every required scenario and all load', () => {
     const names = listScenarios();
-    for (const n of ['plain-answer', 'tool-loop-20', 'tool-loop-50', 'parallel-tools', 'file-edit', 'reasoning', 'long-markdown', 'side-effects', 'demo']) {
+    for (const n of [
+      'plain-answer',
+      'tool-loop-20',
+      'tool-loop-50',
+      'parallel-tools',
+      'file-edit',
+      'reasoning',
+      'long-markdown',
+      'side-effects',
+      'demo',
+    ]) {
       expect(names).toContain(n);
     }
     for (const n of names) expect(loadScenario(n).turns.length).toBeGreaterThan(0);
@@ -41,8 +61,12 @@ describe('shipped scenarios', () => {
   });
 
   it('explain bad scenarios in one line', () => {
-    expect(() => loadScenario('no-such-scenario')).toThrow(/unknown scenario "no-such-scenario" \(known: .*plain-answer/);
-    expect(() => loadScenario({ name: 'x', turns: [{ steps: [{ call: { args: {} } }] }] } as never)).toThrow(/a call needs a "tool" name/);
+    expect(() => loadScenario('no-such-scenario')).toThrow(
+      /unknown scenario "no-such-scenario" \(known: .*plain-answer/,
+    );
+    expect(() => loadScenario({ name: 'x', turns: [{ steps: [{ call: { args: {} } }] }] } as never)).toThrow(
+      /a call needs a "tool" name/,
+    );
     expect(() => loadScenario({ name: 'x' } as never)).toThrow(/needs "turns"/);
   });
 });
@@ -50,44 +74,93 @@ describe('shipped scenarios', () => {
 describe('tool mapping', () => {
   const shell = { tool: 'shell', args: { command: 'ls -la' } };
   it('maps a generic shell call onto each client’s shell tool', () => {
-    expect(mapCall(shell, [SHELL_TOOL])).toEqual({ kind: 'function', name: 'shell', arguments: '{"command":"ls -la","workdir":null,"timeout_ms":null}' });
-    expect(mapCall(shell, [fnTool('exec_command', { cmd: S, workdir: S }, ['cmd'])])).toEqual({ kind: 'function', name: 'exec_command', arguments: '{"cmd":"ls -la"}' });
-    expect(mapCall(shell, [fnTool('shell_command', { command: S, workdir: S }, ['command'])])).toMatchObject({ name: 'shell_command', arguments: '{"command":"ls -la"}' });
-    expect(mapCall(shell, [fnTool('shell', { command: { type: 'array', items: S } }, ['command'])])).toMatchObject({ name: 'shell', arguments: '{"command":["bash","-lc","ls -la"]}' });
-    expect(mapCall(shell, [])).toMatchObject({ name: 'shell', arguments: '{"command":"ls -la","workdir":null,"timeout_ms":null}' });
+    expect(mapCall(shell, [SHELL_TOOL])).toEqual({
+      kind: 'function',
+      name: 'shell',
+      arguments: '{"command":"ls -la","workdir":null,"timeout_ms":null}',
+    });
+    expect(mapCall(shell, [fnTool('exec_command', { cmd: S, workdir: S }, ['cmd'])])).toEqual({
+      kind: 'function',
+      name: 'exec_command',
+      arguments: '{"cmd":"ls -la"}',
+    });
+    expect(mapCall(shell, [fnTool('shell_command', { command: S, workdir: S }, ['command'])])).toMatchObject({
+      name: 'shell_command',
+      arguments: '{"command":"ls -la"}',
+    });
+    expect(
+      mapCall(shell, [fnTool('shell', { command: { type: 'array', items: S } }, ['command'])]),
+    ).toMatchObject({ name: 'shell', arguments: '{"command":["bash","-lc","ls -la"]}' });
+    expect(mapCall(shell, [])).toMatchObject({
+      name: 'shell',
+      arguments: '{"command":"ls -la","workdir":null,"timeout_ms":null}',
+    });
   });
 
   it('maps apply_patch onto custom tools, renamed params, or a shell heredoc', () => {
     const patch = { tool: 'apply_patch', args: { patch: '*** Begin Patch\n*** End Patch' } };
-    expect(mapCall(patch, [{ type: 'custom', name: 'apply_patch' }])).toEqual({ kind: 'custom', name: 'apply_patch', input: '*** Begin Patch\n*** End Patch' });
-    expect(mapCall(patch, [fnTool('apply_patch', { input: S })])).toMatchObject({ arguments: JSON.stringify({ input: '*** Begin Patch\n*** End Patch' }) });
+    expect(mapCall(patch, [{ type: 'custom', name: 'apply_patch' }])).toEqual({
+      kind: 'custom',
+      name: 'apply_patch',
+      input: '*** Begin Patch\n*** End Patch',
+    });
+    expect(mapCall(patch, [fnTool('apply_patch', { input: S })])).toMatchObject({
+      arguments: JSON.stringify({ input: '*** Begin Patch\n*** End Patch' }),
+    });
     const viaShell = mapCall(patch, [fnTool('exec_command', { cmd: S }, ['cmd'])]);
-    expect(viaShell.kind === 'function' && JSON.parse(viaShell.arguments).cmd).toContain("apply_patch <<'TETHER_EOF'");
+    expect(viaShell.kind === 'function' && JSON.parse(viaShell.arguments).cmd).toContain(
+      "apply_patch <<'TETHER_EOF'",
+    );
   });
 
   it('renames args to declared aliases, fills strict nulls, and falls back to shell for undeclared file tools', () => {
-    expect(mapCall({ tool: 'read_file', args: { path: 'a.js' } }, OUR_TOOLS)).toMatchObject({ arguments: '{"path":"a.js","start_line":null,"end_line":null}' });
-    expect(mapCall({ tool: 'read_file', args: { path: 'a.js' } }, [fnTool('read_file', { file_path: S })])).toMatchObject({ arguments: '{"file_path":"a.js"}' });
-    expect(mapCall({ tool: 'list_dir', args: { path: 'src' } }, [fnTool('list_dir', { dir_path: S, depth: { type: ['integer', 'null'] } })])).toMatchObject({ arguments: '{"dir_path":"src","depth":null}' });
-    expect(mapCall({ tool: 'read_file', args: { path: 'a.js' } }, [SHELL_TOOL])).toMatchObject({ name: 'shell', arguments: `{"command":"cat 'a.js'","workdir":null,"timeout_ms":null}` });
+    expect(mapCall({ tool: 'read_file', args: { path: 'a.js' } }, OUR_TOOLS)).toMatchObject({
+      arguments: '{"path":"a.js","start_line":null,"end_line":null}',
+    });
+    expect(
+      mapCall({ tool: 'read_file', args: { path: 'a.js' } }, [fnTool('read_file', { file_path: S })]),
+    ).toMatchObject({ arguments: '{"file_path":"a.js"}' });
+    expect(
+      mapCall({ tool: 'list_dir', args: { path: 'src' } }, [
+        fnTool('list_dir', { dir_path: S, depth: { type: ['integer', 'null'] } }),
+      ]),
+    ).toMatchObject({ arguments: '{"dir_path":"src","depth":null}' });
+    expect(mapCall({ tool: 'read_file', args: { path: 'a.js' } }, [SHELL_TOOL])).toMatchObject({
+      name: 'shell',
+      arguments: `{"command":"cat 'a.js'","workdir":null,"timeout_ms":null}`,
+    });
   });
 });
 
 /** Answers every call of a response with `answer(call)` and chains the next request. */
-async function drive(conn: RawWs, first: Record<string, unknown>, tools: unknown[], answer: (name: string, args: Record<string, unknown>) => string, max = 80): Promise<Ev[][]> {
+async function drive(
+  conn: RawWs,
+  first: Record<string, unknown>,
+  tools: unknown[],
+  answer: (name: string, args: Record<string, unknown>) => string,
+  max = 80,
+): Promise<Ev[][]> {
   const all: Ev[][] = [];
   let ev = await createOnce(conn, { ...first, tools });
   all.push(ev);
   for (let i = 0; i < max; i++) {
     const calls = doneItems(ev).filter((it) => it['type'] === 'function_call');
     if (calls.length === 0 || ev.at(-1)!.type !== 'response.completed') break;
-    const outputs = calls.map((call) => ({ type: 'function_call_output', call_id: call['call_id'], output: answer(String(call['name']), JSON.parse(String(call['arguments']))) }));
+    const outputs = calls.map((call) => ({
+      type: 'function_call_output',
+      call_id: call['call_id'],
+      output: answer(String(call['name']), JSON.parse(String(call['arguments']))),
+    }));
     ev = await createOnce(conn, { previous_response_id: responseId(ev), input: outputs.reverse(), tools });
     all.push(ev);
   }
   return all;
 }
-const finalText = (ev: Ev[]) => doneItems(ev).filter((i) => i['type'] === 'message').map((i) => JSON.stringify(i['content'])).join('');
+const finalText = (ev: Ev[]) =>
+  doneItems(ev)
+    .filter((i) => i['type'] === 'message')
+    .map((i) => JSON.stringify(i['content']))
+    .join('');
 
 describe('scripts end to end', () => {
   it('parallel-tools: several calls in one response with correct output indices', async () => {
@@ -132,16 +205,25 @@ describe('scripts end to end', () => {
     });
     expect(seen).toEqual(['read_file', 'apply_patch', 'read_file']);
     expect(finalText(ok.at(-1)!)).toContain('template literal');
-    const bad = await drive(c, { input: [user('edit')] }, OUR_TOOLS, (name) => (name === 'apply_patch' ? 'error: context not found' : 'x'));
+    const bad = await drive(c, { input: [user('edit')] }, OUR_TOOLS, (name) =>
+      name === 'apply_patch' ? 'error: context not found' : 'x',
+    );
     expect(finalText(bad.at(-1)!)).toContain('The patch did not apply');
     expect(finalText(bad.at(-1)!)).toContain('error: context not found');
   });
 
   it('long-markdown-200k streams ~200k chars of markdown with code blocks over SSE', async () => {
     sim = await startSimulator({ scenario: 'long-markdown-200k', seed: 84 });
-    const res = await fetch(`${sim.url}/responses`, { method: 'POST', headers: { authorization: 'Bearer k' }, body: JSON.stringify({ model: 'm', input: 'go', stream: true }) });
+    const res = await fetch(`${sim.url}/responses`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer k' },
+      body: JSON.stringify({ model: 'm', input: 'go', stream: true }),
+    });
     const raw = await res.text();
-    const deltas = raw.split('\n').filter((l) => l.startsWith('data: {"type":"response.output_text.delta"')).map((l) => JSON.parse(l.slice(6)).delta as string);
+    const deltas = raw
+      .split('\n')
+      .filter((l) => l.startsWith('data: {"type":"response.output_text.delta"'))
+      .map((l) => JSON.parse(l.slice(6)).delta as string);
     const text = deltas.join('');
     expect(text.length).toBeGreaterThanOrEqual(200_000);
     expect(text).toContain('```ts');
@@ -169,9 +251,15 @@ describe('scripts end to end', () => {
     const b = await createOnce(c, { previous_response_id: responseId(a), input: [user('hello again')] });
     expect(finalText(b)).toContain('second turn');
     const f = await createOnce(c, { input: [user('please explode')] });
-    expect(f.at(-1)).toMatchObject({ type: 'response.failed', response: { status: 'failed', error: { code: 'server_error', message: 'boom' } } });
+    expect(f.at(-1)).toMatchObject({
+      type: 'response.failed',
+      response: { status: 'failed', error: { code: 'server_error', message: 'boom' } },
+    });
     const i = await createOnce(c, { input: [user('cut it')] });
-    expect(i.at(-1)).toMatchObject({ type: 'response.incomplete', response: { incomplete_details: { reason: 'max_output_tokens' } } });
+    expect(i.at(-1)).toMatchObject({
+      type: 'response.incomplete',
+      response: { incomplete_details: { reason: 'max_output_tokens' } },
+    });
     const m = await createOnce(c, { input: [user('x')], max_output_tokens: 16, store: false });
     expect(m.at(-1)).toMatchObject({ type: 'response.incomplete' });
     expect(finalText(m).length).toBeLessThan(200);
@@ -183,8 +271,14 @@ function applyPatch(root: string, patch: string): string {
   const file = /\*\*\* Update File: (.+)/.exec(patch)?.[1];
   if (!file) return 'error: no file';
   const body = patch.split('\n').filter((l) => /^[ +-]/.test(l) && !l.startsWith('***'));
-  const oldText = body.filter((l) => !l.startsWith('+')).map((l) => l.slice(1)).join('\n');
-  const newText = body.filter((l) => !l.startsWith('-')).map((l) => l.slice(1)).join('\n');
+  const oldText = body
+    .filter((l) => !l.startsWith('+'))
+    .map((l) => l.slice(1))
+    .join('\n');
+  const newText = body
+    .filter((l) => !l.startsWith('-'))
+    .map((l) => l.slice(1))
+    .join('\n');
   const path = join(root, file);
   const src = readFileSync(path, 'utf8');
   if (!src.includes(oldText)) return 'error: context not found';
