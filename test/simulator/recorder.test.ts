@@ -41,6 +41,7 @@ describe('recorder', () => {
       headers: { 'OpenAI-Beta': 'responses_websockets=2026-02-06' },
     });
     c.send('{oops');
+    await c.until(() => c.events().length === 1);
     c.send({ type: 'response.processed', response_id: 'r' });
     await createOnce(c, { input: [user('x')], previous_response_id: null });
     const kinds = sim.recorder.requests().map((r) => r.kind);
