@@ -12,6 +12,7 @@ import { App } from './app.js';
 import { UiController } from './controller.js';
 import { replayEntries } from './replay.js';
 import type { UiServices } from './services/types.js';
+import type { BannerInfo } from './state/entries.js';
 import { UiStore } from './store.js';
 
 /** Options of {@link runScreen}. */
@@ -32,6 +33,8 @@ export interface RunScreenOptions {
   notices?: readonly string[];
   /** Demo mode: the screen says the model is simulated. */
   simulated?: boolean;
+  /** Shown at startup (before the agent's own session_started arrives). */
+  banner?: Omit<BannerInfo, 'simulated'>;
   clock?: Clock;
 }
 
@@ -56,6 +59,10 @@ export async function runScreen(o: RunScreenOptions): Promise<ScreenResult> {
   });
   if (o.history?.length) store.add(...replayEntries(o.history));
   for (const text of o.notices ?? []) store.add({ kind: 'notice', level: 'info', text });
+  if (o.banner) {
+    store.add({ kind: 'banner', banner: { ...o.banner, simulated: o.simulated ?? false } });
+    store.status({ sessionId: o.banner.sessionId, cwd: o.banner.cwd });
+  }
 
   let resolveExit: (code: number) => void = () => {};
   const exited = new Promise<number>((r) => {

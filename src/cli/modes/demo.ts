@@ -43,6 +43,15 @@ export async function runDemo(ctx: CliContext): Promise<number> {
         initialPrompt: ctx.prompt ?? 'Run the tests of this project and fix what fails.',
         notices: [`Demo workspace (a scratch copy): ${workspace}`],
         simulated: true,
+        banner: {
+          sessionId: runtime.sessionId,
+          model: settings.model,
+          cwd: workspace,
+          sandbox: runtime.sandbox.message,
+          approval: settings.approval,
+          resumed: false,
+          instructionFiles: runtime.instructions.files,
+        },
       });
       ctx.stdout.write(`Demo finished. The scratch project is still at ${workspace}\n`);
       return r.code;

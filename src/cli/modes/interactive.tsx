@@ -93,6 +93,15 @@ export async function runInteractive(ctx: CliContext): Promise<number> {
       ...(ctx.prompt ? { initialPrompt: ctx.prompt } : {}),
       ...(resumed ? { history: resumed.allItems } : {}),
       notices,
+      banner: {
+        sessionId: runtime.sessionId,
+        model: ctx.settings.model,
+        cwd: ctx.cwd,
+        sandbox: runtime.sandbox.message,
+        approval: ctx.settings.approval,
+        resumed: resumed !== undefined,
+        instructionFiles: runtime.instructions.files,
+      },
     });
   } finally {
     killAllToolProcesses('SIGKILL');

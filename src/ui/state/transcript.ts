@@ -81,10 +81,22 @@ function newTool(callId: string, name: string, subject: ToolView['subject']): To
   return { callId, name, subject, status: 'proposed', sandboxed: false, startedAt: null, tail: [], partial: '', lines: 0, result: null };
 }
 
+/** Commits the "Interrupted." notice once (turn_finished and the run's end may both report it). */
+function interrupted(s: TranscriptState): TranscriptState {
+  let next = s;
+  for (const t of next.tools) next = finishTool(next, t.callId, (x) => ({ ...x, status: 'interrupted' }));
+  const last = next.entries[next.entries.length - 1];
+  if (last?.kind === 'notice' && last.text === 'Interrupted.') return next;
+  return commit(next, { kind: 'notice', level: 'warn', text: 'Interrupted.' });
+}
+
 /** Applies one agent event; `now` is the UI clock (ms). */
 export function transcriptReducer(s: TranscriptState, e: AgentEvent, now: number): TranscriptState {
   switch (e.type) {
     case 'session_started':
+      // The screen may have shown this session's banner already (at startup, before the agent
+      // connected); a new id (/new) gets its own.
+      if (s.entries.some((x) => x.kind === 'banner' && x.banner.sessionId === e.sessionId)) return s;
       return commit(endStream(s), {
         kind: 'banner',
         banner: {
@@ -155,7 +167,7 @@ export function transcriptReducer(s: TranscriptState, e: AgentEvent, now: number
         // Cards still live were cut off by the interrupt/failure (codex interrupt_exec_marks_failed).
         for (const t of next.tools) next = finishTool(next, t.callId, (x) => ({ ...x, status: 'interrupted' }));
       }
-      if (e.status === 'cancelled') return commit(next, { kind: 'notice', level: 'warn', text: 'Interrupted.' });
+      if (e.status === 'cancelled') return interrupted(next);
       if (e.status === 'failed') return commit(next, { kind: 'notice', level: 'error', text: `Turn failed: ${e.error ?? 'unknown error'}` });
       if (e.status === 'incomplete') return commit(next, { kind: 'notice', level: 'warn', text: `Response incomplete${e.error ? `: ${e.error}` : ''}.` });
       return next;
@@ -169,6 +181,8 @@ export function transcriptReducer(s: TranscriptState, e: AgentEvent, now: number
     case 'warning':
       return commit(s, { kind: 'notice', level: 'warn', text: e.message });
     case 'error':
+      // The run's end after Esc is reported as an error with code `cancelled`: not an error to the user.
+      if (e.code === 'cancelled') return interrupted(endStream(s));
       return commit(s, { kind: 'notice', level: 'error', text: e.code ? `${e.message} (${e.code})` : e.message });
     case 'transport':
       if (e.event.type === 'fallback_http') {

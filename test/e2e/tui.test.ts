@@ -1,0 +1,168 @@
+/**
+ * The interactive screen end to end: the built CLI (`npm run build` first) in a real
+ * pseudo-terminal (tmux) against an in-process simulator. Types a prompt, approves a command,
+ * sees the answer, interrupts a long tool with Esc, exits with Ctrl+C twice; then checks the
+ * screen, the terminal mode, and that no process is left. Needs tmux (CI: apt-get install tmux).
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Scenario, type Simulator, startSimulator } from '../../src/simulator/index.js';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const BIN = join(ROOT, 'bin/tether.js');
+const HAS_TMUX = spawnSync('tmux', ['-V']).status === 0;
+// A duration no other process on the machine is likely to use: the leak check greps for it.
+const LONG = 'sleep 37.25';
+
+const SCENARIO: Scenario = {
+  name: 'tui-e2e',
+  turns: [
+    {
+      when: { user: 'marker' },
+      steps: [
+        { say: 'Running the marker command.', call: { tool: 'shell', args: { command: "sh -c 'echo e2e-$((6*7))'" } } },
+        { say: '## Result\n\nE2E answer done: the command printed **42**.' },
+      ],
+    },
+    {
+      when: { user: 'long' },
+      steps: [
+        { say: 'Starting the long job.', call: { tool: 'shell', args: { command: LONG } } },
+        { say: 'The long job finished (this should not be reached).' },
+      ],
+    },
+  ],
+  fallback: 'Nothing scripted for that.',
+};
+
+let sim: Simulator;
+const session = `tether-e2e-${process.pid}`;
+let home: string;
+let ws: string;
+
+const tmux = (...args: string[]) => execFileSync('tmux', args, { encoding: 'utf8' });
+const screen = () => tmux('capture-pane', '-p', '-J', '-S', '-300', '-t', session);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function waitFor(pred: (s: string) => boolean, what: string, timeoutMs = 20_000): Promise<string> {
+  const end = Date.now() + timeoutMs;
+  let last = '';
+  while (Date.now() < end) {
+    last = screen();
+    if (pred(last)) return last;
+    await sleep(100);
+  }
+  throw new Error(`timed out waiting for ${what}; screen:\n${last}`);
+}
+const waitText = (text: string, timeoutMs?: number) => waitFor((s) => s.includes(text), JSON.stringify(text), timeoutMs);
+
+function pidsOf(pattern: string): number[] {
+  const r = spawnSync('pgrep', ['-f', pattern], { encoding: 'utf8' });
+  return r.stdout
+    .split('\n')
+    .filter(Boolean)
+    .map(Number)
+    .filter((p) => p !== process.pid);
+}
+
+/** Command lines of every descendant of `root`. */
+function descendants(root: number): string[] {
+  const rows = spawnSync('ps', ['-eo', 'pid=,ppid=,args='], { encoding: 'utf8' })
+    .stdout.split('\n')
+    .map((l) => /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(l))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .map((m) => ({ pid: Number(m[1]), ppid: Number(m[2]), args: m[3] ?? '' }));
+  const out: string[] = [];
+  const walk = (pid: number) => {
+    for (const r of rows.filter((x) => x.ppid === pid)) {
+      out.push(r.args);
+      walk(r.pid);
+    }
+  };
+  walk(root);
+  return out;
+}
+
+beforeAll(async () => {
+  if (!HAS_TMUX) return;
+  if (!existsSync(join(ROOT, 'dist/cli/main.js'))) execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
+  sim = await startSimulator({ scenario: SCENARIO, seed: 3 });
+  home = mkdtempSync(join(tmpdir(), 'tether-tui-home-'));
+  ws = mkdtempSync(join(tmpdir(), 'tether-tui-ws-'));
+  mkdirSync(join(ws, '.git'));
+});
+
+afterAll(async () => {
+  if (!HAS_TMUX) return;
+  spawnSync('tmux', ['kill-session', '-t', session]);
+  await sim?.close();
+  for (const d of [home, ws]) if (d) rmSync(d, { recursive: true, force: true });
+});
+
+describe.skipIf(!HAS_TMUX)('tether interactive in a pseudo-terminal', () => {
+  it('prompt → approve → answer; Esc stops a long tool; Ctrl+C twice exits cleanly', async () => {
+    const env = [
+      `TETHER_HOME=${home}`,
+      // A clean HOME: tools run `bash -lc`, and a login shell must not source the developer's
+      // rc files (a pyenv rehash lock there can stall every command for 60 s).
+      `HOME=${home}`,
+      'OPENAI_API_KEY=sk-test-e2e-0123456789abcdefghij',
+      `OPENAI_BASE_URL=${sim.url}`,
+      'TETHER_APPROVAL=suggest',
+      'TETHER_SANDBOX=off',
+      'TERM=xterm-256color',
+    ].join(' ');
+    // After tether exits, print its exit code and whether the terminal is back in canonical mode.
+    const cmd = `cd ${ws} && env ${env} ${process.execPath} ${BIN}; echo "TETHER_EXIT:$?"; stty -a | tr ' ' '\\n' | grep -x -- '-\\?icanon'; sleep 600`;
+    tmux('new-session', '-d', '-s', session, '-x', '110', '-y', '50', cmd);
+
+    await waitText('Ctrl+C twice exits');
+    await waitText('ctx 0%');
+    tmux('send-keys', '-t', session, '-l', 'please run the marker command');
+    await sleep(100);
+    tmux('send-keys', '-t', session, 'Enter');
+
+    let s = await waitText('Allow this command?');
+    expect(s).toContain("$ sh -c 'echo e2e-$((6*7))'");
+    await sleep(400); // the prompt ignores keys for its first 250 ms (focus safety)
+    tmux('send-keys', '-t', session, 'y');
+    s = await waitText('E2E answer done');
+    expect(s).toContain('› please run the marker command');
+    expect(s).toContain('e2e-42');
+    expect(s).toMatch(/exit 0 · \d/);
+    expect(s.split('E2E answer done').length - 1).toBe(1);
+
+    tmux('send-keys', '-t', session, '-l', 'now the long one');
+    await sleep(100);
+    tmux('send-keys', '-t', session, 'Enter');
+    await waitText(`$ ${LONG}`);
+    await waitText('Allow this command?');
+    await sleep(400);
+    tmux('send-keys', '-t', session, 'y');
+    await waitFor((x) => /running \d/.test(x), 'the long tool to run');
+    expect(pidsOf(LONG).length).toBeGreaterThan(0);
+    tmux('send-keys', '-t', session, 'Escape');
+    s = await waitText('Interrupted.');
+    expect(s).toContain(`■ $ ${LONG}`);
+    expect(s).not.toContain('should not be reached');
+    // The tool's process group is gone.
+    await waitFor(() => pidsOf(LONG).length === 0, 'the long tool to be killed', 5000);
+
+    tmux('send-keys', '-t', session, 'C-c');
+    await waitText('Press Ctrl+C again to exit');
+    tmux('send-keys', '-t', session, 'C-c');
+    s = await waitText('TETHER_EXIT:0');
+    expect(s).toMatch(/Session \S+ saved\. Resume it with: tether --resume \S+/);
+    // Raw mode is off again (stty reports canonical input).
+    s = await waitFor((x) => /^-?icanon$/m.test(x), 'stty output', 5000);
+    expect(s).toMatch(/^icanon$/m);
+    // Nothing but the pane's own `sleep 600` is left: no tether process, no tool child.
+    const panePid = Number(tmux('display-message', '-p', '-t', session, '#{pane_pid}').trim());
+    expect(descendants(panePid).filter((a) => a !== 'sleep 600')).toEqual([]);
+    expect(spawnSync('ps', ['-o', 'args=', '-p', String(panePid)], { encoding: 'utf8' }).stdout).not.toContain('tether.js');
+    expect(pidsOf(LONG)).toEqual([]);
+  }, 90_000);
+});
