@@ -104,6 +104,31 @@ try {
   for (const f of readdirSync(dir)) if (f.endsWith('.summary.json')) unlinkSync(join(dir, f));
   const [rebuildMs] = time(() => store.listSessions({ cwd: '/', all: true, dir }));
 
+  // Cost the agent pays per model call: one buffered turn written and fdatasync'ed.
+  const flushes = [];
+  const fw = new store.SessionWriter({
+    cwd: '/projects/flush',
+    model: 'gpt-bench',
+    dir,
+    clock,
+    gitBranch: () => null,
+  });
+  for (let t = 0; t < 200; t++) {
+    fw.onItems(
+      [{ type: 'message', role: 'user', content: [{ type: 'input_text', text: `flush ${t}` }] }],
+      'input',
+    );
+    fw.onItems(
+      [{ type: 'message', role: 'assistant', content: [{ type: 'output_text', text: 'ok '.repeat(200) }] }],
+      'output',
+    );
+    const s = performance.now();
+    await fw.flush();
+    flushes.push(performance.now() - s);
+  }
+  await fw.close();
+  flushes.sort((a, b) => a - b);
+
   const fmt = (ms) => `${ms.toFixed(1)} ms`;
   console.log(`sessions: ${COUNT} (5 turns each), written in ${fmt(setupMs)}`);
   console.log(
@@ -113,6 +138,9 @@ try {
   console.log(`runSessionsCommand --all (table rendered): ${fmt(cmdMs)}`);
   console.log(`list --all --search (${found.sessions.length} found): ${fmt(searchMs)}`);
   console.log(`list --all with every summary missing (rebuilt from logs): ${fmt(rebuildMs)}`);
+  console.log(
+    `per-turn flush (write + fdatasync + summary): p50 ${fmt(flushes[100])}, p95 ${fmt(flushes[190])}`,
+  );
   console.log(`RESULT sessions_list_1000_ms=${allMs.toFixed(1)}`);
 } finally {
   rmSync(work, { recursive: true, force: true });
