@@ -1,5 +1,6 @@
 /** Every benchmark section, in run order (cheap in-process ones first, Codex last). */
 import type { Section } from '../context.js';
+import { runCodex } from './codex.js';
 import { runLoop } from './loop.js';
 import { runMemory } from './memory.js';
 import { runOverhead } from './overhead.js';
@@ -13,4 +14,5 @@ export const SECTIONS: readonly Section[] = [
   { id: 'rotation', name: 'Rotation cost', run: runRotation },
   { id: 'startup', name: 'Startup', run: runStartup },
   { id: 'memory', name: 'Memory over a long session', run: runMemory },
+  { id: 'codex', name: 'Side by side with Codex CLI', run: runCodex },
 ];
