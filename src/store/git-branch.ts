@@ -1,26 +1,33 @@
 import { execFileSync } from 'node:child_process';
 
+/** Runs one read-only git query in `cwd`; undefined on any failure (not a repo, no git, timeout). */
+function gitQuery(cwd: string, args: string[], timeoutMs: number): string | undefined {
+  try {
+    const out = execFileSync('git', ['-c', 'core.fsmonitor=false', '--no-optional-locks', ...args], {
+      cwd,
+      timeout: timeoutMs,
+      stdio: ['ignore', 'pipe', 'ignore'],
+      encoding: 'utf8',
+      env: { ...process.env, GIT_OPTIONAL_LOCKS: '0', GIT_TERMINAL_PROMPT: '0' },
+    });
+    const value = out.trim();
+    return value === '' ? undefined : value;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
- * The current git branch of `cwd`, or `null` outside a repository. fsmonitor is disabled and
- * optional locks are off, so reading the branch never runs a repository-configured program
- * (rev-parse runs no hooks) and never takes `index.lock` from under a concurrent git command.
+ * The current git branch of `cwd` (`HEAD` when detached), or `null` outside a repository.
+ * fsmonitor is disabled and optional locks are off, so reading the branch never runs a
+ * repository-configured program (rev-parse and symbolic-ref run no hooks) and never takes
+ * `index.lock` from under a concurrent git command. `symbolic-ref` covers a repository whose
+ * branch has no commit yet (rev-parse fails there).
  */
 export function gitBranch(cwd: string, timeoutMs = 2000): string | null {
-  try {
-    const out = execFileSync(
-      'git',
-      ['-c', 'core.fsmonitor=false', '--no-optional-locks', 'rev-parse', '--abbrev-ref', 'HEAD'],
-      {
-        cwd,
-        timeout: timeoutMs,
-        stdio: ['ignore', 'pipe', 'ignore'],
-        encoding: 'utf8',
-        env: { ...process.env, GIT_OPTIONAL_LOCKS: '0', GIT_TERMINAL_PROMPT: '0' },
-      },
-    );
-    const branch = out.trim();
-    return branch === '' ? null : branch;
-  } catch {
-    return null;
-  }
+  return (
+    gitQuery(cwd, ['rev-parse', '--abbrev-ref', 'HEAD'], timeoutMs) ??
+    gitQuery(cwd, ['symbolic-ref', '--short', '-q', 'HEAD'], timeoutMs) ??
+    null
+  );
 }
