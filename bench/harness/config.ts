@@ -3,7 +3,7 @@
 /** Every knob of a benchmark run. Times in ms. */
 export interface Profile {
   name: 'full' | 'quick';
-  /** Agent-loop scenarios (simulator scenario names), their tool-call counts and repetitions per cell (median reported). */
+  /** Agent-loop scenarios (simulator scenario names), tool-call counts, and repetitions of the highest-RTT cells (median reported; other cells run once). */
   loopScenarios: Array<{ name: string; calls: number; reps: number }>;
   /** Simulated network round trips (ms). */
   rttsMs: number[];
@@ -32,7 +32,7 @@ export const FULL: Profile = {
     { name: 'tool-loop-50', calls: 50, reps: 1 },
   ],
   rttsMs: [0, 20, 50],
-  overheadTurns: 300,
+  overheadTurns: 200,
   rotationSamples: 10,
   startupRuns: 15,
   memoryTurns: 1000,

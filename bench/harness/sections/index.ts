@@ -1,6 +1,7 @@
 /** Every benchmark section, in run order (cheap in-process ones first, Codex last). */
 import type { Section } from '../context.js';
 import { runCodex } from './codex.js';
+import { runRender, runSessionsList } from './external.js';
 import { runLoop } from './loop.js';
 import { runMemory } from './memory.js';
 import { runOverhead } from './overhead.js';
@@ -13,6 +14,8 @@ export const SECTIONS: readonly Section[] = [
   { id: 'overhead', name: 'Client overhead per turn', run: runOverhead },
   { id: 'rotation', name: 'Rotation cost', run: runRotation },
   { id: 'startup', name: 'Startup', run: runStartup },
+  { id: 'render', name: 'Streaming render', run: runRender },
   { id: 'memory', name: 'Memory over a long session', run: runMemory },
+  { id: 'sessions', name: 'Session list (1,000 sessions)', run: runSessionsList },
   { id: 'codex', name: 'Side by side with Codex CLI', run: runCodex },
 ];

@@ -94,7 +94,9 @@ export async function runLoop(ctx: SectionContext): Promise<SectionOutput> {
   for (const sc of ctx.profile.loopScenarios) {
     for (const rtt of ctx.profile.rttsMs) {
       const runs: Record<Transport, LoopRun[]> = { websocket: [], http: [] };
-      for (let rep = 0; rep < sc.reps; rep++) {
+      // Repetitions only where a target is read (the highest RTT); other cells run once.
+      const reps = rtt === Math.max(...ctx.profile.rttsMs) ? sc.reps : 1;
+      for (let rep = 0; rep < reps; rep++) {
         // Alternate which transport goes first so drift (page cache, CPU boost) cancels out.
         const order: Transport[] = rep % 2 === 0 ? ['websocket', 'http'] : ['http', 'websocket'];
         for (const t of order) runs[t].push(await oneRun(ctx, sc, rtt, t));
