@@ -170,6 +170,12 @@ export class Engine {
     } else {
       const analysis = analyze(p.conversation, (callId) => this.callBatch.get(callId));
       const plan = planResponse(scenario, analysis, body['tools']);
+      // A real model honours these: no calls with tool_choice "none", at most one without parallel calls.
+      if (body['tool_choice'] === 'none') {
+        if (plan.calls.length > 0 && plan.say === undefined)
+          plan.say = '(simulated model) Tool calls are disabled for this request.';
+        plan.calls = [];
+      } else if (body['parallel_tool_calls'] === false) plan.calls = plan.calls.slice(0, 1);
       const from = lastCompactionIndex(p.conversation);
       const visible = from >= 0 ? p.conversation.slice(from) : p.conversation;
       const prompt = `${JSON.stringify([body['instructions'] ?? null, body['tools'] ?? null])}\n${visible.map(renderItem).join('\n')}`;

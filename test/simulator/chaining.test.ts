@@ -163,3 +163,18 @@ describe('instructions and warm-ups', () => {
     expect(x['call_id']).not.toBe(y['call_id']);
   });
 });
+
+describe('tool_choice and parallel_tool_calls', () => {
+  it('tool_choice:none yields no calls; parallel_tool_calls:false keeps one call per response', async () => {
+    await start('parallel-tools');
+    const c = await conn();
+    const none = await createOnce(c, { input: [user('go')], tools: [SHELL_TOOL], tool_choice: 'none' });
+    expect(doneItems(none).some((i) => i['type'] === 'function_call')).toBe(false);
+    const single = await createOnce(c, {
+      input: [user('go')],
+      tools: [SHELL_TOOL],
+      parallel_tool_calls: false,
+    });
+    expect(doneItems(single).filter((i) => i['type'] === 'function_call')).toHaveLength(1);
+  });
+});

@@ -284,3 +284,28 @@ describe('timing (fake clock)', () => {
     expect(opened).toBe(true);
   });
 });
+
+describe('fault sources', () => {
+  it('scenario faults apply alongside server faults; setFaults replaces the server’s and restarts counters', async () => {
+    const c = await setup(
+      { error: { request: 1, shape: 'wrapped', status: 503, code: 'server_error' } },
+      'plain-answer',
+      {
+        scenario: {
+          name: 'with-faults',
+          faults: { drop: { request: 2, event: 1, mode: 'close', code: 1012 } },
+          turns: [{ steps: [{ say: 'hi' }] }],
+        },
+      },
+    );
+    expect((await createOnce(c, {}))[0]).toMatchObject({ type: 'error', status: 503 });
+    send(c);
+    await c.until(() => c.closed !== undefined);
+    expect(c.closed?.code).toBe(1012);
+    sim!.setFaults({ error: { request: 3, times: 1, shape: 'flat', code: 'server_error' } });
+    const d = await RawWs.open(sim!.url);
+    clients.push(d);
+    expect((await createOnce(d, {})).at(-1)).toMatchObject({ type: 'error', code: 'server_error' });
+    expect((await createOnce(d, {})).at(-1)!.type).toBe('response.completed');
+  });
+});
