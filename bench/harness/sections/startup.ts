@@ -115,6 +115,7 @@ export async function runStartup(ctx: SectionContext): Promise<SectionOutput> {
     }
   } else {
     notes.push('Interactive prompt timing skipped in this profile.');
+    verdicts['prompt-ready'] = { status: 'not measured', measured: '—', note: 'skipped in this profile' };
   }
   return {
     figures,
