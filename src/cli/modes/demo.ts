@@ -7,12 +7,11 @@ import { createAgentRuntime } from '../../agent/create.js';
 import type { ApprovalMode } from '../../agent/events.js';
 import { startSimulator, prepareDemoWorkspace } from '../../simulator/index.js';
 import { killAllToolProcesses } from '../../tools/index.js';
-import { runScreen } from '../../ui/run-screen.js';
 import { createNodeServices } from '../../ui/services/node-services.js';
 import { exitCodeOf, formatError } from '../../util/errors.js';
 import { EXIT } from '../../util/exit-codes.js';
 import type { CliContext } from '../context.js';
-import { hasTerminal, settleWithin } from './interactive.js';
+import { hasTerminal, loadScreen, settleWithin } from './interactive.js';
 
 /** The bearer sent to the local simulator (it accepts any non-empty one; this is not a secret). */
 const DEMO_TOKEN = 'demo-no-api-key';
@@ -30,6 +29,7 @@ export async function runDemo(ctx: CliContext): Promise<number> {
     const workspace = await prepareDemoWorkspace();
     const settings = { ...ctx.settings, baseUrl: sim.url };
     const runtime = await createAgentRuntime({ settings, cwd: workspace, apiKey: DEMO_TOKEN, interactive: true, env: ctx.env });
+    const { runScreen } = await loadScreen();
     const services = createNodeServices({ cwd: workspace, env: ctx.env, stdout: ctx.stdout });
     try {
       const r = await runScreen({

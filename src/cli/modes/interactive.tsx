@@ -6,7 +6,6 @@ import { type AgentRuntime, createAgentRuntime } from '../../agent/create.js';
 import type { ApprovalMode } from '../../agent/events.js';
 import { createSessionWriter, findLatestSession, loadForResume, type ResumeData, resumeTarget, type SessionWriter } from '../../store/index.js';
 import { killAllToolProcesses } from '../../tools/index.js';
-import { runScreen } from '../../ui/run-screen.js';
 import { createNodeServices } from '../../ui/services/node-services.js';
 import { exitCodeOf, formatError } from '../../util/errors.js';
 import { EXIT } from '../../util/exit-codes.js';
@@ -26,6 +25,15 @@ export function settleWithin(p: Promise<unknown>, ms: number): Promise<void> {
       () => (clearTimeout(t), done()),
     );
   });
+}
+
+/**
+ * Loads the Ink screen with React's production build: React picks its build from NODE_ENV when
+ * first loaded, and the development build costs several times the CPU per render.
+ */
+export async function loadScreen(): Promise<typeof import('../../ui/run-screen.js')> {
+  process.env['NODE_ENV'] ??= 'production';
+  return import('../../ui/run-screen.js');
 }
 
 /** True when both ends are a terminal. */
@@ -79,6 +87,7 @@ export async function runInteractive(ctx: CliContext): Promise<number> {
     return exitCodeOf(err);
   }
 
+  const { runScreen } = await loadScreen();
   const services = createNodeServices({ cwd: ctx.cwd, env: ctx.env, stdout: ctx.stdout });
   let result: { code: number; sessionId: string };
   try {

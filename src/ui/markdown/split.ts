@@ -32,31 +32,43 @@ function nextFenceState(line: string, open: string | null): string | null {
 }
 
 /**
- * Finds the last safe split point of `text`, which starts outside any fence unless
- * `initialFence` names the fence it starts in. Returns null when nothing can be committed yet.
- * `maxPendingChars` (default 8000) bounds how long a block may stay live before it is cut at a
- * line boundary anyway.
+ * Every safe split point of `text` in order (see {@link findSafeSplit}); committing block by
+ * block keeps each printed entry small, so terminal layout cost stays linear in the answer.
  */
-export function findSafeSplit(text: string, initialFence: string | null = null, maxPendingChars = 8000): SafeSplit | null {
+export function safeSplitPoints(text: string, initialFence: string | null = null, maxPendingChars = 8000): SafeSplit[] {
   let fence = initialFence;
   let pos = 0;
-  let best: SafeSplit | null = null;
-  let lastLineEnd: SafeSplit | null = null;
+  const points: SafeSplit[] = [];
+  let lastEnd = 0;
   while (pos < text.length) {
     const nl = text.indexOf('\n', pos);
     if (nl === -1) break; // an unterminated line is never committed: it may still grow
     const line = text.slice(pos, nl);
     const wasInFence = fence !== null;
     fence = nextFenceState(line, fence);
-    const blank = line.trim() === '';
     pos = nl + 1;
-    lastLineEnd = { end: pos, openFence: fence };
     // Safe: after a blank line outside a fence, or right after a closing fence line.
-    if (fence === null && (blank || wasInFence)) best = { end: pos, openFence: null };
+    if (fence === null && (line.trim() === '' || wasInFence)) {
+      points.push({ end: pos, openFence: null });
+      lastEnd = pos;
+    } else if (pos - lastEnd > maxPendingChars) {
+      // A block (usually a fence) too long to keep live: cut at this line boundary.
+      points.push({ end: pos, openFence: fence });
+      lastEnd = pos;
+    }
   }
-  const tail = text.length - (best?.end ?? 0);
-  if (tail > maxPendingChars && lastLineEnd && lastLineEnd.end > (best?.end ?? 0)) return lastLineEnd;
-  return best;
+  return points;
+}
+
+/**
+ * Finds the last safe split point of `text`, which starts outside any fence unless
+ * `initialFence` names the fence it starts in. Returns null when nothing can be committed yet.
+ * `maxPendingChars` (default 8000) bounds how long a block may stay live before it is cut at a
+ * line boundary anyway.
+ */
+export function findSafeSplit(text: string, initialFence: string | null = null, maxPendingChars = 8000): SafeSplit | null {
+  const points = safeSplitPoints(text, initialFence, maxPendingChars);
+  return points[points.length - 1] ?? null;
 }
 
 /** The number of lines in `text` (a trailing newline does not start a new line). */

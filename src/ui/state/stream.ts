@@ -7,7 +7,7 @@
  * attempt's text is matched against it and only what goes beyond it is shown, so the answer
  * appears exactly once. If the retried text diverges, a notice says so and it is shown in full.
  */
-import { findSafeSplit } from '../markdown/split.js';
+import { safeSplitPoints } from '../markdown/split.js';
 
 /** Live stream state. */
 export interface StreamState {
@@ -109,18 +109,22 @@ export function flushStream(input: StreamState, final: boolean, maxPendingChars 
   let s = r.s;
   if (r.waiting) return { stream: s, commits: [], diverged: r.diverged };
   const pending = s.text.slice(s.shownLen);
-  const prefix = s.fence ? `${s.fence}\n` : '';
-  if (final) {
-    if (pending.trim() === '') return { stream: { ...s, shownLen: s.text.length }, commits: [], diverged: r.diverged };
-    s = { ...s, shownLen: s.text.length, fence: null };
-    return { stream: s, commits: [prefix + pending], diverged: r.diverged };
+  // One commit per markdown block: small entries keep terminal layout cost linear.
+  const points = safeSplitPoints(pending, s.fence, maxPendingChars);
+  if (final && (points[points.length - 1]?.end ?? 0) < pending.length) points.push({ end: pending.length, openFence: null });
+  if (points.length === 0) return { stream: s, commits: [], diverged: r.diverged };
+  const commits: string[] = [];
+  let fence = s.fence;
+  let start = 0;
+  for (const p of points) {
+    let chunk = (fence ? `${fence}\n` : '') + pending.slice(start, p.end);
+    if (p.openFence) chunk += `${chunk.endsWith('\n') ? '' : '\n'}${closingFence(p.openFence)}\n`;
+    if (chunk.trim() !== '') commits.push(chunk);
+    fence = p.openFence;
+    start = p.end;
   }
-  const split = findSafeSplit(pending, s.fence, maxPendingChars);
-  if (!split || split.end === 0) return { stream: s, commits: [], diverged: r.diverged };
-  let chunk = prefix + pending.slice(0, split.end);
-  if (split.openFence) chunk += `${chunk.endsWith('\n') ? '' : '\n'}${closingFence(split.openFence)}\n`;
-  s = { ...s, shownLen: s.shownLen + split.end, fence: split.openFence };
-  return { stream: s, commits: chunk.trim() === '' ? [] : [chunk], diverged: r.diverged };
+  s = { ...s, shownLen: s.shownLen + start, fence: final ? null : fence };
+  return { stream: s, commits, diverged: r.diverged };
 }
 
 /** The live (uncommitted) markdown of the stream, '' while a retry replays shown text. */
