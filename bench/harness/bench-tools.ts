@@ -3,8 +3,14 @@
  * `shell` function tool whose run echoes the command's argument without spawning a process.
  */
 import type { CallDecision, PolicyPort } from '../../src/agent/tool-exec.js';
-import type { PreparedCall, ReadyCall, ToolCallRequest, ToolResult, ToolRuntime } from '../../src/tools/types.js';
 import type { FunctionToolSpec } from '../../src/protocol/client-events.js';
+import type {
+  PreparedCall,
+  ReadyCall,
+  ToolCallRequest,
+  ToolResult,
+  ToolRuntime,
+} from '../../src/tools/types.js';
 
 const SHELL_SPEC: FunctionToolSpec = {
   type: 'function',
@@ -12,7 +18,11 @@ const SHELL_SPEC: FunctionToolSpec = {
   description: 'Runs a shell command (benchmark stand-in: echoes).',
   parameters: {
     type: 'object',
-    properties: { command: { type: 'string' }, workdir: { type: ['string', 'null'] }, timeout_ms: { type: ['number', 'null'] } },
+    properties: {
+      command: { type: 'string' },
+      workdir: { type: ['string', 'null'] },
+      timeout_ms: { type: ['number', 'null'] },
+    },
     required: ['command', 'workdir', 'timeout_ms'],
     additionalProperties: false,
   },
@@ -32,7 +42,10 @@ export class EchoTools implements ToolRuntime {
     } catch {
       return { ok: false, callId: req.callId, name: req.name, output: 'invalid JSON arguments' };
     }
-    const command = typeof args === 'object' && args !== null ? String((args as Record<string, unknown>)['command'] ?? '') : '';
+    const command =
+      typeof args === 'object' && args !== null
+        ? String((args as Record<string, unknown>)['command'] ?? '')
+        : '';
     return {
       ok: true,
       callId: req.callId,

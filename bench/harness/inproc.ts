@@ -3,10 +3,10 @@ import type { AgentRuntime, AgentRuntimeOptions } from '../../src/agent/create.j
 import type { AgentEvent } from '../../src/agent/events.js';
 import type { Agent } from '../../src/agent/loop.js';
 import type { AgentOptions, RunOutcome } from '../../src/agent/types.js';
-import { ALLOW_ALL, EchoTools } from './bench-tools.js';
-import { type Settings, defaultSettings } from '../../src/config/schema.js';
-import type { SessionController, SessionControllerOptions } from '../../src/session/types.js';
+import { defaultSettings, type Settings } from '../../src/config/schema.js';
 import type { FunctionToolSpec } from '../../src/protocol/client-events.js';
+import type { SessionController, SessionControllerOptions } from '../../src/session/types.js';
+import { ALLOW_ALL, EchoTools } from './bench-tools.js';
 import { BENCH_API_KEY, makeHome, makeWorkspace } from './cli-run.js';
 import { type HarnessPaths, loadExport } from './load-src.js';
 
@@ -32,7 +32,11 @@ export interface InProcessRun {
 }
 
 /** Settings for benchmark runs: full-auto, no sandbox, given transport and base URL. */
-export function benchSettings(baseUrl: string, transport: 'websocket' | 'http', extra: Partial<Settings> = {}): Settings {
+export function benchSettings(
+  baseUrl: string,
+  transport: 'websocket' | 'http',
+  extra: Partial<Settings> = {},
+): Settings {
   return { ...defaultSettings(), baseUrl, transport, approval: 'full-auto', sandbox: 'off', ...extra };
 }
 
@@ -59,7 +63,15 @@ async function buildAgent(
       interactive: false,
       approval: 'full-auto',
       limits: { maxTurns: 0, timeoutMs: 0, maxTokens: 0 },
-      info: { sessionId: 'bench', model: settings.model, cwd, transport: settings.transport as 'websocket' | 'http', sandbox: 'off', version: 'bench', instructionFiles: [] },
+      info: {
+        sessionId: 'bench',
+        model: settings.model,
+        cwd,
+        transport: settings.transport as 'websocket' | 'http',
+        sandbox: 'off',
+        version: 'bench',
+        instructionFiles: [],
+      },
     });
     return { agent, close: () => agent.close(), via: 'composed', fallbackReason: reason };
   }

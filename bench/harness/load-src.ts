@@ -4,7 +4,7 @@
  * it exports (not a fixed path), bundled with esbuild into bench/results/tmp/, and imported.
  * A missing module is an ordinary error that the section reports as "not measured".
  */
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -20,7 +20,9 @@ const cache = new Map<string, Promise<Record<string, unknown>>>();
 export function findExporter(root: string, dir: string, symbol: string): string | undefined {
   const abs = join(root, dir);
   if (!existsSync(abs)) return undefined;
-  const pattern = new RegExp(`export\\s+(?:async\\s+)?(?:function\\*?|const|let|class)\\s+${symbol}\\b|export\\s*\\{[^}]*\\b${symbol}\\b`);
+  const pattern = new RegExp(
+    `export\\s+(?:async\\s+)?(?:function\\*?|const|let|class)\\s+${symbol}\\b|export\\s*\\{[^}]*\\b${symbol}\\b`,
+  );
   const files: string[] = [];
   for (const entry of readdirSync(abs, { withFileTypes: true })) {
     if (entry.isFile() && /\.tsx?$/.test(entry.name)) files.push(join(abs, entry.name));

@@ -4,15 +4,15 @@
  */
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { VERSION } from '../../src/util/version.js';
 import { removeScratch } from './cli-run.js';
 import { FULL, type Profile, QUICK } from './config.js';
 import type { Section, SectionContext } from './context.js';
-import { loadAvg1, machineInfo } from './machine.js';
 import type { HarnessPaths } from './load-src.js';
+import { loadAvg1, machineInfo } from './machine.js';
 import { type BenchResults, type SectionResult, writeResults } from './report.js';
 import { SECTIONS } from './sections/index.js';
-import { type Verdict, evaluateTargets } from './targets.js';
-import { VERSION } from '../../src/util/version.js';
+import { evaluateTargets, type Verdict } from './targets.js';
 
 /** Parsed command line of bench/run.mjs. */
 export interface BenchArgs {
@@ -59,7 +59,12 @@ export async function main(argv: string[], env: HarnessPaths & { bundleFile: str
   const log = (m: string): void => {
     process.stderr.write(`[bench ${((performance.now() - t0) / 1000).toFixed(1)}s] ${m}\n`);
   };
-  const ctx: SectionContext = { paths: { root: env.root, tmpDir: env.tmpDir }, profile: args.profile, log, figures: new Map() };
+  const ctx: SectionContext = {
+    paths: { root: env.root, tmpDir: env.tmpDir },
+    profile: args.profile,
+    log,
+    figures: new Map(),
+  };
   const sections: SectionResult[] = [];
   const verdicts = new Map<string, Verdict>();
   const errors = new Map<string, string>();
@@ -74,11 +79,26 @@ export async function main(argv: string[], env: HarnessPaths & { bundleFile: str
       const out = await s.run(ctx);
       ctx.figures.set(s.id, out.figures);
       for (const [id, v] of Object.entries(out.verdicts ?? {})) verdicts.set(id, v);
-      sections.push({ name: s.name, ok: true, durationMs: performance.now() - st, figures: out.figures, tables: out.tables ?? [], notes: out.notes ?? [] });
+      sections.push({
+        name: s.name,
+        ok: true,
+        durationMs: performance.now() - st,
+        figures: out.figures,
+        tables: out.tables ?? [],
+        notes: out.notes ?? [],
+      });
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       errors.set(s.id, message);
-      sections.push({ name: s.name, ok: false, error: message, durationMs: performance.now() - st, figures: {}, tables: [], notes: [] });
+      sections.push({
+        name: s.name,
+        ok: false,
+        error: message,
+        durationMs: performance.now() - st,
+        figures: {},
+        tables: [],
+        notes: [],
+      });
       log(`  ${s.id} not measured: ${message}`);
     }
     log(`  done in ${((performance.now() - st) / 1000).toFixed(1)} s`);
@@ -94,9 +114,13 @@ export async function main(argv: string[], env: HarnessPaths & { bundleFile: str
     sections,
   };
   removeScratch();
-  for (const f of readdirSync(env.tmpDir)) if (f.includes(`-${process.pid}.`)) rmSync(join(env.tmpDir, f), { force: true });
+  for (const f of readdirSync(env.tmpDir))
+    if (f.includes(`-${process.pid}.`)) rmSync(join(env.tmpDir, f), { force: true });
   const files = writeResults(args.outDir, results);
-  for (const t of results.targets) log(`${t.status.padEnd(12)} ${t.label}: ${t.measured}${t.note && t.status !== 'met' ? ` (${t.note})` : ''}`);
+  for (const t of results.targets)
+    log(
+      `${t.status.padEnd(12)} ${t.label}: ${t.measured}${t.note && t.status !== 'met' ? ` (${t.note})` : ''}`,
+    );
   log(`wrote ${files.md} and ${files.json}`);
   return 0;
 }

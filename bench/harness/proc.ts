@@ -101,7 +101,8 @@ export function runMeasured(file: string, args: string[], opts: MeasureOptions):
       clearInterval(timer);
       clearTimeout(killer);
       // Let buffered stdout drain before resolving (bounded, so a leaked pipe holder cannot hang us).
-      const done = (): void => resolve({ code, signal, wallMs, peakRssMiB: peak, samples, stdout, stderr, timedOut });
+      const done = (): void =>
+        resolve({ code, signal, wallMs, peakRssMiB: peak, samples, stdout, stderr, timedOut });
       if (child.stdout.readableEnded) done();
       else {
         const t = setTimeout(done, 500);

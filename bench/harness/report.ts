@@ -77,7 +77,12 @@ export function renderMarkdown(r: BenchResults): string {
     '',
     table(
       ['Target', 'Goal', 'Status', 'Measured'],
-      r.targets.map((t) => [t.label, t.goal, t.status === 'not measured' ? `not measured: ${t.note ?? 'unknown'}` : t.status, t.measured]),
+      r.targets.map((t) => [
+        t.label,
+        t.goal,
+        t.status === 'not measured' ? `not measured: ${t.note ?? 'unknown'}` : t.status,
+        t.measured,
+      ]),
     ),
     '',
   ];

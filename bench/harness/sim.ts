@@ -20,7 +20,11 @@ export function toolLoopScenario(name: string, calls: number): Scenario {
     turns: [
       {
         steps: [
-          { say: 'Working through the steps.', call: { tool: 'shell', args: { command: 'echo step {{i}}' } }, repeat: calls },
+          {
+            say: 'Working through the steps.',
+            call: { tool: 'shell', args: { command: 'echo step {{i}}' } },
+            repeat: calls,
+          },
           { say: 'All steps done.' },
         ],
       },
@@ -33,14 +37,23 @@ export function toolLoopScenario(name: string, calls: number): Scenario {
  * (so our figures are on the scenarios everyone uses), else the equivalent inline tool loop.
  */
 export function scenarioFor(paths: HarnessPaths, name: string, calls: number): string | Scenario {
-  return existsSync(join(paths.root, 'fixtures', 'scenarios', `${name}.json`)) ? name : toolLoopScenario(name, calls);
+  return existsSync(join(paths.root, 'fixtures', 'scenarios', `${name}.json`))
+    ? name
+    : toolLoopScenario(name, calls);
 }
 
 /** A long session of cheap calls (reads, no process spawn) for the memory benchmark. */
 export function longSessionScenario(calls: number): Scenario {
   return {
     name: `long-${calls}`,
-    turns: [{ steps: [{ call: { tool: 'read_file', args: { path: 'notes.txt' } }, repeat: calls }, { say: 'Read everything.' }] }],
+    turns: [
+      {
+        steps: [
+          { call: { tool: 'read_file', args: { path: 'notes.txt' } }, repeat: calls },
+          { say: 'Read everything.' },
+        ],
+      },
+    ],
   };
 }
 

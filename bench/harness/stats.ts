@@ -48,5 +48,12 @@ export function round(x: number, digits = 2): number {
 
 /** Rounds every field of a summary. */
 export function roundSummary(s: Summary, digits = 3): Summary {
-  return { n: s.n, min: round(s.min, digits), p50: round(s.p50, digits), p99: round(s.p99, digits), max: round(s.max, digits), mean: round(s.mean, digits) };
+  return {
+    n: s.n,
+    min: round(s.min, digits),
+    p50: round(s.p50, digits),
+    p99: round(s.p99, digits),
+    max: round(s.max, digits),
+    mean: round(s.mean, digits),
+  };
 }

@@ -43,7 +43,11 @@ export function installWsProbe(): WsProbe {
       if (isServerSocket(this)) {
         if (head.includes('"response.completed"')) marks.push({ at, kind: 'srv-completed' });
       } else if (head.includes('"response.create"')) {
-        marks.push({ at, kind: data.includes('"generate":false') ? 'warmup' : 'create', bytes: Buffer.byteLength(data) });
+        marks.push({
+          at,
+          kind: data.includes('"generate":false') ? 'warmup' : 'create',
+          bytes: Buffer.byteLength(data),
+        });
       }
     }
     return (origSend as (...a: unknown[]) => void).call(this, data, ...rest);
@@ -52,11 +56,17 @@ export function installWsProbe(): WsProbe {
     if (event === 'message') {
       const at = performance.now();
       const data = args[0];
-      const text = Buffer.isBuffer(data) ? data.subarray(0, 80).toString('utf8') : typeof data === 'string' ? data.slice(0, 80) : '';
+      const text = Buffer.isBuffer(data)
+        ? data.subarray(0, 80).toString('utf8')
+        : typeof data === 'string'
+          ? data.slice(0, 80)
+          : '';
       if (!isServerSocket(this)) {
         if (text.includes('"response.completed"')) marks.push({ at, kind: 'completed' });
       } else if (text.includes('"response.create"')) {
-        const warm = Buffer.isBuffer(data) ? data.includes('"generate":false') : String(data).includes('"generate":false');
+        const warm = Buffer.isBuffer(data)
+          ? data.includes('"generate":false')
+          : String(data).includes('"generate":false');
         marks.push({ at, kind: warm ? 'srv-warmup' : 'srv-create' });
       }
     }

@@ -3,10 +3,11 @@
  * must finish and write a well-formed latest.json / latest.md. It checks shape, not speed:
  * benchmark figures are reported, never asserted.
  */
+
+import { type SpawnSyncReturns, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { type SpawnSyncReturns, spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TARGETS } from '../../bench/harness/targets.js';
 

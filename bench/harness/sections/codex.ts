@@ -8,7 +8,14 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BENCH_API_KEY, describeFailure, makeWorkspace, parseJsonl, runTether, scratchDir } from '../cli-run.js';
+import {
+  BENCH_API_KEY,
+  describeFailure,
+  makeWorkspace,
+  parseJsonl,
+  runTether,
+  scratchDir,
+} from '../cli-run.js';
 import { handshakeMsFor } from '../config.js';
 import type { SectionContext, SectionOutput } from '../context.js';
 import { type MeasuredRun, runMeasured } from '../proc.js';
@@ -32,7 +39,10 @@ export function findCodexBinary(dir: string): string | undefined {
     const vendor = join(scope, pkg, 'vendor');
     if (!existsSync(vendor)) continue;
     for (const triple of readdirSync(vendor)) {
-      for (const rel of [['bin', 'codex'], ['codex', 'codex']]) {
+      for (const rel of [
+        ['bin', 'codex'],
+        ['codex', 'codex'],
+      ]) {
         const bin = join(vendor, triple, ...rel);
         if (existsSync(bin)) return bin;
       }
@@ -47,16 +57,27 @@ function ensureCodex(ctx: SectionContext): { bin: string; version: string } {
   let bin = findCodexBinary(dir);
   if (!bin) {
     ctx.log(`  installing @openai/codex into ${dir} (npm)…`);
-    const r = spawnSync('npm', ['install', '--prefix', dir, '@openai/codex', '--no-audit', '--no-fund', '--loglevel=error'], {
-      encoding: 'utf8',
-      timeout: 240_000,
-    });
-    if (r.status !== 0) throw new Error(`npm install @openai/codex failed (exit ${r.status}): ${(r.stderr || r.stdout || String(r.error)).slice(-300)}`);
+    const r = spawnSync(
+      'npm',
+      ['install', '--prefix', dir, '@openai/codex', '--no-audit', '--no-fund', '--loglevel=error'],
+      {
+        encoding: 'utf8',
+        timeout: 240_000,
+      },
+    );
+    if (r.status !== 0)
+      throw new Error(
+        `npm install @openai/codex failed (exit ${r.status}): ${(r.stderr || r.stdout || String(r.error)).slice(-300)}`,
+      );
     bin = findCodexBinary(dir);
-    if (!bin) throw new Error(`@openai/codex installed into ${dir} but no native binary for ${process.platform}-${process.arch} was found in it`);
+    if (!bin)
+      throw new Error(
+        `@openai/codex installed into ${dir} but no native binary for ${process.platform}-${process.arch} was found in it`,
+      );
   }
   const v = spawnSync(bin, ['--version'], { encoding: 'utf8', timeout: 20_000 });
-  if (v.status !== 0) throw new Error(`${bin} --version failed: ${(v.stderr || String(v.error)).slice(-200)}`);
+  if (v.status !== 0)
+    throw new Error(`${bin} --version failed: ${(v.stderr || String(v.error)).slice(-200)}`);
   return { bin, version: v.stdout.trim() };
 }
 
@@ -101,16 +122,37 @@ async function oneRun(ctx: SectionContext, who: 'tether' | 'codex', bin: string)
     let run: MeasuredRun;
     let toolsRun: number;
     if (who === 'tether') {
-      const t = await runTether(ctx.paths, { baseUrl: sim.url, prompt: 'Run the steps.', transport: 'websocket', timeoutMs: ctx.profile.processTimeoutMs });
+      const t = await runTether(ctx.paths, {
+        baseUrl: sim.url,
+        prompt: 'Run the steps.',
+        transport: 'websocket',
+        timeoutMs: ctx.profile.processTimeoutMs,
+      });
       run = t;
       toolsRun = t.events.filter((e) => e['type'] === 'item.completed').length;
     } else {
       const home = codexHome(sim.url);
-      run = await runMeasured(bin, ['exec', '--json', '--skip-git-repo-check', '--dangerously-bypass-approvals-and-sandbox', 'Run the steps.'], {
-        cwd: makeWorkspace(ctx.paths, 'codex'),
-        env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: home, CODEX_HOME: home, OPENAI_API_KEY: BENCH_API_KEY, CODEX_MANAGED_BY_NPM: '1' },
-        timeoutMs: ctx.profile.processTimeoutMs,
-      });
+      run = await runMeasured(
+        bin,
+        [
+          'exec',
+          '--json',
+          '--skip-git-repo-check',
+          '--dangerously-bypass-approvals-and-sandbox',
+          'Run the steps.',
+        ],
+        {
+          cwd: makeWorkspace(ctx.paths, 'codex'),
+          env: {
+            PATH: process.env['PATH'] ?? '/usr/bin:/bin',
+            HOME: home,
+            CODEX_HOME: home,
+            OPENAI_API_KEY: BENCH_API_KEY,
+            CODEX_MANAGED_BY_NPM: '1',
+          },
+          timeoutMs: ctx.profile.processTimeoutMs,
+        },
+      );
       toolsRun = parseJsonl(run.stdout).filter((e) => e['type'] === 'item.completed').length;
     }
     if (run.code !== 0) throw new Error(`${who} run failed: ${describeFailure(run)}`);
@@ -166,15 +208,35 @@ export async function runCodex(ctx: SectionContext): Promise<SectionOutput> {
       codexVersion: codex.version,
       codexBinary: codex.bin,
       rttMs: RTT_MS,
-      tether: runs.tether.map((r) => ({ wallMs: round(r.run.wallMs, 1), peakRssMiB: round(r.run.peakRssMiB, 1), creates: r.creates })),
-      codex: runs.codex.map((r) => ({ wallMs: round(r.run.wallMs, 1), peakRssMiB: round(r.run.peakRssMiB, 1), creates: r.creates })),
+      tether: runs.tether.map((r) => ({
+        wallMs: round(r.run.wallMs, 1),
+        peakRssMiB: round(r.run.peakRssMiB, 1),
+        creates: r.creates,
+      })),
+      codex: runs.codex.map((r) => ({
+        wallMs: round(r.run.wallMs, 1),
+        peakRssMiB: round(r.run.peakRssMiB, 1),
+        creates: r.creates,
+      })),
       ratio: round(ratio, 3),
     },
     tables: [
       {
         title: `tool-loop-20 at ${RTT_MS} ms RTT over WebSocket, ${reps} interleaved runs each (wall = spawn to exit)`,
-        headers: ['client', 'median wall ms', 'runs ms', 'peak RSS MiB (max)', 'model calls', 'transport', 'connections', 'request bytes first / continuation'],
-        rows: [row('tether', 'tether (node bin/tether.js -p)'), row('codex', `${codex.version} (codex exec)`)],
+        headers: [
+          'client',
+          'median wall ms',
+          'runs ms',
+          'peak RSS MiB (max)',
+          'model calls',
+          'transport',
+          'connections',
+          'request bytes first / continuation',
+        ],
+        rows: [
+          row('tether', 'tether (node bin/tether.js -p)'),
+          row('codex', `${codex.version} (codex exec)`),
+        ],
       },
     ],
     notes: [

@@ -14,8 +14,15 @@ import { verdict } from '../targets.js';
 function runScript(ctx: SectionContext, name: string, args: string[] = []): string {
   const file = join(ctx.paths.root, 'bench', name);
   if (!existsSync(file)) throw new Error(`not landed: bench/${name} does not exist yet`);
-  const r = spawnSync(process.execPath, [file, ...args], { encoding: 'utf8', timeout: 150_000, env: { ...process.env, NO_COLOR: '1' } });
-  if (r.status !== 0) throw new Error(`bench/${name} exited ${r.status ?? r.signal}: ${(r.stderr || String(r.error ?? '')).trim().slice(-300)}`);
+  const r = spawnSync(process.execPath, [file, ...args], {
+    encoding: 'utf8',
+    timeout: 150_000,
+    env: { ...process.env, NO_COLOR: '1' },
+  });
+  if (r.status !== 0)
+    throw new Error(
+      `bench/${name} exited ${r.status ?? r.signal}: ${(r.stderr || String(r.error ?? '')).trim().slice(-300)}`,
+    );
   return r.stdout;
 }
 
@@ -36,12 +43,35 @@ export async function runRender(ctx: SectionContext): Promise<SectionOutput> {
     tables: [
       {
         title: `Streaming render: ${r['chars']} chars in ${r['deltas']} deltas through the Ink UI into a 100×40 in-memory terminal`,
-        headers: ['CPU ms', 'wall ms', 'Ink frames', 'store notifications', 'terminal KiB', 'peak RSS MB', 'RSS growth MB'],
-        rows: [[cpu, r['wallMs'] ?? '—', r['inkFrames'] ?? '—', r['storeNotifications'] ?? '—', round((r['terminalBytes'] ?? 0) / 1024, 0), r['peakRssMB'] ?? '—', r['rssGrowthMB'] ?? '—']],
+        headers: [
+          'CPU ms',
+          'wall ms',
+          'Ink frames',
+          'store notifications',
+          'terminal KiB',
+          'peak RSS MB',
+          'RSS growth MB',
+        ],
+        rows: [
+          [
+            cpu,
+            r['wallMs'] ?? '—',
+            r['inkFrames'] ?? '—',
+            r['storeNotifications'] ?? '—',
+            round((r['terminalBytes'] ?? 0) / 1024, 0),
+            r['peakRssMB'] ?? '—',
+            r['rssGrowthMB'] ?? '—',
+          ],
+        ],
       },
     ],
     verdicts: {
-      'render-cpu': verdict(cpu, 1000, `${cpu} ms CPU for ${r['chars']} chars (${r['wallMs']} ms wall, ${r['inkFrames']} frames, peak RSS ${r['peakRssMB']} MB)`, 'the UI spends more than the budget per streamed character; profile `node --cpu-prof bench/render.mjs` to find the hot path (store updates, markdown split/render of the pending block, Ink layout)'),
+      'render-cpu': verdict(
+        cpu,
+        1000,
+        `${cpu} ms CPU for ${r['chars']} chars (${r['wallMs']} ms wall, ${r['inkFrames']} frames, peak RSS ${r['peakRssMB']} MB)`,
+        'the UI spends more than the budget per streamed character; profile `node --cpu-prof bench/render.mjs` to find the hot path (store updates, markdown split/render of the pending block, Ink layout)',
+      ),
     },
   };
 }

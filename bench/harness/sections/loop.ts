@@ -42,7 +42,12 @@ export interface LoopCell {
   maxPeakRssMiB: number;
 }
 
-function runFigures(creates: RecordedRequest[], events: Array<Record<string, unknown>>, wallMs: number, peak: number): LoopRun {
+function runFigures(
+  creates: RecordedRequest[],
+  events: Array<Record<string, unknown>>,
+  wallMs: number,
+  peak: number,
+): LoopRun {
   const turnsDone = events.filter((e) => e['type'] === 'turn.completed');
   const tools = events.filter((e) => e['type'] === 'item.completed');
   const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
@@ -51,8 +56,18 @@ function runFigures(creates: RecordedRequest[], events: Array<Record<string, unk
     peakRssMiB: peak,
     turns: creates.length,
     ttfeMs: collectNumbers(turnsDone, /^(time_to_first_event_ms|timeToFirstEventMs)$/),
-    modelMs: sum(collectNumbers(turnsDone.map((e) => e['metrics']), /^(duration_ms|durationMs)$/)),
-    toolMs: sum(collectNumbers(tools.map((e) => e['item']), /^(duration_ms|durationMs)$/)),
+    modelMs: sum(
+      collectNumbers(
+        turnsDone.map((e) => e['metrics']),
+        /^(duration_ms|durationMs)$/,
+      ),
+    ),
+    toolMs: sum(
+      collectNumbers(
+        tools.map((e) => e['item']),
+        /^(duration_ms|durationMs)$/,
+      ),
+    ),
     bytes: creates.map((c) => c.bytes),
     wireBytes: creates.map((c) => c.wireBytes ?? c.bytes),
     incremental: creates.map((c) => typeof c.previousResponseId === 'string'),
@@ -60,14 +75,24 @@ function runFigures(creates: RecordedRequest[], events: Array<Record<string, unk
   };
 }
 
-async function oneRun(ctx: SectionContext, scenario: { name: string; calls: number }, rttMs: number, transport: Transport): Promise<LoopRun> {
+async function oneRun(
+  ctx: SectionContext,
+  scenario: { name: string; calls: number },
+  rttMs: number,
+  transport: Transport,
+): Promise<LoopRun> {
   const sim = await startSim(ctx.paths, {
     scenario: scenarioFor(ctx.paths, scenario.name, scenario.calls),
     latencyMs: rttMs,
     httpHandshakeMs: handshakeMsFor(rttMs),
   });
   try {
-    const run = await runTether(ctx.paths, { baseUrl: sim.url, prompt: 'Run the steps.', transport, timeoutMs: ctx.profile.processTimeoutMs });
+    const run = await runTether(ctx.paths, {
+      baseUrl: sim.url,
+      prompt: 'Run the steps.',
+      transport,
+      timeoutMs: ctx.profile.processTimeoutMs,
+    });
     if (run.code !== 0) throw new Error(`tether ${transport} run failed: ${describeFailure(run)}`);
     return runFigures(generatingCreates(sim), run.events, run.wallMs, run.peakRssMiB);
   } finally {
@@ -84,7 +109,13 @@ function bytesTable(ws: LoopCell | undefined, http: LoopCell | undefined): Resul
   return {
     title: `Bytes sent per request vs turn index (${ws?.scenario}, RTT ${ws?.rttMs} ms; WS payload, WS on the wire with permessage-deflate, HTTP body)`,
     headers: ['turn', 'WS payload B', 'WS wire B', 'WS incremental', 'HTTP body B'],
-    rows: idx.map((i) => [i, w.bytes[i - 1] ?? '—', w.wireBytes[i - 1] ?? '—', w.incremental[i - 1] ? 'yes' : 'no', h.bytes[i - 1] ?? '—']),
+    rows: idx.map((i) => [
+      i,
+      w.bytes[i - 1] ?? '—',
+      w.wireBytes[i - 1] ?? '—',
+      w.incremental[i - 1] ? 'yes' : 'no',
+      h.bytes[i - 1] ?? '—',
+    ]),
   };
 }
 
@@ -114,7 +145,9 @@ export async function runLoop(ctx: SectionContext): Promise<SectionOutput> {
       }
       const ws = cells[cells.length - 2];
       const http = cells[cells.length - 1];
-      ctx.log(`  ${sc.name} @${rtt} ms: WS ${round(ws?.medianWallMs ?? NaN, 0)} ms, HTTP ${round(http?.medianWallMs ?? NaN, 0)} ms`);
+      ctx.log(
+        `  ${sc.name} @${rtt} ms: WS ${round(ws?.medianWallMs ?? NaN, 0)} ms, HTTP ${round(http?.medianWallMs ?? NaN, 0)} ms`,
+      );
     }
   }
   const find = (calls: number, rtt: number, t: Transport): LoopCell | undefined =>
@@ -125,7 +158,14 @@ export async function runLoop(ctx: SectionContext): Promise<SectionOutput> {
       const ws = find(sc.calls, rtt, 'websocket');
       const http = find(sc.calls, rtt, 'http');
       if (!ws || !http) continue;
-      const ttfe = (c: LoopCell, p: number): number => round(percentile(c.runs.flatMap((r) => r.ttfeMs.slice(1)), p), 1);
+      const ttfe = (c: LoopCell, p: number): number =>
+        round(
+          percentile(
+            c.runs.flatMap((r) => r.ttfeMs.slice(1)),
+            p,
+          ),
+          1,
+        );
       wallRows.push([
         sc.name,
         rtt,
@@ -141,20 +181,34 @@ export async function runLoop(ctx: SectionContext): Promise<SectionOutput> {
   }
   const tables: ResultTable[] = [
     {
-      title: 'Agent loop through the built CLI (wall time = spawn to exit, median of the runs; HTTP connections charged 2×RTT handshake)',
-      headers: ['scenario', 'RTT ms', 'WS ms', 'HTTP ms', 'WS/HTTP', 'TTFE p50 ms WS / HTTP (turns ≥ 2)', 'tool ms WS / HTTP', 'peak RSS MiB WS / HTTP', 'connections WS / HTTP'],
+      title:
+        'Agent loop through the built CLI (wall time = spawn to exit, median of the runs; HTTP connections charged 2×RTT handshake)',
+      headers: [
+        'scenario',
+        'RTT ms',
+        'WS ms',
+        'HTTP ms',
+        'WS/HTTP',
+        'TTFE p50 ms WS / HTTP (turns ≥ 2)',
+        'tool ms WS / HTTP',
+        'peak RSS MiB WS / HTTP',
+        'connections WS / HTTP',
+      ],
       rows: wallRows,
     },
   ];
   const largest = ctx.profile.loopScenarios[ctx.profile.loopScenarios.length - 1];
   const lowRtt = ctx.profile.rttsMs[0] ?? 0;
-  const bt = largest ? bytesTable(find(largest.calls, lowRtt, 'websocket'), find(largest.calls, lowRtt, 'http')) : undefined;
+  const bt = largest
+    ? bytesTable(find(largest.calls, lowRtt, 'websocket'), find(largest.calls, lowRtt, 'http'))
+    : undefined;
   if (bt) tables.push(bt);
 
   // Targets.
   const verdicts: Record<string, Verdict> = {};
   const maxRtt = Math.max(...ctx.profile.rttsMs);
-  const calls20 = ctx.profile.loopScenarios.find((s) => s.calls === 20)?.calls ?? ctx.profile.loopScenarios[0]?.calls ?? 0;
+  const calls20 =
+    ctx.profile.loopScenarios.find((s) => s.calls === 20)?.calls ?? ctx.profile.loopScenarios[0]?.calls ?? 0;
   const ws20 = find(calls20, maxRtt, 'websocket');
   const http20 = find(calls20, maxRtt, 'http');
   if (ws20 && http20) {
@@ -165,14 +219,24 @@ export async function runLoop(ctx: SectionContext): Promise<SectionOutput> {
       `${round(ratio, 3)} (WS ${round(ws20.medianWallMs, 0)} ms vs HTTP ${round(http20.medianWallMs, 0)} ms, ${ws20.scenario} @${maxRtt} ms, n=${ws20.runs.length})`,
       'both transports pay the same simulated RTT per request and HTTP keeps its connection alive, so WS only saves bytes and handshakes; the simulator charges no server-side cost for re-processing the uncached full context that HTTP resends (the source of the published up-to-40% gain); tool process spawns dominate the rest of the wall time',
     );
-    verdicts['rss-peak-20'] = verdict(ws20.maxPeakRssMiB, 100, `${round(ws20.maxPeakRssMiB, 1)} MiB (VmHWM, max of ${ws20.runs.length} runs)`, 'resident memory of the CLI process exceeds the budget; check loaded modules and retained transcript copies');
+    verdicts['rss-peak-20'] = verdict(
+      ws20.maxPeakRssMiB,
+      100,
+      `${round(ws20.maxPeakRssMiB, 1)} MiB (VmHWM, max of ${ws20.runs.length} runs)`,
+      'resident memory of the CLI process exceeds the budget; check loaded modules and retained transcript copies',
+    );
   }
   const wsBig = largest ? find(largest.calls, lowRtt, 'websocket')?.runs[0] : undefined;
   if (wsBig && wsBig.bytes.length >= 2) {
     const last = Math.min(50, wsBig.bytes.length);
     const b2 = wsBig.bytes[1] ?? NaN;
     const bl = wsBig.bytes[last - 1] ?? NaN;
-    verdicts['continuation-flat'] = verdict(bl / b2, 1.1, `${round(bl / b2, 3)} (turn ${last}: ${bl} B, turn 2: ${b2} B)`, 'continuation requests grow with history; only new items should be sent with previous_response_id');
+    verdicts['continuation-flat'] = verdict(
+      bl / b2,
+      1.1,
+      `${round(bl / b2, 3)} (turn ${last}: ${bl} B, turn 2: ${b2} B)`,
+      'continuation requests grow with history; only new items should be sent with previous_response_id',
+    );
     const cont = wsBig.wireBytes.slice(1);
     const maxWire = Math.max(...cont);
     verdicts['deflate-bytes'] = verdict(

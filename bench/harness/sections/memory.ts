@@ -49,7 +49,9 @@ export async function runMemory(ctx: SectionContext): Promise<SectionOutput> {
       peakRssMiB: round(run.peakRssMiB, 1),
       wallMs: round(run.wallMs, 0),
       msPerTurn: round(run.wallMs / served, 2),
-      curve: curve.filter((_, i) => i % 10 === 0).map((c) => ({ turn: Math.max(0, c.turn - warm), rssMiB: round(c.rssMiB, 1) })),
+      curve: curve
+        .filter((_, i) => i % 10 === 0)
+        .map((c) => ({ turn: Math.max(0, c.turn - warm), rssMiB: round(c.rssMiB, 1) })),
     },
     tables: [
       {
@@ -58,7 +60,9 @@ export async function runMemory(ctx: SectionContext): Promise<SectionOutput> {
         rows: milestones.map((t) => [t, round(at(t)?.rssMiB ?? Number.NaN, 1)]),
       },
     ],
-    notes: [`Peak RSS (VmHWM) ${round(run.peakRssMiB, 1)} MiB; ${round(run.wallMs / 1000, 1)} s wall, ${round(run.wallMs / served, 2)} ms per turn including the tool call.`],
+    notes: [
+      `Peak RSS (VmHWM) ${round(run.peakRssMiB, 1)} MiB; ${round(run.wallMs / 1000, 1)} s wall, ${round(run.wallMs / served, 2)} ms per turn including the tool call.`,
+    ],
     verdicts: {
       'rss-growth': verdict(
         growth,

@@ -17,12 +17,16 @@ import type { SectionContext, SectionOutput } from '../context.js';
 import { runAgentInProcess } from '../inproc.js';
 import type { ResultTable } from '../report.js';
 import { startSim, toolLoopScenario } from '../sim.js';
-import { type Summary, round, roundSummary, summarize } from '../stats.js';
+import { round, roundSummary, type Summary, summarize } from '../stats.js';
 import { verdict } from '../targets.js';
 import { type FrameMark, installWsProbe } from '../ws-probe.js';
 
 /** Gaps completed(i) → create(i+1), each minus `toolMs(i)`. */
-function gaps(creates: FrameMark[], completions: FrameMark[], toolMs: (i: number, from: number, to: number) => number): { net: number[]; raw: number[]; tool: number[] } {
+function gaps(
+  creates: FrameMark[],
+  completions: FrameMark[],
+  toolMs: (i: number, from: number, to: number) => number,
+): { net: number[]; raw: number[]; tool: number[] } {
   const net: number[] = [];
   const raw: number[] = [];
   const tool: number[] = [];
@@ -67,8 +71,10 @@ async function viaCli(ctx: SectionContext, n: number, home?: string) {
   const marks = readProbe(probeOut);
   const creates = marks.filter((m) => m.kind === 'create');
   const completions = marks.filter((m) => m.kind === 'completed');
-  if (creates.length === 0) throw new Error('the preloaded socket probe recorded no frames in the CLI process');
-  if (toolDurations.length < creates.length - 1) throw new Error(`CLI reported ${toolDurations.length} tool durations for ${creates.length - 1} gaps`);
+  if (creates.length === 0)
+    throw new Error('the preloaded socket probe recorded no frames in the CLI process');
+  if (toolDurations.length < creates.length - 1)
+    throw new Error(`CLI reported ${toolDurations.length} tool durations for ${creates.length - 1} gaps`);
   return { ...gaps(creates, completions, (i) => toolDurations[i] ?? 0), wallMs: run.wallMs };
 }
 
@@ -78,12 +84,19 @@ async function inProcess(ctx: SectionContext, n: number) {
   const probe = installWsProbe();
   let run;
   try {
-    run = await runAgentInProcess(ctx.paths, { baseUrl: sim.url, transport: 'websocket', prompt: 'Run the steps.' });
+    run = await runAgentInProcess(ctx.paths, {
+      baseUrl: sim.url,
+      transport: 'websocket',
+      prompt: 'Run the steps.',
+    });
   } finally {
     probe.uninstall();
     await sim.close();
   }
-  if (run.outcome.status !== 'success') throw new Error(`agent run ended ${run.outcome.status}: ${run.outcome.error ?? run.outcome.terminalReason}`);
+  if (run.outcome.status !== 'success')
+    throw new Error(
+      `agent run ended ${run.outcome.status}: ${run.outcome.error ?? run.outcome.terminalReason}`,
+    );
   const started = new Map<string, number>();
   const spans: Array<{ start: number; end: number }> = [];
   for (const { at, event } of run.events) {
@@ -137,8 +150,17 @@ export async function runOverhead(ctx: SectionContext): Promise<SectionOutput> {
   const rows: Array<Array<string | number>> = [];
   if (cli) {
     const s = summarize(cli.net);
-    figures['cli'] = { gaps: cli.net.length, overheadMs: roundSummary(s), rawGapMs: roundSummary(summarize(cli.raw)), toolMs: roundSummary(summarize(cli.tool)) };
-    rows.push(row('CLI: overhead (gap − tool time)', s), row('CLI: raw gap completed → next create', summarize(cli.raw)), row('CLI: tool time (reported by tether)', summarize(cli.tool)));
+    figures['cli'] = {
+      gaps: cli.net.length,
+      overheadMs: roundSummary(s),
+      rawGapMs: roundSummary(summarize(cli.raw)),
+      toolMs: roundSummary(summarize(cli.tool)),
+    };
+    rows.push(
+      row('CLI: overhead (gap − tool time)', s),
+      row('CLI: raw gap completed → next create', summarize(cli.raw)),
+      row('CLI: tool time (reported by tether)', summarize(cli.tool)),
+    );
   }
   if (shm) {
     const s = summarize(shm.net);
@@ -146,9 +168,22 @@ export async function runOverhead(ctx: SectionContext): Promise<SectionOutput> {
     rows.push(row(`CLI, TETHER_HOME on tmpfs: overhead (${shm.net.length} gaps)`, s));
   }
   const si = summarize(inproc.net);
-  figures['inProcess'] = { gaps: inproc.net.length, via: inproc.via, overheadMs: roundSummary(si), rawGapMs: roundSummary(summarize(inproc.raw)), toolMs: roundSummary(summarize(inproc.tool)) };
-  rows.push(row('in-process: overhead (gap − tool time)', si), row('in-process: tool time', summarize(inproc.tool)));
-  tables.push({ title: `Client overhead per turn, ${n}-call tool loop, WebSocket, 0 ms RTT`, headers: ['measure', 'p50 ms', 'p99 ms', 'max ms'], rows });
+  figures['inProcess'] = {
+    gaps: inproc.net.length,
+    via: inproc.via,
+    overheadMs: roundSummary(si),
+    rawGapMs: roundSummary(summarize(inproc.raw)),
+    toolMs: roundSummary(summarize(inproc.tool)),
+  };
+  rows.push(
+    row('in-process: overhead (gap − tool time)', si),
+    row('in-process: tool time', summarize(inproc.tool)),
+  );
+  tables.push({
+    title: `Client overhead per turn, ${n}-call tool loop, WebSocket, 0 ms RTT`,
+    headers: ['measure', 'p50 ms', 'p99 ms', 'max ms'],
+    rows,
+  });
   notes.push(
     inproc.via === 'runtime'
       ? 'In-process: createAgentRuntime with the real shell tool, no session persistence.'
@@ -162,8 +197,18 @@ export async function runOverhead(ctx: SectionContext): Promise<SectionOutput> {
     tables,
     notes,
     verdicts: {
-      'overhead-p50': verdict(basis.p50, 1, `${round(basis.p50, 3)} ms ${where}, n=${basis.n}; in-process ${round(si.p50, 3)} ms`, 'the agent loop and session alone stay under 1 ms (in-process row); the CLI adds per-turn persistence (a CPU profile of the CLI shows fdatasync, rename and open calls per model call on the main thread) and JSONL output on the path to the next send — write the session log asynchronously and sync it off the critical path'),
-      'overhead-p99': verdict(basis.p99, 5, `${round(basis.p99, 3)} ms ${where} (max ${round(basis.max, 2)} ms); in-process ${round(si.p99, 3)} ms`, 'tail latency between turns: synchronous disk syncs and GC pauses; move the per-turn flush off the critical path'),
+      'overhead-p50': verdict(
+        basis.p50,
+        1,
+        `${round(basis.p50, 3)} ms ${where}, n=${basis.n}; in-process ${round(si.p50, 3)} ms`,
+        'the agent loop and session alone stay under 1 ms (in-process row); the CLI adds per-turn persistence (a CPU profile of the CLI shows fdatasync, rename and open calls per model call on the main thread) and JSONL output on the path to the next send — write the session log asynchronously and sync it off the critical path',
+      ),
+      'overhead-p99': verdict(
+        basis.p99,
+        5,
+        `${round(basis.p99, 3)} ms ${where} (max ${round(basis.max, 2)} ms); in-process ${round(si.p99, 3)} ms`,
+        'tail latency between turns: synchronous disk syncs and GC pauses; move the per-turn flush off the critical path',
+      ),
     },
   };
 }

@@ -47,7 +47,9 @@ async function measure(
     latencyMs: RTT_MS,
     httpHandshakeMs: handshakeMsFor(RTT_MS),
   });
-  const session = await createBenchSession(ctx.paths, sim.url, { rotationAgeMs: rotate ? AGE_MS : 3_600_000 });
+  const session = await createBenchSession(ctx.paths, sim.url, {
+    rotationAgeMs: rotate ? AGE_MS : 3_600_000,
+  });
   let rotations = 0;
   const off = session.subscribe((e: SessionStatusEvent) => {
     if (e.type === 'rotated') rotations++;

@@ -29,7 +29,11 @@ function shellQuote(s: string): string {
 }
 
 /** Spawns tether in a PTY and resolves with ms until the prompt marker appeared (NaN on timeout). */
-function promptReadyOnce(ctx: SectionContext, baseUrl: string, timeoutMs: number): Promise<{ ms: number; output: string }> {
+function promptReadyOnce(
+  ctx: SectionContext,
+  baseUrl: string,
+  timeoutMs: number,
+): Promise<{ ms: number; output: string }> {
   const home = makeHome();
   const cwd = makeWorkspace(ctx.paths, 'pty');
   const cmd = `stty cols 100 rows 30; exec ${shellQuote(process.execPath)} ${shellQuote(join(ctx.paths.root, 'bin', 'tether.js'))} --base-url ${shellQuote(baseUrl)}`;
@@ -37,7 +41,13 @@ function promptReadyOnce(ctx: SectionContext, baseUrl: string, timeoutMs: number
     const t0 = performance.now();
     const child = spawn('script', ['-qfec', cmd, '/dev/null'], {
       cwd,
-      env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: home, TETHER_HOME: home, OPENAI_API_KEY: BENCH_API_KEY, TERM: 'xterm-256color' },
+      env: {
+        PATH: process.env['PATH'] ?? '/usr/bin:/bin',
+        HOME: home,
+        TETHER_HOME: home,
+        OPENAI_API_KEY: BENCH_API_KEY,
+        TERM: 'xterm-256color',
+      },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let output = '';
@@ -108,10 +118,22 @@ export async function runStartup(ctx: SectionContext): Promise<SectionOutput> {
       const m = median(times);
       figures['promptReadyMs'] = times.map((t) => round(t, 1));
       rows.push(['interactive prompt ready (PTY)', round(m, 1), round(m / s.node_e0_ms, 2)]);
-      verdicts['prompt-ready'] = verdict(m, 400, `${round(m, 1)} ms (median of ${times.length}; min ${round(Math.min(...times), 1)} ms)`, 'the first frame waits on module loading (React/Ink) or on the socket; draw the composer before connecting');
+      verdicts['prompt-ready'] = verdict(
+        m,
+        400,
+        `${round(m, 1)} ms (median of ${times.length}; min ${round(Math.min(...times), 1)} ms)`,
+        'the first frame waits on module loading (React/Ink) or on the socket; draw the composer before connecting',
+      );
     } else {
-      const tail = lastOutput.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').trim().slice(-200);
-      verdicts['prompt-ready'] = { status: 'not measured', measured: '—', note: `the prompt marker never appeared within 10 s (terminal output tail: ${tail || 'none'})` };
+      const tail = lastOutput
+        .replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '')
+        .trim()
+        .slice(-200);
+      verdicts['prompt-ready'] = {
+        status: 'not measured',
+        measured: '—',
+        note: `the prompt marker never appeared within 10 s (terminal output tail: ${tail || 'none'})`,
+      };
     }
   } else {
     notes.push('Interactive prompt timing skipped in this profile.');
@@ -119,7 +141,13 @@ export async function runStartup(ctx: SectionContext): Promise<SectionOutput> {
   }
   return {
     figures,
-    tables: [{ title: 'Startup (median wall time of spawned processes)', headers: ['command', 'ms', '× node -e 0'], rows }],
+    tables: [
+      {
+        title: 'Startup (median wall time of spawned processes)',
+        headers: ['command', 'ms', '× node -e 0'],
+        rows,
+      },
+    ],
     notes,
     verdicts,
   };
