@@ -81,8 +81,18 @@ export class Engine {
 
   constructor(private readonly deps: EngineDeps) {}
 
-  /** Validates a create body and resolves its parent; errors are returned, never thrown. */
+  /**
+   * Validates a create body and resolves its parent; errors are returned, never thrown. Any
+   * rejected continuation evicts the referenced response from the connection cache (§2.3).
+   */
   prepare(body: Record<string, unknown>, conn: ConnState | undefined): Prepared | { error: ApiError } {
+    const out = this.check(body, conn);
+    const prev = body['previous_response_id'];
+    if ('error' in out && conn && typeof prev === 'string' && conn.last?.id === prev) delete conn.last;
+    return out;
+  }
+
+  private check(body: Record<string, unknown>, conn: ConnState | undefined): Prepared | { error: ApiError } {
     if (typeof body['model'] !== 'string' || body['model'].length === 0) {
       return {
         error: invalidRequest("Missing required parameter: 'model'.", 'model', 'missing_required_parameter'),
@@ -122,7 +132,6 @@ export class Engine {
       const injected = every !== undefined && every > 0 && this.chainedRequests % every === 0;
       if (!injected) parent = conn?.last?.id === prev ? conn.last : this.stored.get(prev);
       if (!parent) {
-        if (conn?.last?.id === prev) delete conn.last;
         return {
           error: invalidRequest(
             `Previous response with id '${prev}' not found.`,
@@ -145,7 +154,7 @@ export class Engine {
 
   /** Evicts `parent` from the connection cache (a failed continuation, §2.3). */
   evict(conn: ConnState | undefined, parent: StoredResponse | undefined): void {
-    if (conn && (parent === undefined || conn.last === parent)) delete conn.last;
+    if (conn && parent !== undefined && conn.last === parent) delete conn.last;
   }
 
   /** Plans and builds the response for a prepared request. */

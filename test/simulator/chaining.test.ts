@@ -178,3 +178,24 @@ describe('tool_choice and parallel_tool_calls', () => {
     expect(doneItems(single).filter((i) => i['type'] === 'function_call')).toHaveLength(1);
   });
 });
+
+describe('eviction scope', () => {
+  it('any rejected continuation evicts its parent; a rejected fresh request evicts nothing', async () => {
+    await start();
+    const c = await conn();
+    const a = await createOnce(c, { input: [user('a')] });
+    const fresh = await createOnce(c, {
+      input: [user('b'), { type: 'function_call_output', call_id: 'call_x', output: '' }],
+    });
+    expect(fresh[0]!.type).toBe('error');
+    expect(
+      (await createOnce(c, { previous_response_id: responseId(a), input: [user('c')] })).at(-1)!.type,
+    ).toBe('response.completed');
+    const b = sim!.recorder.creates().at(-1)!.responseId!;
+    const typed = await createOnce(c, { previous_response_id: b, input: [user('d')], store: 'yes' });
+    expect(typed[0]).toMatchObject({ type: 'error', error: { code: 'invalid_type', param: 'store' } });
+    expect(errCode(await createOnce(c, { previous_response_id: b, input: [user('e')] }))).toBe(
+      'previous_response_not_found',
+    );
+  });
+});
