@@ -151,7 +151,8 @@ export class UiStore {
       status: statusReducer(s.status, e, now),
       view,
     };
-    if (e.type === 'assistant_delta' && this.coalesceMs > 0) {
+    // Streaming events (text, reasoning, tool output) may arrive thousands per second.
+    if ((e.type === 'assistant_delta' || e.type === 'reasoning_delta' || e.type === 'tool_output') && this.coalesceMs > 0) {
       // Coalesce: apply now, notify on the next flush tick.
       this.state = next;
       if (!this.flushTimer) this.flushTimer = this.clock.setTimeout(() => this.flushNow(), this.coalesceMs);

@@ -32,6 +32,8 @@ export interface StatusState {
   contextWindow: number;
   lastLatencyMs: number | null;
   lastFirstEventMs: number | null;
+  /** Whether the last request was chained (previous_response_id + new items) or a full create. */
+  lastIncremental: boolean | null;
   running: boolean;
   /** Clock ms when the current user turn started (for the "working" timer). */
   busySince: number | null;
@@ -52,6 +54,7 @@ export function initialStatus(init: { model: string; approval: ApprovalMode; con
     contextWindow: init.contextWindow,
     lastLatencyMs: null,
     lastFirstEventMs: null,
+    lastIncremental: null,
     running: false,
     busySince: null,
     retry: null,
@@ -77,6 +80,7 @@ export function statusReducer(s: StatusState, e: AgentEvent, now: number): Statu
         contextTokens: e.usage.inputTokens + e.usage.outputTokens,
         lastLatencyMs: e.metrics.durationMs,
         lastFirstEventMs: e.metrics.timeToFirstEventMs,
+        lastIncremental: e.metrics.incremental,
         conn: { ...s.conn, transport: e.metrics.transport },
       };
     case 'turn_finished':
