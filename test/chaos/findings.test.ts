@@ -48,7 +48,12 @@ describe('findings', () => {
           type: 'function',
           name: 'shell',
           description: 'run',
-          parameters: { type: 'object', properties: { command: { type: 'string' } }, required: ['command'], additionalProperties: false },
+          parameters: {
+            type: 'object',
+            properties: { command: { type: 'string' } },
+            required: ['command'],
+            additionalProperties: false,
+          },
           strict: true,
         },
       ],

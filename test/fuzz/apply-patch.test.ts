@@ -11,26 +11,36 @@ import { anyText, fuzzParams } from '../helpers/chaos-fc.js';
 const MARKERS = ['*** Begin Patch', '*** End Patch', '*** End of File'];
 /** One line of file content: no line breaks, not a bare marker (markers are reserved by the format). */
 const lineText = fc
-  .string({ unit: fc.oneof(fc.constantFrom(...'abc xyz(){};=+-*@/\t'), fc.constantFrom('é', '日', '😀')), maxLength: 30 })
+  .string({
+    unit: fc.oneof(fc.constantFrom(...'abc xyz(){};=+-*@/\t'), fc.constantFrom('é', '日', '😀')),
+    maxLength: 30,
+  })
   .filter((t) => !MARKERS.includes(t.trim()));
 const pathArb = fc.stringMatching(/^[a-z][a-z0-9_]{0,6}(\/[a-z0-9_]{1,6}){0,2}\.(ts|md|txt)$/);
 
 const hunkArb = fc.record({
   header: fc.option(fc.stringMatching(/^[a-z][a-z ()]{0,12}[a-z)]$/), { nil: null }),
-  lines: fc.array(fc.record({ op: fc.constantFrom(' ' as const, '-' as const, '+' as const), text: lineText }), { minLength: 1, maxLength: 6 }),
+  lines: fc.array(
+    fc.record({ op: fc.constantFrom(' ' as const, '-' as const, '+' as const), text: lineText }),
+    { minLength: 1, maxLength: 6 },
+  ),
   endOfFile: fc.boolean(),
 });
 
 const opArb = (path: string, moveTo: string): fc.Arbitrary<PatchOp> =>
   fc.oneof(
-    fc.array(lineText, { maxLength: 5 }).map((ls): PatchOp => ({ type: 'add', path, content: ls.length > 0 ? `${ls.join('\n')}\n` : '' })),
+    fc
+      .array(lineText, { maxLength: 5 })
+      .map((ls): PatchOp => ({ type: 'add', path, content: ls.length > 0 ? `${ls.join('\n')}\n` : '' })),
     fc.constant<PatchOp>({ type: 'delete', path }),
-    fc.tuple(fc.boolean(), fc.array(hunkArb, { maxLength: 3 })).map(([move, hunks]): PatchOp => ({
-      type: 'update',
-      path,
-      moveTo: move || hunks.length === 0 ? moveTo : null,
-      hunks,
-    })),
+    fc.tuple(fc.boolean(), fc.array(hunkArb, { maxLength: 3 })).map(
+      ([move, hunks]): PatchOp => ({
+        type: 'update',
+        path,
+        moveTo: move || hunks.length === 0 ? moveTo : null,
+        hunks,
+      }),
+    ),
   );
 
 const patchArb: fc.Arbitrary<PatchOp[]> = fc
@@ -103,7 +113,21 @@ describe('fuzz: apply_patch parser', () => {
 
   it('never throws on soups of patch-vocabulary lines', () => {
     const vocab = fc.oneof(
-      fc.constantFrom('*** Begin Patch', '*** End Patch', '*** End of File', '@@', '@@ fn', '', ' ', '+', '-', '***', '*** Add File: ', '*** Update File:', '*** Move to: '),
+      fc.constantFrom(
+        '*** Begin Patch',
+        '*** End Patch',
+        '*** End of File',
+        '@@',
+        '@@ fn',
+        '',
+        ' ',
+        '+',
+        '-',
+        '***',
+        '*** Add File: ',
+        '*** Update File:',
+        '*** Move to: ',
+      ),
       pathArb.map((p) => `*** Add File: ${p}`),
       pathArb.map((p) => `*** Update File: ${p}`),
       pathArb.map((p) => `*** Delete File: ${p}`),
@@ -124,29 +148,35 @@ describe('fuzz: apply_patch parser', () => {
 
   it('single-line mutations of valid patches never throw', () => {
     fc.assert(
-      fc.property(patchArb, fc.nat(), fc.constantFrom('delete', 'duplicate', 'garble', 'swap'), fc.string({ maxLength: 10 }), (ops, k, how, junk) => {
-        const lines = serialise(ops).split('\n');
-        const i = k % lines.length;
-        const j = (k * 7 + 3) % lines.length;
-        switch (how) {
-          case 'delete':
-            lines.splice(i, 1);
-            break;
-          case 'duplicate':
-            lines.splice(i, 0, lines[i] as string);
-            break;
-          case 'garble':
-            lines[i] = junk + (lines[i] ?? '');
-            break;
-          case 'swap': {
-            const t = lines[i] as string;
-            lines[i] = lines[j] as string;
-            lines[j] = t;
-            break;
+      fc.property(
+        patchArb,
+        fc.nat(),
+        fc.constantFrom('delete', 'duplicate', 'garble', 'swap'),
+        fc.string({ maxLength: 10 }),
+        (ops, k, how, junk) => {
+          const lines = serialise(ops).split('\n');
+          const i = k % lines.length;
+          const j = (k * 7 + 3) % lines.length;
+          switch (how) {
+            case 'delete':
+              lines.splice(i, 1);
+              break;
+            case 'duplicate':
+              lines.splice(i, 0, lines[i] as string);
+              break;
+            case 'garble':
+              lines[i] = junk + (lines[i] ?? '');
+              break;
+            case 'swap': {
+              const t = lines[i] as string;
+              lines[i] = lines[j] as string;
+              lines[j] = t;
+              break;
+            }
           }
-        }
-        expectClear(parsePatch(lines.join('\n')));
-      }),
+          expectClear(parsePatch(lines.join('\n')));
+        },
+      ),
       fuzzParams(800, 44),
     );
   });

@@ -6,7 +6,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { classifyError } from '../../src/protocol/errors.js';
-import { type ErrorEvent, errorOf, KNOWN_EVENT_TYPES, parseServerEvent } from '../../src/protocol/server-events.js';
+import {
+  type ErrorEvent,
+  errorOf,
+  KNOWN_EVENT_TYPES,
+  parseServerEvent,
+} from '../../src/protocol/server-events.js';
 import { anyText, fuzzParams } from '../helpers/chaos-fc.js';
 
 const TYPES = [...KNOWN_EVENT_TYPES, 'response.unknown_future_event', '', 'error'];
@@ -14,12 +19,26 @@ const TYPES = [...KNOWN_EVENT_TYPES, 'response.unknown_future_event', '', 'error
 /** Plausible valid frames of every shape tether reads. */
 const validFrame = fc.oneof(
   fc.record({
-    type: fc.constantFrom('response.created', 'response.in_progress', 'response.completed', 'response.failed', 'response.incomplete'),
+    type: fc.constantFrom(
+      'response.created',
+      'response.in_progress',
+      'response.completed',
+      'response.failed',
+      'response.incomplete',
+    ),
     sequence_number: fc.nat(),
-    response: fc.record({ id: fc.string({ minLength: 1 }), status: fc.constantFrom('in_progress', 'completed'), output: fc.constant([]) }),
+    response: fc.record({
+      id: fc.string({ minLength: 1 }),
+      status: fc.constantFrom('in_progress', 'completed'),
+      output: fc.constant([]),
+    }),
   }),
   fc.record({
-    type: fc.constantFrom('response.output_text.delta', 'response.function_call_arguments.delta', 'response.reasoning_summary_text.delta'),
+    type: fc.constantFrom(
+      'response.output_text.delta',
+      'response.function_call_arguments.delta',
+      'response.reasoning_summary_text.delta',
+    ),
     sequence_number: fc.nat(),
     item_id: fc.string(),
     output_index: fc.nat(),
@@ -31,7 +50,12 @@ const validFrame = fc.oneof(
     output_index: fc.nat(),
     item: fc.record({ type: fc.constantFrom('message', 'function_call', 'reasoning'), id: fc.string() }),
   }),
-  fc.record({ type: fc.constant('response.function_call_arguments.done'), item_id: fc.string(), output_index: fc.nat(), arguments: fc.string() }),
+  fc.record({
+    type: fc.constant('response.function_call_arguments.done'),
+    item_id: fc.string(),
+    output_index: fc.nat(),
+    arguments: fc.string(),
+  }),
   fc.record({
     type: fc.constant('error'),
     status: fc.integer({ min: 100, max: 599 }),
@@ -107,9 +131,13 @@ describe('fuzz: parseServerEvent', () => {
 
   it('never throws on objects with a known type and arbitrary fields', () => {
     fc.assert(
-      fc.property(fc.constantFrom(...TYPES), fc.dictionary(fc.string(), fc.jsonValue({ maxDepth: 3 })), (type, rest) => {
-        checkAccepted(JSON.stringify({ ...rest, type }));
-      }),
+      fc.property(
+        fc.constantFrom(...TYPES),
+        fc.dictionary(fc.string(), fc.jsonValue({ maxDepth: 3 })),
+        (type, rest) => {
+          checkAccepted(JSON.stringify({ ...rest, type }));
+        },
+      ),
       fuzzParams(1000, 3),
     );
   });

@@ -13,7 +13,11 @@ import { fuzzParams } from '../helpers/chaos-fc.js';
 /** Text that can sit on one SSE line: valid Unicode (multi-byte included), no CR/LF. */
 const lineText = fc.string({ unit: 'grapheme', maxLength: 20 }).map((s) => s.replace(/[\r\n]/g, ''));
 /** Field values may start with spaces; exactly one is stripped after the colon. */
-const eventName = fc.oneof(fc.constant(''), fc.constantFrom('message', 'response.output_text.delta', 'ping'), lineText);
+const eventName = fc.oneof(
+  fc.constant(''),
+  fc.constantFrom('message', 'response.output_text.delta', 'ping'),
+  lineText,
+);
 
 interface Spec {
   event: string;

@@ -48,11 +48,23 @@ beforeAll(() => {
     workspace: root,
     spillDir: spill,
     env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin' },
-    settings: { toolTimeoutMs: 5000, toolMaxTimeoutMs: 10_000, toolInactivityTimeoutMs: 5000, toolOutputMaxChars: 4000 },
+    settings: {
+      toolTimeoutMs: 5000,
+      toolMaxTimeoutMs: 10_000,
+      toolInactivityTimeoutMs: 5000,
+      toolOutputMaxChars: 4000,
+    },
     sandbox: { tier: 'none', requested: 'off', network: true, message: 'sandbox off (fuzz)' },
   });
   names = rt.specs().map((s) => s.name);
-  props = new Map(rt.specs().map((s) => [s.name, Object.keys((s.parameters as { properties: Record<string, unknown> }).properties)]));
+  props = new Map(
+    rt
+      .specs()
+      .map((s) => [
+        s.name,
+        Object.keys((s.parameters as { properties: Record<string, unknown> }).properties),
+      ]),
+  );
 });
 
 afterAll(() => rmSync(base, { recursive: true, force: true }));
@@ -71,13 +83,22 @@ const hostilePath = fc.constantFrom(
   'a'.repeat(5000),
 );
 
-const valueArb = fc.oneof(hostilePath, fc.jsonValue({ maxDepth: 2 }), anyText(40), fc.integer(), fc.constant(null));
+const valueArb = fc.oneof(
+  hostilePath,
+  fc.jsonValue({ maxDepth: 2 }),
+  anyText(40),
+  fc.integer(),
+  fc.constant(null),
+);
 
 /** Arguments shaped like a tool's schema, each field replaced by a random or hostile value. */
 function argsFor(name: string): fc.Arbitrary<string> {
   const keys = props.get(name) ?? [];
   return fc
-    .tuple(fc.dictionary(fc.constantFrom(...keys, 'extra'), valueArb, { maxKeys: keys.length + 1 }), fc.boolean())
+    .tuple(
+      fc.dictionary(fc.constantFrom(...keys, 'extra'), valueArb, { maxKeys: keys.length + 1 }),
+      fc.boolean(),
+    )
     .map(([o, asText]) => (asText ? JSON.stringify(o) : `${JSON.stringify(o).slice(0, -1)}`));
 }
 
@@ -103,9 +124,12 @@ function valueFor(name: string, schema: { type?: unknown }): fc.Arbitrary<unknow
     else if (t === 'integer') arbs.push(fc.integer({ min: -5, max: 1_000_000 }));
     else if (t === 'string' && name === 'patch')
       arbs.push(
-        fc.tuple(hostilePath, fc.constantFrom('Add File', 'Update File', 'Delete File')).map(
-          ([hp, op]) => `*** Begin Patch\n*** ${op}: ${hp}\n${op === 'Delete File' ? '' : op === 'Add File' ? '+x\n' : '@@\n-export const a = 1;\n+x\n'}*** End Patch`,
-        ),
+        fc
+          .tuple(hostilePath, fc.constantFrom('Add File', 'Update File', 'Delete File'))
+          .map(
+            ([hp, op]) =>
+              `*** Begin Patch\n*** ${op}: ${hp}\n${op === 'Delete File' ? '' : op === 'Add File' ? '+x\n' : '@@\n-export const a = 1;\n+x\n'}*** End Patch`,
+          ),
       );
     else if (t === 'string') arbs.push(fc.oneof(hostilePath, fc.string({ maxLength: 20 })));
   }
@@ -167,12 +191,18 @@ describe('fuzz: tool-argument validation (prepare)', () => {
 
   it('unknown tool names (incl. prototype keys) are refused with the list of tools', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.oneof(fc.constantFrom('__proto__', 'constructor', 'toString', 'hasOwnProperty', 'SHELL', 'shell ', ''), fc.string({ maxLength: 12 })), async (name) => {
-        fc.pre(!names.includes(name));
-        const p = await rt.prepare({ callId: 'x', name, arguments: '{}' });
-        expect(p.ok).toBe(false);
-        if (!p.ok) expect(p.output).toMatch(/Unknown tool/);
-      }),
+      fc.asyncProperty(
+        fc.oneof(
+          fc.constantFrom('__proto__', 'constructor', 'toString', 'hasOwnProperty', 'SHELL', 'shell ', ''),
+          fc.string({ maxLength: 12 }),
+        ),
+        async (name) => {
+          fc.pre(!names.includes(name));
+          const p = await rt.prepare({ callId: 'x', name, arguments: '{}' });
+          expect(p.ok).toBe(false);
+          if (!p.ok) expect(p.output).toMatch(/Unknown tool/);
+        },
+      ),
       fuzzParams(200, 53),
     );
   });

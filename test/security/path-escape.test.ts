@@ -9,7 +9,12 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { atomicWriteFile, createWorkspace, resolveToolPath, type Workspace } from '../../src/tools/fs/workspace.js';
+import {
+  atomicWriteFile,
+  createWorkspace,
+  resolveToolPath,
+  type Workspace,
+} from '../../src/tools/fs/workspace.js';
 
 let base: string;
 let ws: Workspace;
@@ -79,7 +84,14 @@ describe('security: static path-escape vectors', () => {
     });
   }
 
-  for (const p of ['.git/config', '.GIT/config', '.git./hooks/pre-commit', '.Git/HEAD', 'sub/.git/config', '.tether/approvals.json']) {
+  for (const p of [
+    '.git/config',
+    '.GIT/config',
+    '.git./hooks/pre-commit',
+    '.Git/HEAD',
+    'sub/.git/config',
+    '.tether/approvals.json',
+  ]) {
     it(`refuses writes to protected ${JSON.stringify(p)}`, () => {
       expect(resolveToolPath(ws, p, 'write').ok).toBe(false);
     });
@@ -94,8 +106,19 @@ describe('security: static path-escape vectors', () => {
   });
 
   it('never throws on hostile inputs', () => {
-    const weird = ['\u202e', 'a'.repeat(10_000), '/'.repeat(5000), 'file://', 'file:///%00', '%', '%zz', 'C:\\Windows', '\\\\server\\share'];
-    for (const p of weird) for (const a of ['read', 'write'] as const) expect(() => resolveToolPath(ws, p, a)).not.toThrow();
+    const weird = [
+      '\u202e',
+      'a'.repeat(10_000),
+      '/'.repeat(5000),
+      'file://',
+      'file:///%00',
+      '%',
+      '%zz',
+      'C:\\Windows',
+      '\\\\server\\share',
+    ];
+    for (const p of weird)
+      for (const a of ['read', 'write'] as const) expect(() => resolveToolPath(ws, p, a)).not.toThrow();
   });
 });
 
@@ -122,7 +145,9 @@ describe('security: symlink race (TOCTOU) on workspace writes', () => {
       try { fs.renameSync(sub + '.real', sub); } catch {}
       process.stdout.write(String(swaps));
     `;
-    const child = spawn(process.execPath, ['-e', script, sub, outside, '1500'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['-e', script, sub, outside, '1500'], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     child.stdout.on('data', (d: Buffer) => {
       out += d.toString();
