@@ -21,7 +21,10 @@ export function approvalsPath(workspace: string): string {
 }
 
 function isPrefixList(v: unknown): v is string[][] {
-  return Array.isArray(v) && v.every((p) => Array.isArray(p) && p.length > 0 && p.every((w) => typeof w === 'string'));
+  return (
+    Array.isArray(v) &&
+    v.every((p) => Array.isArray(p) && p.length > 0 && p.every((w) => typeof w === 'string'))
+  );
 }
 
 /** Loads the rules; a missing or unreadable file gives no rules. */
@@ -40,12 +43,16 @@ export function loadAllowRules(workspace: string): AllowRules {
 
 /** Adds `prefix` (deduplicated) and persists; returns the new rules. */
 export function addAllowRule(workspace: string, prefix: string[]): AllowRules {
-  if (prefix.length === 0 || prefix.some((w) => typeof w !== 'string' || w === '')) throw new Error('an allow rule needs a non-empty argv prefix');
+  if (prefix.length === 0 || prefix.some((w) => typeof w !== 'string' || w === ''))
+    throw new Error('an allow rule needs a non-empty argv prefix');
   const rules = loadAllowRules(workspace);
   const key = JSON.stringify(prefix);
   if (!rules.prefixes.some((p) => JSON.stringify(p) === key)) rules.prefixes.push([...prefix]);
   mkdirSync(join(workspace, '.tether'), { recursive: true });
-  atomicWriteFile(approvalsPath(workspace), `${JSON.stringify({ version: VERSION, prefixes: rules.prefixes }, null, 2)}\n`);
+  atomicWriteFile(
+    approvalsPath(workspace),
+    `${JSON.stringify({ version: VERSION, prefixes: rules.prefixes }, null, 2)}\n`,
+  );
   return rules;
 }
 
@@ -58,7 +65,11 @@ export function argvHasPrefix(argv: readonly string[], prefix: readonly string[]
  * Whether every sub-command of `command` matches an allow prefix (or `isSafe`). Scripts with
  * substitution, redirection or other non-plain syntax never match.
  */
-export function matchesAllowRules(command: string, rules: AllowRules, isSafe: (argv: string[]) => boolean): boolean {
+export function matchesAllowRules(
+  command: string,
+  rules: AllowRules,
+  isSafe: (argv: string[]) => boolean,
+): boolean {
   if (rules.prefixes.length === 0) return false;
   const commands = parsePlainCommands(command);
   if (!commands || commands.length === 0) return false;
@@ -74,5 +85,7 @@ export function suggestAllowPrefix(command: string): string[] | null {
   const first = commands?.[0];
   if (!first || first.length === 0) return null;
   const second = first[1];
-  return second !== undefined && !second.startsWith('-') ? [first[0] as string, second] : [first[0] as string];
+  return second !== undefined && !second.startsWith('-')
+    ? [first[0] as string, second]
+    : [first[0] as string];
 }

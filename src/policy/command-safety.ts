@@ -53,11 +53,43 @@ function isValidSedNArg(arg: string | undefined): boolean {
 }
 
 const ALWAYS_SAFE = new Set([
-  'cat', 'cd', 'cut', 'echo', 'expr', 'false', 'grep', 'head', 'id', 'ls', 'nl', 'paste', 'pwd', 'rev',
-  'seq', 'stat', 'tail', 'tr', 'true', 'uname', 'uniq', 'wc', 'which', 'whoami',
+  'cat',
+  'cd',
+  'cut',
+  'echo',
+  'expr',
+  'false',
+  'grep',
+  'head',
+  'id',
+  'ls',
+  'nl',
+  'paste',
+  'pwd',
+  'rev',
+  'seq',
+  'stat',
+  'tail',
+  'tr',
+  'true',
+  'uname',
+  'uniq',
+  'wc',
+  'which',
+  'whoami',
 ]);
 const LINUX_SAFE = new Set(['numfmt', 'tac']);
-const UNSAFE_FIND = new Set(['-exec', '-execdir', '-ok', '-okdir', '-delete', '-fls', '-fprint', '-fprint0', '-fprintf']);
+const UNSAFE_FIND = new Set([
+  '-exec',
+  '-execdir',
+  '-ok',
+  '-okdir',
+  '-delete',
+  '-fls',
+  '-fprint',
+  '-fprint0',
+  '-fprintf',
+]);
 
 /** Codex `is_safe_to_call_with_exec`: one argv, no shell involved. */
 export function isSafeArgv(argv: readonly string[]): boolean {
@@ -69,7 +101,10 @@ export function isSafeArgv(argv: readonly string[]): boolean {
   const rest = argv.slice(1);
   switch (cmd) {
     case 'base64':
-      return !rest.some((a) => a === '-o' || a === '--output' || a.startsWith('--output=') || (a.startsWith('-o') && a !== '-o'));
+      return !rest.some(
+        (a) =>
+          a === '-o' || a === '--output' || a.startsWith('--output=') || (a.startsWith('-o') && a !== '-o'),
+      );
     case 'find':
       return !argv.some((a) => UNSAFE_FIND.has(a));
     case 'rg':

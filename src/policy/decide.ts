@@ -32,30 +32,47 @@ export interface PolicyDecision {
 function commandOf(call: ReadyCall): string | null {
   if (call.subject.command !== undefined) return call.subject.command;
   const a = call.args;
-  if (a && typeof a === 'object' && 'command' in a && typeof (a as { command: unknown }).command === 'string') return (a as { command: string }).command;
+  if (a && typeof a === 'object' && 'command' in a && typeof (a as { command: unknown }).command === 'string')
+    return (a as { command: string }).command;
   return null;
 }
 
 /** Decides whether `call` runs automatically, asks, or is denied. Pure. */
-export function decide(call: ReadyCall, ctx: { mode: ApprovalMode; sandbox: SandboxInfo; rules: AllowRules }): PolicyDecision {
+export function decide(
+  call: ReadyCall,
+  ctx: { mode: ApprovalMode; sandbox: SandboxInfo; rules: AllowRules },
+): PolicyDecision {
   const canSandbox = ctx.sandbox.tier !== 'none';
   switch (call.kind) {
     case 'read':
       return { action: 'auto', sandboxed: false, reason: 'read-only tool' };
     case 'edit':
-      if (ctx.mode === 'suggest') return { action: 'ask', sandboxed: false, reason: 'edits need approval in suggest mode' };
-      return { action: 'auto', sandboxed: false, reason: `edits inside the workspace are automatic in ${ctx.mode} mode` };
+      if (ctx.mode === 'suggest')
+        return { action: 'ask', sandboxed: false, reason: 'edits need approval in suggest mode' };
+      return {
+        action: 'auto',
+        sandboxed: false,
+        reason: `edits inside the workspace are automatic in ${ctx.mode} mode`,
+      };
     case 'execute': {
       const command = commandOf(call);
-      if (command === null) return { action: 'ask', sandboxed: false, reason: 'command could not be determined' };
-      if (isDangerousCommand(command)) return { action: 'ask', sandboxed: false, reason: 'dangerous command (forced rm) always needs approval' };
+      if (command === null)
+        return { action: 'ask', sandboxed: false, reason: 'command could not be determined' };
+      if (isDangerousCommand(command))
+        return {
+          action: 'ask',
+          sandboxed: false,
+          reason: 'dangerous command (forced rm) always needs approval',
+        };
       if (ctx.mode === 'full-auto') {
         return canSandbox
           ? { action: 'auto', sandboxed: true, reason: 'full-auto: runs in the sandbox (network off)' }
           : { action: 'auto', sandboxed: false, reason: 'full-auto: no sandbox available, runs unsandboxed' };
       }
-      if (isKnownSafeCommand(command)) return { action: 'auto', sandboxed: canSandbox, reason: 'known-safe read-only command' };
-      if (matchesAllowRules(command, ctx.rules, isSafeArgv)) return { action: 'auto', sandboxed: canSandbox, reason: 'matches an always-allowed command prefix' };
+      if (isKnownSafeCommand(command))
+        return { action: 'auto', sandboxed: canSandbox, reason: 'known-safe read-only command' };
+      if (matchesAllowRules(command, ctx.rules, isSafeArgv))
+        return { action: 'auto', sandboxed: canSandbox, reason: 'matches an always-allowed command prefix' };
       return { action: 'ask', sandboxed: false, reason: `commands need approval in ${ctx.mode} mode` };
     }
     default: {

@@ -27,7 +27,20 @@ export interface ProbeResult {
 /** Probe timeout (ms). */
 export const PROBE_TIMEOUT_MS = 3_000;
 
-const PROBE_ARGS = ['--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--unshare-all', '--die-with-parent', '--new-session', '--', '/bin/true'];
+const PROBE_ARGS = [
+  '--ro-bind',
+  '/',
+  '/',
+  '--dev',
+  '/dev',
+  '--proc',
+  '/proc',
+  '--unshare-all',
+  '--die-with-parent',
+  '--new-session',
+  '--',
+  '/bin/true',
+];
 
 function readSysctl(path: string): string | undefined {
   try {
@@ -58,13 +71,17 @@ export function readSysctls(): SysctlSnapshot {
 
 /** Maps a failed probe's stderr and sysctls to a reason with the exact fix. Pure. */
 export function classifyProbeFailure(stderr: string, sys: SysctlSnapshot, missingBinary = false): string {
-  if (missingBinary) return 'bubblewrap (bwrap) is not installed; install it with: apt-get install bubblewrap';
+  if (missingBinary)
+    return 'bubblewrap (bwrap) is not installed; install it with: apt-get install bubblewrap';
   if (/uid map/i.test(stderr) && /permission denied/i.test(stderr) && sys.apparmorRestrictUserns === '1') {
     return 'AppArmor restricts unprivileged user namespaces (Ubuntu >= 23.10); add a bwrap AppArmor profile or set kernel.apparmor_restrict_unprivileged_userns=0';
   }
-  if (sys.maxUserNamespaces === '0') return 'user namespaces are disabled (user.max_user_namespaces=0); set it to a positive value';
-  if (sys.unprivilegedUsernsClone === '0') return 'unprivileged user namespaces are disabled; set kernel.unprivileged_userns_clone=1';
-  if (/RTM_NEWADDR/.test(stderr)) return 'network namespaces are blocked in this environment (RTM_NEWADDR: Operation not permitted)';
+  if (sys.maxUserNamespaces === '0')
+    return 'user namespaces are disabled (user.max_user_namespaces=0); set it to a positive value';
+  if (sys.unprivilegedUsernsClone === '0')
+    return 'unprivileged user namespaces are disabled; set kernel.unprivileged_userns_clone=1';
+  if (/RTM_NEWADDR/.test(stderr))
+    return 'network namespaces are blocked in this environment (RTM_NEWADDR: Operation not permitted)';
   if (/operation not permitted/i.test(stderr)) {
     return 'namespace creation is refused (a container seccomp profile?); run with more privileges or use --sandbox off';
   }
@@ -73,7 +90,10 @@ export function classifyProbeFailure(stderr: string, sys: SysctlSnapshot, missin
 }
 
 /** Runs `bwrap` with `args`; resolves with exit status and stderr (never rejects). */
-function runBwrap(args: string[], timeoutMs: number): Promise<{ code: number | null; stderr: string; missing: boolean }> {
+function runBwrap(
+  args: string[],
+  timeoutMs: number,
+): Promise<{ code: number | null; stderr: string; missing: boolean }> {
   return new Promise((resolve) => {
     let stderr = '';
     let done = false;
@@ -96,16 +116,20 @@ function runBwrap(args: string[], timeoutMs: number): Promise<{ code: number | n
     child.stderr?.on('data', (d: Buffer) => {
       if (stderr.length < 4096) stderr += d.toString('utf8');
     });
-    child.on('error', (err: NodeJS.ErrnoException) => finish({ code: null, stderr: err.message, missing: err.code === 'ENOENT' }));
+    child.on('error', (err: NodeJS.ErrnoException) =>
+      finish({ code: null, stderr: err.message, missing: err.code === 'ENOENT' }),
+    );
     child.on('exit', (code) => finish({ code, stderr, missing: false }));
   });
 }
 
 /** Probes bubblewrap once (uncached; see {@link detectSandbox}). */
 export async function probeBwrap(timeoutMs = PROBE_TIMEOUT_MS): Promise<ProbeResult> {
-  if (process.platform !== 'linux') return { ok: false, reason: `no sandbox implementation for ${process.platform} yet` };
+  if (process.platform !== 'linux')
+    return { ok: false, reason: `no sandbox implementation for ${process.platform} yet` };
   const version = await runBwrap(['--version'], timeoutMs);
-  if (version.missing || version.code !== 0) return { ok: false, reason: classifyProbeFailure(version.stderr, {}, true) };
+  if (version.missing || version.code !== 0)
+    return { ok: false, reason: classifyProbeFailure(version.stderr, {}, true) };
   const probe = await runBwrap(PROBE_ARGS, timeoutMs);
   if (probe.code === 0) return { ok: true, reason: '' };
   return { ok: false, reason: classifyProbeFailure(probe.stderr, readSysctls()) };
@@ -116,14 +140,30 @@ let probeCache: Promise<ProbeResult> | undefined;
 /** Builds the info for a probe result. Throws a usage error for `on` without a sandbox. */
 export function sandboxInfoFor(requested: SandboxInfo['requested'], probe: ProbeResult | null): SandboxInfo {
   if (requested === 'off') {
-    return { tier: 'none', requested, network: true, message: 'sandbox: off (--sandbox off); shell commands run unsandboxed' };
+    return {
+      tier: 'none',
+      requested,
+      network: true,
+      message: 'sandbox: off (--sandbox off); shell commands run unsandboxed',
+    };
   }
   if (probe?.ok) {
-    return { tier: 'bwrap', requested, network: false, message: 'sandbox: bubblewrap (workspace writable, rest read-only, network off)' };
+    return {
+      tier: 'bwrap',
+      requested,
+      network: false,
+      message: 'sandbox: bubblewrap (workspace writable, rest read-only, network off)',
+    };
   }
   const reason = probe?.reason ?? 'not probed';
-  if (requested === 'on') throw usageError(`--sandbox on, but no sandbox is available: ${reason}`, 'sandbox_unavailable');
-  return { tier: 'none', requested, network: true, message: `sandbox: unavailable (${reason}); shell commands run unsandboxed` };
+  if (requested === 'on')
+    throw usageError(`--sandbox on, but no sandbox is available: ${reason}`, 'sandbox_unavailable');
+  return {
+    tier: 'none',
+    requested,
+    network: true,
+    message: `sandbox: unavailable (${reason}); shell commands run unsandboxed`,
+  };
 }
 
 /**

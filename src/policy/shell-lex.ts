@@ -201,7 +201,7 @@ export function lexShell(src: string): LexResult {
       if (src[i + 1] === "'") {
         // ANSI-C quoting: $'…'. Treated as an opaque quoted literal.
         const end = src.indexOf("'", i + 2);
-        if (end < 0) return { ok: false, error: 'unclosed $\' quote' };
+        if (end < 0) return { ok: false, error: "unclosed $' quote" };
         word += src.slice(i + 2, end);
         inWord = true;
         literal = false;
@@ -247,7 +247,12 @@ export function lexShell(src: string): LexResult {
         const rest = src.slice(i + 1, i + 3);
         if (c === '<' && rest.startsWith('<<')) op = '<<<';
         else if (c === '<' && rest.startsWith('<-')) op = '<<-';
-        else if (rest[0] === c || rest[0] === '&' || (c === '>' && rest[0] === '|') || (c === '<' && rest[0] === '>'))
+        else if (
+          rest[0] === c ||
+          rest[0] === '&' ||
+          (c === '>' && rest[0] === '|') ||
+          (c === '<' && rest[0] === '>')
+        )
           op = c + rest[0];
         tokens.push({ t: 'redir', value: fd + op });
         i += op.length;

@@ -5,13 +5,22 @@
  * records timing.
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import type { FunctionToolSpec } from '../protocol/client-events.js';
 import type { SandboxInfo } from '../policy/sandbox.js';
+import type { FunctionToolSpec } from '../protocol/client-events.js';
 import type { Clock } from '../util/clock.js';
 import type { Workspace } from './fs/workspace.js';
 import { writeSpillFile } from './spill.js';
 import { renderTruncated, truncateHeadTail } from './truncate.js';
-import type { ApprovalSubject, FileChange, PreparedCall, ReadyCall, ToolCallRequest, ToolKind, ToolResult, ToolRunOptions } from './types.js';
+import type {
+  ApprovalSubject,
+  FileChange,
+  PreparedCall,
+  ReadyCall,
+  ToolCallRequest,
+  ToolKind,
+  ToolResult,
+  ToolRunOptions,
+} from './types.js';
 
 /** Limits every tool shares (from settings). */
 export interface ToolSettings {
@@ -37,7 +46,9 @@ export interface ToolContext {
 }
 
 /** What a tool's `prepare` returns: the approval subject, or a model-readable refusal. */
-export type ToolPlan = { ok: true; subject: ApprovalSubject; touches: string[] } | { ok: false; error: string };
+export type ToolPlan =
+  | { ok: true; subject: ApprovalSubject; touches: string[] }
+  | { ok: false; error: string };
 
 /** What a tool's `execute` returns; the wrapper adds timing and truncation. */
 export interface ToolOutcome {
@@ -87,7 +98,8 @@ export interface AnyTool {
 export function defineTool<A>(def: ToolDef<A>): AnyTool {
   const props = Object.keys(def.parameters.properties);
   const missing = props.filter((p) => !def.parameters.required.includes(p));
-  if (missing.length > 0) throw new Error(`tool ${def.name}: strict schemas need every property required (${missing.join(', ')})`);
+  if (missing.length > 0)
+    throw new Error(`tool ${def.name}: strict schemas need every property required (${missing.join(', ')})`);
   return def as unknown as AnyTool;
 }
 
@@ -96,7 +108,8 @@ function formatAjvErrors(errors: ErrorObject[] | null | undefined): string {
   return errors
     .map((e) => {
       const at = e.instancePath ? e.instancePath.slice(1).replace(/\//g, '.') : 'arguments';
-      if (e.keyword === 'additionalProperties') return `${at}: unknown property "${String(e.params['additionalProperty'])}"`;
+      if (e.keyword === 'additionalProperties')
+        return `${at}: unknown property "${String(e.params['additionalProperty'])}"`;
       if (e.keyword === 'required') return `${at}: missing property "${String(e.params['missingProperty'])}"`;
       return `${at}: ${e.message ?? 'invalid'}`;
     })
@@ -132,18 +145,28 @@ export class ToolRegistry {
 
   /** Parse + validate + tool-specific prepare. Never throws. */
   async prepare(req: ToolCallRequest): Promise<PreparedCall> {
-    const fail = (output: string): PreparedCall => ({ ok: false, callId: req.callId, name: req.name, output });
+    const fail = (output: string): PreparedCall => ({
+      ok: false,
+      callId: req.callId,
+      name: req.name,
+      output,
+    });
     const tool = this.tools.get(req.name);
     const validate = this.validators.get(req.name);
-    if (!tool || !validate) return fail(`Unknown tool "${req.name}". Available tools: ${[...this.tools.keys()].join(', ')}.`);
+    if (!tool || !validate)
+      return fail(`Unknown tool "${req.name}". Available tools: ${[...this.tools.keys()].join(', ')}.`);
     let args: unknown;
     try {
       args = JSON.parse(req.arguments === '' ? '{}' : req.arguments);
     } catch (err) {
-      return fail(`Invalid arguments for ${tool.name}: not valid JSON (${(err as Error).message}). Please rewrite the input so it satisfies the expected schema.`);
+      return fail(
+        `Invalid arguments for ${tool.name}: not valid JSON (${(err as Error).message}). Please rewrite the input so it satisfies the expected schema.`,
+      );
     }
     if (!validate(args)) {
-      return fail(`Invalid arguments for ${tool.name}: ${formatAjvErrors(validate.errors)}. Please rewrite the input so it satisfies the expected schema.`);
+      return fail(
+        `Invalid arguments for ${tool.name}: ${formatAjvErrors(validate.errors)}. Please rewrite the input so it satisfies the expected schema.`,
+      );
     }
     let plan: ToolPlan;
     try {
@@ -152,7 +175,15 @@ export class ToolRegistry {
       return fail(`${tool.name} failed: ${(err as Error).message}`);
     }
     if (!plan.ok) return fail(plan.error);
-    return { ok: true, callId: req.callId, name: tool.name, kind: tool.kind, args, subject: plan.subject, touches: plan.touches };
+    return {
+      ok: true,
+      callId: req.callId,
+      name: tool.name,
+      kind: tool.kind,
+      args,
+      subject: plan.subject,
+      touches: plan.touches,
+    };
   }
 
   /** Runs a prepared call with timing and truncation. Never throws. */
@@ -166,7 +197,10 @@ export class ToolRegistry {
     try {
       outcome = await tool.execute(call.args, this.ctx, opts);
     } catch (err) {
-      outcome = { status: opts.signal.aborted ? 'aborted' : 'error', output: `${opts.signal.aborted ? 'aborted: ' : ''}${tool.name} failed: ${(err as Error).message}` };
+      outcome = {
+        status: opts.signal.aborted ? 'aborted' : 'error',
+        output: `${opts.signal.aborted ? 'aborted: ' : ''}${tool.name} failed: ${(err as Error).message}`,
+      };
     }
     const result: ToolResult = { status: outcome.status, output: outcome.output, durationMs: elapsed() };
     if (outcome.exitCode !== undefined) result.exitCode = outcome.exitCode;

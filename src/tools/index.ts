@@ -9,15 +9,15 @@ import { listDirTool } from './builtin/list-dir.js';
 import { readFileTool } from './builtin/read-file.js';
 import { createShellTool } from './builtin/shell.js';
 import { writeFileTool } from './builtin/write-file.js';
-import { type ToolSettings, ToolRegistry } from './define-tool.js';
+import { ToolRegistry, type ToolSettings } from './define-tool.js';
 import type { Executor } from './exec/run-process.js';
 import { createWorkspace } from './fs/workspace.js';
 import type { ToolRuntime } from './types.js';
 
+export type { ToolSettings } from './define-tool.js';
 export { killAllToolProcesses, liveGroups } from './exec/process-registry.js';
 export { parsePatch } from './patch/parse.js';
 export type * from './types.js';
-export type { ToolSettings } from './define-tool.js';
 
 /** Options of {@link createToolRuntime}. */
 export interface ToolRuntimeOptions {
@@ -40,8 +40,24 @@ export interface ToolRuntimeOptions {
 export function createToolRuntime(opts: ToolRuntimeOptions): ToolRuntime {
   const ws = createWorkspace(opts.workspace, opts.extraWritableDirs ?? [], [opts.spillDir]);
   const registry = new ToolRegistry(
-    [createShellTool(opts.executor), readFileTool, listDirTool, globTool, grepTool, writeFileTool, editTool, createApplyPatchTool()],
-    { ws, spillDir: opts.spillDir, env: opts.env ?? process.env, settings: opts.settings, sandbox: opts.sandbox, clock: opts.clock ?? realClock },
+    [
+      createShellTool(opts.executor),
+      readFileTool,
+      listDirTool,
+      globTool,
+      grepTool,
+      writeFileTool,
+      editTool,
+      createApplyPatchTool(),
+    ],
+    {
+      ws,
+      spillDir: opts.spillDir,
+      env: opts.env ?? process.env,
+      settings: opts.settings,
+      sandbox: opts.sandbox,
+      clock: opts.clock ?? realClock,
+    },
   );
   return {
     specs: () => registry.specs(),

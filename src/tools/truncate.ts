@@ -57,7 +57,15 @@ export function cutTail(s: string, budget: number): string {
 export function truncateHeadTail(text: string, maxChars: number): TruncationResult {
   const totalLines = countLines(text);
   if (text.length <= maxChars) {
-    return { head: text, tail: '', truncated: false, totalChars: text.length, totalLines, omittedChars: 0, omittedLines: 0 };
+    return {
+      head: text,
+      tail: '',
+      truncated: false,
+      totalChars: text.length,
+      totalLines,
+      omittedChars: 0,
+      omittedLines: 0,
+    };
   }
   const headBudget = Math.floor(maxChars * HEAD_SHARE);
   const head = cutHead(text, headBudget);
@@ -75,7 +83,12 @@ export function truncateHeadTail(text: string, maxChars: number): TruncationResu
 }
 
 /** The marker line placed between head and tail. */
-export function truncationMarker(omittedChars: number, omittedLines: number, totalChars: number, spillPath?: string): string {
+export function truncationMarker(
+  omittedChars: number,
+  omittedLines: number,
+  totalChars: number,
+  spillPath?: string,
+): string {
   const where = spillPath
     ? ` Full output (${totalChars} chars) saved to ${spillPath}; use read_file with start_line/end_line to read the omitted part.`
     : '';

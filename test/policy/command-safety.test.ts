@@ -1,8 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { isDangerousCommand, isKnownSafeCommand, parsePlainCommands } from '../../src/policy/command-safety.js';
+import {
+  isDangerousCommand,
+  isKnownSafeCommand,
+  parsePlainCommands,
+} from '../../src/policy/command-safety.js';
 
 /** Codex's argv vectors, as the one script string our shell tool receives. */
-const q = (argv: string[]) => argv.map((a) => (/^[A-Za-z0-9_./,=-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
+const q = (argv: string[]) =>
+  argv.map((a) => (/^[A-Za-z0-9_./,=-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
 
 describe('isKnownSafeCommand (codex vectors)', () => {
   it.each([

@@ -1,7 +1,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { addAllowRule, type AllowRules, type ApprovalMode, decide, loadAllowRules, suggestAllowPrefix } from '../../src/policy/index.js';
+import {
+  type AllowRules,
+  type ApprovalMode,
+  addAllowRule,
+  decide,
+  loadAllowRules,
+  suggestAllowPrefix,
+} from '../../src/policy/index.js';
 import type { SandboxInfo } from '../../src/policy/sandbox.js';
 import type { ReadyCall } from '../../src/tools/types.js';
 import { BWRAP_SANDBOX, harness, NO_SANDBOX, tempDir } from '../tools/helpers.js';
@@ -9,10 +16,34 @@ import { BWRAP_SANDBOX, harness, NO_SANDBOX, tempDir } from '../tools/helpers.js
 const NONE: AllowRules = { prefixes: [] };
 
 function shellCall(command: string): ReadyCall {
-  return { ok: true, callId: 'c', name: 'shell', kind: 'execute', args: { command, workdir: null, timeout_ms: null }, subject: { kind: 'command', summary: command, command, paths: [] }, touches: [] };
+  return {
+    ok: true,
+    callId: 'c',
+    name: 'shell',
+    kind: 'execute',
+    args: { command, workdir: null, timeout_ms: null },
+    subject: { kind: 'command', summary: command, command, paths: [] },
+    touches: [],
+  };
 }
-const editCall: ReadyCall = { ok: true, callId: 'e', name: 'edit', kind: 'edit', args: {}, subject: { kind: 'edit', summary: 'edit a', paths: ['/w/a'] }, touches: ['/w/a'] };
-const readCall: ReadyCall = { ok: true, callId: 'r', name: 'read_file', kind: 'read', args: {}, subject: { kind: 'read', summary: 'read a', paths: ['/w/a'] }, touches: ['/w/a'] };
+const editCall: ReadyCall = {
+  ok: true,
+  callId: 'e',
+  name: 'edit',
+  kind: 'edit',
+  args: {},
+  subject: { kind: 'edit', summary: 'edit a', paths: ['/w/a'] },
+  touches: ['/w/a'],
+};
+const readCall: ReadyCall = {
+  ok: true,
+  callId: 'r',
+  name: 'read_file',
+  kind: 'read',
+  args: {},
+  subject: { kind: 'read', summary: 'read a', paths: ['/w/a'] },
+  touches: ['/w/a'],
+};
 
 const MODES: ApprovalMode[] = ['suggest', 'auto-edit', 'full-auto'];
 const SANDBOXES: Array<[string, SandboxInfo]> = [
@@ -62,7 +93,9 @@ describe('decide: mode × sandbox matrix', () => {
   });
 
   it('dangerous commands ask in every mode', () => {
-    for (const mode of MODES) for (const [, sandbox] of SANDBOXES) expect(decide(shellCall('rm -rf /'), { mode, sandbox, rules: NONE }).action).toBe('ask');
+    for (const mode of MODES)
+      for (const [, sandbox] of SANDBOXES)
+        expect(decide(shellCall('rm -rf /'), { mode, sandbox, rules: NONE }).action).toBe('ask');
   });
 });
 
@@ -103,7 +136,10 @@ describe('allow rules', () => {
 
   it('the model cannot write approvals through its tools', async () => {
     const h = harness();
-    const r = await h.call('write_file', { path: '.tether/approvals.json', content: '{"prefixes":[["curl"]]}' });
+    const r = await h.call('write_file', {
+      path: '.tether/approvals.json',
+      content: '{"prefixes":[["curl"]]}',
+    });
     expect(r.status).toBe('error');
     expect(existsSync(join(h.ws, '.tether', 'approvals.json'))).toBe(false);
     expect(loadAllowRules(h.ws)).toEqual({ prefixes: [] });

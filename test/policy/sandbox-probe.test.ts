@@ -5,8 +5,18 @@ import { TetherError } from '../../src/util/errors.js';
 describe('sandbox probe classification', () => {
   it.each([
     ['bwrap: setting up uid map: Permission denied', { apparmorRestrictUserns: '1' }, false, /AppArmor/],
-    ['bwrap: No permissions to creating new namespace', { maxUserNamespaces: '0' }, false, /max_user_namespaces=0/],
-    ['bwrap: creating new namespace failed', { unprivilegedUsernsClone: '0' }, false, /unprivileged_userns_clone=1/],
+    [
+      'bwrap: No permissions to creating new namespace',
+      { maxUserNamespaces: '0' },
+      false,
+      /max_user_namespaces=0/,
+    ],
+    [
+      'bwrap: creating new namespace failed',
+      { unprivilegedUsernsClone: '0' },
+      false,
+      /unprivileged_userns_clone=1/,
+    ],
     ['bwrap: loopback: Failed RTM_NEWADDR: Operation not permitted', {}, false, /RTM_NEWADDR/],
     ['bwrap: Creating new namespace failed: Operation not permitted', {}, false, /container seccomp/],
     ['', {}, true, /apt-get install bubblewrap/],

@@ -1,11 +1,11 @@
-import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createApplyPatchTool, planPatch } from '../../src/tools/builtin/apply-patch.js';
 import { createWorkspace } from '../../src/tools/fs/workspace.js';
 import { parsePatch } from '../../src/tools/patch/parse.js';
-import { harness, NO_SANDBOX, SETTINGS, tempDir } from './helpers.js';
 import { realClock } from '../../src/util/clock.js';
+import { harness, NO_SANDBOX, SETTINGS, tempDir } from './helpers.js';
 
 const P = (...body: string[]) => ['*** Begin Patch', ...body, '*** End Patch'].join('\n');
 

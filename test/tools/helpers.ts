@@ -41,6 +41,15 @@ export interface Harness {
   ): Promise<ToolResult & { prepared?: ReadyCall }>;
 }
 
+/**
+ * The environment tests run commands with: HOME points at an empty temp dir so `bash -l` does not
+ * source the developer's profile (slow, and a login shell killed mid-startup can leave tools
+ * like pyenv with a stale lock).
+ */
+export function testEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return { ...process.env, HOME: tempDir('tether-home-'), ...extra };
+}
+
 /** A runtime over a fresh workspace. */
 export function harness(overrides: Partial<ToolRuntimeOptions> = {}): Harness {
   const ws = overrides.workspace ?? tempDir();

@@ -1,8 +1,8 @@
 import { existsSync, statSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { killAllToolProcesses } from '../../src/tools/index.js';
 import { type ExecRequest, runProcess } from '../../src/tools/exec/run-process.js';
-import { harness, SETTINGS } from './helpers.js';
+import { killAllToolProcesses } from '../../src/tools/index.js';
+import { harness, SETTINGS, testEnv } from './helpers.js';
 import { processTree, survivors } from './proc.js';
 
 afterAll(() => killAllToolProcesses('SIGKILL'));
@@ -129,14 +129,14 @@ describe('shell', () => {
   });
 
   it('kills sleep 1000 at its (configured) timeout with a clear note and exit code 124', async () => {
-    const h = harness({ settings: { ...SETTINGS, toolTimeoutMs: 1500 } });
+    const h = harness({ settings: { ...SETTINGS, toolTimeoutMs: 1000 } });
     const t0 = Date.now();
     const r = await h.call('shell', { command: 'echo started; sleep 1000', workdir: null, timeout_ms: null });
     expect(Date.now() - t0).toBeLessThan(4500);
     expect(r.status).toBe('timeout');
     expect(r.exitCode).toBe(124);
     expect(r.output).toContain('started');
-    expect(r.output).toMatch(/timed out after 1500 ms and was killed.*exit code 124/);
+    expect(r.output).toMatch(/timed out after 1000 ms and was killed.*exit code 124/);
   });
 
   it('clamps a requested timeout to toolMaxTimeoutMs', async () => {
@@ -155,9 +155,9 @@ describe('shell', () => {
   });
 
   it('output keeps resetting the inactivity timer', async () => {
-    const h = harness({ settings: { ...SETTINGS, toolInactivityTimeoutMs: 600 } });
+    const h = harness({ settings: { ...SETTINGS, toolInactivityTimeoutMs: 1500 } });
     const r = await h.call('shell', {
-      command: 'for i in 1 2 3 4 5 6; do echo $i; sleep 0.2; done',
+      command: 'for i in 1 2 3 4 5 6; do echo $i; sleep 0.4; done',
       workdir: null,
       timeout_ms: null,
     });
@@ -184,14 +184,13 @@ describe('shell', () => {
   });
 
   it('env through shell shows no secrets', async () => {
-    const env = {
-      ...process.env,
+    const env = testEnv({
       OPENAI_API_KEY: 'sk-test-abcdefghijklmnopqrstuvwxyz012345',
       GITHUB_TOKEN: 'ghp_abcdefghijklmnopqrstuvwxyz0123456789',
       MY_SECRET: 'x-very-secret-value',
       INNOCENT_LOOKING: 'ghp_zyxwvutsrqponmlkjihgfedcba9876543210',
       KEEP_ME: 'visible-value',
-    };
+    });
     const h = harness({ env });
     const r = await h.call('shell', { command: 'env', workdir: null, timeout_ms: null });
     expect(r.status).toBe('ok');

@@ -23,7 +23,10 @@ export interface PatchPlan {
 }
 
 /** Parses, confines and computes a patch against the current files. Pure apart from reads. */
-export function planPatch(patchText: string, ctx: Pick<ToolContext, 'ws'>): { ok: true; plan: PatchPlan } | { ok: false; error: string } {
+export function planPatch(
+  patchText: string,
+  ctx: Pick<ToolContext, 'ws'>,
+): { ok: true; plan: PatchPlan } | { ok: false; error: string } {
   const parsed = parsePatch(patchText);
   if (!parsed.ok) return { ok: false, error: `apply_patch: ${parsed.error}. No file was changed.` };
   const writes: PlannedWrite[] = [];
@@ -45,34 +48,61 @@ export function planPatch(patchText: string, ctx: Pick<ToolContext, 'ws'>): { ok
     switch (op.type) {
       case 'add': {
         writes.push({ path: r.path, before: cur.content, after: op.content });
-        changes.push({ path: r.path, kind: 'add', diff: unifiedDiff(cur.content === null ? null : r.display, r.display, cur.content ?? '', op.content) });
+        changes.push({
+          path: r.path,
+          kind: 'add',
+          diff: unifiedDiff(
+            cur.content === null ? null : r.display,
+            r.display,
+            cur.content ?? '',
+            op.content,
+          ),
+        });
         summary.push(`A ${r.display}`);
         break;
       }
       case 'delete': {
-        if (cur.content === null) return { ok: false, error: `apply_patch: cannot delete ${op.path}: it does not exist. No file was changed.` };
+        if (cur.content === null)
+          return {
+            ok: false,
+            error: `apply_patch: cannot delete ${op.path}: it does not exist. No file was changed.`,
+          };
         writes.push({ path: r.path, before: cur.content, after: null });
         changes.push({ path: r.path, kind: 'delete', diff: unifiedDiff(r.display, null, cur.content, '') });
         summary.push(`D ${r.display}`);
         break;
       }
       case 'update': {
-        if (cur.content === null) return { ok: false, error: `apply_patch: cannot update ${op.path}: it does not exist (use "*** Add File:"). No file was changed.` };
+        if (cur.content === null)
+          return {
+            ok: false,
+            error: `apply_patch: cannot update ${op.path}: it does not exist (use "*** Add File:"). No file was changed.`,
+          };
         const applied = applyHunks(cur.content, op.hunks, r.display);
         if (!applied.ok) return applied;
         if (op.moveTo === null) {
           writes.push({ path: r.path, before: cur.content, after: applied.content });
-          changes.push({ path: r.path, kind: 'update', diff: unifiedDiff(r.display, r.display, cur.content, applied.content) });
+          changes.push({
+            path: r.path,
+            kind: 'update',
+            diff: unifiedDiff(r.display, r.display, cur.content, applied.content),
+          });
           summary.push(`M ${r.display}`);
           break;
         }
         const dest = resolve(op.moveTo);
         if (!dest.ok) return { ok: false, error: `apply_patch: ${dest.error}. No file was changed.` };
         const destCur = readTextForEdit(dest.path);
-        if (!destCur.ok) return { ok: false, error: `apply_patch: ${op.moveTo} ${destCur.error}. No file was changed.` };
+        if (!destCur.ok)
+          return { ok: false, error: `apply_patch: ${op.moveTo} ${destCur.error}. No file was changed.` };
         writes.push({ path: dest.path, before: destCur.content, after: applied.content });
         writes.push({ path: r.path, before: cur.content, after: null });
-        changes.push({ path: r.path, kind: 'move', movedTo: dest.path, diff: unifiedDiff(r.display, dest.display, cur.content, applied.content) });
+        changes.push({
+          path: r.path,
+          kind: 'move',
+          movedTo: dest.path,
+          diff: unifiedDiff(r.display, dest.display, cur.content, applied.content),
+        });
         summary.push(`R ${r.display} -> ${dest.display}`);
         break;
       }
@@ -93,7 +123,9 @@ export function createApplyPatchTool(hooks: CommitHooks = {}) {
     description: APPLY_PATCH_DESCRIPTION,
     parameters: {
       type: 'object',
-      properties: { patch: { type: 'string', description: 'The full patch, from "*** Begin Patch" to "*** End Patch".' } },
+      properties: {
+        patch: { type: 'string', description: 'The full patch, from "*** Begin Patch" to "*** End Patch".' },
+      },
       required: ['patch'],
       additionalProperties: false,
     },
@@ -103,7 +135,12 @@ export function createApplyPatchTool(hooks: CommitHooks = {}) {
       const paths = [...new Set(p.plan.writes.map((w) => w.path))];
       return {
         ok: true,
-        subject: { kind: 'edit', summary: `apply_patch: ${p.plan.summary.join(', ')}`, paths, diff: p.plan.changes.map((c) => c.diff).join('') },
+        subject: {
+          kind: 'edit',
+          summary: `apply_patch: ${p.plan.summary.join(', ')}`,
+          paths,
+          diff: p.plan.changes.map((c) => c.diff).join(''),
+        },
         touches: paths,
       };
     },
@@ -114,9 +151,16 @@ export function createApplyPatchTool(hooks: CommitHooks = {}) {
       try {
         commitWrites(p.plan.writes, hooks);
       } catch (err) {
-        return { status: 'error', output: `apply_patch: failed while writing (${(err as Error).message}); all changes were rolled back.` };
+        return {
+          status: 'error',
+          output: `apply_patch: failed while writing (${(err as Error).message}); all changes were rolled back.`,
+        };
       }
-      return { status: 'ok', output: `Success. Updated the following files:\n${p.plan.summary.join('\n')}`, fileChanges: p.plan.changes };
+      return {
+        status: 'ok',
+        output: `Success. Updated the following files:\n${p.plan.summary.join('\n')}`,
+        fileChanges: p.plan.changes,
+      };
     },
   });
 }

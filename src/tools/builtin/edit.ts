@@ -19,9 +19,16 @@ function countOccurrences(haystack: string, needle: string): number {
 }
 
 /** Computes the edited content or a model-readable error. Pure. */
-export function applyEdit(content: string, oldString: string, newString: string, label: string): { ok: true; content: string } | { ok: false; error: string } {
-  if (oldString === '') return { ok: false, error: `edit: old_string is empty; use write_file to create ${label}` };
-  if (oldString === newString) return { ok: false, error: 'edit: old_string and new_string are identical; nothing to change' };
+export function applyEdit(
+  content: string,
+  oldString: string,
+  newString: string,
+  label: string,
+): { ok: true; content: string } | { ok: false; error: string } {
+  if (oldString === '')
+    return { ok: false, error: `edit: old_string is empty; use write_file to create ${label}` };
+  if (oldString === newString)
+    return { ok: false, error: 'edit: old_string and new_string are identical; nothing to change' };
   let oldS = oldString;
   let newS = newString;
   let n = countOccurrences(content, oldS);
@@ -31,8 +38,16 @@ export function applyEdit(content: string, oldString: string, newString: string,
     newS = newS.replace(/\r?\n/g, '\r\n');
     n = countOccurrences(content, oldS);
   }
-  if (n === 0) return { ok: false, error: `edit: old_string was not found in ${label}. Re-read the file and copy the text exactly (whitespace and indentation included).` };
-  if (n > 1) return { ok: false, error: `edit: old_string occurs ${n} times in ${label}; include more surrounding context so it matches exactly once.` };
+  if (n === 0)
+    return {
+      ok: false,
+      error: `edit: old_string was not found in ${label}. Re-read the file and copy the text exactly (whitespace and indentation included).`,
+    };
+  if (n > 1)
+    return {
+      ok: false,
+      error: `edit: old_string occurs ${n} times in ${label}; include more surrounding context so it matches exactly once.`,
+    };
   const i = content.indexOf(oldS);
   return { ok: true, content: content.slice(0, i) + newS + content.slice(i + oldS.length) };
 }
@@ -42,7 +57,8 @@ function plan(args: EditArgs, ctx: Parameters<Parameters<typeof defineTool<EditA
   if (!r.ok) return { ok: false as const, error: `edit: ${r.error}` };
   const cur = readTextForEdit(r.path);
   if (!cur.ok) return { ok: false as const, error: `edit: ${args.path} ${cur.error}` };
-  if (cur.content === null) return { ok: false as const, error: `edit: ${args.path} does not exist; use write_file to create it` };
+  if (cur.content === null)
+    return { ok: false as const, error: `edit: ${args.path} does not exist; use write_file to create it` };
   const res = applyEdit(cur.content, args.old_string, args.new_string, r.display);
   if (!res.ok) return res;
   return { ok: true as const, path: r.path, display: r.display, before: cur.content, after: res.content };
@@ -67,13 +83,21 @@ export const editTool = defineTool<EditArgs>({
     const p = plan(args, ctx);
     if (!p.ok) return p;
     const diff = unifiedDiff(p.display, p.display, p.before, p.after);
-    return { ok: true, subject: { kind: 'edit', summary: `edit ${p.display}`, paths: [p.path], diff }, touches: [p.path] };
+    return {
+      ok: true,
+      subject: { kind: 'edit', summary: `edit ${p.display}`, paths: [p.path], diff },
+      touches: [p.path],
+    };
   },
   async execute(args, ctx) {
     const p = plan(args, ctx);
     if (!p.ok) return { status: 'error', output: p.error };
     atomicWriteFile(p.path, p.after, ctx.ws);
     const diff = unifiedDiff(p.display, p.display, p.before, p.after);
-    return { status: 'ok', output: `Edited ${p.display}.`, fileChanges: [{ path: p.path, kind: 'update', diff }] };
+    return {
+      status: 'ok',
+      output: `Edited ${p.display}.`,
+      fileChanges: [{ path: p.path, kind: 'update', diff }],
+    };
   },
 });

@@ -16,7 +16,12 @@ export interface GlobArgs {
 }
 
 /** Files under `root` matching `pattern` (relative to `root`), sorted. */
-export function globFiles(root: string, pattern: string, limit = MAX_GLOB_RESULTS, signal?: AbortSignal): { matches: string[]; more: boolean } {
+export function globFiles(
+  root: string,
+  pattern: string,
+  limit = MAX_GLOB_RESULTS,
+  signal?: AbortSignal,
+): { matches: string[]; more: boolean } {
   const clean = pattern.replace(/^\.\//, '');
   const re = globToRegExp(clean);
   const basenameOnly = !clean.includes('/');
@@ -43,7 +48,10 @@ export const globTool = defineTool<GlobArgs>({
     type: 'object',
     properties: {
       pattern: { type: 'string', description: 'Glob pattern, e.g. "**/*.ts".' },
-      path: { type: ['string', 'null'], description: 'Directory to search, relative to the workspace root; null for the root.' },
+      path: {
+        type: ['string', 'null'],
+        description: 'Directory to search, relative to the workspace root; null for the root.',
+      },
     },
     required: ['pattern', 'path'],
     additionalProperties: false,
@@ -52,13 +60,18 @@ export const globTool = defineTool<GlobArgs>({
     if (args.pattern.trim() === '') return { ok: false, error: 'glob: pattern is empty' };
     const r = resolveToolPath(ctx.ws, args.path ?? '.', 'read');
     if (!r.ok) return { ok: false, error: `glob: ${r.error}` };
-    return { ok: true, subject: { kind: 'read', summary: `glob ${args.pattern} in ${r.display}`, paths: [r.path] }, touches: [r.path] };
+    return {
+      ok: true,
+      subject: { kind: 'read', summary: `glob ${args.pattern} in ${r.display}`, paths: [r.path] },
+      touches: [r.path],
+    };
   },
   async execute(args, ctx, opts) {
     const r = resolveToolPath(ctx.ws, args.path ?? '.', 'read');
     if (!r.ok) return { status: 'error', output: `glob: ${r.error}` };
     try {
-      if (!statSync(r.path).isDirectory()) return { status: 'error', output: `glob: ${args.path} is not a directory` };
+      if (!statSync(r.path).isDirectory())
+        return { status: 'error', output: `glob: ${args.path} is not a directory` };
     } catch {
       return { status: 'error', output: `glob: ${args.path} does not exist` };
     }

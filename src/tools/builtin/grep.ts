@@ -46,7 +46,13 @@ function isBinaryFile(path: string): boolean {
 }
 
 /** Node fallback: `rel:line:text` lines for `re` under `target` (file or directory). */
-export function grepNode(target: string, re: RegExp, labelRoot: string, limit = MAX_GREP_MATCHES, signal?: AbortSignal): { lines: string[]; more: boolean } {
+export function grepNode(
+  target: string,
+  re: RegExp,
+  labelRoot: string,
+  limit = MAX_GREP_MATCHES,
+  signal?: AbortSignal,
+): { lines: string[]; more: boolean } {
   const lines: string[] = [];
   let more = false;
   const files = statSync(target).isDirectory()
@@ -71,7 +77,9 @@ export function grepNode(target: string, re: RegExp, labelRoot: string, limit = 
         more = true;
         return { lines, more };
       }
-      lines.push(`${label}:${i + 1}:${line.length > MAX_MATCH_LINE ? `${line.slice(0, MAX_MATCH_LINE)}…` : line}`);
+      lines.push(
+        `${label}:${i + 1}:${line.length > MAX_MATCH_LINE ? `${line.slice(0, MAX_MATCH_LINE)}…` : line}`,
+      );
     }
   }
   return { lines, more };
@@ -86,7 +94,10 @@ export const grepTool = defineTool<GrepArgs>({
     type: 'object',
     properties: {
       pattern: { type: 'string', description: 'Regular expression.' },
-      path: { type: ['string', 'null'], description: 'File or directory to search, relative to the workspace root; null for the root.' },
+      path: {
+        type: ['string', 'null'],
+        description: 'File or directory to search, relative to the workspace root; null for the root.',
+      },
     },
     required: ['pattern', 'path'],
     additionalProperties: false,
@@ -95,7 +106,11 @@ export const grepTool = defineTool<GrepArgs>({
     if (args.pattern === '') return { ok: false, error: 'grep: pattern is empty' };
     const r = resolveToolPath(ctx.ws, args.path ?? '.', 'read');
     if (!r.ok) return { ok: false, error: `grep: ${r.error}` };
-    return { ok: true, subject: { kind: 'read', summary: `grep ${args.pattern} in ${r.display}`, paths: [r.path] }, touches: [r.path] };
+    return {
+      ok: true,
+      subject: { kind: 'read', summary: `grep ${args.pattern} in ${r.display}`, paths: [r.path] },
+      touches: [r.path],
+    };
   },
   async execute(args, ctx, opts) {
     const r = resolveToolPath(ctx.ws, args.path ?? '.', 'read');
@@ -109,7 +124,23 @@ export const grepTool = defineTool<GrepArgs>({
       const target = displayPath(ctx.ws, r.path);
       const res = await runProcess({
         file: 'rg',
-        args: ['--line-number', '--with-filename', '--no-heading', '--color', 'never', '--hidden', '--no-require-git', '--glob', '!.git', '--max-columns', String(MAX_MATCH_LINE), '--max-columns-preview', '-e', args.pattern, ...(target === '.' ? [] : ['--', target])],
+        args: [
+          '--line-number',
+          '--with-filename',
+          '--no-heading',
+          '--color',
+          'never',
+          '--hidden',
+          '--no-require-git',
+          '--glob',
+          '!.git',
+          '--max-columns',
+          String(MAX_MATCH_LINE),
+          '--max-columns-preview',
+          '-e',
+          args.pattern,
+          ...(target === '.' ? [] : ['--', target]),
+        ],
         cwd: ctx.ws.root,
         env: { PATH: ctx.env['PATH'] ?? '/usr/bin:/bin', HOME: ctx.env['HOME'] ?? '/' },
         timeoutMs: RG_TIMEOUT_MS,
@@ -124,9 +155,17 @@ export const grepTool = defineTool<GrepArgs>({
       if (res.end === 'aborted') return { status: 'aborted', output: 'aborted' };
       if (res.end === 'exit' && res.exitCode === 1) return { status: 'ok', output: 'No matches found.' };
       if (res.end !== 'exit' || res.exitCode !== 0) {
-        return { status: 'error', output: `grep failed (ripgrep exit ${res.exitCode ?? res.end}): ${res.output.trim() || res.error || ''}` };
+        return {
+          status: 'error',
+          output: `grep failed (ripgrep exit ${res.exitCode ?? res.end}): ${res.output.trim() || res.error || ''}`,
+        };
       }
-      const outcome = { status: 'ok' as const, output: res.output.replace(/\n$/, ''), selfTruncated: true, truncated: res.truncated };
+      const outcome = {
+        status: 'ok' as const,
+        output: res.output.replace(/\n$/, ''),
+        selfTruncated: true,
+        truncated: res.truncated,
+      };
       return res.spillPath ? { ...outcome, spillPath: res.spillPath } : outcome;
     }
     let re: RegExp;

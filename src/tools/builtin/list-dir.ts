@@ -15,14 +15,23 @@ export const listDirTool = defineTool<{ path: string | null }>({
   description: LIST_DIR_DESCRIPTION,
   parameters: {
     type: 'object',
-    properties: { path: { type: ['string', 'null'], description: 'Directory relative to the workspace root; null for the root.' } },
+    properties: {
+      path: {
+        type: ['string', 'null'],
+        description: 'Directory relative to the workspace root; null for the root.',
+      },
+    },
     required: ['path'],
     additionalProperties: false,
   },
   async prepare(args, ctx) {
     const r = resolveToolPath(ctx.ws, args.path ?? '.', 'read');
     if (!r.ok) return { ok: false, error: `list_dir: ${r.error}` };
-    return { ok: true, subject: { kind: 'read', summary: `list ${r.display}`, paths: [r.path] }, touches: [r.path] };
+    return {
+      ok: true,
+      subject: { kind: 'read', summary: `list ${r.display}`, paths: [r.path] },
+      touches: [r.path],
+    };
   },
   async execute(args, ctx) {
     const r = resolveToolPath(ctx.ws, args.path ?? '.', 'read');
@@ -32,7 +41,12 @@ export const listDirTool = defineTool<{ path: string | null }>({
       entries = readdirSync(r.path, { withFileTypes: true });
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      const why = code === 'ENOENT' ? 'does not exist' : code === 'ENOTDIR' ? 'is not a directory' : (err as Error).message;
+      const why =
+        code === 'ENOENT'
+          ? 'does not exist'
+          : code === 'ENOTDIR'
+            ? 'is not a directory'
+            : (err as Error).message;
       return { status: 'error', output: `list_dir: ${args.path ?? '.'} ${why}` };
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -49,7 +63,8 @@ export const listDirTool = defineTool<{ path: string | null }>({
       }
       return e.name;
     });
-    if (entries.length > MAX_LIST_ENTRIES) lines.push(`[${entries.length - MAX_LIST_ENTRIES} more entries not shown]`);
+    if (entries.length > MAX_LIST_ENTRIES)
+      lines.push(`[${entries.length - MAX_LIST_ENTRIES} more entries not shown]`);
     return { status: 'ok', output: lines.length > 0 ? lines.join('\n') : '(empty directory)' };
   },
 });

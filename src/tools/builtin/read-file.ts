@@ -37,7 +37,14 @@ const COUNT_ALL_BYTES = 2 * 1024 * 1024;
  * Reads lines `start..end` (1-based, inclusive) by streaming, so huge files (e.g. 50 MB spill
  * files) stay cheap: reading stops after the range unless the file is small enough to count.
  */
-async function readRange(path: string, start: number, end: number, maxChars: number, signal: AbortSignal, countAll: boolean) {
+async function readRange(
+  path: string,
+  start: number,
+  end: number,
+  maxChars: number,
+  signal: AbortSignal,
+  countAll: boolean,
+) {
   const stream = createReadStream(path, { encoding: 'utf8' });
   const rl = createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY });
   const lines: string[] = [];
@@ -54,7 +61,10 @@ async function readRange(path: string, start: number, end: number, maxChars: num
       complete = false;
       break;
     }
-    const line = raw.length > MAX_LINE_CHARS ? `${raw.slice(0, MAX_LINE_CHARS)}… [line truncated, ${raw.length} chars]` : raw;
+    const line =
+      raw.length > MAX_LINE_CHARS
+        ? `${raw.slice(0, MAX_LINE_CHARS)}… [line truncated, ${raw.length} chars]`
+        : raw;
     const rendered = `${String(n).padStart(6)}\t${line}`;
     if (chars + rendered.length + 1 > maxChars && lines.length > 0) {
       stoppedAt = n;
@@ -86,11 +96,16 @@ export const readFileTool = defineTool<ReadFileArgs>({
   async prepare(args, ctx) {
     const r = resolveToolPath(ctx.ws, args.path, 'read');
     if (!r.ok) return { ok: false, error: `read_file: ${r.error}` };
-    if (args.start_line !== null && args.start_line < 1) return { ok: false, error: 'read_file: start_line must be >= 1' };
+    if (args.start_line !== null && args.start_line < 1)
+      return { ok: false, error: 'read_file: start_line must be >= 1' };
     if (args.start_line !== null && args.end_line !== null && args.end_line < args.start_line) {
       return { ok: false, error: 'read_file: end_line must be >= start_line' };
     }
-    return { ok: true, subject: { kind: 'read', summary: `read ${r.display}`, paths: [r.path] }, touches: [r.path] };
+    return {
+      ok: true,
+      subject: { kind: 'read', summary: `read ${r.display}`, paths: [r.path] },
+      touches: [r.path],
+    };
   },
   async execute(args, ctx, opts) {
     const r = resolveToolPath(ctx.ws, args.path, 'read');
@@ -101,7 +116,8 @@ export const readFileTool = defineTool<ReadFileArgs>({
     } catch {
       return { status: 'error', output: `read_file: ${args.path} does not exist` };
     }
-    if (st.isDirectory()) return { status: 'error', output: `read_file: ${args.path} is a directory; use list_dir` };
+    if (st.isDirectory())
+      return { status: 'error', output: `read_file: ${args.path} is a directory; use list_dir` };
     if (!st.isFile()) return { status: 'error', output: `read_file: ${args.path} is not a regular file` };
     if (st.size === 0) return { status: 'ok', output: '(empty file)' };
     if (looksBinary(r.path)) return { status: 'ok', output: `(binary file, ${st.size} bytes; not shown)` };
@@ -109,10 +125,20 @@ export const readFileTool = defineTool<ReadFileArgs>({
     const end = Math.min(args.end_line ?? Number.MAX_SAFE_INTEGER, start + MAX_READ_LINES - 1);
     // Leave room for the footer inside the model budget.
     const budget = Math.max(1000, ctx.settings.toolOutputMaxChars - 300);
-    const { lines, total, stoppedAt } = await readRange(r.path, start, end, budget, opts.signal, st.size <= COUNT_ALL_BYTES);
+    const { lines, total, stoppedAt } = await readRange(
+      r.path,
+      start,
+      end,
+      budget,
+      opts.signal,
+      st.size <= COUNT_ALL_BYTES,
+    );
     if (opts.signal.aborted) return { status: 'aborted', output: 'aborted' };
     if (lines.length === 0) {
-      return { status: 'error', output: `read_file: ${args.path} has ${total ?? 'fewer'} lines; start_line ${start} is past the end` };
+      return {
+        status: 'error',
+        output: `read_file: ${args.path} has ${total ?? 'fewer'} lines; start_line ${start} is past the end`,
+      };
     }
     const last = start + lines.length - 1;
     let out = lines.join('\n');
@@ -120,7 +146,9 @@ export const readFileTool = defineTool<ReadFileArgs>({
     if (start > 1 || more) {
       const why = stoppedAt ? ' (output size limit)' : '';
       const of = total === null ? '' : ` of ${total}`;
-      out += more ? `\n[showing lines ${start}-${last}${of}${why}; use start_line=${last + 1} to continue]` : `\n[showing lines ${start}-${last}${of}]`;
+      out += more
+        ? `\n[showing lines ${start}-${last}${of}${why}; use start_line=${last + 1} to continue]`
+        : `\n[showing lines ${start}-${last}${of}]`;
     }
     return { status: 'ok', output: out, selfTruncated: true };
   },

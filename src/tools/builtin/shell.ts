@@ -21,7 +21,15 @@ export interface ShellArgs {
 /** Exit code reported for timed-out commands (coreutils `timeout`, codex). */
 export const TIMEOUT_EXIT_CODE = 124;
 
-const SIGNAL_NUMBERS: Partial<Record<NodeJS.Signals, number>> = { SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGTERM: 15, SIGPIPE: 13, SIGSEGV: 11, SIGABRT: 6 };
+const SIGNAL_NUMBERS: Partial<Record<NodeJS.Signals, number>> = {
+  SIGHUP: 1,
+  SIGINT: 2,
+  SIGKILL: 9,
+  SIGTERM: 15,
+  SIGPIPE: 13,
+  SIGSEGV: 11,
+  SIGABRT: 6,
+};
 
 function summaryLine(command: string): string {
   const first = command.split('\n')[0] ?? '';
@@ -36,7 +44,11 @@ export function formatShellResult(r: ExecResult, timeoutMs: number, inactivityMs
     case 'exit': {
       const code = r.exitCode ?? (r.exitSignal ? 128 + (SIGNAL_NUMBERS[r.exitSignal] ?? 0) : 1);
       const sig = r.exitSignal ? ` (killed by ${r.exitSignal})` : '';
-      return { status: code === 0 ? 'ok' : 'error', exitCode: code, output: `${body || '(no output)\n'}[exit code ${code}${sig}]` };
+      return {
+        status: code === 0 ? 'ok' : 'error',
+        exitCode: code,
+        output: `${body || '(no output)\n'}[exit code ${code}${sig}]`,
+      };
     }
     case 'timeout':
       return {
@@ -71,8 +83,14 @@ export function createShellTool(executor: Executor = processExecutor) {
       type: 'object',
       properties: {
         command: { type: 'string', description: 'The bash script to run.' },
-        workdir: { type: ['string', 'null'], description: 'Working directory relative to the workspace root; null for the root.' },
-        timeout_ms: { type: ['integer', 'null'], description: 'Timeout in milliseconds; null for the default.' },
+        workdir: {
+          type: ['string', 'null'],
+          description: 'Working directory relative to the workspace root; null for the root.',
+        },
+        timeout_ms: {
+          type: ['integer', 'null'],
+          description: 'Timeout in milliseconds; null for the default.',
+        },
       },
       required: ['command', 'workdir', 'timeout_ms'],
       additionalProperties: false,
@@ -80,7 +98,8 @@ export function createShellTool(executor: Executor = processExecutor) {
     async prepare(args, ctx) {
       if (args.command.trim() === '') return { ok: false, error: 'shell: command is empty' };
       if (args.command.includes('\0')) return { ok: false, error: 'shell: command contains a NUL byte' };
-      if (args.timeout_ms !== null && args.timeout_ms <= 0) return { ok: false, error: 'shell: timeout_ms must be positive' };
+      if (args.timeout_ms !== null && args.timeout_ms <= 0)
+        return { ok: false, error: 'shell: timeout_ms must be positive' };
       let cwd = ctx.ws.root;
       if (args.workdir !== null && args.workdir !== '') {
         const r = resolveToolPath(ctx.ws, args.workdir, 'read');
@@ -91,20 +110,29 @@ export function createShellTool(executor: Executor = processExecutor) {
         } catch {
           isDir = false;
         }
-        if (!isDir) return { ok: false, error: `shell: workdir ${args.workdir} is not an existing directory` };
+        if (!isDir)
+          return { ok: false, error: `shell: workdir ${args.workdir} is not an existing directory` };
         cwd = r.path;
       }
       const where = cwd === ctx.ws.root ? '' : ` (in ${displayPath(ctx.ws, cwd)})`;
       return {
         ok: true,
-        subject: { kind: 'command', summary: `shell: ${summaryLine(args.command)}${where}`, command: args.command, paths: [cwd] },
+        subject: {
+          kind: 'command',
+          summary: `shell: ${summaryLine(args.command)}${where}`,
+          command: args.command,
+          paths: [cwd],
+        },
         touches: [cwd],
       };
     },
     async execute(args, ctx, opts) {
       const command = opts.commandOverride ?? args.command;
       const { settings } = ctx;
-      const timeoutMs = Math.max(1, Math.min(args.timeout_ms ?? settings.toolTimeoutMs, settings.toolMaxTimeoutMs));
+      const timeoutMs = Math.max(
+        1,
+        Math.min(args.timeout_ms ?? settings.toolTimeoutMs, settings.toolMaxTimeoutMs),
+      );
       const inactivityMs = settings.toolInactivityTimeoutMs;
       let cwd = ctx.ws.root;
       if (args.workdir !== null && args.workdir !== '') {
@@ -117,10 +145,20 @@ export function createShellTool(executor: Executor = processExecutor) {
       let argv = ['-lc', command];
       if (opts.sandboxed) {
         if (ctx.sandbox.tier !== 'bwrap') {
-          return { status: 'error', output: 'shell: a sandboxed run was requested but no sandbox is available; the command was not run' };
+          return {
+            status: 'error',
+            output:
+              'shell: a sandboxed run was requested but no sandbox is available; the command was not run',
+          };
         }
         file = 'bwrap';
-        argv = [...bwrapArgs({ writableRoots: ctx.ws.writableRoots, cwd, network: ctx.sandbox.network }), '--', 'bash', '-lc', command];
+        argv = [
+          ...bwrapArgs({ writableRoots: ctx.ws.writableRoots, cwd, network: ctx.sandbox.network }),
+          '--',
+          'bash',
+          '-lc',
+          command,
+        ];
       }
       const req = {
         file,

@@ -31,13 +31,19 @@ export const writeFileTool = defineTool<WriteFileArgs>({
     const r = resolveToolPath(ctx.ws, args.path, 'write');
     if (!r.ok) return { ok: false, error: `write_file: ${r.error}` };
     const cur = readTextForEdit(r.path);
-    if (!cur.ok && cur.error === 'is a directory') return { ok: false, error: `write_file: ${args.path} is a directory` };
+    if (!cur.ok && cur.error === 'is a directory')
+      return { ok: false, error: `write_file: ${args.path} is a directory` };
     const before = cur.ok ? (cur.content ?? '') : '';
     const exists = cur.ok ? cur.content !== null : true;
     const diff = unifiedDiff(exists ? r.display : null, r.display, before, args.content);
     return {
       ok: true,
-      subject: { kind: 'edit', summary: `${exists ? 'overwrite' : 'create'} ${r.display}`, paths: [r.path], diff },
+      subject: {
+        kind: 'edit',
+        summary: `${exists ? 'overwrite' : 'create'} ${r.display}`,
+        paths: [r.path],
+        diff,
+      },
       touches: [r.path],
     };
   },
@@ -45,13 +51,15 @@ export const writeFileTool = defineTool<WriteFileArgs>({
     const r = resolveToolPath(ctx.ws, args.path, 'write');
     if (!r.ok) return { status: 'error', output: `write_file: ${r.error}` };
     const cur = readTextForEdit(r.path);
-    if (!cur.ok && cur.error === 'is a directory') return { status: 'error', output: `write_file: ${args.path} is a directory` };
+    if (!cur.ok && cur.error === 'is a directory')
+      return { status: 'error', output: `write_file: ${args.path} is a directory` };
     const before = cur.ok ? (cur.content ?? '') : '';
     const exists = cur.ok ? cur.content !== null : true;
     mkdirSync(dirname(r.path), { recursive: true });
     // Re-resolve after mkdir: a parent created through a symlink must still be inside.
     const again = resolveToolPath(ctx.ws, args.path, 'write');
-    if (!again.ok || again.path !== r.path) return { status: 'error', output: `write_file: ${args.path} changed while writing; not written` };
+    if (!again.ok || again.path !== r.path)
+      return { status: 'error', output: `write_file: ${args.path} changed while writing; not written` };
     atomicWriteFile(r.path, args.content, ctx.ws);
     const diff = unifiedDiff(exists ? r.display : null, r.display, before, args.content);
     const bytes = Buffer.byteLength(args.content);

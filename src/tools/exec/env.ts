@@ -5,7 +5,19 @@
  */
 import { SECRET_NAME_RE } from '../../util/redact.js';
 
-const ALWAYS_KEEP = new Set(['PATH', 'HOME', 'LANG', 'SHELL', 'TMPDIR', 'USER', 'LOGNAME', 'TERM', 'COLORTERM', 'PWD', 'TZ']);
+const ALWAYS_KEEP = new Set([
+  'PATH',
+  'HOME',
+  'LANG',
+  'SHELL',
+  'TMPDIR',
+  'USER',
+  'LOGNAME',
+  'TERM',
+  'COLORTERM',
+  'PWD',
+  'TZ',
+]);
 
 const SECRET_VALUE_PATTERNS: RegExp[] = [
   /-----BEGIN [A-Z ]*PRIVATE KEY-----/,

@@ -69,7 +69,8 @@ export class OutputCollector {
     }
     if (raw) this.spill?.write(raw);
     this.tail += text;
-    if (this.tail.length > this.tailBudget * 2) this.tail = this.tail.slice(this.tail.length - this.tailBudget);
+    if (this.tail.length > this.tailBudget * 2)
+      this.tail = this.tail.slice(this.tail.length - this.tailBudget);
   }
 
   private startSpill(): void {
@@ -83,7 +84,8 @@ export class OutputCollector {
     this.rawBefore = [];
     this.head = cutHead(this.full, this.headBudget);
     this.tail = this.full.slice(this.head.length);
-    if (this.tail.length > this.tailBudget * 2) this.tail = this.tail.slice(this.tail.length - this.tailBudget);
+    if (this.tail.length > this.tailBudget * 2)
+      this.tail = this.tail.slice(this.tail.length - this.tailBudget);
     this.full = '';
     if (this.spillError !== null) {
       // Without a spill file keep bounded head/tail only (same as spilling, minus the file).
@@ -111,7 +113,12 @@ export class OutputCollector {
     const omittedLines = Math.max(0, this.totalNewlines - newlines(this.head) - newlines(tail));
     const spillPath = this.spill?.path;
     const text = `${this.head}${truncationMarker(omittedChars, omittedLines, this.totalChars, spillPath)}${tail}`;
-    const out: CollectedOutput = { text, truncated: true, totalBytes: this.totalBytes, totalChars: this.totalChars };
+    const out: CollectedOutput = {
+      text,
+      truncated: true,
+      totalBytes: this.totalBytes,
+      totalChars: this.totalChars,
+    };
     if (spillPath) out.spillPath = spillPath;
     return out;
   }

@@ -75,14 +75,34 @@ export function runProcess(req: ExecRequest): Promise<ExecResult> {
 
   return new Promise<ExecResult>((resolve) => {
     if (req.signal.aborted) {
-      resolve({ end: 'aborted', exitCode: null, exitSignal: null, output: '', truncated: false, totalBytes: 0 });
+      resolve({
+        end: 'aborted',
+        exitCode: null,
+        exitSignal: null,
+        output: '',
+        truncated: false,
+        totalBytes: 0,
+      });
       return;
     }
     let child: ReturnType<typeof spawn>;
     try {
-      child = spawn(req.file, req.args, { cwd: req.cwd, env: req.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+      child = spawn(req.file, req.args, {
+        cwd: req.cwd,
+        env: req.env,
+        detached: true,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
     } catch (err) {
-      resolve({ end: 'spawn_error', exitCode: null, exitSignal: null, output: '', truncated: false, totalBytes: 0, error: (err as Error).message });
+      resolve({
+        end: 'spawn_error',
+        exitCode: null,
+        exitSignal: null,
+        output: '',
+        truncated: false,
+        totalBytes: 0,
+        error: (err as Error).message,
+      });
       return;
     }
     const pid = child.pid;
@@ -141,7 +161,14 @@ export function runProcess(req: ExecRequest): Promise<ExecResult> {
         child.stderr?.destroy();
       } else if (pid !== undefined) unregisterGroup(pid);
       const out = collector.finish();
-      const result: ExecResult = { end, exitCode, exitSignal, output: out.text, truncated: out.truncated, totalBytes: out.totalBytes };
+      const result: ExecResult = {
+        end,
+        exitCode,
+        exitSignal,
+        output: out.text,
+        truncated: out.truncated,
+        totalBytes: out.totalBytes,
+      };
       if (out.spillPath) result.spillPath = out.spillPath;
       resolve(result);
     };
@@ -161,7 +188,15 @@ export function runProcess(req: ExecRequest): Promise<ExecResult> {
       wallTimer?.cancel();
       idleTimer?.cancel();
       req.signal.removeEventListener('abort', onAbort);
-      resolve({ end: 'spawn_error', exitCode: null, exitSignal: null, output: '', truncated: false, totalBytes: 0, error: message });
+      resolve({
+        end: 'spawn_error',
+        exitCode: null,
+        exitSignal: null,
+        output: '',
+        truncated: false,
+        totalBytes: 0,
+        error: message,
+      });
     };
     // Spawn failures (missing binary or cwd) arrive as 'error' with no pid.
     child.on('error', (err) => {
@@ -171,7 +206,10 @@ export function runProcess(req: ExecRequest): Promise<ExecResult> {
 
     registerGroup(pid);
     req.onSpawn?.(pid);
-    for (const [name, stream] of [['stdout', child.stdout], ['stderr', child.stderr]] as const) {
+    for (const [name, stream] of [
+      ['stdout', child.stdout],
+      ['stderr', child.stderr],
+    ] as const) {
       stream?.on('data', (chunk: Buffer) => {
         if (settled) return;
         const text = collector.push(chunk, name);

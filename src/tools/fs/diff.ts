@@ -2,7 +2,12 @@
 import { createTwoFilesPatch } from 'diff';
 
 /** A unified diff of `before` → `after` labelled with workspace-relative names (`null` = no file). */
-export function unifiedDiff(oldName: string | null, newName: string | null, before: string, after: string): string {
+export function unifiedDiff(
+  oldName: string | null,
+  newName: string | null,
+  before: string,
+  after: string,
+): string {
   const a = oldName === null ? '/dev/null' : `a/${oldName}`;
   const b = newName === null ? '/dev/null' : `b/${newName}`;
   const patch = createTwoFilesPatch(a, b, before, after, '', '', { context: 3 });

@@ -5,7 +5,9 @@ import { readFileSync, statSync } from 'node:fs';
 export const MAX_EDIT_BYTES = 10 * 1024 * 1024;
 
 /** Reads a UTF-8 text file for editing; null content when it does not exist. */
-export function readTextForEdit(path: string): { ok: true; content: string | null } | { ok: false; error: string } {
+export function readTextForEdit(
+  path: string,
+): { ok: true; content: string | null } | { ok: false; error: string } {
   let st: ReturnType<typeof statSync>;
   try {
     st = statSync(path);

@@ -51,6 +51,7 @@ export function* walkFiles(root: string, opts: WalkOptions = {}): Generator<Walk
       if (isDir) subdirs.push({ dir: join(dir, e.name), rel: childRel, rules });
       else if (e.isFile() || e.isSymbolicLink()) yield { rel: childRel, abs: join(dir, e.name) };
     }
-    for (let k = subdirs.length - 1; k >= 0; k--) stack.push(subdirs[k] as { dir: string; rel: string; rules: IgnoreRule[] });
+    for (let k = subdirs.length - 1; k >= 0; k--)
+      stack.push(subdirs[k] as { dir: string; rel: string; rules: IgnoreRule[] });
   }
 }

@@ -5,7 +5,19 @@
  * refused inside protected segments (`.git` internals, `.tether/`, where approvals live, so the
  * model cannot grant itself permissions), compared case-folded.
  */
-import { closeSync, constants, fsyncSync, lstatSync, openSync, readlinkSync, realpathSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  fsyncSync,
+  lstatSync,
+  openSync,
+  readlinkSync,
+  realpathSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -60,10 +72,18 @@ export function isSubpath(parent: string, child: string): boolean {
 }
 
 /** Builds a workspace; every root is resolved to its real path once. */
-export function createWorkspace(root: string, extraWritable: string[] = [], extraReadable: string[] = []): Workspace {
+export function createWorkspace(
+  root: string,
+  extraWritable: string[] = [],
+  extraReadable: string[] = [],
+): Workspace {
   const real = realpathLoose(resolve(root));
   const writableRoots = [real, ...extraWritable.map((d) => realpathLoose(resolve(d)))];
-  return { root: real, writableRoots, readableRoots: [...writableRoots, ...extraReadable.map((d) => realpathLoose(resolve(d)))] };
+  return {
+    root: real,
+    writableRoots,
+    readableRoots: [...writableRoots, ...extraReadable.map((d) => realpathLoose(resolve(d)))],
+  };
 }
 
 function foldSegment(s: string): string {
@@ -102,9 +122,11 @@ export function resolveToolPath(ws: Workspace, input: string, access: 'read' | '
     } catch {
       /* keep raw */
     }
-    if (decoded.split(/[\\/]/).includes('..')) return { ok: false, error: `path ${input} contains an encoded '..'` };
+    if (decoded.split(/[\\/]/).includes('..'))
+      return { ok: false, error: `path ${input} contains an encoded '..'` };
   }
-  if (raw.startsWith('~')) return { ok: false, error: `path ${input} must be relative to the workspace (no ~)` };
+  if (raw.startsWith('~'))
+    return { ok: false, error: `path ${input} must be relative to the workspace (no ~)` };
   const abs = resolve(ws.root, raw);
   let real: string;
   try {
@@ -115,10 +137,16 @@ export function resolveToolPath(ws: Workspace, input: string, access: 'read' | '
   const roots = access === 'write' ? ws.writableRoots : ws.readableRoots;
   if (!roots.some((r) => isSubpath(r, real))) {
     const how = real !== abs ? ` (resolves to ${real})` : '';
-    return { ok: false, error: `path ${input}${how} is outside the workspace ${ws.root}; only files inside it can be ${access === 'write' ? 'written' : 'read'}` };
+    return {
+      ok: false,
+      error: `path ${input}${how} is outside the workspace ${ws.root}; only files inside it can be ${access === 'write' ? 'written' : 'read'}`,
+    };
   }
   if (access === 'write' && (isProtectedPath(ws, real) || isProtectedPath(ws, abs))) {
-    return { ok: false, error: `path ${input} is protected (.git internals and .tether/ cannot be modified by tools)` };
+    return {
+      ok: false,
+      error: `path ${input} is protected (.git internals and .tether/ cannot be modified by tools)`,
+    };
   }
   return { ok: true, path: real, display: displayPath(ws, real) };
 }
@@ -141,8 +169,15 @@ export function atomicWriteFile(path: string, content: string | Buffer, ws?: Wor
   } catch {
     /* new file */
   }
-  const tmp = join(dir, `.${basename(path)}.tether-${process.pid}-${Math.random().toString(36).slice(2, 10)}.tmp`);
-  const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, mode);
+  const tmp = join(
+    dir,
+    `.${basename(path)}.tether-${process.pid}-${Math.random().toString(36).slice(2, 10)}.tmp`,
+  );
+  const fd = openSync(
+    tmp,
+    constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW,
+    mode,
+  );
   try {
     const buf = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
     let off = 0;

@@ -9,7 +9,11 @@ import type { PatchHunk } from './parse.js';
 export type HunkApplyResult = { ok: true; content: string } | { ok: false; error: string };
 
 type Eq = (a: string, b: string) => boolean;
-const MATCHERS: Eq[] = [(a, b) => a === b, (a, b) => a.trimEnd() === b.trimEnd(), (a, b) => a.trim() === b.trim()];
+const MATCHERS: Eq[] = [
+  (a, b) => a === b,
+  (a, b) => a.trimEnd() === b.trimEnd(),
+  (a, b) => a.trim() === b.trim(),
+];
 
 function seek(lines: readonly string[], pattern: readonly string[], from: number, eof: boolean): number {
   if (pattern.length > lines.length) return -1;
@@ -37,7 +41,11 @@ export function applyHunks(content: string, hunks: readonly PatchHunk[], label: 
     const name = `hunk ${k + 1}${h.header ? ` (@@ ${h.header})` : ''}`;
     if (h.header) {
       const at = seek(lines, [h.header], cursor, false);
-      if (at < 0) return { ok: false, error: `apply_patch: ${label}: ${name}: the context line "${h.header}" was not found after line ${cursor}. No file was changed.` };
+      if (at < 0)
+        return {
+          ok: false,
+          error: `apply_patch: ${label}: ${name}: the context line "${h.header}" was not found after line ${cursor}. No file was changed.`,
+        };
       // The header may itself be the first context line; only skip past it when it is not.
       const first = h.lines[0];
       if (!(first && first.op !== '+' && first.text.trim() === (lines[at] as string).trim())) cursor = at + 1;

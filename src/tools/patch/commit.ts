@@ -4,7 +4,18 @@
  * deletions performed. If any step fails, completed steps are undone from the in-memory
  * originals, so a patch is applied all or nothing.
  */
-import { closeSync, constants, fsyncSync, mkdirSync, openSync, renameSync, rmdirSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  renameSync,
+  rmdirSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { atomicWriteFile, safeUnlink } from '../fs/workspace.js';
 
@@ -29,8 +40,15 @@ function stageTemp(path: string, content: string): string {
   } catch {
     /* new file */
   }
-  const tmp = join(dirname(path), `.${basename(path)}.tether-patch-${process.pid}-${Math.random().toString(36).slice(2, 10)}.tmp`);
-  const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, mode);
+  const tmp = join(
+    dirname(path),
+    `.${basename(path)}.tether-patch-${process.pid}-${Math.random().toString(36).slice(2, 10)}.tmp`,
+  );
+  const fd = openSync(
+    tmp,
+    constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW,
+    mode,
+  );
   try {
     const buf = Buffer.from(content, 'utf8');
     let off = 0;

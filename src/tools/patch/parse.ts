@@ -56,11 +56,17 @@ function parseInner(text: string): PatchOp[] {
   while (lines.length > 0 && (lines[0] as string).trim() === '') lines.shift();
   while (lines.length > 0 && (lines[lines.length - 1] as string).trim() === '') lines.pop();
   // Tolerate a shell heredoc wrapper: `apply_patch <<'EOF'` … `EOF`.
-  if (lines.length >= 2 && /^(apply_patch\s+)?<<-?\s*['"]?EOF['"]?\s*$/.test(lines[0] as string) && (lines[lines.length - 1] as string).trim() === 'EOF') {
+  if (
+    lines.length >= 2 &&
+    /^(apply_patch\s+)?<<-?\s*['"]?EOF['"]?\s*$/.test(lines[0] as string) &&
+    (lines[lines.length - 1] as string).trim() === 'EOF'
+  ) {
     lines = lines.slice(1, -1);
   }
-  if (lines.length === 0 || (lines[0] as string).trim() !== BEGIN) throw new PatchError(`the patch must start with "${BEGIN}"`);
-  if (lines.length < 2 || (lines[lines.length - 1] as string).trim() !== END) throw new PatchError(`the patch must end with "${END}"`);
+  if (lines.length === 0 || (lines[0] as string).trim() !== BEGIN)
+    throw new PatchError(`the patch must start with "${BEGIN}"`);
+  if (lines.length < 2 || (lines[lines.length - 1] as string).trim() !== END)
+    throw new PatchError(`the patch must end with "${END}"`);
   const body = lines.slice(1, -1);
   const ops: PatchOp[] = [];
   const seen = new Set<string>();
@@ -80,7 +86,10 @@ function parseInner(text: string): PatchOp[] {
       const content: string[] = [];
       while (i < body.length && !isFileOp(body[i] as string)) {
         const l = body[i] as string;
-        if (!l.startsWith('+')) throw new PatchError(`line ${lineNo(i)}: in Add File ${path}, every line must start with '+' (got ${JSON.stringify(l.slice(0, 60))})`);
+        if (!l.startsWith('+'))
+          throw new PatchError(
+            `line ${lineNo(i)}: in Add File ${path}, every line must start with '+' (got ${JSON.stringify(l.slice(0, 60))})`,
+          );
         content.push(l.slice(1));
         i++;
       }
@@ -105,8 +114,12 @@ function parseInner(text: string): PatchOp[] {
       while (i < body.length && !isFileOp(body[i] as string)) {
         const l = body[i] as string;
         if (l.startsWith('@@')) {
-          if (current && current.lines.length === 0) throw new PatchError(`line ${lineNo(i)}: empty hunk in ${path}`);
-          const header = l.slice(2).replace(/@@\s*$/, '').trim();
+          if (current && current.lines.length === 0)
+            throw new PatchError(`line ${lineNo(i)}: empty hunk in ${path}`);
+          const header = l
+            .slice(2)
+            .replace(/@@\s*$/, '')
+            .trim();
           current = { header: header === '' ? null : header, lines: [], endOfFile: false };
           hunks.push(current);
         } else if (l.trim() === EOF_MARK) {
@@ -117,11 +130,15 @@ function parseInner(text: string): PatchOp[] {
             // Codex allows the first hunk of a file to omit its @@ line.
             current = { header: null, lines: [], endOfFile: false };
             hunks.push(current);
-          } else if (current.endOfFile) throw new PatchError(`line ${lineNo(i)}: lines after "${EOF_MARK}" in ${path}`);
+          } else if (current.endOfFile)
+            throw new PatchError(`line ${lineNo(i)}: lines after "${EOF_MARK}" in ${path}`);
           const op = l[0];
           if (l === '') current.lines.push({ op: ' ', text: '' });
           else if (op === ' ' || op === '-' || op === '+') current.lines.push({ op, text: l.slice(1) });
-          else throw new PatchError(`line ${lineNo(i)}: unexpected line in hunk for ${path}: ${JSON.stringify(l.slice(0, 60))} (hunk lines start with ' ', '-' or '+')`);
+          else
+            throw new PatchError(
+              `line ${lineNo(i)}: unexpected line in hunk for ${path}: ${JSON.stringify(l.slice(0, 60))} (hunk lines start with ' ', '-' or '+')`,
+            );
         }
         i++;
       }
@@ -131,7 +148,9 @@ function parseInner(text: string): PatchOp[] {
     } else if (line.trim() === '') {
       i++;
     } else {
-      throw new PatchError(`line ${lineNo(i)}: expected "*** Add File:", "*** Update File:", "*** Delete File:" or "${END}", got ${JSON.stringify(line.slice(0, 60))}`);
+      throw new PatchError(
+        `line ${lineNo(i)}: expected "*** Add File:", "*** Update File:", "*** Delete File:" or "${END}", got ${JSON.stringify(line.slice(0, 60))}`,
+      );
     }
   }
   if (ops.length === 0) throw new PatchError('the patch contains no file operations');
@@ -144,6 +163,9 @@ export function parsePatch(text: string): ParsePatchResult {
     if (typeof text !== 'string') return { ok: false, error: 'patch must be a string' };
     return { ok: true, ops: parseInner(text) };
   } catch (err) {
-    return { ok: false, error: err instanceof PatchError ? `invalid patch: ${err.message}` : `invalid patch: ${String(err)}` };
+    return {
+      ok: false,
+      error: err instanceof PatchError ? `invalid patch: ${err.message}` : `invalid patch: ${String(err)}`,
+    };
   }
 }
