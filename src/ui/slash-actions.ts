@@ -34,7 +34,7 @@ function statusText(ctx: SlashContext): string {
   return [
     `Session ${st.sessionId || '(starting)'} · model ${st.model} · approval ${st.approval}`,
     `Transport ${c.transport} (${c.state}${c.fellBack ? ', fell back to HTTP' : ''}) · socket age ${age} · connections ${c.connections} · rotations ${c.rotations} · reconnects ${c.reconnects}`,
-    `Chain: ${st.turns} model calls · last request ${st.lastIncremental === null ? '—' : st.lastIncremental ? 'incremental (previous_response_id)' : 'full create'} · last latency ${st.lastLatencyMs !== null ? `${st.lastLatencyMs} ms` : '—'} (first event ${st.lastFirstEventMs !== null ? `${st.lastFirstEventMs} ms` : '—'})`,
+    `Chain: ${st.turns} model calls · last request ${st.lastIncremental === null ? '—' : st.lastIncremental ? 'incremental (previous_response_id)' : 'full create'} · last latency ${st.lastLatencyMs !== null ? `${Math.round(st.lastLatencyMs)} ms` : '—'} (first event ${st.lastFirstEventMs !== null ? `${Math.round(st.lastFirstEventMs)} ms` : '—'})`,
     `Usage: ${formatTokens(st.usage.inputTokens)} in (${cached}% cached) · ${formatTokens(st.usage.outputTokens)} out · ${formatTokens(st.usage.reasoningTokens)} reasoning`,
   ].join('\n');
 }

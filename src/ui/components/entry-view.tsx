@@ -24,7 +24,7 @@ export function EntryView({ entry: e, columns }: EntryViewProps) {
             <Text bold color={theme.accent}>
               tether
             </Text>
-            <Text> · {b.model} · {b.approval} · sandbox {b.sandbox}</Text>
+            <Text> · {b.model} · {b.approval} · {/^sandbox\b/i.test(b.sandbox) ? b.sandbox : `sandbox ${b.sandbox}`}</Text>
           </Text>
           <Text color={theme.dim}>
             {b.resumed ? 'resumed ' : ''}session {b.sessionId} · {b.cwd}

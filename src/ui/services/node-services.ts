@@ -113,8 +113,12 @@ export function createNodeServices(opts: NodeServicesOptions): UiServices {
   return {
     runShell: (command, signal) => run('bash', ['-lc', command], opts.cwd, opts.env, signal, live, 'tail'),
     async gitDiff() {
+      // Outside a repository `git diff` falls back to --no-index and prints its usage.
+      const inside = await run('git', [...SAFE_GIT, 'rev-parse', '--is-inside-work-tree'], opts.cwd, opts.env, undefined, live, 'head');
+      if (inside.exitCode !== 0 || inside.output.trim() !== 'true') throw new Error(`not a git repository: ${opts.cwd}`);
       const r = await run('git', [...SAFE_GIT, 'diff'], opts.cwd, opts.env, undefined, live, 'head');
-      return r.exitCode === 0 ? r.output : `git diff failed (exit ${r.exitCode}): ${r.output.trim()}`;
+      if (r.exitCode !== 0) throw new Error(r.output.trim().split('\n')[0] || `exit ${r.exitCode}`);
+      return r.output;
     },
     copy(text) {
       const osc = `\x1b]52;c;${Buffer.from(text, 'utf8').toString('base64')}\x07`;
