@@ -129,8 +129,14 @@ export async function runTether(paths: HarnessPaths, opts: TetherRunOptions): Pr
   return { ...run, events: parseJsonl(run.stdout) };
 }
 
-/** One-line description of a failed run (exit status and the stderr tail). */
+/** One-line description of a failed run: exit status, the first error line and the stderr tail. */
 export function describeFailure(run: MeasuredRun): string {
-  const tail = run.stderr.trim().split('\n').slice(-3).join(' / ').slice(0, 300);
-  return `exit ${run.code ?? run.signal}${run.timedOut ? ' (timed out)' : ''}: ${tail || '(no stderr)'}`;
+  const lines = run.stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
+  const first = lines.find((l) => /\b\w*Error\b[:\s]|\berror:/i.test(l));
+  const tail = lines.slice(-2).join(' / ');
+  const parts = [first, tail].filter((p, i, a): p is string => p !== undefined && a.indexOf(p) === i);
+  return `exit ${run.code ?? run.signal}${run.timedOut ? ' (timed out)' : ''}: ${parts.join(' … ').slice(0, 400) || '(no stderr)'}`;
 }

@@ -119,9 +119,30 @@ function bytesTable(ws: LoopCell | undefined, http: LoopCell | undefined): Resul
   };
 }
 
+/** One run, retried once: a crash of one run must not cost the whole matrix (both are reported). */
+async function runWithRetry(
+  ctx: SectionContext,
+  sc: { name: string; calls: number },
+  rtt: number,
+  t: Transport,
+  failures: string[],
+): Promise<LoopRun | undefined> {
+  for (let attempt = 1; attempt <= 2; attempt++) {
+    try {
+      return await oneRun(ctx, sc, rtt, t);
+    } catch (err) {
+      const msg = `${sc.name} @${rtt} ms ${t}, attempt ${attempt}: ${err instanceof Error ? err.message : String(err)}`;
+      failures.push(msg);
+      ctx.log(`  run failed: ${msg}`);
+    }
+  }
+  return undefined;
+}
+
 /** Runs the WS-vs-HTTP loop benchmark. */
 export async function runLoop(ctx: SectionContext): Promise<SectionOutput> {
   const cells: LoopCell[] = [];
+  const failures: string[] = [];
   for (const sc of ctx.profile.loopScenarios) {
     for (const rtt of ctx.profile.rttsMs) {
       const runs: Record<Transport, LoopRun[]> = { websocket: [], http: [] };
@@ -130,9 +151,13 @@ export async function runLoop(ctx: SectionContext): Promise<SectionOutput> {
       for (let rep = 0; rep < reps; rep++) {
         // Alternate which transport goes first so drift (page cache, CPU boost) cancels out.
         const order: Transport[] = rep % 2 === 0 ? ['websocket', 'http'] : ['http', 'websocket'];
-        for (const t of order) runs[t].push(await oneRun(ctx, sc, rtt, t));
+        for (const t of order) {
+          const r = await runWithRetry(ctx, sc, rtt, t, failures);
+          if (r) runs[t].push(r);
+        }
       }
       for (const t of ['websocket', 'http'] as const) {
+        if (runs[t].length === 0) continue;
         cells.push({
           scenario: sc.name,
           calls: sc.calls,
@@ -246,12 +271,23 @@ export async function runLoop(ctx: SectionContext): Promise<SectionOutput> {
       'each continuation repeats instructions and tools; deflate with context takeover should compress the repeat away (check that the server accepted permessage-deflate)',
     );
   }
+  if (cells.length === 0) throw new Error(`every run failed; first: ${failures[0] ?? 'unknown'}`);
+  const failureNote = (id: string): void => {
+    if (!verdicts[id] && failures.length)
+      verdicts[id] = {
+        status: 'not measured',
+        measured: '—',
+        note: `the runs for it failed: ${failures[failures.length - 1]}`,
+      };
+  };
+  for (const id of ['ws-vs-http', 'rss-peak-20', 'continuation-flat', 'deflate-bytes']) failureNote(id);
   return {
-    figures: { cells, handshake: 'httpHandshakeMs = 2 × RTT' },
+    figures: { cells, failures, handshake: 'httpHandshakeMs = 2 × RTT' },
     tables,
     notes: [
       'Every request pays the simulated RTT before its first event (both transports); a new HTTP connection (and a WebSocket upgrade) additionally pays a 2×RTT TCP+TLS handshake.',
       'The CLI runs with --approval full-auto --sandbox off; the scenario’s tool calls are real `echo` processes, so process-spawn time is part of every turn.',
+      ...failures.map((f) => `Failed run (retried once): ${f}`),
     ],
     verdicts,
   };
