@@ -128,6 +128,20 @@ describe('shell', () => {
     expect(Date.now() - t0).toBeLessThan(3000);
   });
 
+  it('unsandboxed cancel also reaches a setsid child that left the group', async () => {
+    const { h, pids } = spyHarness();
+    const ac = new AbortController();
+    const p = h.call('shell', { command: `sh -c 'setsid sleep 1000 & sleep 1000 & trap "" TERM; sleep 1000'`, workdir: null, timeout_ms: null }, { signal: ac.signal });
+    const sleeps = () => processTree(pids[0] as number).filter((x) => x.cmdline.startsWith('sleep'));
+    expect(await until(() => pids.length === 1 && sleeps().length === 3, 5000)).toBe(true);
+    const tree = processTree(pids[0] as number);
+    const t0 = Date.now();
+    ac.abort();
+    expect((await p).status).toBe('aborted');
+    expect(await until(() => survivors(tree).length === 0, 2500)).toBe(true);
+    expect(Date.now() - t0).toBeLessThan(2500);
+  });
+
   it('kills sleep 1000 at its (configured) timeout with a clear note and exit code 124', async () => {
     const h = harness({ settings: { ...SETTINGS, toolTimeoutMs: 1000 } });
     const t0 = Date.now();

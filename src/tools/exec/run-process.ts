@@ -8,6 +8,7 @@
 import { spawn } from 'node:child_process';
 import type { Clock, TimerHandle } from '../../util/clock.js';
 import { OutputCollector } from './output-collector.js';
+import { descendants, signalRef } from './proc-tree.js';
 import { killGroup, registerGroup, unregisterGroup } from './process-registry.js';
 
 /** Why the run ended. */
@@ -137,9 +138,15 @@ export function runProcess(req: ExecRequest): Promise<ExecResult> {
       terminating = true;
       end = why;
       if (pid === undefined) return;
+      // Snapshot descendants first: a setsid child is outside the group but still our descendant.
+      const tree = descendants(pid);
       killGroup(pid, 'SIGTERM');
+      for (const ref of tree) signalRef(ref, 'SIGTERM');
       // Escalate whether or not the leader exited: members that trapped TERM may remain.
-      clock.setTimeout(() => killGroup(pid, 'SIGKILL'), graceMs);
+      clock.setTimeout(() => {
+        killGroup(pid, 'SIGKILL');
+        for (const ref of tree) signalRef(ref, 'SIGKILL');
+      }, graceMs);
     };
 
     const onAbort = () => terminate('aborted');
