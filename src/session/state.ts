@@ -10,6 +10,7 @@ import { connectWebSocket, type WsConnection } from '../transport/ws-transport.j
 import { type Clock, realClock, type TimerHandle } from '../util/clock.js';
 import { type Random, realRandom } from '../util/random.js';
 import type { ChainAnchor } from './chain.js';
+import { answeredPrefixLength } from './pairing.js';
 import { buildCreate, fieldsKey, normaliseFields } from './request.js';
 import type {
   SessionControllerOptions,
@@ -169,7 +170,9 @@ export class SessionState {
    */
   async warm(conn: WsConnection, signal?: AbortSignal): Promise<ChainAnchor> {
     const started = this.clock.now();
-    const input = [...this.transcript];
+    // Between tool turns the transcript ends in calls whose outputs are still being produced;
+    // warm with the answered prefix and let the next turn send the rest incrementally.
+    const input = this.transcript.slice(0, answeredPrefixLength(this.transcript));
     const key = this.fieldsKey;
     const payload = buildCreate(this.fields, input, null, false);
     const handle = conn.stream(payload, {

