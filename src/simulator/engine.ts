@@ -33,6 +33,8 @@ export interface StoredResponse {
 export interface ConnState {
   id: number;
   last?: StoredResponse;
+  /** Latest responses of the connection's other lanes (Gen 2: a new lane can fork from them). */
+  forkable?: () => StoredResponse[];
 }
 
 /** A validated request, ready to run. */
@@ -130,7 +132,12 @@ export class Engine {
       this.chainedRequests++;
       const every = this.deps.prevNotFoundEvery();
       const injected = every !== undefined && every > 0 && this.chainedRequests % every === 0;
-      if (!injected) parent = conn?.last?.id === prev ? conn.last : this.stored.get(prev);
+      if (!injected) {
+        parent =
+          conn?.last?.id === prev
+            ? conn.last
+            : (conn?.forkable?.().find((r) => r.id === prev) ?? this.stored.get(prev));
+      }
       if (!parent) {
         return {
           error: invalidRequest(

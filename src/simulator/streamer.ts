@@ -64,6 +64,10 @@ export async function streamEvents(
     if (k > 0 && opts.eventDelayMs > 0) {
       await opts.clock.sleep(opts.eventDelayMs);
       if (!sink.alive()) return 'gone';
+    } else if (k % 16 === 15) {
+      // Let I/O in now and then, so other lanes/connections interleave with a long stream.
+      await new Promise<void>((r) => setImmediate(r));
+      if (!sink.alive()) return 'gone';
     }
     const event = { ...events[k]!, sequence_number: seq++, ...opts.extra };
     await sink.send(event);

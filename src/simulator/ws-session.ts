@@ -8,13 +8,21 @@ import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
 import type { TimerHandle } from '../util/clock.js';
 import type { ApiError } from './conversation.js';
-import type { ConnState } from './engine.js';
+import type { ConnState, StoredResponse } from './engine.js';
 import { type RequestFaults, resolveFaults } from './faults.js';
 import type { MemoryRecorder } from './recorder.js';
 import type { ServerContext } from './server-context.js';
 import { type EventSink, streamEvents } from './streamer.js';
 
 const STREAM_ID_RE = /^[A-Za-z0-9_.-]{1,256}$/;
+/** Gen 2 limits (§1.7): in-flight responses per connection, distinct named lanes per connection. */
+export const MAX_IN_FLIGHT = 16;
+export const MAX_NAMED_LANES = 32;
+
+interface Lane {
+  state: ConnState;
+  queue: Promise<void>;
+}
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -23,7 +31,10 @@ function isObject(v: unknown): v is Record<string, unknown> {
 /** Serves one WebSocket connection. */
 export class WsSession {
   private readonly conn: ConnState;
-  private queue: Promise<void> = Promise.resolve();
+  /** Lanes by `stream_id` ('' = the implicit default lane, whose state is `conn`). */
+  private readonly lanes = new Map<string, Lane>();
+  private inFlight = 0;
+  private slotWaiters: Array<() => void> = [];
   private lastBytesRead: number;
   private silenced = false;
   private answerPings = true;
@@ -39,6 +50,8 @@ export class WsSession {
     id: number,
   ) {
     this.conn = { id };
+    this.conn.forkable = () => this.lastOfLanesExcept('');
+    this.lanes.set('', { state: this.conn, queue: Promise.resolve() });
     this.lastBytesRead = socket.bytesRead;
     ws.on('message', (data, isBinary) => this.onFrame(data as Buffer | Buffer[] | ArrayBuffer, isBinary));
     // The server runs with autoPong:false so half-open faults can stop answering pings.
@@ -156,7 +169,53 @@ export class WsSession {
       });
       const n = this.recorder().totalCreates();
       const faults = resolveFaults(this.ctx.faultSpecs(), this.ctx.counter, n, 'websocket');
-      this.enqueue(() => this.handleCreate(body as Record<string, unknown>, rec, faults));
+      const streamId = body['stream_id'];
+      if (streamId !== undefined && (typeof streamId !== 'string' || !STREAM_ID_RE.test(streamId))) {
+        rec.errorCode = 'invalid_stream_id';
+        this.enqueue(() =>
+          this.sendApiError({
+            status: 400,
+            type: 'invalid_request_error',
+            code: 'invalid_stream_id',
+            message:
+              "The 'stream_id' field must be a non-empty string with at most 256 characters and may only contain letters, numbers, underscores, hyphens, and periods.",
+            param: 'stream_id',
+          }),
+        );
+        return;
+      }
+      const key = typeof streamId === 'string' ? streamId : '';
+      let lane = this.lanes.get(key);
+      if (!lane) {
+        if (this.lanes.size - 1 >= MAX_NAMED_LANES) {
+          rec.errorCode = 'websocket_stream_limit_reached';
+          this.enqueue(() =>
+            this.sendApiError(
+              {
+                status: 400,
+                type: 'invalid_request_error',
+                code: 'websocket_stream_limit_reached',
+                message: `This WebSocket connection has reached its maximum number of distinct stream IDs (${MAX_NAMED_LANES}). Reuse an existing stream_id or open a new WebSocket connection.`,
+                param: 'stream_id',
+              },
+              key,
+            ),
+          );
+          return;
+        }
+        const state: ConnState = { id: this.conn.id, forkable: () => this.lastOfLanesExcept(key) };
+        lane = { state, queue: Promise.resolve() };
+        this.lanes.set(key, lane);
+      }
+      const target = lane;
+      // Same lane: FIFO. Different lanes: concurrent, at most MAX_IN_FLIGHT responses at once.
+      target.queue = target.queue
+        .then(() =>
+          this.withSlot(() =>
+            this.handleCreate(body as Record<string, unknown>, rec, faults, target.state, key || undefined),
+          ),
+        )
+        .catch((err: unknown) => this.ctx.log(`websocket task failed: ${String(err)}`));
       return;
     }
     const rec = this.recorder().add({
@@ -186,10 +245,30 @@ export class WsSession {
     this.enqueue(() => this.sendApiError(err));
   }
 
+  /** Queues a task on the default lane (errors for invalid frames keep their order with its responses). */
   private enqueue(task: () => Promise<void> | void): void {
-    this.queue = this.queue
+    const lane = this.lanes.get('')!;
+    lane.queue = lane.queue
       .then(task)
       .catch((err: unknown) => this.ctx.log(`websocket task failed: ${String(err)}`));
+  }
+
+  private lastOfLanesExcept(key: string): StoredResponse[] {
+    const out: StoredResponse[] = [];
+    for (const [k, lane] of this.lanes) if (k !== key && lane.state.last) out.push(lane.state.last);
+    return out;
+  }
+
+  /** Runs `task` once fewer than MAX_IN_FLIGHT responses stream on this connection. */
+  private async withSlot(task: () => Promise<void>): Promise<void> {
+    while (this.inFlight >= MAX_IN_FLIGHT) await new Promise<void>((r) => this.slotWaiters.push(r));
+    this.inFlight++;
+    try {
+      await task();
+    } finally {
+      this.inFlight--;
+      this.slotWaiters.shift()?.();
+    }
   }
 
   private alive(): boolean {
@@ -200,32 +279,21 @@ export class WsSession {
     body: Record<string, unknown>,
     rec: { responseId?: string; errorCode?: string },
     faults: RequestFaults,
+    state: ConnState,
+    lane: string | undefined,
   ): Promise<void> {
     if (!this.alive()) return;
     const latency = this.ctx.latencyMs();
     if (latency > 0) await this.ctx.clock.sleep(latency);
     if (!this.alive()) return;
-    const streamId = body['stream_id'];
-    if (streamId !== undefined && (typeof streamId !== 'string' || !STREAM_ID_RE.test(streamId))) {
-      rec.errorCode = 'invalid_stream_id';
-      return this.sendApiError({
-        status: 400,
-        type: 'invalid_request_error',
-        code: 'invalid_stream_id',
-        message:
-          "The 'stream_id' field must be a non-empty string with at most 256 characters and may only contain letters, numbers, underscores, hyphens, and periods.",
-        param: 'stream_id',
-      });
-    }
-    const lane = typeof streamId === 'string' ? streamId : undefined;
-    const prepared = this.ctx.engine.prepare(body, this.conn);
+    const prepared = this.ctx.engine.prepare(body, state);
     if ('error' in prepared) {
       rec.errorCode = prepared.error.code ?? prepared.error.type;
       return this.sendApiError(prepared.error, lane);
     }
     const responseId = this.ctx.ids.next('resp');
     rec.responseId = responseId;
-    const result = this.ctx.engine.run(prepared, this.conn, responseId);
+    const result = this.ctx.engine.run(prepared, state, responseId);
     const outcome = await streamEvents(result.built.events, faults, this.sink(lane, responseId), {
       clock: this.ctx.clock,
       eventDelayMs: this.ctx.eventDelayMs(),
