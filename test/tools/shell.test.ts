@@ -131,7 +131,15 @@ describe('shell', () => {
   it('unsandboxed cancel also reaches a setsid child that left the group', async () => {
     const { h, pids } = spyHarness();
     const ac = new AbortController();
-    const p = h.call('shell', { command: `sh -c 'setsid sleep 1000 & sleep 1000 & trap "" TERM; sleep 1000'`, workdir: null, timeout_ms: null }, { signal: ac.signal });
+    const p = h.call(
+      'shell',
+      {
+        command: `sh -c 'setsid sleep 1000 & sleep 1000 & trap "" TERM; sleep 1000'`,
+        workdir: null,
+        timeout_ms: null,
+      },
+      { signal: ac.signal },
+    );
     const sleeps = () => processTree(pids[0] as number).filter((x) => x.cmdline.startsWith('sleep'));
     expect(await until(() => pids.length === 1 && sleeps().length === 3, 5000)).toBe(true);
     const tree = processTree(pids[0] as number);
