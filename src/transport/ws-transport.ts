@@ -162,9 +162,11 @@ export class WsConnection {
     this.heartbeat = this.clock.setInterval(() => this.ping(), opts.heartbeatIntervalMs);
   }
 
-  /** True until the socket closed, failed its heartbeat or was terminated. */
+  /** True while the socket is open and has not failed its heartbeat or been terminated. */
   isAlive(): boolean {
-    return this.deadWith === null;
+    // CLOSING counts as dead: the server already sent its close frame (e.g. after
+    // websocket_connection_limit_reached between turns), so a create sent now would be lost.
+    return this.deadWith === null && this.ws.readyState === WebSocket.OPEN;
   }
 
   /** Whether an attempt is streaming. */
@@ -241,10 +243,9 @@ export class WsConnection {
   }
 
   private kill(f: TransportFailure): void {
-    const wasAlive = this.deadWith === null;
     this.die(f);
-    if (wasAlive || this.ws.readyState !== WebSocket.CLOSED) {
-      this.ws.on('error', () => {});
+    if (this.ws.readyState !== WebSocket.CLOSED) {
+      this.ws.on('error', () => {}); // attached first: a late error must not be uncaught (R13)
       this.ws.terminate();
     }
   }
