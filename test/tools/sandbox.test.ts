@@ -88,6 +88,20 @@ describe('bubblewrap sandbox', () => {
     expect(readFileSync(join(h.ws, '.env'), 'utf8')).toBe('SECRET=topsecret\n');
   });
 
+  it('symlink tricks: .git -> decoy stays read-only, link -> /etc is read-only', async (ctx) => {
+    if (!available()) return ctx.skip();
+    const { symlinkSync } = await import('node:fs');
+    const h = harness({ sandbox: info });
+    mkdirSync(join(h.ws, 'decoy'));
+    writeFileSync(join(h.ws, 'decoy', 'config'), '[core]\n');
+    symlinkSync('decoy', join(h.ws, '.git'));
+    symlinkSync('/etc', join(h.ws, 'link'));
+    const r = await sh(h, 'echo evil >> .git/config; echo evil >> decoy/config; touch link/tether-x; echo done');
+    expect(r.output).toContain('done');
+    expect(readFileSync(join(h.ws, 'decoy', 'config'), 'utf8')).toBe('[core]\n');
+    expect(existsSync('/etc/tether-x')).toBe(false);
+  });
+
   it('cannot open a TCP connection (network off), while unsandboxed can', async (ctx) => {
     if (!available()) return ctx.skip();
     const { h } = sandboxHarness();
