@@ -80,7 +80,16 @@ try {
       listeners.add(l);
       return () => listeners.delete(l);
     },
-    getSnapshot: () => ({ sessionId: 'bench', model: 'bench', approval: 'suggest', running: true, queued: [], pendingApprovals: [], usage: {}, turns: 0 }),
+    getSnapshot: () => ({
+      sessionId: 'bench',
+      model: 'bench',
+      approval: 'suggest',
+      running: true,
+      queued: [],
+      pendingApprovals: [],
+      usage: {},
+      turns: 0,
+    }),
     setModel() {},
     setApprovalMode() {},
     compact: async () => {},
@@ -90,8 +99,21 @@ try {
   const emit = (e) => {
     for (const l of listeners) l(e);
   };
-  const store = new m.UiStore({ clock: m.realClock, model: 'bench', approval: 'suggest', contextWindow: 272_000, columns: 100, rows: 40 });
-  const controller = new m.UiController({ store, agent, services: m.nullServices(), clock: m.realClock, onExit() {} });
+  const store = new m.UiStore({
+    clock: m.realClock,
+    model: 'bench',
+    approval: 'suggest',
+    contextWindow: 272_000,
+    columns: 100,
+    rows: 40,
+  });
+  const controller = new m.UiController({
+    store,
+    agent,
+    services: m.nullServices(),
+    clock: m.realClock,
+    onExit() {},
+  });
   controller.start();
   let frames = 0;
   const instance = m.render(m.createElement(m.App, { store, controller }), {
@@ -108,7 +130,19 @@ try {
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const turnId = 't1';
-  emit({ type: 'session_started', sessionId: 'bench', model: 'bench', cwd: '/bench', transport: 'websocket', approval: 'suggest', sandbox: 'none', tools: [], version: 'bench', resumed: false, instructionFiles: [] });
+  emit({
+    type: 'session_started',
+    sessionId: 'bench',
+    model: 'bench',
+    cwd: '/bench',
+    transport: 'websocket',
+    approval: 'suggest',
+    sandbox: 'none',
+    tools: [],
+    version: 'bench',
+    resumed: false,
+    instructionFiles: [],
+  });
   emit({ type: 'user_message', turnId, text: 'write a long answer' });
   emit({ type: 'turn_started', turnId, index: 0 });
   const emits0 = store.emits;
@@ -116,11 +150,22 @@ try {
     emit({ type: 'assistant_delta', turnId, itemId: 'msg_1', text: deltas[i] });
     await new Promise((r) => setImmediate(r));
     if (i % 256 === 0) peakRss = Math.max(peakRss, process.memoryUsage().rss);
-    if (process.env.BENCH_DEBUG && i % 1000 === 0) console.error(i, Math.round(performance.now() - t0), store.emits, frames);
+    if (process.env.BENCH_DEBUG && i % 1000 === 0)
+      console.error(i, Math.round(performance.now() - t0), store.emits, frames);
   }
   emit({ type: 'assistant_item_done', turnId, itemId: 'msg_1', text: markdown });
   emit({ type: 'turn_finished', turnId, status: 'completed' });
-  emit({ type: 'run_finished', status: 'success', terminalReason: 'completed', result: '', numTurns: 1, usage: {}, durationMs: 0, exitCode: 0, permissionDenials: [] });
+  emit({
+    type: 'run_finished',
+    status: 'success',
+    terminalReason: 'completed',
+    result: '',
+    numTurns: 1,
+    usage: {},
+    durationMs: 0,
+    exitCode: 0,
+    permissionDenials: [],
+  });
   await new Promise((r) => setTimeout(r, 100));
   const wallMs = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);

@@ -11,9 +11,9 @@ import { EntryView } from './components/entry-view.js';
 import { LiveTools, PendingTurn, WorkingLine } from './components/pending-turn.js';
 import { StatusBar } from './components/status-bar.js';
 import type { UiController } from './controller.js';
-import type { Entry } from './state/entries.js';
 import { UiContext, useUi } from './hooks/use-ui.js';
 import { type InkKeyFlags, normalizeInkKey } from './keymap.js';
+import type { Entry } from './state/entries.js';
 import type { UiStore } from './store.js';
 
 /** Props of {@link App}. */
@@ -25,7 +25,9 @@ export interface AppProps {
 function Transcript() {
   const entries = useUi((s) => s.transcript.entries);
   const columns = useUi((s) => s.view.columns);
-  return <Static items={entries as Entry[]}>{(e) => <EntryView key={e.id} entry={e} columns={columns} />}</Static>;
+  return (
+    <Static items={entries as Entry[]}>{(e) => <EntryView key={e.id} entry={e} columns={columns} />}</Static>
+  );
 }
 
 function InputArea() {
@@ -34,7 +36,10 @@ function InputArea() {
 }
 
 function InputRouter({ controller }: { controller: UiController }) {
-  const onInput = useCallback((input: string, key: InkKeyFlags) => controller.handleKey(normalizeInkKey(input, key)), [controller]);
+  const onInput = useCallback(
+    (input: string, key: InkKeyFlags) => controller.handleKey(normalizeInkKey(input, key)),
+    [controller],
+  );
   useInput(onInput);
   return null;
 }

@@ -17,13 +17,18 @@ export function completionFor(text: string, cursor: number, files: readonly stri
   const m = mentionAt(text, cursor);
   if (m && files.length > 0) {
     const items = rankPaths(m.query, files, COMPLETION_ROWS);
-    if (items.length > 0 && !(items.length === 1 && items[0] === m.query)) return { kind: 'file', items, start: m.start, end: m.end };
+    if (items.length > 0 && !(items.length === 1 && items[0] === m.query))
+      return { kind: 'file', items, start: m.start, end: m.end };
   }
   return null;
 }
 
 /** The composer text after accepting item `index` of `c`, with the new cursor. */
-export function applyCompletion(text: string, c: Completion, index: number): { text: string; cursor: number } {
+export function applyCompletion(
+  text: string,
+  c: Completion,
+  index: number,
+): { text: string; cursor: number } {
   if (c.kind === 'slash') {
     const cmd = c.items[index] ?? c.items[0];
     const next = cmd ? `/${cmd.name}${cmd.args ? ' ' : ''}` : text;

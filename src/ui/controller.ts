@@ -9,8 +9,8 @@ import type { Clock } from '../util/clock.js';
 import { applyCompletion, type Completion, completionFor } from './completion.js';
 import { Command, DEFAULT_KEYMAP, type KeyContext, type KeyPress, resolveCommand } from './keymap.js';
 import type { UiServices } from './services/types.js';
-import { runSlash } from './slash-actions.js';
 import { parseSlash } from './slash.js';
+import { runSlash } from './slash-actions.js';
 import type { UiStore } from './store.js';
 
 /** Options of {@link UiController}. */
@@ -44,7 +44,10 @@ export class UiController {
     const { agent, store, services } = this.o;
     this.unsubscribe = agent.subscribe((e: AgentEvent) => store.dispatch(e, agent.getSnapshot()));
     void services.loadHistory().then((entries) => store.composer({ type: 'historyLoaded', entries }));
-    void services.listFiles().then((files) => store.view({ files }), () => {});
+    void services.listFiles().then(
+      (files) => store.view({ files }),
+      () => {},
+    );
   }
 
   /** Stops listening and kills `!cmd` children. */
@@ -73,14 +76,21 @@ export class UiController {
     const ctx = this.context();
     const cmd = resolveCommand(ctx, key, this.o.keymap);
     const s = this.o.store.getSnapshot();
-    if (cmd !== Command.CLEAR_OR_EXIT && s.view.exitArmedAt !== null) this.o.store.view({ exitArmedAt: null, hint: '' });
+    if (cmd !== Command.CLEAR_OR_EXIT && s.view.exitArmedAt !== null)
+      this.o.store.view({ exitArmedAt: null, hint: '' });
     if (ctx === 'approval' || ctx === 'approvalEdit') {
       const head = s.approvals.queue[0];
       // Focus safety: nothing typed before the prompt was on screen for armMs reaches it.
-      if (head && cmd !== Command.CLEAR_OR_EXIT && this.o.clock.now() - head.shownAt < this.o.approvalArmMs) return;
+      if (head && cmd !== Command.CLEAR_OR_EXIT && this.o.clock.now() - head.shownAt < this.o.approvalArmMs)
+        return;
       if (ctx === 'approvalEdit' && cmd === null && key.text) {
         const ed = s.approvals.edit;
-        if (ed) this.o.store.approvals({ type: 'editSet', text: ed.text.slice(0, ed.cursor) + key.text.replace(/[\r\n]+/g, ' ') + ed.text.slice(ed.cursor), cursor: ed.cursor + key.text.length });
+        if (ed)
+          this.o.store.approvals({
+            type: 'editSet',
+            text: ed.text.slice(0, ed.cursor) + key.text.replace(/[\r\n]+/g, ' ') + ed.text.slice(ed.cursor),
+            cursor: ed.cursor + key.text.length,
+          });
         return;
       }
     }
@@ -120,7 +130,8 @@ export class UiController {
         return;
       }
       case Command.NEWLINE:
-        return store.composer({ type: 'insert', text: '\n' });
+        store.composer({ type: 'insert', text: '\n' });
+        return;
       case Command.COMPLETE:
         if (comp) {
           const r = applyCompletion(s.composer.text, comp, s.view.completionIndex);
@@ -128,69 +139,121 @@ export class UiController {
         }
         return;
       case Command.CURSOR_UP:
-        if (comp && comp.items.length > 1) return store.view({ completionIndex: (s.view.completionIndex - 1 + comp.items.length) % comp.items.length });
-        return store.composer({ type: 'up' });
+        if (comp && comp.items.length > 1) {
+          store.view({
+            completionIndex: (s.view.completionIndex - 1 + comp.items.length) % comp.items.length,
+          });
+          return;
+        }
+        store.composer({ type: 'up' });
+        return;
       case Command.CURSOR_DOWN:
-        if (comp && comp.items.length > 1) return store.view({ completionIndex: (s.view.completionIndex + 1) % comp.items.length });
-        return store.composer({ type: 'down' });
+        if (comp && comp.items.length > 1) {
+          store.view({ completionIndex: (s.view.completionIndex + 1) % comp.items.length });
+          return;
+        }
+        store.composer({ type: 'down' });
+        return;
       case Command.CURSOR_LEFT:
-        if (this.context() === 'approvalEdit') return this.editMove(-1);
-        return store.composer({ type: 'left' });
+        if (this.context() === 'approvalEdit') {
+          this.editMove(-1);
+          return;
+        }
+        store.composer({ type: 'left' });
+        return;
       case Command.CURSOR_RIGHT:
-        if (this.context() === 'approvalEdit') return this.editMove(1);
-        return store.composer({ type: 'right' });
+        if (this.context() === 'approvalEdit') {
+          this.editMove(1);
+          return;
+        }
+        store.composer({ type: 'right' });
+        return;
       case Command.HOME:
-        if (this.context() === 'approvalEdit') return this.editMove(-Infinity);
-        return store.composer({ type: 'home' });
+        if (this.context() === 'approvalEdit') {
+          this.editMove(-Infinity);
+          return;
+        }
+        store.composer({ type: 'home' });
+        return;
       case Command.END:
-        if (this.context() === 'approvalEdit') return this.editMove(Infinity);
-        return store.composer({ type: 'end' });
+        if (this.context() === 'approvalEdit') {
+          this.editMove(Infinity);
+          return;
+        }
+        store.composer({ type: 'end' });
+        return;
       case Command.WORD_LEFT:
-        return store.composer({ type: 'wordLeft' });
+        store.composer({ type: 'wordLeft' });
+        return;
       case Command.WORD_RIGHT:
-        return store.composer({ type: 'wordRight' });
+        store.composer({ type: 'wordRight' });
+        return;
       case Command.BACKSPACE: {
         const ed = s.approvals.edit;
         if (this.context() === 'approvalEdit' && ed) {
-          if (ed.cursor > 0) store.approvals({ type: 'editSet', text: ed.text.slice(0, ed.cursor - 1) + ed.text.slice(ed.cursor), cursor: ed.cursor - 1 });
+          if (ed.cursor > 0)
+            store.approvals({
+              type: 'editSet',
+              text: ed.text.slice(0, ed.cursor - 1) + ed.text.slice(ed.cursor),
+              cursor: ed.cursor - 1,
+            });
           return;
         }
-        return store.composer({ type: 'backspace' });
+        store.composer({ type: 'backspace' });
+        return;
       }
       case Command.DELETE_FORWARD_OR_EXIT:
-        if (s.composer.text === '') return this.exit(0);
-        return store.composer({ type: 'deleteForward' });
+        if (s.composer.text === '') {
+          this.exit(0);
+          return;
+        }
+        store.composer({ type: 'deleteForward' });
+        return;
       case Command.DELETE_WORD_BACK:
-        return store.composer({ type: 'deleteWordBack' });
+        store.composer({ type: 'deleteWordBack' });
+        return;
       case Command.KILL_LINE_BACK: {
         const ed = s.approvals.edit;
-        if (this.context() === 'approvalEdit' && ed) return store.approvals({ type: 'editSet', text: ed.text.slice(ed.cursor), cursor: 0 });
-        return store.composer({ type: 'killLineBack' });
+        if (this.context() === 'approvalEdit' && ed) {
+          store.approvals({ type: 'editSet', text: ed.text.slice(ed.cursor), cursor: 0 });
+          return;
+        }
+        store.composer({ type: 'killLineBack' });
+        return;
       }
       case Command.KILL_LINE_FORWARD:
-        return store.composer({ type: 'killLineForward' });
+        store.composer({ type: 'killLineForward' });
+        return;
       case Command.INTERRUPT:
-        return this.interrupt();
+        this.interrupt();
+        return;
       case Command.CLEAR_OR_EXIT:
-        return this.clearOrExit();
+        this.clearOrExit();
+        return;
       case Command.APPROVE:
-        return this.decide({ kind: 'approve' });
+        this.decide({ kind: 'approve' });
+        return;
       case Command.DENY:
-        return this.decide({ kind: 'deny', reason: 'denied by the user' });
+        this.decide({ kind: 'deny', reason: 'denied by the user' });
+        return;
       case Command.ALWAYS:
-        return this.decide({ kind: 'always' });
+        this.decide({ kind: 'always' });
+        return;
       case Command.EDIT_COMMAND:
-        return store.approvals({ type: 'editStart' });
+        store.approvals({ type: 'editStart' });
+        return;
       case Command.EDIT_CONFIRM: {
         const ed = s.approvals.edit;
         if (!ed || ed.text.trim() === '') return;
-        return this.decide({ kind: 'edit', command: ed.text });
+        this.decide({ kind: 'edit', command: ed.text });
+        return;
       }
       case Command.EDIT_CANCEL:
-        return store.approvals({ type: 'editCancel' });
+        store.approvals({ type: 'editCancel' });
+        return;
       default: {
         const unreachable: never = cmd;
-        return unreachable;
+        throw new Error(`unhandled command ${String(unreachable)}`);
       }
     }
   }
@@ -251,7 +314,11 @@ export class UiController {
   private runShell(command: string): void {
     const { store, services } = this.o;
     if (this.shellAbort) {
-      store.add({ kind: 'notice', level: 'warn', text: 'A shell command is already running (Esc stops it).' });
+      store.add({
+        kind: 'notice',
+        level: 'warn',
+        text: 'A shell command is already running (Esc stops it).',
+      });
       return;
     }
     const abort = new AbortController();
@@ -281,7 +348,10 @@ export class UiController {
     const { store, clock } = this.o;
     const s = store.getSnapshot();
     const now = clock.now();
-    if (s.view.exitArmedAt !== null && now - s.view.exitArmedAt <= this.o.exitWindowMs) return this.exit(0);
+    if (s.view.exitArmedAt !== null && now - s.view.exitArmedAt <= this.o.exitWindowMs) {
+      this.exit(0);
+      return;
+    }
     if (s.approvals.edit) store.approvals({ type: 'editCancel' });
     store.composer({ type: 'clear' });
     store.view({ exitArmedAt: now, hint: 'Press Ctrl+C again to exit' });

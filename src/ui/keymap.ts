@@ -55,7 +55,9 @@ export interface KeyBinding {
 export type KeyContext = 'global' | 'composer' | 'approval' | 'approvalEdit';
 
 /** The default keymap. Order matters only for readability; lookups are exact. */
-export const DEFAULT_KEYMAP: Readonly<Record<KeyContext, ReadonlyArray<readonly [Command, readonly KeyBinding[]]>>> = {
+export const DEFAULT_KEYMAP: Readonly<
+  Record<KeyContext, ReadonlyArray<readonly [Command, readonly KeyBinding[]]>>
+> = {
   global: [
     [Command.INTERRUPT, [{ name: 'escape' }]],
     [Command.CLEAR_OR_EXIT, [{ name: 'c', ctrl: true }]],
@@ -64,7 +66,15 @@ export const DEFAULT_KEYMAP: Readonly<Record<KeyContext, ReadonlyArray<readonly 
     [Command.SUBMIT, [{ name: 'return' }]],
     // Shift+Enter where the terminal reports it (CSI u / modifyOtherKeys), Alt+Enter, Ctrl+J
     // everywhere. `\`+Enter is handled by the composer (it depends on the text before the cursor).
-    [Command.NEWLINE, [{ name: 'return', shift: true }, { name: 'return', meta: true }, { name: 'linefeed' }, { name: 'j', ctrl: true }]],
+    [
+      Command.NEWLINE,
+      [
+        { name: 'return', shift: true },
+        { name: 'return', meta: true },
+        { name: 'linefeed' },
+        { name: 'j', ctrl: true },
+      ],
+    ],
     [Command.COMPLETE, [{ name: 'tab' }]],
     [Command.CURSOR_LEFT, [{ name: 'left' }, { name: 'b', ctrl: true }]],
     [Command.CURSOR_RIGHT, [{ name: 'right' }, { name: 'f', ctrl: true }]],
@@ -72,11 +82,31 @@ export const DEFAULT_KEYMAP: Readonly<Record<KeyContext, ReadonlyArray<readonly 
     [Command.CURSOR_DOWN, [{ name: 'down' }, { name: 'n', ctrl: true }]],
     [Command.HOME, [{ name: 'home' }, { name: 'a', ctrl: true }]],
     [Command.END, [{ name: 'end' }, { name: 'e', ctrl: true }]],
-    [Command.WORD_LEFT, [{ name: 'left', meta: true }, { name: 'left', ctrl: true }, { name: 'b', meta: true }]],
-    [Command.WORD_RIGHT, [{ name: 'right', meta: true }, { name: 'right', ctrl: true }, { name: 'f', meta: true }]],
+    [
+      Command.WORD_LEFT,
+      [
+        { name: 'left', meta: true },
+        { name: 'left', ctrl: true },
+        { name: 'b', meta: true },
+      ],
+    ],
+    [
+      Command.WORD_RIGHT,
+      [
+        { name: 'right', meta: true },
+        { name: 'right', ctrl: true },
+        { name: 'f', meta: true },
+      ],
+    ],
     [Command.BACKSPACE, [{ name: 'backspace' }, { name: 'h', ctrl: true }]],
     [Command.DELETE_FORWARD_OR_EXIT, [{ name: 'd', ctrl: true }]],
-    [Command.DELETE_WORD_BACK, [{ name: 'w', ctrl: true }, { name: 'backspace', meta: true }]],
+    [
+      Command.DELETE_WORD_BACK,
+      [
+        { name: 'w', ctrl: true },
+        { name: 'backspace', meta: true },
+      ],
+    ],
     [Command.KILL_LINE_BACK, [{ name: 'u', ctrl: true }]],
     [Command.KILL_LINE_FORWARD, [{ name: 'k', ctrl: true }]],
   ],
@@ -158,7 +188,12 @@ export function normalizeInkKey(input: string, key: InkKeyFlags): KeyPress {
   if (key.pageDown) return { ...base, name: 'pagedown' };
   if (input === '\n') return { ...base, name: 'linefeed' };
   if (MODIFY_OTHER_KEYS_SHIFT_ENTER.test(input)) return { ...base, name: 'return', shift: true };
-  if (key.ctrl || key.meta) return { ...base, name: input.toLowerCase(), shift: key.shift && input.length === 1 && /[A-Z]/.test(input) ? true : false };
+  if (key.ctrl || key.meta)
+    return {
+      ...base,
+      name: input.toLowerCase(),
+      shift: key.shift && input.length === 1 && /[A-Z]/.test(input),
+    };
   // Printable text (a keystroke or a whole paste): the shift flag is irrelevant for insertion.
   return { name: input.length === 1 ? input : '', text: input, ctrl: false, meta: false, shift: false };
 }

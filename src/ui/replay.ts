@@ -16,5 +16,8 @@ export function replayEntries(items: readonly Item[]): NewEntry[] {
     else if (item.role === 'assistant') out.push({ kind: 'markdown', text });
   }
   if (out.length <= REPLAY_LIMIT) return out;
-  return [{ kind: 'notice', level: 'info', text: `… ${out.length - REPLAY_LIMIT} earlier messages` }, ...out.slice(-REPLAY_LIMIT)];
+  return [
+    { kind: 'notice', level: 'info', text: `… ${out.length - REPLAY_LIMIT} earlier messages` },
+    ...out.slice(-REPLAY_LIMIT),
+  ];
 }

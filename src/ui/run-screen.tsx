@@ -68,7 +68,13 @@ export async function runScreen(o: RunScreenOptions): Promise<ScreenResult> {
   const exited = new Promise<number>((r) => {
     resolveExit = r;
   });
-  const controller = new UiController({ store, agent: o.agent, services: o.services, clock, onExit: (code) => resolveExit(code) });
+  const controller = new UiController({
+    store,
+    agent: o.agent,
+    services: o.services,
+    clock,
+    onExit: (code) => resolveExit(code),
+  });
   controller.start();
 
   const instance = render(<App store={store} controller={controller} />, {
@@ -82,7 +88,8 @@ export async function runScreen(o: RunScreenOptions): Promise<ScreenResult> {
   const onResize = () => store.view({ columns: o.stdout.columns || 100, rows: o.stdout.rows || 40 });
   o.stdout.on('resize', onResize);
   // Signals from outside (kill, closed terminal) leave through the same path as /quit.
-  const onSignal = (sig: NodeJS.Signals) => resolveExit(sig === 'SIGINT' ? 130 : sig === 'SIGHUP' ? 129 : 143);
+  const onSignal = (sig: NodeJS.Signals) =>
+    resolveExit(sig === 'SIGINT' ? 130 : sig === 'SIGHUP' ? 129 : 143);
   const sigs: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
   for (const s of sigs) process.on(s, onSignal);
 

@@ -30,7 +30,8 @@ function statusText(ctx: SlashContext): string {
   const st = s.status;
   const c = st.conn;
   const age = c.connectedAt !== null && c.state === 'connected' ? formatAge(s.view.now - c.connectedAt) : '—';
-  const cached = st.usage.inputTokens > 0 ? Math.round((st.usage.cachedTokens / st.usage.inputTokens) * 100) : 0;
+  const cached =
+    st.usage.inputTokens > 0 ? Math.round((st.usage.cachedTokens / st.usage.inputTokens) * 100) : 0;
   return [
     `Session ${st.sessionId || '(starting)'} · model ${st.model} · approval ${st.approval}`,
     `Transport ${c.transport} (${c.state}${c.fellBack ? ', fell back to HTTP' : ''}) · socket age ${age} · connections ${c.connections} · rotations ${c.rotations} · reconnects ${c.reconnects}`,
@@ -52,49 +53,85 @@ export function runSlash(p: ParsedSlash, ctx: SlashContext): void {
   }
   switch (cmd.name) {
     case 'help':
-      note(ctx, [...SLASH_COMMANDS.map((c) => `/${c.name}${c.args ? ` ${c.args}` : ''} — ${c.description}`), '', KEYS_HELP].join('\n'));
+      note(
+        ctx,
+        [
+          ...SLASH_COMMANDS.map((c) => `/${c.name}${c.args ? ` ${c.args}` : ''} — ${c.description}`),
+          '',
+          KEYS_HELP,
+        ].join('\n'),
+      );
       return;
     case 'model':
-      if (!p.args) return note(ctx, `Model: ${ctx.store.getSnapshot().status.model}`);
+      if (!p.args) {
+        note(ctx, `Model: ${ctx.store.getSnapshot().status.model}`);
+        return;
+      }
       ctx.agent.setModel(p.args);
       ctx.store.status({ model: p.args });
-      return note(ctx, `Model set to ${p.args} (from the next request).`);
+      note(ctx, `Model set to ${p.args} (from the next request).`);
+      return;
     case 'approval': {
-      if (!p.args) return note(ctx, `Approval mode: ${ctx.store.getSnapshot().status.approval} (modes: ${MODES.join(', ')})`);
+      if (!p.args) {
+        note(ctx, `Approval mode: ${ctx.store.getSnapshot().status.approval} (modes: ${MODES.join(', ')})`);
+        return;
+      }
       const mode = MODES.find((m) => m === p.args);
-      if (!mode) return note(ctx, `Unknown approval mode "${p.args}"; use one of ${MODES.join(', ')}.`, 'warn');
+      if (!mode) {
+        note(ctx, `Unknown approval mode "${p.args}"; use one of ${MODES.join(', ')}.`, 'warn');
+        return;
+      }
       ctx.agent.setApprovalMode(mode);
       ctx.store.status({ approval: mode });
-      return note(ctx, `Approval mode set to ${mode}.`);
+      note(ctx, `Approval mode set to ${mode}.`);
+      return;
     }
     case 'status':
-      return note(ctx, statusText(ctx));
+      note(ctx, statusText(ctx));
+      return;
     case 'diff':
       void ctx.services.gitDiff().then(
-        (diff) => (diff.trim() ? ctx.store.add({ kind: 'diff', title: 'git diff', diff }) : note(ctx, 'No changes in the workspace.')),
+        (diff) =>
+          diff.trim()
+            ? ctx.store.add({ kind: 'diff', title: 'git diff', diff })
+            : note(ctx, 'No changes in the workspace.'),
         (err: unknown) => note(ctx, `git diff failed: ${errorText(err)}`, 'error'),
       );
       return;
     case 'compact':
       note(ctx, 'Compacting the context…');
-      void ctx.agent.compact().catch((err: unknown) => note(ctx, `Compaction failed: ${errorText(err)}`, 'error'));
+      void ctx.agent
+        .compact()
+        .catch((err: unknown) => note(ctx, `Compaction failed: ${errorText(err)}`, 'error'));
       return;
     case 'new':
-      void ctx.agent.newSession().catch((err: unknown) => note(ctx, `Could not start a new session: ${errorText(err)}`, 'error'));
+      void ctx.agent
+        .newSession()
+        .catch((err: unknown) => note(ctx, `Could not start a new session: ${errorText(err)}`, 'error'));
       return;
     case 'resume': {
       const id = ctx.store.getSnapshot().status.sessionId;
-      return note(ctx, `To resume a session, restart with: tether --resume <id> (list them with: tether sessions). This session: ${id || '(starting)'}`);
+      note(
+        ctx,
+        `To resume a session, restart with: tether --resume <id> (list them with: tether sessions). This session: ${id || '(starting)'}`,
+      );
+      return;
     }
     case 'copy': {
       const answer = ctx.store.getSnapshot().transcript.lastAnswer;
-      if (!answer) return note(ctx, 'Nothing to copy yet.', 'warn');
+      if (!answer) {
+        note(ctx, 'Nothing to copy yet.', 'warn');
+        return;
+      }
       ctx.services.copy(answer);
-      return note(ctx, `Copied the last answer (${answer.length} characters) to the clipboard.`);
+      note(ctx, `Copied the last answer (${answer.length} characters) to the clipboard.`);
+      return;
     }
     case 'quit':
-      return ctx.exit(0);
+      ctx.exit(0);
+      return;
     default:
-      return note(ctx, `/${cmd.name} is not available here.`, 'warn');
+      note(ctx, `/${cmd.name} is not available here.`, 'warn');
+      return;
   }
 }

@@ -12,7 +12,11 @@ export interface SlashCommand {
 export const SLASH_COMMANDS: readonly SlashCommand[] = [
   { name: 'help', description: 'Show keys and commands' },
   { name: 'model', args: '[name]', description: 'Show or switch the model' },
-  { name: 'approval', args: '[suggest|auto-edit|full-auto]', description: 'Show or switch the approval mode' },
+  {
+    name: 'approval',
+    args: '[suggest|auto-edit|full-auto]',
+    description: 'Show or switch the approval mode',
+  },
   { name: 'status', description: 'Transport, chain, rotations and usage' },
   { name: 'diff', description: 'Show the git diff of the workspace' },
   { name: 'compact', description: 'Compact the conversation context now' },

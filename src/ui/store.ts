@@ -7,11 +7,28 @@
  */
 import type { AgentEvent, AgentSnapshot, ApprovalMode } from '../agent/events.js';
 import type { Clock, TimerHandle } from '../util/clock.js';
-import { type ApprovalAction, type ApprovalState, approvalsOnEvent, approvalsReducer, initialApprovals } from './state/approvals.js';
-import { type ComposerAction, type ComposerState, composerReducer, initialComposer } from './state/composer.js';
+import {
+  type ApprovalAction,
+  type ApprovalState,
+  approvalsOnEvent,
+  approvalsReducer,
+  initialApprovals,
+} from './state/approvals.js';
+import {
+  type ComposerAction,
+  type ComposerState,
+  composerReducer,
+  initialComposer,
+} from './state/composer.js';
 import type { NewEntry } from './state/entries.js';
 import { initialStatus, type StatusState, statusReducer } from './state/status.js';
-import { commit, flushTranscript, initialTranscript, type TranscriptState, transcriptReducer } from './state/transcript.js';
+import {
+  commit,
+  flushTranscript,
+  initialTranscript,
+  type TranscriptState,
+  transcriptReducer,
+} from './state/transcript.js';
 
 /** View state that belongs to no reducer above. */
 export interface ViewState {
@@ -89,7 +106,11 @@ export class UiStore {
       transcript: initialTranscript(),
       composer: initialComposer(),
       approvals: initialApprovals(),
-      status: initialStatus({ model: opts.model, approval: opts.approval, contextWindow: opts.contextWindow }),
+      status: initialStatus({
+        model: opts.model,
+        approval: opts.approval,
+        contextWindow: opts.contextWindow,
+      }),
       view: {
         now: opts.clock.now(),
         completionIndex: 0,
@@ -136,14 +157,26 @@ export class UiStore {
       // Mark the banner of a demo session.
       const last = transcript.entries[transcript.entries.length - 1];
       if (last?.kind === 'banner') {
-        transcript = { ...transcript, entries: [...transcript.entries.slice(0, -1), { ...last, banner: { ...last.banner, simulated: true } }] };
+        transcript = {
+          ...transcript,
+          entries: [
+            ...transcript.entries.slice(0, -1),
+            { ...last, banner: { ...last.banner, simulated: true } },
+          ],
+        };
       }
     }
     // Running is derived from the events (the snapshot taken while run_finished is emitted may
     // still say running); the snapshot supplies the queue.
-    const running = e.type === 'run_finished' ? false : e.type === 'user_message' || e.type === 'turn_started' ? true : s.view.running;
+    const running =
+      e.type === 'run_finished'
+        ? false
+        : e.type === 'user_message' || e.type === 'turn_started'
+          ? true
+          : s.view.running;
     let view: ViewState = { ...s.view, now, running, ...(snapshot ? { queued: snapshot.queued } : {}) };
-    if ((e.type === 'turn_finished' || e.type === 'run_finished') && view.hint === 'Interrupting…') view = { ...view, hint: '' };
+    if ((e.type === 'turn_finished' || e.type === 'run_finished') && view.hint === 'Interrupting…')
+      view = { ...view, hint: '' };
     const next: UiState = {
       transcript,
       composer: s.composer,
@@ -152,7 +185,10 @@ export class UiStore {
       view,
     };
     // Streaming events (text, reasoning, tool output) may arrive thousands per second.
-    if ((e.type === 'assistant_delta' || e.type === 'reasoning_delta' || e.type === 'tool_output') && this.coalesceMs > 0) {
+    if (
+      (e.type === 'assistant_delta' || e.type === 'reasoning_delta' || e.type === 'tool_output') &&
+      this.coalesceMs > 0
+    ) {
       // Coalesce: apply now, notify on the next flush tick.
       this.state = next;
       if (!this.flushTimer) this.flushTimer = this.clock.setTimeout(() => this.flushNow(), this.coalesceMs);
@@ -166,7 +202,11 @@ export class UiStore {
   flushNow(): void {
     this.cancelFlush();
     const s = this.state;
-    this.state = { ...s, transcript: flushTranscript(s.transcript), view: { ...s.view, now: this.clock.now() } };
+    this.state = {
+      ...s,
+      transcript: flushTranscript(s.transcript),
+      view: { ...s.view, now: this.clock.now() },
+    };
     this.emit();
   }
 
@@ -206,7 +246,9 @@ export class UiStore {
 
   private busy(): boolean {
     const s = this.state;
-    return s.view.running || s.transcript.tools.length > 0 || s.view.shell !== null || s.transcript.stream !== null;
+    return (
+      s.view.running || s.transcript.tools.length > 0 || s.view.shell !== null || s.transcript.stream !== null
+    );
   }
 
   /** Keeps `view.now` moving while something is live (spinners, elapsed time, socket age). */

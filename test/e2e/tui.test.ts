@@ -23,7 +23,10 @@ const SCENARIO: Scenario = {
     {
       when: { user: 'marker' },
       steps: [
-        { say: 'Running the marker command.', call: { tool: 'shell', args: { command: "sh -c 'echo e2e-$((6*7))'" } } },
+        {
+          say: 'Running the marker command.',
+          call: { tool: 'shell', args: { command: "sh -c 'echo e2e-$((6*7))'" } },
+        },
         { say: '## Result\n\nE2E answer done: the command printed **42**.' },
       ],
     },
@@ -57,7 +60,8 @@ async function waitFor(pred: (s: string) => boolean, what: string, timeoutMs = 2
   }
   throw new Error(`timed out waiting for ${what}; screen:\n${last}`);
 }
-const waitText = (text: string, timeoutMs?: number) => waitFor((s) => s.includes(text), JSON.stringify(text), timeoutMs);
+const waitText = (text: string, timeoutMs?: number) =>
+  waitFor((s) => s.includes(text), JSON.stringify(text), timeoutMs);
 
 function pidsOf(pattern: string): number[] {
   const r = spawnSync('pgrep', ['-f', pattern], { encoding: 'utf8' });
@@ -88,7 +92,8 @@ function descendants(root: number): string[] {
 
 beforeAll(async () => {
   if (!HAS_TMUX) return;
-  if (!existsSync(join(ROOT, 'dist/cli/main.js'))) execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
+  if (!existsSync(join(ROOT, 'dist/cli/main.js')))
+    execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
   sim = await startSimulator({ scenario: SCENARIO, seed: 3 });
   home = mkdtempSync(join(tmpdir(), 'tether-tui-home-'));
   ws = mkdtempSync(join(tmpdir(), 'tether-tui-ws-'));
@@ -162,7 +167,9 @@ describe.skipIf(!HAS_TMUX)('tether interactive in a pseudo-terminal', () => {
     // Nothing but the pane's own `sleep 600` is left: no tether process, no tool child.
     const panePid = Number(tmux('display-message', '-p', '-t', session, '#{pane_pid}').trim());
     expect(descendants(panePid).filter((a) => a !== 'sleep 600')).toEqual([]);
-    expect(spawnSync('ps', ['-o', 'args=', '-p', String(panePid)], { encoding: 'utf8' }).stdout).not.toContain('tether.js');
+    expect(
+      spawnSync('ps', ['-o', 'args=', '-p', String(panePid)], { encoding: 'utf8' }).stdout,
+    ).not.toContain('tether.js');
     expect(pidsOf(LONG)).toEqual([]);
   }, 90_000);
 });

@@ -1,5 +1,11 @@
 /** A scriptable AgentController for UI tests: records calls, emits whatever events a test pushes. */
-import type { AgentController, AgentEvent, AgentSnapshot, ApprovalDecision, ApprovalMode } from '../../src/agent/events.js';
+import type {
+  AgentController,
+  AgentEvent,
+  AgentSnapshot,
+  ApprovalDecision,
+  ApprovalMode,
+} from '../../src/agent/events.js';
 import { ZERO_USAGE } from '../../src/protocol/usage.js';
 
 /** Records of what the UI asked the agent to do. */
@@ -30,14 +36,16 @@ export class FakeAgent implements AgentController {
 
   emit(...events: AgentEvent[]): void {
     for (const e of events) {
-      if (e.type === 'user_message' || e.type === 'turn_started') this.snapshot = { ...this.snapshot, running: true };
+      if (e.type === 'user_message' || e.type === 'turn_started')
+        this.snapshot = { ...this.snapshot, running: true };
       if (e.type === 'run_finished') this.snapshot = { ...this.snapshot, running: false };
       for (const l of [...this.listeners]) l(e);
     }
   }
   submit(input: { text: string }): void {
     this.calls.push({ kind: 'submit', text: input.text });
-    if (this.snapshot.running) this.snapshot = { ...this.snapshot, queued: [...this.snapshot.queued, input.text] };
+    if (this.snapshot.running)
+      this.snapshot = { ...this.snapshot, queued: [...this.snapshot.queued, input.text] };
   }
   cancel(): void {
     this.calls.push({ kind: 'cancel' });

@@ -28,13 +28,29 @@ export const KEY = {
 export const tick = (ms = 5) => new Promise((r) => setTimeout(r, ms));
 
 /** Test harness around the app. */
-export async function renderApp(opts: { services?: Partial<UiServices>; coalesceMs?: number; armMs?: number; simulated?: boolean } = {}) {
+export async function renderApp(
+  opts: { services?: Partial<UiServices>; coalesceMs?: number; armMs?: number; simulated?: boolean } = {},
+) {
   const clock = new FakeClock();
   const agent = new FakeAgent();
-  const store = new UiStore({ clock, model: 'gpt-test', approval: 'suggest', contextWindow: 100_000, coalesceMs: opts.coalesceMs ?? 0, simulated: opts.simulated ?? false });
+  const store = new UiStore({
+    clock,
+    model: 'gpt-test',
+    approval: 'suggest',
+    contextWindow: 100_000,
+    coalesceMs: opts.coalesceMs ?? 0,
+    simulated: opts.simulated ?? false,
+  });
   const exits: number[] = [];
   const services = nullServices(opts.services);
-  const controller = new UiController({ store, agent, services, clock, onExit: (c) => exits.push(c), approvalArmMs: opts.armMs ?? 0 });
+  const controller = new UiController({
+    store,
+    agent,
+    services,
+    clock,
+    onExit: (c) => exits.push(c),
+    approvalArmMs: opts.armMs ?? 0,
+  });
   controller.start();
   const r = render(<App store={store} controller={controller} />);
   await tick();

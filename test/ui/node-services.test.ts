@@ -19,7 +19,8 @@ function services(cwd: string, home = tmp('tether-ui-home-')) {
 describe('node services', () => {
   it('git diff of a repository; a clear error outside one', async () => {
     const repo = tmp('tether-ui-git-');
-    const git = (...a: string[]) => execFileSync('git', ['-c', 'user.email=t@t', '-c', 'user.name=t', ...a], { cwd: repo });
+    const git = (...a: string[]) =>
+      execFileSync('git', ['-c', 'user.email=t@t', '-c', 'user.name=t', ...a], { cwd: repo });
     git('init', '-q');
     writeFileSync(join(repo, 'a.txt'), 'one\n');
     git('add', '.');
@@ -40,14 +41,20 @@ describe('node services', () => {
     a.s.appendHistory('multi\nline');
     expect(await a.s.loadHistory()).toEqual(['first', 'multi\nline']);
     expect(await services('/project/b', home).s.loadHistory()).toEqual([]);
-    writeFileSync(historyPath('/project/a', a.env), `${readFileSync(historyPath('/project/a', a.env), 'utf8')}"torn`);
+    writeFileSync(
+      historyPath('/project/a', a.env),
+      `${readFileSync(historyPath('/project/a', a.env), 'utf8')}"torn`,
+    );
     expect(await a.s.loadHistory()).toEqual(['first', 'multi\nline']);
     expect(parseHistory('"a"\n{"x":1}\n"b"\n')).toEqual(['a', 'b']);
   });
 
   it('runs !commands and kills them (with their group) on abort', async () => {
     const { s } = services(tmp('tether-ui-sh-'));
-    expect(await s.runShell('echo hi; echo err >&2; exit 3', new AbortController().signal)).toEqual({ output: 'hi\nerr\n', exitCode: 3 });
+    expect(await s.runShell('echo hi; echo err >&2; exit 3', new AbortController().signal)).toEqual({
+      output: 'hi\nerr\n',
+      exitCode: 3,
+    });
     const abort = new AbortController();
     const started = Date.now();
     const p = s.runShell('sleep 30 & sleep 30; wait', abort.signal);

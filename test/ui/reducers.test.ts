@@ -1,14 +1,38 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { Command, normalizeInkKey, resolveCommand } from '../../src/ui/keymap.js';
 import { findSafeSplit, safeSplitPoints } from '../../src/ui/markdown/split.js';
 import { fuzzyScore, mentionAt, rankPaths } from '../../src/ui/mentions.js';
+import { sanitizeText } from '../../src/ui/sanitize.js';
 import { completeSlash, parseSlash } from '../../src/ui/slash.js';
 import { composerReducer, cursorPosition, initialComposer } from '../../src/ui/state/composer.js';
-import { appendDelta, flushStream, newStream, pendingText, replaceItem, resetAttempt } from '../../src/ui/state/stream.js';
-import { sanitizeText } from '../../src/ui/sanitize.js';
-import { Command, normalizeInkKey, resolveCommand } from '../../src/ui/keymap.js';
+import {
+  appendDelta,
+  flushStream,
+  newStream,
+  pendingText,
+  replaceItem,
+  resetAttempt,
+} from '../../src/ui/state/stream.js';
 
-const NO_KEY = { upArrow: false, downArrow: false, leftArrow: false, rightArrow: false, pageUp: false, pageDown: false, home: false, end: false, return: false, escape: false, ctrl: false, shift: false, tab: false, backspace: false, delete: false, meta: false };
+const NO_KEY = {
+  upArrow: false,
+  downArrow: false,
+  leftArrow: false,
+  rightArrow: false,
+  pageUp: false,
+  pageDown: false,
+  home: false,
+  end: false,
+  return: false,
+  escape: false,
+  ctrl: false,
+  shift: false,
+  tab: false,
+  backspace: false,
+  delete: false,
+  meta: false,
+};
 
 describe('findSafeSplit', () => {
   it('splits after blank lines, never inside a fence', () => {
@@ -58,7 +82,8 @@ describe('stream', () => {
   });
 
   it('property: any delta split with retries at any point shows the answer exactly once', () => {
-    const answer = '# Title\n\nFirst paragraph.\n\n```js\nconst a = 1;\n\nconst b = 2;\n```\n\n- item one\n- item two\n\nLast words.';
+    const answer =
+      '# Title\n\nFirst paragraph.\n\n```js\nconst a = 1;\n\nconst b = 2;\n```\n\n- item one\n- item two\n\nLast words.';
     fc.assert(
       fc.property(
         fc.array(fc.integer({ min: 1, max: answer.length - 1 }), { maxLength: 12 }),
@@ -109,7 +134,8 @@ describe('stream', () => {
 });
 
 describe('composer reducer', () => {
-  const apply = (...actions: Parameters<typeof composerReducer>[1][]) => actions.reduce(composerReducer, initialComposer(['a', 'b']));
+  const apply = (...actions: Parameters<typeof composerReducer>[1][]) =>
+    actions.reduce(composerReducer, initialComposer(['a', 'b']));
 
   it('inserts at the cursor and normalises pasted line ends and tabs', () => {
     const s = apply({ type: 'insert', text: 'x\r\ny\tz' }, { type: 'home' }, { type: 'insert', text: '>' });
@@ -138,7 +164,11 @@ describe('composer reducer', () => {
   });
 
   it('records submissions once, skipping duplicates of the last entry', () => {
-    let s = apply({ type: 'submitted', text: 'b' }, { type: 'submitted', text: 'c' }, { type: 'submitted', text: '  ' });
+    let s = apply(
+      { type: 'submitted', text: 'b' },
+      { type: 'submitted', text: 'c' },
+      { type: 'submitted', text: '  ' },
+    );
     expect(s.history).toEqual(['a', 'b', 'c']);
     s = composerReducer(s, { type: 'historyLoaded', entries: ['old'] });
     expect(s.history).toEqual(['old', 'a', 'b', 'c']);
@@ -154,8 +184,12 @@ describe('keymap, mentions, slash, sanitize', () => {
     expect(resolveCommand('composer', normalizeInkKey('y', NO_KEY))).toBeNull();
     expect(resolveCommand('composer', normalizeInkKey('\n', NO_KEY))).toBe(Command.NEWLINE);
     expect(resolveCommand('composer', normalizeInkKey('[27;2;13~', NO_KEY))).toBe(Command.NEWLINE);
-    expect(resolveCommand('composer', normalizeInkKey('\r', { ...NO_KEY, return: true, shift: true }))).toBe(Command.NEWLINE);
-    expect(resolveCommand('composer', normalizeInkKey('c', { ...NO_KEY, ctrl: true }))).toBe(Command.CLEAR_OR_EXIT);
+    expect(resolveCommand('composer', normalizeInkKey('\r', { ...NO_KEY, return: true, shift: true }))).toBe(
+      Command.NEWLINE,
+    );
+    expect(resolveCommand('composer', normalizeInkKey('c', { ...NO_KEY, ctrl: true }))).toBe(
+      Command.CLEAR_OR_EXIT,
+    );
   });
 
   it('finds @mentions and ranks paths', () => {

@@ -11,16 +11,40 @@ const statusLine = (screen: string) => screen.trimEnd().split('\n').pop() ?? '';
 const usage = (input: number, cached: number, output: number): AgentEvent => ({
   type: 'usage',
   turnId: 't1',
-  usage: { inputTokens: input, cachedTokens: cached, outputTokens: output, reasoningTokens: 0, totalTokens: input + output },
-  total: { inputTokens: input, cachedTokens: cached, outputTokens: output, reasoningTokens: 0, totalTokens: input + output },
-  metrics: { transport: 'websocket', attempts: 1, timeToFirstEventMs: 120, durationMs: 1450, bytesSent: 100, inputItemsSent: 1, incremental: true, cachedTokens: cached },
+  usage: {
+    inputTokens: input,
+    cachedTokens: cached,
+    outputTokens: output,
+    reasoningTokens: 0,
+    totalTokens: input + output,
+  },
+  total: {
+    inputTokens: input,
+    cachedTokens: cached,
+    outputTokens: output,
+    reasoningTokens: 0,
+    totalTokens: input + output,
+  },
+  metrics: {
+    transport: 'websocket',
+    attempts: 1,
+    timeToFirstEventMs: 120,
+    durationMs: 1450,
+    bytesSent: 100,
+    inputItemsSent: 1,
+    incremental: true,
+    cachedTokens: cached,
+  },
 });
 
 describe('status bar', () => {
   it('goes connected → reconnecting n/max → connected, with socket age and rotations', async () => {
     const app = await renderApp();
     cleanup = app.unmount;
-    await app.emit(started({ model: 'gpt-5.5', sessionId: 'sess-42' }), transport({ type: 'connecting', transport: 'websocket', attempt: 1 }));
+    await app.emit(
+      started({ model: 'gpt-5.5', sessionId: 'sess-42' }),
+      transport({ type: 'connecting', transport: 'websocket', attempt: 1 }),
+    );
     expect(statusLine(app.screen())).toContain('websocket … connecting');
     await app.emit(transport({ type: 'connected', transport: 'websocket', connectionId: 1, deflate: true }));
     await app.advance(3000);
@@ -29,7 +53,9 @@ describe('status bar', () => {
     expect(line).toContain('suggest');
     expect(line).toContain('websocket ● connected 3s');
     expect(line).toContain('sess-42');
-    await app.emit(transport({ type: 'reconnecting', attempt: 2, max: 5, reason: 'closed 1006', delayMs: 400 }));
+    await app.emit(
+      transport({ type: 'reconnecting', attempt: 2, max: 5, reason: 'closed 1006', delayMs: 400 }),
+    );
     expect(statusLine(app.screen())).toContain('websocket ↻ reconnecting 2/5');
     await app.emit(transport({ type: 'connected', transport: 'websocket', connectionId: 2, deflate: true }));
     line = statusLine(app.screen());
@@ -41,7 +67,10 @@ describe('status bar', () => {
   it('shows the websocket → http fallback with a banner', async () => {
     const app = await renderApp();
     cleanup = app.unmount;
-    await app.emit(started(), transport({ type: 'connected', transport: 'websocket', connectionId: 1, deflate: false }));
+    await app.emit(
+      started(),
+      transport({ type: 'connected', transport: 'websocket', connectionId: 1, deflate: false }),
+    );
     await app.emit(transport({ type: 'fallback_http', reason: 'upgrade refused 5 times' }));
     const s = app.screen();
     expect(statusLine(s)).toContain('http ● connected');
@@ -67,7 +96,19 @@ describe('slash commands', () => {
     await app.emit(started());
     await app.type('/');
     let s = app.screen();
-    for (const c of ['/help', '/model', '/approval', '/status', '/diff', '/compact', '/new', '/resume', '/copy', '/quit']) expect(s).toContain(c);
+    for (const c of [
+      '/help',
+      '/model',
+      '/approval',
+      '/status',
+      '/diff',
+      '/compact',
+      '/new',
+      '/resume',
+      '/copy',
+      '/quit',
+    ])
+      expect(s).toContain(c);
     await app.type('c');
     s = app.screen();
     expect(s).toContain('/compact');
@@ -96,7 +137,12 @@ describe('slash commands', () => {
 
   it('/help, /status, /diff, /copy, /new, /quit', async () => {
     const copied: string[] = [];
-    const app = await renderApp({ services: { gitDiff: async () => '--- a/f\n+++ b/f\n@@ -1 +1 @@\n-a\n+b\n', copy: (t) => copied.push(t) } });
+    const app = await renderApp({
+      services: {
+        gitDiff: async () => '--- a/f\n+++ b/f\n@@ -1 +1 @@\n-a\n+b\n',
+        copy: (t) => copied.push(t),
+      },
+    });
     cleanup = app.unmount;
     await app.emit(started({ sessionId: 'sess-9' }));
     await app.type('/help', KEY.enter);
@@ -107,7 +153,12 @@ describe('slash commands', () => {
     await app.type('/diff', KEY.enter);
     expect(app.screen()).toContain('git diff');
     expect(app.screen()).toContain('+b');
-    await app.emit(user('q'), turn(), { type: 'assistant_item_done', turnId: 't1', itemId: 'm', text: 'The answer.' });
+    await app.emit(user('q'), turn(), {
+      type: 'assistant_item_done',
+      turnId: 't1',
+      itemId: 'm',
+      text: 'The answer.',
+    });
     await app.type('/copy', KEY.enter);
     expect(copied).toEqual(['The answer.']);
     await app.type('/new', KEY.enter);
@@ -142,7 +193,9 @@ describe('composer', () => {
 
   it('↑/↓ walk the history and restore the draft; history persists through the service', async () => {
     const saved: string[] = [];
-    const app = await renderApp({ services: { loadHistory: async () => ['old one'], appendHistory: (e) => saved.push(e) } });
+    const app = await renderApp({
+      services: { loadHistory: async () => ['old one'], appendHistory: (e) => saved.push(e) },
+    });
     cleanup = app.unmount;
     await app.type('first', KEY.enter, 'second', KEY.enter);
     expect(saved).toEqual(['first', 'second']);
@@ -168,7 +221,9 @@ describe('composer', () => {
   });
 
   it('@ completes file names fuzzily', async () => {
-    const app = await renderApp({ services: { listFiles: async () => ['src/stats.js', 'test/stats.test.js', 'README.md'] } });
+    const app = await renderApp({
+      services: { listFiles: async () => ['src/stats.js', 'test/stats.test.js', 'README.md'] },
+    });
     cleanup = app.unmount;
     await app.type('fix @sts');
     const s = app.screen();
@@ -180,7 +235,14 @@ describe('composer', () => {
 
   it('!cmd runs a shell command directly and shows its output', async () => {
     const ran: string[] = [];
-    const app = await renderApp({ services: { runShell: async (c) => (ran.push(c), { output: 'hello\n', exitCode: 0 }) } });
+    const app = await renderApp({
+      services: {
+        runShell: async (c) => {
+          ran.push(c);
+          return { output: 'hello\n', exitCode: 0 };
+        },
+      },
+    });
     cleanup = app.unmount;
     await app.type('!echo hello', KEY.enter);
     expect(ran).toEqual(['echo hello']);

@@ -19,7 +19,12 @@ describe('streaming transcript', () => {
     expect(s).toContain('Plan');
     expect(s).toContain('First para');
     // The heading was a complete block: it is committed (one entry), the paragraph is live.
-    expect(app.store.getSnapshot().transcript.entries.filter((e) => e.kind === 'markdown').map((e) => (e.kind === 'markdown' ? e.text : ''))).toEqual(['# Plan\n\n']);
+    expect(
+      app.store
+        .getSnapshot()
+        .transcript.entries.filter((e) => e.kind === 'markdown')
+        .map((e) => (e.kind === 'markdown' ? e.text : '')),
+    ).toEqual(['# Plan\n\n']);
 
     await app.emit(delta('graph continues.\n\n```js\nconst a = 1;\n'));
     s = app.screen();
@@ -31,7 +36,11 @@ describe('streaming transcript', () => {
 
     await app.emit(delta('```\n\nDone.'));
     expect(app.store.getSnapshot().transcript.entries.filter((e) => e.kind === 'markdown')).toHaveLength(3);
-    await app.emit(done('# Plan\n\nFirst paragraph continues.\n\n```js\nconst a = 1;\n```\n\nDone.'), finished(), runDone());
+    await app.emit(
+      done('# Plan\n\nFirst paragraph continues.\n\n```js\nconst a = 1;\n```\n\nDone.'),
+      finished(),
+      runDone(),
+    );
     s = app.screen();
     expect(count(s, 'First paragraph continues.')).toBe(1);
     expect(count(s, 'Done.')).toBe(1);

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { diffLineColor } from '../../src/ui/components/diff-view.js';
 import {
   askApproval,
   cmd,
@@ -14,7 +15,6 @@ import {
   turn,
   user,
 } from './events.js';
-import { diffLineColor } from '../../src/ui/components/diff-view.js';
 import { KEY, renderApp } from './harness.js';
 
 let cleanup: (() => void) | undefined;

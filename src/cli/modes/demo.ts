@@ -5,7 +5,7 @@
  */
 import { createAgentRuntime } from '../../agent/create.js';
 import type { ApprovalMode } from '../../agent/events.js';
-import { startSimulator, prepareDemoWorkspace } from '../../simulator/index.js';
+import { prepareDemoWorkspace, startSimulator } from '../../simulator/index.js';
 import { killAllToolProcesses } from '../../tools/index.js';
 import { createNodeServices } from '../../ui/services/node-services.js';
 import { exitCodeOf, formatError } from '../../util/errors.js';
@@ -25,10 +25,19 @@ export async function runDemo(ctx: CliContext): Promise<number> {
   const scenario = ctx.env['TETHER_DEMO_SCENARIO'] || 'demo';
   let sim: Awaited<ReturnType<typeof startSimulator>> | undefined;
   try {
-    sim = await startSimulator({ scenario, eventDelayMs: Number(ctx.env['TETHER_DEMO_EVENT_DELAY_MS'] ?? 8) || 0 });
+    sim = await startSimulator({
+      scenario,
+      eventDelayMs: Number(ctx.env['TETHER_DEMO_EVENT_DELAY_MS'] ?? 8) || 0,
+    });
     const workspace = await prepareDemoWorkspace();
     const settings = { ...ctx.settings, baseUrl: sim.url };
-    const runtime = await createAgentRuntime({ settings, cwd: workspace, apiKey: DEMO_TOKEN, interactive: true, env: ctx.env });
+    const runtime = await createAgentRuntime({
+      settings,
+      cwd: workspace,
+      apiKey: DEMO_TOKEN,
+      interactive: true,
+      env: ctx.env,
+    });
     const { runScreen } = await loadScreen();
     const services = createNodeServices({ cwd: workspace, env: ctx.env, stdout: ctx.stdout });
     try {

@@ -4,7 +4,14 @@
  */
 import { type AgentRuntime, createAgentRuntime } from '../../agent/create.js';
 import type { ApprovalMode } from '../../agent/events.js';
-import { createSessionWriter, findLatestSession, loadForResume, type ResumeData, resumeTarget, type SessionWriter } from '../../store/index.js';
+import {
+  createSessionWriter,
+  findLatestSession,
+  loadForResume,
+  type ResumeData,
+  resumeTarget,
+  type SessionWriter,
+} from '../../store/index.js';
 import { killAllToolProcesses } from '../../tools/index.js';
 import { createNodeServices } from '../../ui/services/node-services.js';
 import { exitCodeOf, formatError } from '../../util/errors.js';
@@ -20,10 +27,11 @@ export function settleWithin(p: Promise<unknown>, ms: number): Promise<void> {
   return new Promise((done) => {
     const t = setTimeout(done, ms);
     t.unref();
-    p.then(
-      () => (clearTimeout(t), done()),
-      () => (clearTimeout(t), done()),
-    );
+    const settle = () => {
+      clearTimeout(t);
+      done();
+    };
+    p.then(settle, settle);
   });
 }
 
@@ -37,7 +45,10 @@ export async function loadScreen(): Promise<typeof import('../../ui/run-screen.j
 }
 
 /** True when both ends are a terminal. */
-export function hasTerminal(ctx: Pick<CliContext, 'stdout'>, stdin: NodeJS.ReadStream = process.stdin): boolean {
+export function hasTerminal(
+  ctx: Pick<CliContext, 'stdout'>,
+  stdin: NodeJS.ReadStream = process.stdin,
+): boolean {
   return ctx.stdout.isTTY === true && stdin.isTTY === true;
 }
 
@@ -57,15 +68,25 @@ export async function runInteractive(ctx: CliContext): Promise<number> {
   let runtime: AgentRuntime;
   let resumed: ResumeData | undefined;
   try {
-    let target = resumeTarget({ resume: ctx.resume, continueLast: ctx.continueLast, cwd: ctx.cwd, interactive: true }, dir);
+    let target = resumeTarget(
+      { resume: ctx.resume, continueLast: ctx.continueLast, cwd: ctx.cwd, interactive: true },
+      dir,
+    );
     if (target === 'pick') {
       // No picker yet: a bare --resume continues the latest session of this directory.
       target = findLatestSession(ctx.cwd, dir);
-      notices.push(`Resuming the latest session here (${target}); pass an id to pick another (tether sessions lists them).`);
+      notices.push(
+        `Resuming the latest session here (${target}); pass an id to pick another (tether sessions lists them).`,
+      );
     }
     resumed = target ? loadForResume(target, dir) : undefined;
     const newWriter = (sessionId?: string) => {
-      const w = createSessionWriter({ cwd: ctx.cwd, model: ctx.settings.model, dir, ...(sessionId ? { sessionId } : {}) });
+      const w = createSessionWriter({
+        cwd: ctx.cwd,
+        model: ctx.settings.model,
+        dir,
+        ...(sessionId ? { sessionId } : {}),
+      });
       writers.push(w);
       return w;
     };

@@ -28,7 +28,9 @@ export function ApprovalPrompt() {
       ) : (
         <Text bold>{sanitizeText(sub.summary)}</Text>
       )}
-      {sub.kind !== 'command' && sub.paths.length > 0 ? <Text color={theme.dim}>{sub.paths.join(', ')}</Text> : null}
+      {sub.kind !== 'command' && sub.paths.length > 0 ? (
+        <Text color={theme.dim}>{sub.paths.join(', ')}</Text>
+      ) : null}
       {sub.diff ? <DiffView diff={sub.diff} maxLines={Math.max(6, Math.min(40, rows - 16))} /> : null}
       {edit ? (
         <Box flexDirection="column">
@@ -42,10 +44,11 @@ export function ApprovalPrompt() {
         </Box>
       ) : (
         <Text>
-          <Text color={theme.ok}>[y]</Text> yes  <Text color={theme.error}>[n]</Text> no{' '}
+          <Text color={theme.ok}>[y]</Text> yes <Text color={theme.error}>[n]</Text> no{' '}
           {sub.kind === 'command' ? (
             <>
-              <Text color={theme.accent}>[a]</Text> always allow this prefix  <Text color={theme.accent}>[e]</Text> edit
+              <Text color={theme.accent}>[a]</Text> always allow this prefix{' '}
+              <Text color={theme.accent}>[e]</Text> edit
             </>
           ) : null}
         </Text>

@@ -43,7 +43,11 @@ export function Composer() {
         </Text>
       ))}
       <Box borderStyle="round" borderColor={theme.dim} paddingX={1} flexDirection="column">
-        {first > 0 ? <Text color={theme.dim}>… {first} lines above ({text.length} chars)</Text> : null}
+        {first > 0 ? (
+          <Text color={theme.dim}>
+            … {first} lines above ({text.length} chars)
+          </Text>
+        ) : null}
         {shown.map((line, i) => (
           // biome-ignore lint/suspicious/noArrayIndexKey: lines are positional
           <Box key={i}>
@@ -51,7 +55,9 @@ export function Composer() {
             <CursorLine line={line} cursorCol={i + first === cLine ? cCol : null} />
           </Box>
         ))}
-        {first + COMPOSER_MAX_LINES < lines.length ? <Text color={theme.dim}>… {lines.length - first - COMPOSER_MAX_LINES} lines below</Text> : null}
+        {first + COMPOSER_MAX_LINES < lines.length ? (
+          <Text color={theme.dim}>… {lines.length - first - COMPOSER_MAX_LINES} lines below</Text>
+        ) : null}
       </Box>
       {completion ? (
         <Box flexDirection="column" paddingLeft={2}>

@@ -19,19 +19,33 @@ export function EntryView({ entry: e, columns }: EntryViewProps) {
     case 'banner': {
       const b = e.banner;
       return (
-        <Box flexDirection="column" marginBottom={1} borderStyle="round" borderColor={theme.accent} paddingX={1}>
+        <Box
+          flexDirection="column"
+          marginBottom={1}
+          borderStyle="round"
+          borderColor={theme.accent}
+          paddingX={1}
+        >
           <Text>
             <Text bold color={theme.accent}>
               tether
             </Text>
-            <Text> · {b.model} · {b.approval} · {/^sandbox\b/i.test(b.sandbox) ? b.sandbox : `sandbox ${b.sandbox}`}</Text>
+            <Text>
+              {' '}
+              · {b.model} · {b.approval} ·{' '}
+              {/^sandbox\b/i.test(b.sandbox) ? b.sandbox : `sandbox ${b.sandbox}`}
+            </Text>
           </Text>
           <Text color={theme.dim}>
             {b.resumed ? 'resumed ' : ''}session {b.sessionId} · {b.cwd}
           </Text>
-          {b.instructionFiles.length > 0 ? <Text color={theme.dim}>instructions: {b.instructionFiles.join(', ')}</Text> : null}
+          {b.instructionFiles.length > 0 ? (
+            <Text color={theme.dim}>instructions: {b.instructionFiles.join(', ')}</Text>
+          ) : null}
           {b.simulated ? (
-            <Text color={theme.warn}>Demo: the model is simulated (no API key, no network); tools really run in a scratch copy.</Text>
+            <Text color={theme.warn}>
+              Demo: the model is simulated (no API key, no network); tools really run in a scratch copy.
+            </Text>
           ) : null}
           <Text color={theme.dim}>/help for commands · Esc interrupts · Ctrl+C twice exits</Text>
         </Box>
@@ -83,12 +97,16 @@ export function EntryView({ entry: e, columns }: EntryViewProps) {
       );
     case 'shell': {
       const all = sanitizeText(e.output).replace(/\n+$/, '').split('\n');
-      const out = (all.length > 200 ? [`… ${all.length - 200} earlier lines`, ...all.slice(-200)] : all).join('\n');
+      const out = (all.length > 200 ? [`… ${all.length - 200} earlier lines`, ...all.slice(-200)] : all).join(
+        '\n',
+      );
       return (
         <Box flexDirection="column" marginBottom={1}>
           <Text bold>! {e.command}</Text>
           {out ? <Text color={theme.dim}>{out}</Text> : null}
-          <Text color={e.exitCode === 0 ? theme.ok : theme.error}>{e.exitCode === null ? 'killed' : `exit ${e.exitCode}`}</Text>
+          <Text color={e.exitCode === 0 ? theme.ok : theme.error}>
+            {e.exitCode === null ? 'killed' : `exit ${e.exitCode}`}
+          </Text>
         </Box>
       );
     }

@@ -15,10 +15,16 @@ export function transportLabel(c: ConnectionView, now: number): { text: string; 
     case 'idle':
       return { text: `${c.transport} ○ not connected`, color: theme.dim };
     case 'connecting':
-      return { text: `${c.transport} … connecting${c.attempt > 1 ? ` (attempt ${c.attempt})` : ''}`, color: theme.warn };
+      return {
+        text: `${c.transport} … connecting${c.attempt > 1 ? ` (attempt ${c.attempt})` : ''}`,
+        color: theme.warn,
+      };
     case 'connected': {
       const age = c.connectedAt !== null ? ` ${formatAge(now - c.connectedAt)}` : '';
-      return { text: `${c.transport} ● connected${age}${rot}${c.fellBack ? ' (fallback)' : ''}`, color: c.fellBack ? theme.warn : theme.ok };
+      return {
+        text: `${c.transport} ● connected${age}${rot}${c.fellBack ? ' (fallback)' : ''}`,
+        color: c.fellBack ? theme.warn : theme.ok,
+      };
     }
     case 'reconnecting':
       return { text: `${c.transport} ↻ reconnecting ${c.attempt}/${c.max}${rot}`, color: theme.warn };
@@ -39,7 +45,8 @@ export function StatusBar() {
   const t = transportLabel(st.conn, now);
   const u = st.usage;
   const cached = u.inputTokens > 0 ? Math.round((u.cachedTokens / u.inputTokens) * 100) : 0;
-  const ctx = st.contextWindow > 0 ? Math.min(100, Math.round((st.contextTokens / st.contextWindow) * 100)) : 0;
+  const ctx =
+    st.contextWindow > 0 ? Math.min(100, Math.round((st.contextTokens / st.contextWindow) * 100)) : 0;
   const sep = <Text color={theme.dim}> · </Text>;
   return (
     <Box>

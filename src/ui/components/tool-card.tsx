@@ -28,14 +28,22 @@ function outcome(t: ToolView): { mark: string; color: string; text: string } {
     case 'denied':
       return { mark: '✗', color: theme.warn, text: `denied${t.reason ? `: ${t.reason}` : ''}` };
     case 'interrupted':
-      return { mark: '■', color: theme.error, text: `interrupted${t.result ? ` after ${formatDuration(t.result.durationMs)}` : ''}` };
+      return {
+        mark: '■',
+        color: theme.error,
+        text: `interrupted${t.result ? ` after ${formatDuration(t.result.durationMs)}` : ''}`,
+      };
     case 'done': {
       const r = t.result;
       if (!r) return { mark: '✓', color: theme.ok, text: 'done' };
       const code = r.exitCode !== undefined ? `exit ${r.exitCode} · ` : '';
       const ok = r.status === 'ok' && (r.exitCode === undefined || r.exitCode === 0);
       const label = r.status === 'ok' ? '' : `${r.status} · `;
-      return { mark: ok ? '✓' : '✗', color: ok ? theme.ok : theme.error, text: `${label}${code}${formatDuration(r.durationMs)}` };
+      return {
+        mark: ok ? '✓' : '✗',
+        color: ok ? theme.ok : theme.error,
+        text: `${label}${code}${formatDuration(r.durationMs)}`,
+      };
     }
     default: {
       const unreachable: never = t.status;
@@ -87,9 +95,7 @@ export function ToolCard({ tool: t, now }: ToolCardProps) {
         </Box>
       ))}
       <Box paddingLeft={2}>
-        <Text color={o.color}>
-          {running ? `running ${elapsed}` : o.text}
-        </Text>
+        <Text color={o.color}>{running ? `running ${elapsed}` : o.text}</Text>
       </Box>
     </Box>
   );

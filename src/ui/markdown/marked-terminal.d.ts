@@ -10,5 +10,8 @@ declare module 'marked-terminal' {
     emoji?: boolean;
     unescape?: boolean;
   }
-  export function markedTerminal(options?: MarkedTerminalOptions, highlightOptions?: Record<string, unknown>): MarkedExtension;
+  export function markedTerminal(
+    options?: MarkedTerminalOptions,
+    highlightOptions?: Record<string, unknown>,
+  ): MarkedExtension;
 }

@@ -12,7 +12,9 @@ const instances = new Map<number, Marked>();
 function instance(width: number): Marked {
   let m = instances.get(width);
   if (!m) {
-    m = new Marked(markedTerminal({ width, reflowText: false, showSectionPrefix: false, tab: 2, emoji: false }));
+    m = new Marked(
+      markedTerminal({ width, reflowText: false, showSectionPrefix: false, tab: 2, emoji: false }),
+    );
     // marked-terminal 7 prints list-item text tokens raw under marked 15 ("**Bug:**" stays
     // literal); render their inline children instead. `false` falls back to its renderer.
     m.use({

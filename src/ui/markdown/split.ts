@@ -27,7 +27,8 @@ function nextFenceState(line: string, open: string | null): string | null {
   if (open === null) return line.trimStart();
   const openMarker = FENCE.exec(open)?.[1] ?? '```';
   // A closing fence uses the same character, is at least as long, and carries no info string.
-  if (marker[0] === openMarker[0] && marker.length >= openMarker.length && (m[2] ?? '').trim() === '') return null;
+  if (marker[0] === openMarker[0] && marker.length >= openMarker.length && (m[2] ?? '').trim() === '')
+    return null;
   return open;
 }
 
@@ -35,7 +36,11 @@ function nextFenceState(line: string, open: string | null): string | null {
  * Every safe split point of `text` in order (see {@link findSafeSplit}); committing block by
  * block keeps each printed entry small, so terminal layout cost stays linear in the answer.
  */
-export function safeSplitPoints(text: string, initialFence: string | null = null, maxPendingChars = 8000): SafeSplit[] {
+export function safeSplitPoints(
+  text: string,
+  initialFence: string | null = null,
+  maxPendingChars = 8000,
+): SafeSplit[] {
   let fence = initialFence;
   let pos = 0;
   const points: SafeSplit[] = [];
@@ -66,7 +71,11 @@ export function safeSplitPoints(text: string, initialFence: string | null = null
  * `maxPendingChars` (default 8000) bounds how long a block may stay live before it is cut at a
  * line boundary anyway.
  */
-export function findSafeSplit(text: string, initialFence: string | null = null, maxPendingChars = 8000): SafeSplit | null {
+export function findSafeSplit(
+  text: string,
+  initialFence: string | null = null,
+  maxPendingChars = 8000,
+): SafeSplit | null {
   const points = safeSplitPoints(text, initialFence, maxPendingChars);
   return points[points.length - 1] ?? null;
 }

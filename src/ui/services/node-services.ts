@@ -55,14 +55,23 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   }
 }
 
-function run(cmd: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv, signal: AbortSignal | undefined, live: Set<ChildProcess>, keep: 'head' | 'tail'): Promise<ShellRun> {
+function run(
+  cmd: string,
+  args: readonly string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+  signal: AbortSignal | undefined,
+  live: Set<ChildProcess>,
+  keep: 'head' | 'tail',
+): Promise<ShellRun> {
   return new Promise((resolve) => {
     const child = spawn(cmd, args, { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     live.add(child);
     let out = '';
     const onData = (d: Buffer) => {
       out += d.toString('utf8');
-      if (out.length > OUTPUT_CAP_CHARS * 2) out = keep === 'tail' ? out.slice(-OUTPUT_CAP_CHARS) : out.slice(0, OUTPUT_CAP_CHARS * 2);
+      if (out.length > OUTPUT_CAP_CHARS * 2)
+        out = keep === 'tail' ? out.slice(-OUTPUT_CAP_CHARS) : out.slice(0, OUTPUT_CAP_CHARS * 2);
     };
     child.stdout?.on('data', onData);
     child.stderr?.on('data', onData);
@@ -114,8 +123,17 @@ export function createNodeServices(opts: NodeServicesOptions): UiServices {
     runShell: (command, signal) => run('bash', ['-lc', command], opts.cwd, opts.env, signal, live, 'tail'),
     async gitDiff() {
       // Outside a repository `git diff` falls back to --no-index and prints its usage.
-      const inside = await run('git', [...SAFE_GIT, 'rev-parse', '--is-inside-work-tree'], opts.cwd, opts.env, undefined, live, 'head');
-      if (inside.exitCode !== 0 || inside.output.trim() !== 'true') throw new Error(`not a git repository: ${opts.cwd}`);
+      const inside = await run(
+        'git',
+        [...SAFE_GIT, 'rev-parse', '--is-inside-work-tree'],
+        opts.cwd,
+        opts.env,
+        undefined,
+        live,
+        'head',
+      );
+      if (inside.exitCode !== 0 || inside.output.trim() !== 'true')
+        throw new Error(`not a git repository: ${opts.cwd}`);
       const r = await run('git', [...SAFE_GIT, 'diff'], opts.cwd, opts.env, undefined, live, 'head');
       if (r.exitCode !== 0) throw new Error(r.output.trim().split('\n')[0] || `exit ${r.exitCode}`);
       return r.output;
@@ -126,7 +144,15 @@ export function createNodeServices(opts: NodeServicesOptions): UiServices {
       opts.stdout.write(opts.env['TMUX'] ? `\x1bPtmux;${osc.replace(/\x1b/g, '\x1b\x1b')}\x1b\\` : osc);
     },
     async listFiles() {
-      const r = await run('git', [...SAFE_GIT, 'ls-files', '--cached', '--others', '--exclude-standard'], opts.cwd, opts.env, undefined, live, 'head');
+      const r = await run(
+        'git',
+        [...SAFE_GIT, 'ls-files', '--cached', '--others', '--exclude-standard'],
+        opts.cwd,
+        opts.env,
+        undefined,
+        live,
+        'head',
+      );
       if (r.exitCode === 0 && r.output.trim()) return r.output.split('\n').filter(Boolean).slice(0, 20_000);
       return walk(opts.cwd, 5000);
     },

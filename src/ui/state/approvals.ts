@@ -51,7 +51,10 @@ export function approvalsOnEvent(s: ApprovalState, e: AgentEvent, now: number): 
   switch (e.type) {
     case 'approval_requested':
       if (s.queue.some((a) => a.callId === e.callId)) return s;
-      return { ...s, queue: [...s.queue, { callId: e.callId, name: e.name, subject: e.subject, shownAt: now }] };
+      return {
+        ...s,
+        queue: [...s.queue, { callId: e.callId, name: e.name, subject: e.subject, shownAt: now }],
+      };
     case 'approval_resolved':
       return removeHead(s, e.callId, now);
     case 'turn_finished':

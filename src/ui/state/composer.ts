@@ -129,7 +129,13 @@ export function composerReducer(s: ComposerState, a: ComposerAction): ComposerSt
       if (s.history.length === 0) return s;
       const idx = s.historyIndex === null ? s.history.length - 1 : Math.max(0, s.historyIndex - 1);
       const entry = s.history[idx] ?? '';
-      return { ...s, text: entry, cursor: entry.length, historyIndex: idx, draft: s.historyIndex === null ? t : s.draft };
+      return {
+        ...s,
+        text: entry,
+        cursor: entry.length,
+        historyIndex: idx,
+        draft: s.historyIndex === null ? t : s.draft,
+      };
     }
     case 'down': {
       const moved = verticalMove(t, c, 1);
@@ -149,7 +155,8 @@ export function composerReducer(s: ComposerState, a: ComposerAction): ComposerSt
     case 'submitted': {
       const entry = a.text.trim();
       const last = s.history[s.history.length - 1];
-      const history = entry === '' || entry === last ? s.history : [...s.history, entry].slice(-HISTORY_LIMIT);
+      const history =
+        entry === '' || entry === last ? s.history : [...s.history, entry].slice(-HISTORY_LIMIT);
       return { text: '', cursor: 0, history, historyIndex: null, draft: '' };
     }
     case 'historyLoaded':

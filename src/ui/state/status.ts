@@ -1,6 +1,6 @@
 /** Status-bar state: model, approval mode, connection, usage and latency. Pure reducer. */
 import type { AgentEvent, ApprovalMode } from '../../agent/events.js';
-import { ZERO_USAGE, type UsageTotals } from '../../protocol/usage.js';
+import { type UsageTotals, ZERO_USAGE } from '../../protocol/usage.js';
 import type { TransportKind } from '../../session/types.js';
 
 /** Connection as the status bar shows it. */
@@ -42,13 +42,30 @@ export interface StatusState {
 }
 
 /** Initial status. */
-export function initialStatus(init: { model: string; approval: ApprovalMode; contextWindow: number; sessionId?: string; cwd?: string }): StatusState {
+export function initialStatus(init: {
+  model: string;
+  approval: ApprovalMode;
+  contextWindow: number;
+  sessionId?: string;
+  cwd?: string;
+}): StatusState {
   return {
     sessionId: init.sessionId ?? '',
     model: init.model,
     approval: init.approval,
     cwd: init.cwd ?? '',
-    conn: { transport: 'auto', state: 'idle', attempt: 0, max: 0, connectedAt: null, rotations: 0, reconnects: 0, connections: 0, fellBack: false, lastReason: '' },
+    conn: {
+      transport: 'auto',
+      state: 'idle',
+      attempt: 0,
+      max: 0,
+      connectedAt: null,
+      rotations: 0,
+      reconnects: 0,
+      connections: 0,
+      fellBack: false,
+      lastReason: '',
+    },
     usage: { ...ZERO_USAGE },
     contextTokens: 0,
     contextWindow: init.contextWindow,
@@ -66,7 +83,14 @@ export function initialStatus(init: { model: string; approval: ApprovalMode; con
 export function statusReducer(s: StatusState, e: AgentEvent, now: number): StatusState {
   switch (e.type) {
     case 'session_started':
-      return { ...s, sessionId: e.sessionId, model: e.model, approval: e.approval, cwd: e.cwd, conn: { ...s.conn, transport: e.transport } };
+      return {
+        ...s,
+        sessionId: e.sessionId,
+        model: e.model,
+        approval: e.approval,
+        cwd: e.cwd,
+        conn: { ...s.conn, transport: e.transport },
+      };
     case 'user_message':
       return { ...s, running: true, busySince: s.busySince ?? now };
     case 'turn_started':
@@ -94,20 +118,66 @@ export function statusReducer(s: StatusState, e: AgentEvent, now: number): Statu
       const c = s.conn;
       switch (ev.type) {
         case 'connecting':
-          return { ...s, conn: { ...c, transport: ev.transport, state: c.state === 'reconnecting' ? 'reconnecting' : 'connecting', attempt: ev.attempt } };
+          return {
+            ...s,
+            conn: {
+              ...c,
+              transport: ev.transport,
+              state: c.state === 'reconnecting' ? 'reconnecting' : 'connecting',
+              attempt: ev.attempt,
+            },
+          };
         case 'connected':
-          return { ...s, conn: { ...c, transport: ev.transport, state: 'connected', connectedAt: now, connections: c.connections + 1, attempt: 0 } };
+          return {
+            ...s,
+            conn: {
+              ...c,
+              transport: ev.transport,
+              state: 'connected',
+              connectedAt: now,
+              connections: c.connections + 1,
+              attempt: 0,
+            },
+          };
         case 'warmed':
         case 'rechained':
           return s;
         case 'rotated':
           return { ...s, conn: { ...c, rotations: c.rotations + 1, lastReason: ev.reason } };
         case 'reconnecting':
-          return { ...s, conn: { ...c, state: 'reconnecting', attempt: ev.attempt, max: ev.max, reconnects: c.reconnects + 1, lastReason: ev.reason } };
+          return {
+            ...s,
+            conn: {
+              ...c,
+              state: 'reconnecting',
+              attempt: ev.attempt,
+              max: ev.max,
+              reconnects: c.reconnects + 1,
+              lastReason: ev.reason,
+            },
+          };
         case 'fallback_http':
-          return { ...s, conn: { ...c, transport: 'http', fellBack: true, state: 'connected', connectedAt: now, lastReason: ev.reason } };
+          return {
+            ...s,
+            conn: {
+              ...c,
+              transport: 'http',
+              fellBack: true,
+              state: 'connected',
+              connectedAt: now,
+              lastReason: ev.reason,
+            },
+          };
         case 'recovered':
-          return { ...s, conn: { ...c, transport: ev.transport, state: 'connected', connectedAt: c.state === 'connected' ? c.connectedAt : now } };
+          return {
+            ...s,
+            conn: {
+              ...c,
+              transport: ev.transport,
+              state: 'connected',
+              connectedAt: c.state === 'connected' ? c.connectedAt : now,
+            },
+          };
         case 'closed':
           return { ...s, conn: { ...c, state: 'closed', connectedAt: null } };
         default: {

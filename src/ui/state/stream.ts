@@ -82,12 +82,19 @@ function closingFence(open: string): string {
 }
 
 /** Resolves the shadow against the retried text. */
-function resolveShadow(s: StreamState, final: boolean): { s: StreamState; diverged: boolean; waiting: boolean } {
+function resolveShadow(
+  s: StreamState,
+  final: boolean,
+): { s: StreamState; diverged: boolean; waiting: boolean } {
   const sh = s.shadow;
   if (!sh) return { s, diverged: false, waiting: false };
   if (s.text.length >= sh.text.length) {
     if (s.text.startsWith(sh.text)) {
-      return { s: { ...s, shadow: null, shownLen: sh.text.length, fence: sh.fence }, diverged: false, waiting: false };
+      return {
+        s: { ...s, shadow: null, shownLen: sh.text.length, fence: sh.fence },
+        diverged: false,
+        waiting: false,
+      };
     }
     return { s: { ...s, shadow: null, shownLen: 0, fence: null }, diverged: true, waiting: false };
   }
@@ -111,7 +118,8 @@ export function flushStream(input: StreamState, final: boolean, maxPendingChars 
   const pending = s.text.slice(s.shownLen);
   // One commit per markdown block: small entries keep terminal layout cost linear.
   const points = safeSplitPoints(pending, s.fence, maxPendingChars);
-  if (final && (points[points.length - 1]?.end ?? 0) < pending.length) points.push({ end: pending.length, openFence: null });
+  if (final && (points[points.length - 1]?.end ?? 0) < pending.length)
+    points.push({ end: pending.length, openFence: null });
   if (points.length === 0) return { stream: s, commits: [], diverged: r.diverged };
   const commits: string[] = [];
   let fence = s.fence;

@@ -6,7 +6,14 @@ import type { AgentEvent } from '../../agent/events.js';
 import { sanitizeText } from '../sanitize.js';
 import type { Entry, NewEntry, ToolView } from './entries.js';
 import { TOOL_LINE_MAX, TOOL_TAIL_LINES } from './entries.js';
-import { appendDelta, flushStream, newStream, replaceItem, resetAttempt, type StreamState } from './stream.js';
+import {
+  appendDelta,
+  flushStream,
+  newStream,
+  replaceItem,
+  resetAttempt,
+  type StreamState,
+} from './stream.js';
 
 /** Transcript state. */
 export interface TranscriptState {
@@ -42,7 +49,11 @@ export function flushTranscript(s: TranscriptState, final = false): TranscriptSt
   const r = flushStream(s.stream, final);
   let next: TranscriptState = { ...s, stream: r.stream, dirty: false };
   if (r.diverged) {
-    next = commit(next, { kind: 'notice', level: 'warn', text: 'The retried answer differs from the partial text above; showing it in full.' });
+    next = commit(next, {
+      kind: 'notice',
+      level: 'warn',
+      text: 'The retried answer differs from the partial text above; showing it in full.',
+    });
   }
   return commit(next, ...r.commits.map((text): NewEntry => ({ kind: 'markdown', text })));
 }
@@ -74,11 +85,27 @@ export function addToolOutput(t: ToolView, chunk: string): ToolView {
   const parts = sanitizeText(t.partial + chunk).split('\n');
   const partial = (parts.pop() ?? '').slice(-TOOL_LINE_MAX);
   const complete = parts.map((l) => (l.length > TOOL_LINE_MAX ? `${l.slice(0, TOOL_LINE_MAX)}…` : l));
-  return { ...t, partial, lines: t.lines + complete.length, tail: [...t.tail, ...complete].slice(-TOOL_TAIL_LINES) };
+  return {
+    ...t,
+    partial,
+    lines: t.lines + complete.length,
+    tail: [...t.tail, ...complete].slice(-TOOL_TAIL_LINES),
+  };
 }
 
 function newTool(callId: string, name: string, subject: ToolView['subject']): ToolView {
-  return { callId, name, subject, status: 'proposed', sandboxed: false, startedAt: null, tail: [], partial: '', lines: 0, result: null };
+  return {
+    callId,
+    name,
+    subject,
+    status: 'proposed',
+    sandboxed: false,
+    startedAt: null,
+    tail: [],
+    partial: '',
+    lines: 0,
+    result: null,
+  };
 }
 
 /** Commits the "Interrupted." notice once (turn_finished and the run's end may both report it). */
@@ -146,30 +173,55 @@ export function transcriptReducer(s: TranscriptState, e: AgentEvent, now: number
     }
     case 'approval_resolved':
       if (e.decision === 'deny') {
-        return finishTool(s, e.callId, (t) => ({ ...t, status: 'denied', ...(e.reason ? { reason: e.reason } : {}) }));
+        return finishTool(s, e.callId, (t) => ({
+          ...t,
+          status: 'denied',
+          ...(e.reason ? { reason: e.reason } : {}),
+        }));
       }
       return updateTool(s, e.callId, (t) => ({ ...t, status: 'proposed' }));
     case 'tool_started': {
       const known = s.tools.some((t) => t.callId === e.callId);
       const base = known ? s : { ...endStream(s), tools: [...s.tools, newTool(e.callId, e.name, e.subject)] };
-      return updateTool(base, e.callId, (t) => ({ ...t, subject: e.subject, status: 'running', startedAt: now, sandboxed: e.sandboxed }));
+      return updateTool(base, e.callId, (t) => ({
+        ...t,
+        subject: e.subject,
+        status: 'running',
+        startedAt: now,
+        sandboxed: e.sandboxed,
+      }));
     }
     case 'tool_output':
       return updateTool(s, e.callId, (t) => addToolOutput(t, e.chunk));
     case 'tool_finished':
       return finishTool(s, e.callId, (t) => {
         const withTail = t.partial ? { ...addToolOutput(t, '\n') } : t;
-        return { ...withTail, status: e.result.status === 'aborted' ? 'interrupted' : 'done', result: e.result };
+        return {
+          ...withTail,
+          status: e.result.status === 'aborted' ? 'interrupted' : 'done',
+          result: e.result,
+        };
       });
     case 'turn_finished': {
       let next = endStream(s);
       if (e.status === 'cancelled' || e.status === 'failed') {
         // Cards still live were cut off by the interrupt/failure (codex interrupt_exec_marks_failed).
-        for (const t of next.tools) next = finishTool(next, t.callId, (x) => ({ ...x, status: 'interrupted' }));
+        for (const t of next.tools)
+          next = finishTool(next, t.callId, (x) => ({ ...x, status: 'interrupted' }));
       }
       if (e.status === 'cancelled') return interrupted(next);
-      if (e.status === 'failed') return commit(next, { kind: 'notice', level: 'error', text: `Turn failed: ${e.error ?? 'unknown error'}` });
-      if (e.status === 'incomplete') return commit(next, { kind: 'notice', level: 'warn', text: `Response incomplete${e.error ? `: ${e.error}` : ''}.` });
+      if (e.status === 'failed')
+        return commit(next, {
+          kind: 'notice',
+          level: 'error',
+          text: `Turn failed: ${e.error ?? 'unknown error'}`,
+        });
+      if (e.status === 'incomplete')
+        return commit(next, {
+          kind: 'notice',
+          level: 'warn',
+          text: `Response incomplete${e.error ? `: ${e.error}` : ''}.`,
+        });
       return next;
     }
     case 'compaction':
@@ -183,10 +235,18 @@ export function transcriptReducer(s: TranscriptState, e: AgentEvent, now: number
     case 'error':
       // The run's end after Esc is reported as an error with code `cancelled`: not an error to the user.
       if (e.code === 'cancelled') return interrupted(endStream(s));
-      return commit(s, { kind: 'notice', level: 'error', text: e.code ? `${e.message} (${e.code})` : e.message });
+      return commit(s, {
+        kind: 'notice',
+        level: 'error',
+        text: e.code ? `${e.message} (${e.code})` : e.message,
+      });
     case 'transport':
       if (e.event.type === 'fallback_http') {
-        return commit(s, { kind: 'notice', level: 'warn', text: `Falling back from WebSocket to HTTPS transport: ${e.event.reason}` });
+        return commit(s, {
+          kind: 'notice',
+          level: 'warn',
+          text: `Falling back from WebSocket to HTTPS transport: ${e.event.reason}`,
+        });
       }
       return s;
     case 'usage':
