@@ -96,7 +96,10 @@ describe('bubblewrap sandbox', () => {
     writeFileSync(join(h.ws, 'decoy', 'config'), '[core]\n');
     symlinkSync('decoy', join(h.ws, '.git'));
     symlinkSync('/etc', join(h.ws, 'link'));
-    const r = await sh(h, 'echo evil >> .git/config; echo evil >> decoy/config; touch link/tether-x; echo done');
+    const r = await sh(
+      h,
+      'echo evil >> .git/config; echo evil >> decoy/config; touch link/tether-x; echo done',
+    );
     expect(r.output).toContain('done');
     expect(readFileSync(join(h.ws, 'decoy', 'config'), 'utf8')).toBe('[core]\n');
     expect(existsSync('/etc/tether-x')).toBe(false);
