@@ -121,6 +121,21 @@ export function pidsWithMarker(marker: string): number[] {
   return out;
 }
 
+/** Pids whose whole command line is exactly `cmd` (e.g. the `sleep N` leaf of a tool's tree). */
+export function pidsRunning(cmd: string): number[] {
+  const out: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      if (readFileSync(`/proc/${name}/cmdline`, 'utf8').replace(/\0/g, ' ').trim() === cmd)
+        out.push(Number(name));
+    } catch {
+      /* exited */
+    }
+  }
+  return out;
+}
+
 /** True while /proc/<pid> exists and is not a zombie. */
 export function alive(pid: number): boolean {
   try {

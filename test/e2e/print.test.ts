@@ -11,6 +11,7 @@ import { type Simulator, startSimulator } from '../../src/simulator/index.js';
 import {
   alive,
   parseJsonl,
+  pidsRunning,
   pidsWithMarker,
   requireBuild,
   runTether,
@@ -239,9 +240,11 @@ describe('tether --prompt (e2e)', () => {
         const rec = JSON.parse(line) as { type: string; item?: { type: string } };
         if (rec.type === 'item.started' && rec.item?.type === 'command_execution') {
           const poll = () => {
-            pids = pidsWithMarker(`sleep ${marker}`);
-            if (pids.length > 0) child.kill('SIGINT');
-            else setTimeout(poll, 20);
+            // Mid-tool: the command itself runs (not just the sandbox being set up).
+            if (pidsRunning(`sleep ${marker}`).length > 0) {
+              pids = pidsWithMarker(`sleep ${marker}`);
+              child.kill('SIGINT');
+            } else setTimeout(poll, 20);
           };
           poll();
         }
@@ -273,9 +276,10 @@ describe('tether --prompt (e2e)', () => {
       onLine: (line, child) => {
         if (line.includes('"item.started"') && line.includes('command_execution')) {
           const poll = () => {
-            pids = pidsWithMarker(`sleep ${marker}`);
-            if (pids.length > 0) child.kill('SIGTERM');
-            else setTimeout(poll, 20);
+            if (pidsRunning(`sleep ${marker}`).length > 0) {
+              pids = pidsWithMarker(`sleep ${marker}`);
+              child.kill('SIGTERM');
+            } else setTimeout(poll, 20);
           };
           poll();
         }

@@ -23,8 +23,6 @@ import type { CliContext } from '../context.js';
 /** Max wait for the socket and session file to close after the run (ms). */
 const CLOSE_GRACE_MS = 3_000;
 
-/** A second SIGINT/SIGTERM at least this long after the first forces an immediate exit (ms). */
-const FORCE_EXIT_AFTER_MS = 1_000;
 
 function withTimeout(p: Promise<unknown>, ms: number): Promise<void> {
   return new Promise((done) => {
@@ -117,19 +115,25 @@ export async function runPrint(ctx: CliContext): Promise<number> {
   }
 
   let signalled: NodeJS.Signals | null = null;
-  let signalledAt = 0;
+  // `when-exit` (loaded through conf/atomically) listens once per signal and re-raises it with
+  // process.kill(process.pid, sig), so one Ctrl-C arrives twice. Each listener present before
+  // ours may echo the signal once; only a signal beyond those echoes is a deliberate second one.
+  const echoes: Record<string, number> = {
+    SIGINT: process.listenerCount('SIGINT'),
+    SIGTERM: process.listenerCount('SIGTERM'),
+  };
   const onSignal = (sig: NodeJS.Signals) => {
     const code = sig === 'SIGTERM' ? EXIT.terminated : EXIT.interrupted;
     if (signalled) {
-      // signal-exit (loaded by dependencies) re-raises a signal it sees with no other listener
-      // it knows of, so one Ctrl-C can arrive twice: only a later, deliberate second signal
-      // stops waiting for the graceful end.
-      if (Date.now() - signalledAt < FORCE_EXIT_AFTER_MS) return;
+      if ((echoes[sig] ?? 0) > 0) {
+        echoes[sig] = (echoes[sig] ?? 0) - 1;
+        return;
+      }
+      // A deliberate second signal: stop waiting for the graceful end.
       killAllToolProcesses('SIGKILL');
       process.exit(code);
     }
     signalled = sig;
-    signalledAt = Date.now();
     killAllToolProcesses('SIGTERM');
     agent.cancel({ exitCode: code });
   };
