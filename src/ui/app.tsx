@@ -26,7 +26,11 @@ function Transcript() {
   const entries = useUi((s) => s.transcript.entries);
   const columns = useUi((s) => s.view.columns);
   return (
-    <Static items={entries as Entry[]}>{(e) => <EntryView key={e.id} entry={e} columns={columns} />}</Static>
+    // Ink lays <Static> out absolutely (shrink-to-fit); pin it to the terminal width so entries
+    // wrap and truncate exactly like the live region.
+    <Static items={entries as Entry[]} style={{ width: columns }}>
+      {(e) => <EntryView key={e.id} entry={e} columns={columns} />}
+    </Static>
   );
 }
 
