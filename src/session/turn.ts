@@ -285,10 +285,20 @@ export async function executeTurn(
           if (f.kind === 'auth')
             return fail('auth', f.message, f.code ?? (f.status ? `http_${f.status}` : undefined));
           resetIfShown(f.message);
+          const auto = st.settings.transport === 'auto';
           if (f.kind === 'fatal' || f.kind === 'no_websocket') {
+            // A non-recoverable close (1002/1003/1008/1009…) means the socket path refuses this
+            // request; in auto mode replay it over HTTP+SSE (Codex falls back after 1008 too).
+            if (conn && auto) {
+              st.fallBack(f.message);
+              failures = 0;
+              continue;
+            }
             return fail(f.reason === 'http_status' ? 'request' : 'network', f.message, f.code);
           }
-          if (conn && forwarded === 0 && st.settings.transport === 'auto' && ++wsSetupFailures >= 2) {
+          // "Setup failing": a socket that never delivered a single frame (a socket that served
+          // earlier turns and then goes half-open is a reconnect, not a reason to leave WebSocket).
+          if (conn && forwarded === 0 && conn.framesReceived === 0 && auto && ++wsSetupFailures >= 2) {
             st.fallBack(`WebSocket failed twice before any event: ${f.message}`);
             failures = 0;
             continue;

@@ -135,6 +135,8 @@ export class WsConnection {
   private readonly deathListeners = new Set<(f: TransportFailure) => void>();
   /** Frames that arrived while no attempt was active (ignored, counted for diagnostics). */
   strayFrames = 0;
+  /** Every frame received on this socket (0 = the server never answered anything). */
+  framesReceived = 0;
 
   constructor(
     private readonly ws: WebSocket,
@@ -280,6 +282,7 @@ export class WsConnection {
   }
 
   private onMessage(data: WebSocket.RawData, isBinary: boolean): void {
+    this.framesReceived++;
     const attempt = this.current;
     if (!attempt) {
       this.strayFrames++;

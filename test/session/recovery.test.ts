@@ -76,6 +76,38 @@ describe('HTTP+SSE fallback', () => {
     expect(count('fallback_http')).toBe(0);
   });
 
+  it('a non-recoverable close (1008) mid-stream: replayed over HTTP in auto mode, failed when forced', async () => {
+    r = await rig({
+      scenario: 'plain-answer',
+      faults: { drop: { request: 1, event: 3, mode: 'close', code: 1008 } },
+    });
+    const screen = new Screen();
+    const a = await turn('one', screen);
+    expect(a).toMatchObject({ status: 'completed', metrics: { transport: 'http', attempts: 2 } });
+    expect(screen.text).toBe(answerText(a));
+    expect(count('fallback_http')).toBe(1);
+    await r.close();
+    r = await rig(
+      { scenario: 'plain-answer', faults: { drop: { request: 1, event: 3, mode: 'close', code: 1008 } } },
+      { settings: { transport: 'websocket' } },
+    );
+    const b = await turn('one');
+    expect(b).toMatchObject({ status: 'failed', error: { kind: 'network' } });
+    expect(b.error?.message).toMatch(/1008/);
+  });
+
+  it('a socket that worked and then goes half-open before any event is reconnected, not abandoned', async () => {
+    r = await rig(
+      { scenario: 'plain-answer', faults: { halfOpen: { request: [2, 3], event: 0 } } },
+      { settings: { heartbeatIntervalMs: 30, heartbeatTimeoutMs: 60, streamIdleTimeoutMs: 60_000 } },
+    );
+    await turn('one');
+    const a = await turn('two');
+    expect(a.status).toBe('completed');
+    expect(a.metrics.transport).toBe('websocket');
+    expect(count('fallback_http')).toBe(0);
+  });
+
   it('a dropped SSE stream is retried over HTTP', async () => {
     r = await rig(
       { scenario: 'plain-answer', faults: { drop: { request: 1, event: 3 } } },
