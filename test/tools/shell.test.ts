@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type ExecRequest, runProcess } from '../../src/tools/exec/run-process.js';
-import { killAllToolProcesses } from '../../src/tools/index.js';
+import { killAllToolProcesses, liveGroups } from '../../src/tools/index.js';
 import { harness, SETTINGS, testEnv } from './helpers.js';
 import { processTree, survivors } from './proc.js';
 
@@ -148,6 +148,27 @@ describe('shell', () => {
     expect((await p).status).toBe('aborted');
     expect(await until(() => survivors(tree).length === 0, 2500)).toBe(true);
     expect(Date.now() - t0).toBeLessThan(2500);
+  });
+
+  it('killAllToolProcesses (CLI exit path) kills every live tool tree', async () => {
+    const { h, pids } = spyHarness();
+    const p1 = h.call('shell', { command: 'sleep 1001 & sleep 1001', workdir: null, timeout_ms: null });
+    const p2 = h.call('shell', { command: 'sleep 1002', workdir: null, timeout_ms: null });
+    expect(
+      await until(
+        () =>
+          pids.length === 2 && pids.every((p) => processTree(p).some((x) => x.cmdline.startsWith('sleep'))),
+        5000,
+      ),
+    ).toBe(true);
+    const trees = pids.flatMap((p) => processTree(p));
+    expect(liveGroups()).toEqual(expect.arrayContaining(pids));
+    killAllToolProcesses('SIGKILL');
+    const [r1, r2] = await Promise.all([p1, p2]);
+    expect(r1.exitCode).toBe(137);
+    expect(r2.exitCode).toBe(137);
+    expect(await until(() => survivors(trees).length === 0, 2000)).toBe(true);
+    expect(liveGroups().filter((g) => pids.includes(g))).toEqual([]);
   });
 
   it('kills sleep 1000 at its (configured) timeout with a clear note and exit code 124', async () => {
