@@ -6,6 +6,7 @@
  */
 import type { RequestFields } from '../protocol/client-events.js';
 import type { Item } from '../protocol/items.js';
+import { ZERO_USAGE } from '../protocol/usage.js';
 import { postJson } from '../transport/http-transport.js';
 import { TransportError } from '../transport/types.js';
 import { TetherError } from '../util/errors.js';
@@ -18,6 +19,7 @@ import type {
   SessionControllerOptions,
   SessionSnapshot,
   SessionStatusEvent,
+  TransportKind,
   TurnOptions,
   TurnResult,
 } from './types.js';
@@ -71,7 +73,16 @@ export function createSessionController(opts: SessionControllerOptions): Session
     start: () => exclusive(warmUp),
 
     runTurn(newItems: Item[], turnOpts: TurnOptions = {}): Promise<TurnResult> {
-      return exclusive(() => executeTurn(st, newItems, turnOpts));
+      return exclusive(async () => {
+        try {
+          return await executeTurn(st, newItems, turnOpts);
+        } catch (err) {
+          // Never throws (contract): an internal bug becomes a failed turn, not a crash.
+          st.anchor = null;
+          st.dropConnection();
+          return internalFailure(st.mode, err);
+        }
+      });
     },
 
     setRequestFields(fields: Partial<RequestFields>): void {
@@ -161,6 +172,28 @@ export function createSessionController(opts: SessionControllerOptions): Session
     },
   };
   return controller;
+}
+
+function internalFailure(transport: TransportKind, err: unknown): TurnResult {
+  return {
+    status: 'failed',
+    output: [],
+    usage: { ...ZERO_USAGE },
+    error: {
+      kind: 'protocol',
+      message: `internal error: ${err instanceof Error ? err.message : String(err)}`,
+    },
+    metrics: {
+      transport,
+      attempts: 0,
+      timeToFirstEventMs: 0,
+      durationMs: 0,
+      bytesSent: 0,
+      inputItemsSent: 0,
+      incremental: false,
+      cachedTokens: 0,
+    },
+  };
 }
 
 function parseCompacted(value: unknown): { tokensBefore: number; tokensAfter: number; items: Item[] } | null {
