@@ -33,7 +33,7 @@ export const FULL: Profile = {
   ],
   rttsMs: [0, 20, 50],
   overheadTurns: 200,
-  rotationSamples: 15,
+  rotationSamples: 12,
   startupRuns: 15,
   memoryTurns: 1000,
   memoryEarlyTurn: 10,

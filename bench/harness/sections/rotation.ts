@@ -1,9 +1,9 @@
 /**
  * Rotation cost (session level, in-process): a socket older than `rotationAgeMs` is replaced
- * between turns by a warmed standby (RELIABILITY R10). The turn right after a rotation is
- * compared with a turn after the same idle time without rotation (control run), so only the
- * rotation itself is charged. RTT 20 ms with a 40 ms handshake, so a rotation that paid a
- * connect on the turn's critical path would show up as ≥ 40 ms.
+ * between turns by a warmed standby (RELIABILITY R10). The turn right after a rotation is paired
+ * with a control turn after the same idle on the same new socket, so only the rotation itself is
+ * charged. RTT 20 ms with a 40 ms handshake, so a rotation that paid a connect on the turn's
+ * critical path would show up as ≥ 40 ms.
  */
 import { userMessage } from '../../../src/protocol/items.js';
 import type { SessionController, SessionStatusEvent } from '../../../src/session/types.js';
@@ -15,8 +15,12 @@ import { median, round } from '../stats.js';
 import { verdict } from '../targets.js';
 
 const RTT_MS = 20;
-const AGE_MS = 200;
-/** Idle before the measured turn: time for the standby to open (40 ms) and warm (20 ms+). */
+/**
+ * Rotation age. Must exceed two idle pauses plus two turns: the standby's own age timer starts
+ * when it is adopted, and the control turn must run on it before it is due again.
+ */
+const AGE_MS = 700;
+/** Idle before each measured turn: time for the standby to open (40 ms) and warm (20 ms+). */
 const IDLE_MS = 250;
 
 interface Sample {
@@ -32,94 +36,108 @@ async function turn(session: SessionController, i: number): Promise<Sample> {
 }
 
 /**
- * One run. Per sample: back-to-back turns until the socket is older than the rotation age (the
- * session starts a background rotation after the turn that crosses it), an idle pause long
- * enough for the standby to open and warm, then the measured turn. The control run repeats the
- * same turn counts and pauses with rotation disabled.
+ * Per sample, on one session: back-to-back turns until the socket is older than the rotation
+ * age (the session then rotates in the background after that turn), idle, the turn right after
+ * the rotation; idle again, the control turn on the same (new) socket. Rotated and control turns
+ * are paired so load drift on the machine cancels out.
  */
 async function measure(
   ctx: SectionContext,
-  rotate: boolean,
-  turnsPerSample: number[],
-): Promise<{ afterIdle: Sample[]; normal: Sample[]; rotations: number; turnsPerSample: number[] }> {
+): Promise<{
+  rotated: Sample[];
+  control: Sample[];
+  normal: Sample[];
+  rotations: number;
+  overlapped: number;
+}> {
   const sim = await startSim(ctx.paths, {
     scenario: { name: 'chat', turns: [{ steps: [{ say: 'ok' }] }], fallback: 'ok' },
     latencyMs: RTT_MS,
     httpHandshakeMs: handshakeMsFor(RTT_MS),
   });
-  const session = await createBenchSession(ctx.paths, sim.url, {
-    rotationAgeMs: rotate ? AGE_MS : 3_600_000,
-  });
+  const session = await createBenchSession(ctx.paths, sim.url, { rotationAgeMs: AGE_MS });
   let rotations = 0;
+  let connecting = 0;
   const off = session.subscribe((e: SessionStatusEvent) => {
     if (e.type === 'rotated') rotations++;
+    if (e.type === 'connecting') connecting++;
   });
-  const afterIdle: Sample[] = [];
+  const rotated: Sample[] = [];
+  const control: Sample[] = [];
   const normal: Sample[] = [];
-  const counts: number[] = [];
+  let overlapped = 0;
   let i = 0;
+  const idleThenTurn = async (into: Sample[]): Promise<void> => {
+    await new Promise((r) => setTimeout(r, IDLE_MS));
+    const before = connecting;
+    into.push(await turn(session, i++));
+    // A socket opened during the measured turn means it overlapped a rotation: not comparable.
+    if (connecting !== before) overlapped++;
+  };
   try {
     await session.start();
     for (let k = 0; k < ctx.profile.rotationSamples; k++) {
-      let c = 0;
-      const want = turnsPerSample[k];
-      while (want !== undefined ? c < want : session.status().socketAgeMs <= AGE_MS + 5) {
-        normal.push(await turn(session, i++));
-        c++;
-      }
-      counts.push(c);
-      await new Promise((r) => setTimeout(r, IDLE_MS));
-      afterIdle.push(await turn(session, i++));
+      while (session.status().socketAgeMs <= AGE_MS + 5) normal.push(await turn(session, i++));
+      const r0 = rotations;
+      await idleThenTurn(rotated);
+      if (rotations === r0) throw new Error(`sample ${k + 1}: no rotation before the measured turn`);
+      await idleThenTurn(control);
+      if (rotations !== r0 + 1)
+        throw new Error(`sample ${k + 1}: a rotation happened before the control turn`);
     }
   } finally {
     off();
     await session.close();
     await sim.close();
   }
-  return { afterIdle, normal, rotations, turnsPerSample: counts };
+  return { rotated, control, normal, rotations, overlapped };
 }
 
 /** Runs the rotation benchmark. */
 export async function runRotation(ctx: SectionContext): Promise<SectionOutput> {
-  const rotated = await measure(ctx, true, []);
-  const control = await measure(ctx, false, rotated.turnsPerSample);
+  const m = await measure(ctx);
   const med = (xs: Sample[], k: keyof Sample): number => median(xs.map((x) => x[k]));
-  const afterRotation = med(rotated.afterIdle, 'durationMs');
-  const afterIdle = med(control.afterIdle, 'durationMs');
-  const normal = med([...rotated.normal, ...control.normal], 'durationMs');
-  const extra = afterRotation - afterIdle;
+  const paired = m.rotated.map((r, k) => r.durationMs - (m.control[k]?.durationMs ?? Number.NaN));
+  const pairedTtfe = m.rotated.map((r, k) => r.ttfeMs - (m.control[k]?.ttfeMs ?? Number.NaN));
+  const extra = median(paired);
   const figures = {
     rttMs: RTT_MS,
     rotationAgeMs: AGE_MS,
-    samples: ctx.profile.rotationSamples,
-    rotationsObserved: rotated.rotations,
-    turnAfterRotationMs: round(afterRotation, 3),
-    turnAfterIdleNoRotationMs: round(afterIdle, 3),
-    normalTurnMs: round(normal, 3),
+    samples: m.rotated.length,
+    rotationsObserved: m.rotations,
+    overlapped: m.overlapped,
+    turnAfterRotationMs: round(med(m.rotated, 'durationMs'), 3),
+    controlTurnMs: round(med(m.control, 'durationMs'), 3),
+    normalTurnMs: round(med(m.normal, 'durationMs'), 3),
     extraMs: round(extra, 3),
-    ttfeAfterRotationMs: round(med(rotated.afterIdle, 'ttfeMs'), 3),
-    ttfeAfterIdleMs: round(med(control.afterIdle, 'ttfeMs'), 3),
+    extraTtfeMs: round(median(pairedTtfe), 3),
+    pairedDiffMs: paired.map((d) => round(d, 2)),
+    ttfeAfterRotationMs: round(med(m.rotated, 'ttfeMs'), 3),
+    ttfeControlMs: round(med(m.control, 'ttfeMs'), 3),
   };
-  if (rotated.rotations === 0) throw new Error(`no rotation happened (rotationAgeMs ${AGE_MS} ms)`);
   return {
     figures,
     tables: [
       {
-        title: `Turn latency, median of ${ctx.profile.rotationSamples} samples (RTT ${RTT_MS} ms, handshake ${handshakeMsFor(RTT_MS)} ms)`,
+        title: `Turn latency, median of ${figures.samples} paired samples (RTT ${RTT_MS} ms, handshake ${handshakeMsFor(RTT_MS)} ms)`,
         headers: ['turn', 'duration ms', 'time to first event ms'],
         rows: [
           ['right after a forced rotation', figures.turnAfterRotationMs, figures.ttfeAfterRotationMs],
-          ['after the same idle, no rotation', figures.turnAfterIdleNoRotationMs, figures.ttfeAfterIdleMs],
+          ['control: same idle, same new socket, no rotation', figures.controlTurnMs, figures.ttfeControlMs],
+          ['median of paired differences (rotated − control)', figures.extraMs, figures.extraTtfeMs],
           ['back-to-back (normal)', figures.normalTurnMs, '—'],
         ],
       },
     ],
-    notes: [`${rotated.rotations} rotations observed (status event \`rotated\`).`],
+    notes: [
+      `${m.rotations} rotations observed (status event \`rotated\`); ${m.overlapped} measured turns overlapped a socket being opened.`,
+      `Per sample: back-to-back turns until the socket is older than the rotation age (${AGE_MS} ms; the session then rotates in the background after that turn), ${IDLE_MS} ms idle, the measured turn; ${IDLE_MS} ms idle again, the control turn on the same new socket. Paired differences cancel machine-load drift.`,
+    ],
     verdicts: {
       rotation: verdict(
         extra,
         1,
-        `${round(extra, 2)} ms (${figures.turnAfterRotationMs} vs ${figures.turnAfterIdleNoRotationMs} ms)`,
+        `${round(extra, 2)} ms median paired difference (${figures.turnAfterRotationMs} vs ${figures.controlTurnMs} ms; TTFE ${figures.extraTtfeMs >= 0 ? '+' : ''}${figures.extraTtfeMs} ms)`,
         'the turn after a rotation waits for the new socket or sends more context; pre-open and warm the standby before the next turn',
       ),
     },
