@@ -64,7 +64,7 @@ export interface Executor {
 /** Default grace between SIGTERM and SIGKILL (ms), as codex-cli. */
 export const KILL_GRACE_MS = 2_000;
 /** Default post-exit drain (ms). */
-export const DRAIN_MS = 500;
+export const DRAIN_MS = 250;
 
 /** Spawns and supervises one process. Never rejects. */
 export function runProcess(req: ExecRequest): Promise<ExecResult> {
