@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
-import { userMessage } from '../../src/protocol/items.js';
+import { isMessage, messageText, userMessage } from '../../src/protocol/items.js';
 import { createSessionController } from '../../src/session/controller.js';
 import { anyText, fuzzParams } from '../helpers/chaos-fc.js';
 
@@ -182,9 +182,7 @@ describe('fuzz: arbitrary frames at the WebSocket boundary', () => {
           if (r.status === 'failed') expect(r.error?.message ?? '').not.toBe('');
           if (s.clean) expect(r.status).toBe('completed');
           if (r.status === 'completed') {
-            const texts = r.output.flatMap((it) =>
-              it.type === 'message' ? it.content.map((c) => ('text' in c ? c.text : '')) : [],
-            );
+            const texts = r.output.flatMap((it) => (isMessage(it) ? [messageText(it)] : []));
             expect(texts.join('')).toBe(s.text);
           }
         }),
