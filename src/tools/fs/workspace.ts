@@ -202,6 +202,15 @@ export function atomicWriteFile(path: string, content: string | Buffer, ws?: Wor
     safeUnlink(tmp);
     throw err;
   }
+  if (ws) {
+    // Node has no openat/renameat with dir fds, so a parent swapped for a symlink in the tiny
+    // window between the check and the rename is caught here and the stray file removed.
+    const landed = realpathLoose(path);
+    if (!ws.writableRoots.some((r) => isSubpath(r, landed))) {
+      safeUnlink(landed);
+      throw new Error(`refusing to write ${path}: its directory was replaced by a link during the write`);
+    }
+  }
 }
 
 /** unlink that ignores errors. */
