@@ -7,9 +7,9 @@
  */
 import {
   type FunctionCallOutputItem,
+  functionCallOutput,
   type Item,
   isFunctionCall,
-  isFunctionCallOutput,
   userMessage,
 } from '../protocol/items.js';
 import { addTotals, type UsageTotals, ZERO_USAGE } from '../protocol/usage.js';
@@ -24,15 +24,16 @@ import type {
   AgentSnapshot,
   ApprovalDecision,
   ApprovalMode,
-  PermissionDenial,
   TerminalReason,
 } from './events.js';
 import { danglingCallOutputs, Ledger } from './ledger.js';
 import { checkLimits } from './limits.js';
-import { exitCodeFor, reasonForTurnError, statusFor } from './outcome.js';
+import { runModelCall } from './model-call.js';
+import { reasonForTurnError } from './outcome.js';
+import { type ActiveRun, buildOutcome, messageTextOf, newRun, unsentOutputs } from './run-state.js';
 import { classifyStartError } from './start-error.js';
 import { executeCalls } from './tool-exec.js';
-import { answerText, completeItem, initialTurnState, reduceTurnEvent } from './turn-reducer.js';
+import { answerText } from './turn-reducer.js';
 import type { AgentInfo, AgentOptions, RunOutcome } from './types.js';
 
 interface CompactionRecord {
@@ -42,27 +43,9 @@ interface CompactionRecord {
   window: Item[];
 }
 
-interface ActiveRun {
-  abort: AbortController;
-  /** Set when the run was stopped by the wall-clock limit (vs. a user cancel). */
-  timedOut: boolean;
-  /** Exit code of a cancelled run when not the default 130. */
-  cancelExitCode?: number;
-  startedAt: number;
-  turns: number;
-  usage: UsageTotals;
-  answer: string;
-  denials: PermissionDenial[];
-}
-
 /** The agent: an AgentController plus `run(prompt)` for non-interactive use. */
 export class Agent implements AgentController {
-  private readonly session;
-  private readonly tools;
-  private readonly policy;
   private readonly clock: Clock;
-  private readonly interactive: boolean;
-  private readonly limits;
   private readonly opts: AgentOptions;
   private info: AgentInfo;
   private persistence: AgentPersistence | undefined;
@@ -83,12 +66,7 @@ export class Agent implements AgentController {
 
   constructor(opts: AgentOptions) {
     this.opts = opts;
-    this.session = opts.session;
-    this.tools = opts.tools;
-    this.policy = opts.policy;
     this.clock = opts.clock ?? realClock;
-    this.interactive = opts.interactive;
-    this.limits = opts.limits;
     this.info = { ...opts.info };
     this.persistence = opts.persistence;
     this.approval = opts.approval;
@@ -156,7 +134,7 @@ export class Agent implements AgentController {
 
   setModel(model: string): void {
     this.info = { ...this.info, model };
-    this.session.setRequestFields({ model });
+    this.opts.session.setRequestFields({ model });
     this.invalidate();
   }
 
@@ -167,7 +145,7 @@ export class Agent implements AgentController {
 
   async compact(): Promise<void> {
     if (this.drivePromise) await this.drivePromise;
-    const r = await this.session.compact();
+    const r = await this.opts.session.compact();
     // The store records the window so a resumed session restarts from it (src/store).
     const store = this.persistence as
       | (AgentPersistence & { onCompaction?: (info: CompactionRecord) => void })
@@ -189,14 +167,14 @@ export class Agent implements AgentController {
       const next = await this.opts.newSession();
       this.info = { ...this.info, sessionId: next.sessionId };
       this.persistence = next.persistence;
-      this.session.setRequestFields({ prompt_cache_key: next.sessionId });
+      this.opts.session.setRequestFields({ prompt_cache_key: next.sessionId });
     }
     this.ledger = new Ledger();
     this.pendingOutputs = [];
     this.queue = [];
     this.totalUsage = { ...ZERO_USAGE };
     this.turnCounter = 0;
-    await this.session.resetTranscript([], { warm: true });
+    await this.opts.session.resetTranscript([], { warm: true });
     this.emitSessionStarted(false);
     this.invalidate();
   }
@@ -208,23 +186,22 @@ export class Agent implements AgentController {
     if (this.drivePromise) await this.drivePromise.catch(() => undefined);
     this.unsubscribeSession?.();
     await this.persistence?.flush().catch(() => undefined);
-    await this.session.close();
+    await this.opts.session.close();
   }
 
   /** Emits `session_started` and opens/warms the session (idempotent; runs also call it). */
   start(): Promise<void> {
     if (!this.started) {
-      this.unsubscribeSession = this.session.subscribe((event) => this.emit({ type: 'transport', event }));
+      this.unsubscribeSession = this.opts.session.subscribe((event) =>
+        this.emit({ type: 'transport', event }),
+      );
       this.emitSessionStarted(this.opts.resumed ?? false);
       for (const message of this.opts.warnings ?? []) this.emit({ type: 'warning', message });
-      const dangling = danglingCallOutputs(this.session.transcript(), this.ledger);
+      const dangling = danglingCallOutputs(this.opts.session.transcript(), this.ledger);
       for (const entry of dangling.updates) this.persistence?.onLedger(entry);
-      const pendingIds = new Set(this.pendingOutputs.map((o) => o.call_id));
-      for (const o of dangling.outputs) {
-        if (!pendingIds.has(o.callId))
-          this.pendingOutputs.push({ type: 'function_call_output', call_id: o.callId, output: o.output });
-      }
-      this.started = this.session.start();
+      // A resumed transcript's unanswered calls are answered first (never re-run).
+      this.pendingOutputs.push(...dangling.outputs.map((o) => functionCallOutput(o.callId, o.output)));
+      this.started = this.opts.session.start();
     }
     return this.started;
   }
@@ -240,7 +217,7 @@ export class Agent implements AgentController {
       transport: this.info.transport,
       approval: this.approval,
       sandbox: this.info.sandbox,
-      tools: this.tools.specs().map((s) => s.name),
+      tools: this.opts.tools.specs().map((s) => s.name),
       version: this.info.version,
       resumed,
       instructionFiles: [...this.info.instructionFiles],
@@ -302,47 +279,26 @@ export class Agent implements AgentController {
   }
 
   private async driveInner(): Promise<RunOutcome> {
-    const run: ActiveRun = {
-      abort: new AbortController(),
-      timedOut: false,
-      startedAt: this.clock.now(),
-      turns: 0,
-      usage: { ...ZERO_USAGE },
-      answer: '',
-      denials: [],
-    };
+    const run = newRun(this.clock);
     this.active = run;
     let timer: TimerHandle | null = null;
-    if (this.limits.timeoutMs > 0) {
+    if (this.opts.limits.timeoutMs > 0) {
       timer = this.clock.setTimeout(() => {
         run.timedOut = true;
         this.cancel();
-      }, this.limits.timeoutMs);
+      }, this.opts.limits.timeoutMs);
     }
     const finish = (reason: TerminalReason, error?: string): RunOutcome => {
       timer?.cancel();
       if (error && reason !== 'completed') this.emit({ type: 'error', message: redact(error), code: reason });
-      const outcome: RunOutcome = {
-        status: statusFor(reason),
-        terminalReason: reason,
-        result: run.answer,
-        numTurns: run.turns,
-        usage: { ...run.usage },
-        durationMs: Math.max(0, Math.round(this.clock.now() - run.startedAt)),
-        exitCode:
-          reason === 'cancelled' && run.cancelExitCode !== undefined
-            ? run.cancelExitCode
-            : exitCodeFor(reason),
-        permissionDenials: [...run.denials],
-        ...(error ? { error: redact(error) } : {}),
-      };
+      const outcome = buildOutcome(run, reason, this.clock, error);
       const { error: _e, ...event } = outcome;
       this.emit({ type: 'run_finished', ...event });
       return outcome;
     };
     const stopped = (): RunOutcome =>
       run.timedOut
-        ? finish('timeout', limitMessage(this.limits.timeoutMs))
+        ? finish('timeout', limitMessage(this.opts.limits.timeoutMs))
         : finish('cancelled', 'cancelled by the user');
 
     try {
@@ -368,7 +324,7 @@ export class Agent implements AgentController {
   ): Promise<RunOutcome> {
     for (;;) {
       if (run.abort.signal.aborted) return stopped();
-      const limit = checkLimits(this.limits, {
+      const limit = checkLimits(this.opts.limits, {
         turns: run.turns,
         elapsedMs: this.clock.now() - run.startedAt,
         totalTokens: run.usage.totalTokens,
@@ -400,11 +356,11 @@ export class Agent implements AgentController {
       }
       const outputs = await executeCalls(calls, {
         turnId: `t${this.turnCounter}`,
-        tools: this.tools,
-        policy: this.policy,
+        tools: this.opts.tools,
+        policy: this.opts.policy,
         ledger: this.ledger,
         mode: this.approval,
-        interactive: this.interactive,
+        interactive: this.opts.interactive,
         signal: run.abort.signal,
         clock: this.clock,
         emit: (e) => this.emit(e),
@@ -426,52 +382,25 @@ export class Agent implements AgentController {
     return items;
   }
 
-  /** One model call with event reduction, usage and persistence. */
-  private async modelCall(run: ActiveRun, input: Item[]): Promise<TurnResult> {
+  /** One model call; usage is added to the run's and the conversation's totals. */
+  private modelCall(run: ActiveRun, input: Item[]): Promise<TurnResult> {
     this.turnCounter++;
     run.turns++;
-    const turnId = `t${this.turnCounter}`;
-    this.emit({ type: 'turn_started', turnId, index: this.turnCounter });
-    this.persistence?.onItems(input, 'input');
-    const state = initialTurnState(turnId);
-    const result = await this.session.runTurn(input, {
-      signal: run.abort.signal,
-      onEvent: (e) => {
-        for (const ev of reduceTurnEvent(state, e)) this.emit(ev);
+    const deps = {
+      session: this.opts.session,
+      emit: (e: AgentEvent) => this.emit(e),
+      persistence: this.persistence,
+      addUsage: (u: UsageTotals) => {
+        run.usage = addTotals(run.usage, u);
+        this.totalUsage = addTotals(this.totalUsage, u);
+        return this.totalUsage;
       },
-    });
-    if (result.status === 'completed' || result.status === 'incomplete') {
-      for (const item of result.output) for (const ev of completeItem(state, item)) this.emit(ev);
-      this.persistence?.onItems(result.output, 'output');
-    }
-    run.usage = addTotals(run.usage, result.usage);
-    this.totalUsage = addTotals(this.totalUsage, result.usage);
-    this.emit({
-      type: 'usage',
-      turnId,
-      usage: { ...result.usage },
-      total: { ...this.totalUsage },
-      metrics: result.metrics,
-    });
-    this.emit({
-      type: 'turn_finished',
-      turnId,
-      status: result.status,
-      ...(result.error ? { error: redact(result.error.message) } : {}),
-    });
-    await this.persistence?.flush().catch(() => undefined);
-    return result;
+    };
+    return runModelCall(deps, `t${this.turnCounter}`, this.turnCounter, input, run.abort.signal);
   }
 
-  /**
-   * After a failed or cancelled call, tool outputs the session did not commit to its transcript
-   * must still be sent later (every call gets exactly one output).
-   */
   private requeueUnsent(input: Item[]): void {
-    const committed = new Set<string>();
-    for (const item of this.session.transcript()) if (isFunctionCallOutput(item)) committed.add(item.call_id);
-    const unsent = input.filter(isFunctionCallOutput).filter((o) => !committed.has(o.call_id));
-    this.pendingOutputs = [...unsent, ...this.pendingOutputs];
+    this.pendingOutputs = [...unsentOutputs(input, this.opts.session.transcript()), ...this.pendingOutputs];
   }
 
   private waitForApproval(call: ReadyCall, signal: AbortSignal): Promise<ApprovalDecision> {
@@ -481,12 +410,6 @@ export class Agent implements AgentController {
       this.invalidate();
     });
   }
-}
-
-function messageTextOf(item: Item): string {
-  const content = (item as { content?: unknown }).content;
-  if (!Array.isArray(content)) return '';
-  return content.map((p: { text?: unknown }) => (typeof p.text === 'string' ? p.text : '')).join('');
 }
 
 function limitMessage(timeoutMs: number): string {
