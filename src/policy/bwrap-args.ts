@@ -1,7 +1,7 @@
 /**
  * bubblewrap arguments for one sandboxed command (RELIABILITY R16): a fresh session, PID, IPC
  * and UTS namespace (plus network unless allowed), the host read-only, a private /tmp, the
- * writable roots bound read-write, then `.git` and `.tether` re-bound read-only (after the
+ * writable roots bound read-write, then `.git`, `.gitmodules` and `.tether` re-bound read-only (after the
  * writable binds, so they win) and `.env*` files masked with an empty file.
  */
 import { existsSync, lstatSync, mkdirSync, readdirSync } from 'node:fs';
@@ -65,7 +65,7 @@ export function bwrapArgs(opts: BwrapOptions): string[] {
         /* bound below only if it exists */
       }
     }
-    for (const name of ['.git', '.tether']) {
+    for (const name of ['.git', '.gitmodules', '.tether']) {
       const p = join(root, name);
       try {
         lstatSync(p);
