@@ -251,6 +251,12 @@ export class UiController {
       case Command.EDIT_CANCEL:
         store.approvals({ type: 'editCancel' });
         return;
+      case Command.PICK_UP:
+      case Command.PICK_DOWN:
+      case Command.PICK_CONFIRM:
+      case Command.PICK_CANCEL:
+        // Only the session picker (a screen of its own) uses these.
+        return;
       default: {
         const unreachable: never = cmd;
         throw new Error(`unhandled command ${String(unreachable)}`);

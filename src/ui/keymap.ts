@@ -30,6 +30,10 @@ export enum Command {
   EDIT_COMMAND = 'approval.edit',
   EDIT_CONFIRM = 'approval.editConfirm',
   EDIT_CANCEL = 'approval.editCancel',
+  PICK_UP = 'picker.up',
+  PICK_DOWN = 'picker.down',
+  PICK_CONFIRM = 'picker.confirm',
+  PICK_CANCEL = 'picker.cancel',
 }
 
 /** A normalised key press (what the router matches bindings against). */
@@ -52,7 +56,7 @@ export interface KeyBinding {
 }
 
 /** Where focus is; bindings are looked up in the context, then in `global`. */
-export type KeyContext = 'global' | 'composer' | 'approval' | 'approvalEdit';
+export type KeyContext = 'global' | 'composer' | 'approval' | 'approvalEdit' | 'picker';
 
 /** The default keymap. Order matters only for readability; lookups are exact. */
 export const DEFAULT_KEYMAP: Readonly<
@@ -115,6 +119,12 @@ export const DEFAULT_KEYMAP: Readonly<
     [Command.DENY, [{ name: 'n' }, { name: 'escape' }]],
     [Command.ALWAYS, [{ name: 'a' }]],
     [Command.EDIT_COMMAND, [{ name: 'e' }]],
+  ],
+  picker: [
+    [Command.PICK_UP, [{ name: 'up' }, { name: 'k' }, { name: 'p', ctrl: true }]],
+    [Command.PICK_DOWN, [{ name: 'down' }, { name: 'j' }, { name: 'n', ctrl: true }]],
+    [Command.PICK_CONFIRM, [{ name: 'return' }]],
+    [Command.PICK_CANCEL, [{ name: 'escape' }, { name: 'q' }, { name: 'c', ctrl: true }]],
   ],
   approvalEdit: [
     [Command.EDIT_CONFIRM, [{ name: 'return' }]],

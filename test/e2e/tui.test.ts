@@ -108,8 +108,8 @@ afterAll(async () => {
 });
 
 describe.skipIf(!HAS_TMUX)('tether interactive in a pseudo-terminal', () => {
-  it('prompt → approve → answer; Esc stops a long tool; Ctrl+C twice exits cleanly', async () => {
-    const env = [
+  const envLine = () =>
+    [
       `TETHER_HOME=${home}`,
       // A clean HOME: tools run `bash -lc`, and a login shell must not source the developer's
       // rc files (a pyenv rehash lock there can stall every command for 60 s).
@@ -120,6 +120,9 @@ describe.skipIf(!HAS_TMUX)('tether interactive in a pseudo-terminal', () => {
       'TETHER_SANDBOX=off',
       'TERM=xterm-256color',
     ].join(' ');
+
+  it('prompt → approve → answer; Esc stops a long tool; Ctrl+C twice exits cleanly', async () => {
+    const env = envLine();
     // After tether exits, print its exit code and whether the terminal is back in canonical mode.
     const cmd = `cd ${ws} && env ${env} ${process.execPath} ${BIN}; echo "TETHER_EXIT:$?"; stty -a | tr ' ' '\\n' | grep -x -- '-\\?icanon'; sleep 600`;
     tmux('new-session', '-d', '-s', session, '-x', '110', '-y', '50', cmd);
@@ -172,4 +175,21 @@ describe.skipIf(!HAS_TMUX)('tether interactive in a pseudo-terminal', () => {
     ).not.toContain('tether.js');
     expect(pidsOf(LONG)).toEqual([]);
   }, 90_000);
+
+  it('a bare --resume shows the picker and replays the chosen session; Ctrl+D exits', async () => {
+    spawnSync('tmux', ['kill-session', '-t', session]);
+    const cmd = `cd ${ws} && env ${envLine()} ${process.execPath} ${BIN} --resume; echo "TETHER_EXIT:$?"; sleep 600`;
+    tmux('new-session', '-d', '-s', session, '-x', '110', '-y', '50', cmd);
+    let s = await waitText('Resume which session?');
+    expect(s).toContain('please run the marker command');
+    tmux('send-keys', '-t', session, 'Enter');
+    s = await waitText('resumed session');
+    // The earlier conversation is shown again above the new banner.
+    expect(s).toContain('› please run the marker command');
+    expect(s).toContain('E2E answer done');
+    await waitText('ctx 0%');
+    tmux('send-keys', '-t', session, 'C-d');
+    s = await waitText('TETHER_EXIT:0');
+    expect(s).toMatch(/Resume it with: tether --resume \S+/);
+  }, 60_000);
 });

@@ -7,6 +7,7 @@ import type { ApprovalMode } from '../../agent/events.js';
 import {
   createSessionWriter,
   findLatestSession,
+  listSessions,
   loadForResume,
   type ResumeData,
   resumeTarget,
@@ -44,6 +45,12 @@ export async function loadScreen(): Promise<typeof import('../../ui/run-screen.j
   return import('../../ui/run-screen.js');
 }
 
+/** Loads the session picker (Ink) with React's production build, like {@link loadScreen}. */
+export async function loadPicker(): Promise<typeof import('../../ui/session-picker.js')> {
+  process.env['NODE_ENV'] ??= 'production';
+  return import('../../ui/session-picker.js');
+}
+
 /** True when both ends are a terminal. */
 export function hasTerminal(
   ctx: Pick<CliContext, 'stdout'>,
@@ -73,11 +80,26 @@ export async function runInteractive(ctx: CliContext): Promise<number> {
       dir,
     );
     if (target === 'pick') {
-      // No picker yet: a bare --resume continues the latest session of this directory.
-      target = findLatestSession(ctx.cwd, dir);
-      notices.push(
-        `Resuming the latest session here (${target}); pass an id to pick another (tether sessions lists them).`,
-      );
+      const listed = listSessions({ cwd: ctx.cwd, all: false, dir }).sessions;
+      if (listed.length === 0)
+        target = findLatestSession(ctx.cwd, dir); // throws the one-line "no session" error
+      else {
+        const { pickSession } = await loadPicker();
+        const chosen = await pickSession(
+          listed.map((x) => ({
+            id: x.session_id,
+            title: x.title,
+            updatedAt: Date.parse(x.updated_at) || 0,
+            turns: x.turns,
+          })),
+          { stdout: ctx.stdout, stdin: process.stdin },
+        );
+        if (!chosen) {
+          ctx.stdout.write('No session resumed.\n');
+          return EXIT.success;
+        }
+        target = chosen;
+      }
     }
     resumed = target ? loadForResume(target, dir) : undefined;
     const newWriter = (sessionId?: string) => {
