@@ -15,6 +15,7 @@ import {
   resolveToolPath,
   type Workspace,
 } from '../../src/tools/fs/workspace.js';
+import { createToolRuntime } from '../../src/tools/index.js';
 
 let base: string;
 let ws: Workspace;
@@ -119,6 +120,79 @@ describe('security: static path-escape vectors', () => {
     ];
     for (const p of weird)
       for (const a of ['read', 'write'] as const) expect(() => resolveToolPath(ws, p, a)).not.toThrow();
+  });
+});
+
+/** Starts a process that swaps `sub` for a symlink to `target` in a tight loop for `ms`; resolves with the swap count. */
+function startSwapper(sub: string, target: string, ms: number): Promise<number> {
+  const script = `
+    const fs = require('node:fs');
+    const [sub, outside, ms] = process.argv.slice(1);
+    const end = Date.now() + Number(ms);
+    let swaps = 0;
+    while (Date.now() < end) {
+      try { fs.renameSync(sub, sub + '.real'); fs.symlinkSync(outside, sub); swaps++;
+            fs.unlinkSync(sub); fs.renameSync(sub + '.real', sub); } catch {}
+    }
+    try { fs.unlinkSync(sub); } catch {}
+    try { fs.renameSync(sub + '.real', sub); } catch {}
+    process.stdout.write(String(swaps));
+  `;
+  const child = spawn(process.execPath, ['-e', script, sub, target, String(ms)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => {
+    out += d.toString();
+  });
+  return new Promise((r) => child.on('close', () => r(Number(out))));
+}
+
+describe('security: symlink race through the write_file tool (new nested directories)', () => {
+  let swaps = 0;
+  let attempts = 0;
+  let outsideAfter: string[] = [];
+  const outside2 = () => join(base, 'outside2');
+
+  beforeAll(async () => {
+    mkdirSync(outside2());
+    mkdirSync(join(ws.root, 'race2'));
+    const rt = createToolRuntime({
+      workspace: ws.root,
+      spillDir: join(base, 'spill'),
+      settings: {
+        toolTimeoutMs: 5000,
+        toolMaxTimeoutMs: 5000,
+        toolInactivityTimeoutMs: 5000,
+        toolOutputMaxChars: 4000,
+      },
+      sandbox: { tier: 'none', requested: 'off', network: true, message: 'off' },
+    });
+    const swapper = startSwapper(join(ws.root, 'race2'), outside2(), 1500);
+    const t0 = Date.now();
+    const signal = new AbortController().signal;
+    while (Date.now() - t0 < 1400) {
+      const p = await rt.prepare({
+        callId: `w${attempts}`,
+        name: 'write_file',
+        arguments: JSON.stringify({ path: `race2/d${attempts}/e/f.txt`, content: `w${attempts}` }),
+      });
+      attempts++;
+      if (p.ok) await rt.run(p, { signal, sandboxed: false });
+    }
+    swaps = await swapper;
+    outsideAfter = listTree(outside2());
+  }, 20_000);
+
+  it('the race really ran', () => {
+    expect(swaps).toBeGreaterThan(50);
+    expect(attempts).toBeGreaterThan(50);
+  });
+
+  it('F3: write_file never creates files or directories outside the workspace', () => {
+    // See test/chaos/FINDINGS.md F3: `mkdirSync(dirname(real path), {recursive:true})` runs
+    // before the re-check, so directories can be created through a swapped-in symlink.
+    expect(outsideAfter).toEqual([]);
   });
 });
 
