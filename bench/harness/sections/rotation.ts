@@ -41,9 +41,7 @@ async function turn(session: SessionController, i: number): Promise<Sample> {
  * the rotation; idle again, the control turn on the same (new) socket. Rotated and control turns
  * are paired so load drift on the machine cancels out.
  */
-async function measure(
-  ctx: SectionContext,
-): Promise<{
+async function measure(ctx: SectionContext): Promise<{
   rotated: Sample[];
   control: Sample[];
   normal: Sample[];

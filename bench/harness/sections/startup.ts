@@ -103,6 +103,7 @@ export async function runStartup(ctx: SectionContext): Promise<SectionOutput> {
   if (ctx.profile.ui) {
     const sim = await startSim(ctx.paths, { scenario: 'plain-answer' });
     const times: number[] = [];
+    let misses = 0;
     let lastOutput = '';
     try {
       const runs = Math.min(5, ctx.profile.startupRuns);
@@ -110,6 +111,7 @@ export async function runStartup(ctx: SectionContext): Promise<SectionOutput> {
         const once = await promptReadyOnce(ctx, sim.url, 10_000);
         lastOutput = once.output;
         if (Number.isFinite(once.ms)) times.push(once.ms);
+        else misses++;
       }
     } finally {
       await sim.close();
@@ -117,12 +119,14 @@ export async function runStartup(ctx: SectionContext): Promise<SectionOutput> {
     if (times.length) {
       const m = median(times);
       figures['promptReadyMs'] = times.map((t) => round(t, 1));
+      figures['promptMisses'] = misses;
+      if (misses) notes.push(`${misses} PTY run(s) did not show the prompt within 10 s and are left out.`);
       rows.push(['interactive prompt ready (PTY)', round(m, 1), round(m / s.node_e0_ms, 2)]);
       verdicts['prompt-ready'] = verdict(
         m,
         400,
         `${round(m, 1)} ms (median of ${times.length}; min ${round(Math.min(...times), 1)} ms)`,
-        'the first frame waits on module loading (React/Ink) or on the socket; draw the composer before connecting',
+        'a CPU profile of one PTY start (taken at load average 13 on 2 cores) spends about half its time in Node module loading/compilation of the UI graph, then ajv (~0.3 s), yoga-layout (~0.3 s), cli-highlight/highlight.js (~0.14 s), tool-runtime setup with the sandbox probe (~0.17 s) and a git branch query (~0.07 s) before the first frame; drawing the composer from a small first chunk and lazy-loading ajv/highlight.js would cut it',
       );
     } else {
       const tail = lastOutput
