@@ -6,6 +6,7 @@
  */
 import type { AgentController, AgentEvent } from '../agent/events.js';
 import type { Clock } from '../util/clock.js';
+import { redact } from '../util/redact.js';
 import { applyCompletion, type Completion, completionFor } from './completion.js';
 import { Command, DEFAULT_KEYMAP, type KeyContext, type KeyPress, resolveCommand } from './keymap.js';
 import type { UiServices } from './services/types.js';
@@ -303,7 +304,8 @@ export class UiController {
     const text = raw.replace(/\s+$/, '');
     if (text.trim() === '') return;
     store.composer({ type: 'submitted', text });
-    services.appendHistory(text);
+    // History is a file: known secrets (the API key) never reach it.
+    services.appendHistory(redact(text));
     const slash = text.startsWith('/') ? parseSlash(text) : null;
     if (slash) {
       runSlash(slash, { store, agent, services, exit: (code) => this.exit(code) });

@@ -127,3 +127,24 @@ describe('streaming transcript', () => {
     expect(app.screen()).toContain('w99');
   });
 });
+
+describe('reasoning and secrets', () => {
+  it('prints the reasoning summary above the answer and keeps the API key out of history', async () => {
+    const { addSecret } = await import('../../src/util/redact.js');
+    addSecret('sk-test-secret-value-123456');
+    const saved: string[] = [];
+    const app = await renderApp({ services: { appendHistory: (e) => saved.push(e) } });
+    cleanup = app.unmount;
+    await app.emit(started(), user('why'), turn());
+    await app.emit({ type: 'reasoning_delta', turnId: 't1', itemId: 'r1', text: 'Thinking about the cause' });
+    expect(app.screen()).toContain('Thinking about the cause');
+    await app.emit({ type: 'reasoning_done', turnId: 't1', itemId: 'r1', text: 'Thinking about the cause.' });
+    await app.emit(delta('Because.'), done('Because.'), finished(), runDone());
+    const s = app.screen();
+    expect(s.indexOf('Thinking about the cause.')).toBeLessThan(s.indexOf('Because.'));
+    expect(count(s, 'Thinking about the cause')).toBe(1);
+    await app.type('my key is sk-test-secret-value-123456', '\r');
+    expect(saved).toHaveLength(1);
+    expect(saved[0]).not.toContain('sk-test-secret-value-123456');
+  });
+});

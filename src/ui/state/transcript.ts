@@ -157,8 +157,11 @@ export function transcriptReducer(s: TranscriptState, e: AgentEvent, now: number
     }
     case 'reasoning_delta':
       return { ...s, reasoning: s.reasoning + e.text };
-    case 'reasoning_done':
-      return { ...s, reasoning: e.text };
+    case 'reasoning_done': {
+      // The summary is complete: print it now, above the answer it precedes.
+      const text = e.text.trim();
+      return text ? commit({ ...s, reasoning: '' }, { kind: 'reasoning', text }) : { ...s, reasoning: '' };
+    }
     case 'turn_retrying':
       return { ...s, stream: s.stream ? resetAttempt(s.stream) : null, reasoning: '', dirty: false };
     case 'tool_proposed': {
