@@ -72,7 +72,7 @@ function excess(base: Record<string, number>, now: Record<string, number>): Reco
  * Polls (up to `graceMs`) until no child process, tool group or extra handle remains; returns
  * what is still there at the end. Closing sockets and reaping children take a few ticks.
  */
-export async function waitForNoLeaks(baseline: Record<string, number>, graceMs = 3000): Promise<LeakReport> {
+export async function waitForNoLeaks(baseline: Record<string, number>, graceMs = 5000): Promise<LeakReport> {
   const t0 = Date.now();
   for (;;) {
     const report: LeakReport = {
