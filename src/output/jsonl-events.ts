@@ -8,71 +8,15 @@ import type { AgentEvent } from '../agent/events.js';
 import type { UsageTotals } from '../protocol/usage.js';
 import type { TurnMetrics } from '../session/types.js';
 import type { ApprovalSubject, ToolResult } from '../tools/types.js';
+import { metricsJson, toolItemType, toolStatus, transportLine, usageJson } from './jsonl-fields.js';
+
+export { usageJson } from './jsonl-fields.js';
 
 /** Version of the JSONL stream; bumped on any incompatible change. */
 export const JSONL_SCHEMA_VERSION = 1;
 
 /** One JSONL line (before `seq` is assigned). */
 export type JsonlRecord = { type: string; [key: string]: unknown };
-
-/** Wire usage object of `turn.completed` / `session.completed`. */
-export function usageJson(u: UsageTotals): Record<string, number> {
-  return {
-    input_tokens: u.inputTokens,
-    cached_input_tokens: u.cachedTokens,
-    output_tokens: u.outputTokens,
-    reasoning_output_tokens: u.reasoningTokens,
-    total_tokens: u.totalTokens,
-  };
-}
-
-function metricsJson(m: TurnMetrics): Record<string, unknown> {
-  return {
-    transport: m.transport,
-    attempts: m.attempts,
-    time_to_first_event_ms: Math.round(m.timeToFirstEventMs),
-    duration_ms: Math.round(m.durationMs),
-    bytes_sent: m.bytesSent,
-    input_items_sent: m.inputItemsSent,
-    incremental: m.incremental,
-  };
-}
-
-type ToolItemType = 'command_execution' | 'file_change' | 'tool_call';
-
-function toolItemType(subject: ApprovalSubject): ToolItemType {
-  switch (subject.kind) {
-    case 'command':
-      return 'command_execution';
-    case 'edit':
-      return 'file_change';
-    case 'read':
-      return 'tool_call';
-    default: {
-      const unreachable: never = subject.kind;
-      return unreachable;
-    }
-  }
-}
-
-function toolStatus(r: ToolResult): string {
-  switch (r.status) {
-    case 'ok':
-      return 'completed';
-    case 'error':
-      return 'failed';
-    case 'timeout':
-      return 'timed_out';
-    case 'aborted':
-      return 'aborted';
-    case 'denied':
-      return 'declined';
-    default: {
-      const unreachable: never = r.status;
-      return unreachable;
-    }
-  }
-}
 
 interface ToolInfo {
   name: string;
@@ -362,57 +306,6 @@ export class JsonlMapper {
         const unreachable: never = type;
         return unreachable;
       }
-    }
-  }
-}
-
-function transportLine(ev: Extract<AgentEvent, { type: 'transport' }>['event']): JsonlRecord {
-  switch (ev.type) {
-    case 'connecting':
-      return { type: 'transport', event: 'connecting', transport: ev.transport, attempt: ev.attempt };
-    case 'connected':
-      return {
-        type: 'transport',
-        event: 'connected',
-        transport: ev.transport,
-        connection_id: ev.connectionId,
-        deflate: ev.deflate,
-      };
-    case 'warmed':
-      return {
-        type: 'transport',
-        event: 'warmed',
-        response_id: ev.responseId,
-        full_context: ev.fullContext,
-        duration_ms: Math.round(ev.durationMs),
-      };
-    case 'rotated':
-      return {
-        type: 'transport',
-        event: 'rotated',
-        reason: ev.reason,
-        socket_age_ms: Math.round(ev.socketAgeMs),
-      };
-    case 'reconnecting':
-      return {
-        type: 'transport',
-        event: 'reconnecting',
-        attempt: ev.attempt,
-        max: ev.max,
-        reason: ev.reason,
-        delay_ms: Math.round(ev.delayMs),
-      };
-    case 'fallback_http':
-      return { type: 'transport', event: 'fallback_http', reason: ev.reason };
-    case 'recovered':
-      return { type: 'transport', event: 'recovered', transport: ev.transport };
-    case 'rechained':
-      return { type: 'transport', event: 'rechained', reason: ev.reason };
-    case 'closed':
-      return { type: 'transport', event: 'closed' };
-    default: {
-      const unreachable: never = ev;
-      return unreachable;
     }
   }
 }

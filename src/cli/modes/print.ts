@@ -23,7 +23,6 @@ import type { CliContext } from '../context.js';
 /** Max wait for the socket and session file to close after the run (ms). */
 const CLOSE_GRACE_MS = 3_000;
 
-
 function withTimeout(p: Promise<unknown>, ms: number): Promise<void> {
   return new Promise((done) => {
     const t = setTimeout(done, ms);
