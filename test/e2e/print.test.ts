@@ -123,6 +123,18 @@ describe('tether --prompt (e2e)', () => {
     expect(readFileSync(last, 'utf8')).toBe('The answer is **42**.');
   });
 
+  it('--verbose puts tool activity on stderr, never on stdout', async () => {
+    sim.setScenario({
+      name: 'verbose',
+      turns: [{ steps: [{ call: { tool: 'shell', args: { command: 'echo progress-check' } } }, { say: 'Done.' }] }],
+    });
+    const r = await runTether(['-p', 'go', '--approval', 'full-auto', '--verbose', ...base(workspace())]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('Done.\n');
+    expect(r.stderr).toContain('$ echo progress-check');
+    expect(r.stderr).toMatch(/ok \(exit 0, \d+\.\ds\)/);
+  });
+
   it('--output json prints one result object', async () => {
     sim.setScenario('plain-answer');
     const r = await runTether(['-p', 'hello', '--output', 'json', ...base(workspace())]);
