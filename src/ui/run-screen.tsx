@@ -84,6 +84,9 @@ export async function runScreen(o: RunScreenOptions): Promise<ScreenResult> {
     exitOnCtrlC: false,
     patchConsole: true,
     maxFps: 30,
+    // Not `incrementalRendering`: in Ink 6.8 it leaves stale lines behind once <Static> output
+    // is interleaved (seen in tmux); the default erase-and-redraw of the small live region is
+    // written inside a synchronized-output block, which is what prevents flicker.
   });
   const onResize = () => store.view({ columns: o.stdout.columns || 100, rows: o.stdout.rows || 40 });
   o.stdout.on('resize', onResize);
