@@ -226,6 +226,18 @@ describe('shell', () => {
     expect(r.output).toContain('ét');
   });
 
+  it('binary output is replaced by a note and spilled', async () => {
+    const h = harness();
+    const r = await h.call('shell', {
+      command: "printf 'ELF\\000\\001\\002binary'",
+      workdir: null,
+      timeout_ms: null,
+    });
+    expect(r.output).toMatch(/^\[binary output: 12 bytes; saved to .*\]/);
+    expect(r.spillPath).toBeDefined();
+    expect(statSync(r.spillPath as string).size).toBe(12);
+  });
+
   it('env through shell shows no secrets', async () => {
     const env = testEnv({
       OPENAI_API_KEY: 'sk-test-abcdefghijklmnopqrstuvwxyz012345',

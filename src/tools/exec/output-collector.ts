@@ -20,6 +20,9 @@ export interface CollectedOutput {
   totalChars: number;
 }
 
+/** Bytes inspected for NUL to call the output binary. */
+const SNIFF_BYTES = 4096;
+
 function newlines(s: string): number {
   let n = 0;
   for (let i = s.indexOf('\n'); i >= 0; i = s.indexOf('\n', i + 1)) n++;
@@ -40,6 +43,8 @@ export class OutputCollector {
   private totalChars = 0;
   private totalNewlines = 0;
   private spillError: string | null = null;
+  /** A NUL byte appeared in the first 4 KiB (gemini's binary sniff). */
+  private binary = false;
 
   constructor(
     private readonly maxChars: number,
@@ -52,6 +57,8 @@ export class OutputCollector {
 
   /** Adds a chunk; returns the decoded text (for live listeners). */
   push(chunk: Buffer, stream: 'stdout' | 'stderr'): string {
+    if (this.totalBytes < SNIFF_BYTES && chunk.subarray(0, SNIFF_BYTES - this.totalBytes).includes(0))
+      this.binary = true;
     this.totalBytes += chunk.length;
     const text = this.decoders[stream].write(chunk);
     this.addText(text, chunk);
@@ -103,6 +110,20 @@ export class OutputCollector {
     for (const d of Object.values(this.decoders)) {
       const rest = d.end();
       if (rest) this.addText(rest, null);
+    }
+    if (this.binary) {
+      // Binary bytes are useless (and unsafe in JSON) for the model: spill them and say so.
+      if (!this.overflowed) this.startSpill();
+      this.spill?.close();
+      const where = this.spill ? `; saved to ${this.spill.path}` : '';
+      const out: CollectedOutput = {
+        text: `[binary output: ${this.totalBytes} bytes${where}]`,
+        truncated: true,
+        totalBytes: this.totalBytes,
+        totalChars: this.totalChars,
+      };
+      if (this.spill) out.spillPath = this.spill.path;
+      return out;
     }
     if (!this.overflowed) {
       return { text: this.full, truncated: false, totalBytes: this.totalBytes, totalChars: this.totalChars };
