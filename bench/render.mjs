@@ -3,7 +3,7 @@
 // 100×40 terminal, as fast as the event loop allows (one delta per macrotask, as socket messages
 // arrive). Prints CPU time, renders (Ink frames and store notifications), bytes written to the
 // terminal, and peak RSS.
-// Usage: node bench/render.mjs [chars] [chunkChars]
+// Usage: node [--expose-gc] bench/render.mjs [chars] [chunkChars] [--store-only]
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,8 +13,11 @@ import { build } from 'esbuild';
 
 // Production React, as the CLI runs it (interactive mode sets this before loading the UI).
 process.env.NODE_ENV ??= 'production';
-const CHARS = Number(process.argv[2] ?? 200_000);
-const CHUNK = Number(process.argv[3] ?? 24);
+const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+// --store-only: the store and reducers without Ink, to split the cost between the two.
+const STORE_ONLY = process.argv.includes('--store-only');
+const CHARS = Number(args[0] ?? 200_000);
+const CHUNK = Number(args[1] ?? 24);
 const src = new URL('../src/', import.meta.url).pathname;
 const work = mkdtempSync(join(tmpdir(), 'tether-bench-render-'));
 const cleanup = [];
@@ -116,14 +119,16 @@ try {
   });
   controller.start();
   let frames = 0;
-  const instance = m.render(m.createElement(m.App, { store, controller }), {
-    stdout,
-    stdin,
-    exitOnCtrlC: false,
-    patchConsole: false,
-    maxFps: 30,
-    onRender: () => frames++,
-  });
+  const instance = STORE_ONLY
+    ? { unmount() {} }
+    : m.render(m.createElement(m.App, { store, controller }), {
+        stdout,
+        stdin,
+        exitOnCtrlC: false,
+        patchConsole: false,
+        maxFps: 30,
+        onRender: () => frames++,
+      });
 
   let peakRss = process.memoryUsage().rss;
   const rss0 = peakRss;
@@ -170,12 +175,19 @@ try {
   const wallMs = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
   peakRss = Math.max(peakRss, process.memoryUsage().rss, process.resourceUsage().maxRSS * 1024);
+  // Live heap after a full collection (run with --expose-gc): what the transcript really retains.
+  let heapAfterGcMB = null;
+  if (typeof globalThis.gc === 'function') {
+    globalThis.gc();
+    heapAfterGcMB = Math.round(process.memoryUsage().heapUsed / 1048576);
+  }
   const committed = store.getSnapshot().transcript.entries.filter((e) => e.kind === 'markdown').length;
   instance.unmount();
   store.close();
   controller.stop();
 
   const result = {
+    mode: STORE_ONLY ? 'store-only' : 'store+ink',
     chars: markdown.length,
     deltas: deltas.length,
     cpuMs: Math.round((cpu.user + cpu.system) / 1000),
@@ -187,6 +199,7 @@ try {
     terminalWrites: writes,
     peakRssMB: Math.round(peakRss / 1048576),
     rssGrowthMB: Math.round((peakRss - rss0) / 1048576),
+    heapAfterGcMB,
   };
   console.log(
     `render: ${result.chars} chars in ${result.deltas} deltas → ${result.cpuMs} ms CPU (${result.wallMs} ms wall), ` +
