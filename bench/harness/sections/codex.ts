@@ -175,7 +175,7 @@ async function oneRun(ctx: SectionContext, who: 'tether' | 'codex', bin: string)
 export async function runCodex(ctx: SectionContext): Promise<SectionOutput> {
   if (!ctx.profile.codex) throw new Error('skipped in this profile');
   const codex = ensureCodex(ctx);
-  const reps = 3;
+  const reps = 5;
   const runs: Record<'tether' | 'codex', SideRun[]> = { tether: [], codex: [] };
   for (let rep = 0; rep < reps; rep++) {
     const order: Array<'tether' | 'codex'> = rep % 2 === 0 ? ['codex', 'tether'] : ['tether', 'codex'];
@@ -247,7 +247,7 @@ export async function runCodex(ctx: SectionContext): Promise<SectionOutput> {
         ratio,
         0.8,
         `${round(ratio, 3)} (tether ${round(wall('tether'), 0)} ms vs Codex ${round(wall('codex'), 0)} ms; RSS ${round(rss('tether'), 1)} vs ${round(rss('codex'), 1)} MiB)`,
-        'both clients wait the same simulated RTT per model call and the same process spawns per tool call, which leaves only client overhead and startup to differ; see the overhead section for what tether adds per turn',
+        'both clients wait the same simulated RTT per model call and spawn the same 20 tool processes, which leaves process start and per-turn client work to differ; tether’s per-turn persistence (see the client-overhead section: several ms per turn on this disk) is the largest item of its own that is on that path',
       ),
     },
   };
