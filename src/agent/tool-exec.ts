@@ -150,6 +150,8 @@ export async function executeCalls(
         break;
       }
       case 'ask': {
+        // Registered before the event, so a listener reading the snapshot sees it pending.
+        const pending = ctx.interactive ? ctx.requestApproval(prepared) : null;
         ctx.emit({
           type: 'approval_requested',
           turnId,
@@ -157,7 +159,7 @@ export async function executeCalls(
           name: prepared.name,
           subject: prepared.subject,
         });
-        if (!ctx.interactive) {
+        if (!pending) {
           const reason = `non-interactive run: approval mode "${ctx.mode}" requires approval (${decision.reason})`;
           ctx.emit({
             type: 'approval_resolved',
@@ -182,7 +184,7 @@ export async function executeCalls(
           );
           break;
         }
-        const answer = await ctx.requestApproval(prepared);
+        const answer = await pending;
         ctx.emit({
           type: 'approval_resolved',
           turnId,

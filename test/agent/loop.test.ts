@@ -303,4 +303,50 @@ describe('agent loop', () => {
     expect(events.some((e) => e.type === 'transport' && e.event.type === 'connected')).toBe(true);
     expect(agent.getSnapshot()).toMatchObject({ running: false, turns: 1, usage: { totalTokens: 100 } });
   });
+
+  it('interactive: "always" persists a rule through the policy port; a deny tells the model', async () => {
+    const allowed: string[] = [];
+    const policy: PolicyPort = { ...askShellPolicy, allowAlways: (c) => allowed.push(c.callId) };
+    const { agent, session, tools } = setup(
+      [
+        { output: [call('c1', 'echo', { text: 'a' }), call('c2', 'echo', { text: 'b' })] },
+        { output: [msg('ok')] },
+      ],
+      { policy, interactive: true, approval: 'suggest' },
+    );
+    agent.subscribe((e) => {
+      if (e.type !== 'approval_requested') return;
+      const d =
+        e.callId === 'c1' ? { kind: 'always' as const } : { kind: 'deny' as const, reason: 'not now' };
+      setTimeout(() => agent.resolveApproval(e.callId, d), 1);
+    });
+    const out = await agent.run('go');
+    expect(allowed).toEqual(['c1']);
+    expect(tools.runs).toEqual(['c1']);
+    const [o1, o2] = outputsOf(session.inputs[1]!);
+    expect(o1?.output).toBe('a');
+    expect(o2?.output).toMatch(/denied this tool call \(not now\)/);
+    expect(out.permissionDenials).toEqual([expect.objectContaining({ callId: 'c2', reason: 'not now' })]);
+  });
+
+  it('cancel while an approval is pending answers the call with "aborted"', async () => {
+    const { agent, session, tools } = setup(
+      [{ output: [call('c1', 'echo', { text: 'a' })] }, { output: [msg('later')] }],
+      { policy: askShellPolicy, interactive: true, approval: 'suggest' },
+    );
+    agent.subscribe((e) => {
+      if (e.type === 'approval_requested') {
+        expect(agent.getSnapshot().pendingApprovals).toEqual(['c1']);
+        setTimeout(() => agent.cancel(), 1);
+      }
+    });
+    const out = await agent.run('go');
+    expect(out.status).toBe('cancelled');
+    expect(tools.runs).toEqual([]);
+    expect(agent.getSnapshot().pendingApprovals).toEqual([]);
+    await agent.run('next');
+    expect(outputsOf(session.inputs[1]!)).toEqual([
+      { type: 'function_call_output', call_id: 'c1', output: 'aborted' },
+    ]);
+  });
 });
