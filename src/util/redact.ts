@@ -50,6 +50,13 @@ export function redact(text: string): string {
   return out;
 }
 
+/** Length of the longest registered secret (0 when none), for streaming hold-back. */
+export function maxSecretLength(): number {
+  let max = 0;
+  for (const s of known) if (s.length > max) max = s.length;
+  return max;
+}
+
 /** Test hook-free reset for unit tests that register their own secrets. */
 export function clearSecrets(): void {
   known.clear();
