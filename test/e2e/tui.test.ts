@@ -192,4 +192,35 @@ describe.skipIf(!HAS_TMUX)('tether interactive in a pseudo-terminal', () => {
     s = await waitText('TETHER_EXIT:0');
     expect(s).toMatch(/Resume it with: tether --resume \S+/);
   }, 60_000);
+
+  it('--demo runs the tour on the simulator without an API key, stating the model is simulated', async () => {
+    spawnSync('tmux', ['kill-session', '-t', session]);
+    const env = [
+      `TETHER_HOME=${home}`,
+      `HOME=${home}`,
+      'TERM=xterm-256color',
+      'TETHER_DEMO_EVENT_DELAY_MS=0',
+    ].join(' ');
+    // No OPENAI_API_KEY at all.
+    const cmd = `cd ${ws} && env -u OPENAI_API_KEY ${env} ${process.execPath} ${BIN} --demo; echo "TETHER_EXIT:$?"; sleep 600`;
+    tmux('new-session', '-d', '-s', session, '-x', '110', '-y', '50', cmd);
+    let s = await waitText('the model is simulated');
+    expect(s).toContain('(simulated)');
+    // Approve each command/patch the tour proposes until the answer arrives.
+    const end = Date.now() + 45_000;
+    while (!s.includes('The tests pass now') && Date.now() < end) {
+      s = screen();
+      if (s.includes('Allow this')) {
+        await sleep(400);
+        tmux('send-keys', '-t', session, 'y');
+        await sleep(300);
+      } else await sleep(150);
+    }
+    expect(s).toContain('The tests pass now');
+    tmux('send-keys', '-t', session, 'C-c');
+    await sleep(100);
+    tmux('send-keys', '-t', session, 'C-c');
+    s = await waitText('TETHER_EXIT:0');
+    expect(s).toContain('Demo finished');
+  }, 90_000);
 });

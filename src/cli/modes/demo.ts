@@ -13,6 +13,9 @@ import { EXIT } from '../../util/exit-codes.js';
 import type { CliContext } from '../context.js';
 import { hasTerminal, loadScreen, settleWithin } from './interactive.js';
 
+/** Delay between simulated events, so the tour visibly streams (ms). */
+const DEMO_EVENT_DELAY_MS = 8;
+
 /** The bearer sent to the local simulator (it accepts any non-empty one; this is not a secret). */
 const DEMO_TOKEN = 'demo-no-api-key';
 
@@ -22,12 +25,11 @@ export async function runDemo(ctx: CliContext): Promise<number> {
     ctx.stderr.write('tether: interactive mode needs a terminal; use --prompt\n');
     return EXIT.usage;
   }
-  const scenario = ctx.env['TETHER_DEMO_SCENARIO'] || 'demo';
   let sim: Awaited<ReturnType<typeof startSimulator>> | undefined;
   try {
     sim = await startSimulator({
-      scenario,
-      eventDelayMs: Number(ctx.env['TETHER_DEMO_EVENT_DELAY_MS'] ?? 8) || 0,
+      scenario: 'demo',
+      eventDelayMs: DEMO_EVENT_DELAY_MS,
     });
     const workspace = await prepareDemoWorkspace();
     const settings = { ...ctx.settings, baseUrl: sim.url };
