@@ -110,6 +110,34 @@ interface SideRun {
   transports: string[];
   firstCreateBytes: number;
   contBytes: number;
+  /** Names of the tools the client declared in its first request (for failure reports). */
+  declaredTools: string[];
+  /** Completed item types in the client's JSONL, with an example command. */
+  calledTools: string[];
+}
+
+function toolNames(body: unknown): string[] {
+  if (typeof body !== 'object' || body === null) return [];
+  const tools = (body as Record<string, unknown>)['tools'];
+  if (!Array.isArray(tools)) return [];
+  return tools.map((t) => {
+    const o = typeof t === 'object' && t !== null ? (t as Record<string, unknown>) : {};
+    return String(o['name'] ?? o['type'] ?? '?');
+  });
+}
+
+/** Distinct completed item types in a client's JSONL, each with its first command (what the tool calls became). */
+function completedItems(events: Array<Record<string, unknown>>): string[] {
+  const seen = new Map<string, string>();
+  for (const e of events) {
+    if (e['type'] !== 'item.completed') continue;
+    const item =
+      typeof e['item'] === 'object' && e['item'] !== null ? (e['item'] as Record<string, unknown>) : {};
+    const type = String(item['type'] ?? '?');
+    if (!seen.has(type))
+      seen.set(type, typeof item['command'] === 'string' ? `${type}: ${item['command']}` : type);
+  }
+  return [...seen.values()];
 }
 
 async function oneRun(ctx: SectionContext, who: 'tether' | 'codex', bin: string): Promise<SideRun> {
@@ -121,6 +149,7 @@ async function oneRun(ctx: SectionContext, who: 'tether' | 'codex', bin: string)
   try {
     let run: MeasuredRun;
     let toolsRun: number;
+    let items: string[];
     if (who === 'tether') {
       const t = await runTether(ctx.paths, {
         baseUrl: sim.url,
@@ -130,6 +159,7 @@ async function oneRun(ctx: SectionContext, who: 'tether' | 'codex', bin: string)
       });
       run = t;
       toolsRun = t.events.filter((e) => e['type'] === 'item.completed').length;
+      items = completedItems(t.events);
     } else {
       const home = codexHome(sim.url);
       run = await runMeasured(
@@ -153,7 +183,9 @@ async function oneRun(ctx: SectionContext, who: 'tether' | 'codex', bin: string)
           timeoutMs: ctx.profile.processTimeoutMs,
         },
       );
-      toolsRun = parseJsonl(run.stdout).filter((e) => e['type'] === 'item.completed').length;
+      const events = parseJsonl(run.stdout);
+      toolsRun = events.filter((e) => e['type'] === 'item.completed').length;
+      items = completedItems(events);
     }
     if (run.code !== 0) throw new Error(`${who} run failed: ${describeFailure(run)}`);
     const creates = generatingCreates(sim);
@@ -165,6 +197,8 @@ async function oneRun(ctx: SectionContext, who: 'tether' | 'codex', bin: string)
       transports: [...new Set(creates.map((c) => c.transport))],
       firstCreateBytes: creates[0]?.bytes ?? 0,
       contBytes: median(creates.slice(1).map((c) => c.bytes)),
+      declaredTools: toolNames(creates[0]?.body),
+      calledTools: items,
     };
   } finally {
     await sim.close();
@@ -184,7 +218,7 @@ export async function runCodex(ctx: SectionContext): Promise<SectionOutput> {
   const c0 = runs.codex[0];
   if (c0 && (c0.creates < CALLS + 1 || c0.toolsRun < CALLS)) {
     throw new Error(
-      `Codex did not complete the scripted loop: ${c0.creates} model calls, ${c0.toolsRun} tool items (expected ${CALLS + 1} and ${CALLS}); transports ${c0.transports.join(',')}`,
+      `Codex did not complete the scripted loop: ${c0.creates} model calls, ${c0.toolsRun} tool items (expected ${CALLS + 1} and ${CALLS}); transports ${c0.transports.join(',')}; Codex declared tools [${c0.declaredTools.join(', ')}]; completed items [${c0.calledTools.join('; ')}]`,
     );
   }
   const wall = (who: 'tether' | 'codex'): number => median(runs[who].map((r) => r.run.wallMs));
@@ -206,6 +240,8 @@ export async function runCodex(ctx: SectionContext): Promise<SectionOutput> {
   return {
     figures: {
       codexVersion: codex.version,
+      codexDeclaredTools: runs.codex[0]?.declaredTools ?? [],
+      codexCompletedItems: runs.codex[0]?.calledTools ?? [],
       codexBinary: codex.bin,
       rttMs: RTT_MS,
       tether: runs.tether.map((r) => ({
@@ -240,6 +276,7 @@ export async function runCodex(ctx: SectionContext): Promise<SectionOutput> {
       },
     ],
     notes: [
+      `Codex declared [${runs.codex[0]?.declaredTools.join(', ') ?? ''}]; the simulator mapped the scenario’s shell calls onto its shell tool, and Codex reported [${runs.codex[0]?.calledTools.join('; ') ?? ''}].`,
       'Codex runs with a custom provider pointing at the simulator (`supports_websockets = true`, `wire_api = "responses"`), `--dangerously-bypass-approvals-and-sandbox`; tether with `--approval full-auto --sandbox off`. Both spawn real `echo` processes for the 20 tool calls.',
     ],
     verdicts: {
