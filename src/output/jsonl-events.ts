@@ -9,6 +9,7 @@ import type { UsageTotals } from '../protocol/usage.js';
 import type { TurnMetrics } from '../session/types.js';
 import type { ApprovalSubject, ToolResult } from '../tools/types.js';
 import { metricsJson, toolItemType, toolStatus, transportLine, usageJson } from './jsonl-fields.js';
+import { StreamRedactor } from './stream-redactor.js';
 
 export { usageJson } from './jsonl-fields.js';
 
@@ -31,6 +32,8 @@ export class JsonlMapper {
   private readonly tools = new Map<string, ToolInfo>();
   /** Assistant/reasoning items started (by id) and not completed, per turn. */
   private readonly openItems = new Map<string, string>();
+  /** Held-back streamed text per item (redaction across delta boundaries). */
+  private readonly streams = new Map<string, StreamRedactor>();
   private readonly usage = new Map<string, { usage: UsageTotals; metrics: TurnMetrics }>();
   private errors = 0;
 
@@ -62,7 +65,10 @@ export class JsonlMapper {
       case 'reasoning_delta': {
         const itemType = e.type === 'assistant_delta' ? 'agent_message' : 'reasoning';
         const out: JsonlRecord[] = [];
-        if (!this.openItems.has(e.itemId)) {
+        let stream = this.streams.get(e.itemId);
+        if (!stream) {
+          stream = new StreamRedactor();
+          this.streams.set(e.itemId, stream);
           this.openItems.set(e.itemId, e.turnId);
           out.push({
             type: 'item.started',
@@ -70,7 +76,9 @@ export class JsonlMapper {
             item: { id: e.itemId, type: itemType, text: '' },
           });
         }
-        out.push({ type: 'item.delta', turn_id: e.turnId, item_id: e.itemId, delta: e.text });
+        // Deltas are released through the redactor so a secret split across them never leaks.
+        const delta = stream.push(e.text);
+        if (delta) out.push({ type: 'item.delta', turn_id: e.turnId, item_id: e.itemId, delta });
         return out;
       }
       case 'assistant_item_done':
@@ -83,6 +91,9 @@ export class JsonlMapper {
             turn_id: e.turnId,
             item: { id: e.itemId, type: itemType, text: '' },
           });
+        const rest = this.streams.get(e.itemId)?.end();
+        if (rest) out.push({ type: 'item.delta', turn_id: e.turnId, item_id: e.itemId, delta: rest });
+        this.streams.delete(e.itemId);
         this.openItems.delete(e.itemId);
         out.push({
           type: 'item.completed',
@@ -93,7 +104,11 @@ export class JsonlMapper {
       }
       case 'turn_retrying':
         // Items of the failed attempt are abandoned: consumers drop them (and their text).
-        for (const [id, turn] of this.openItems) if (turn === e.turnId) this.openItems.delete(id);
+        for (const [id, turn] of this.openItems) {
+          if (turn !== e.turnId) continue;
+          this.openItems.delete(id);
+          this.streams.delete(id);
+        }
         return [
           { type: 'turn.retrying', turn_id: e.turnId, attempt: e.attempt, max: e.max, reason: e.reason },
         ];
