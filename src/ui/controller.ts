@@ -43,7 +43,11 @@ export class UiController {
   /** Subscribes the store to the agent's events and loads history and file names. */
   start(): void {
     const { agent, store, services } = this.o;
-    this.unsubscribe = agent.subscribe((e: AgentEvent) => store.dispatch(e, agent.getSnapshot()));
+    this.unsubscribe = agent.subscribe((e: AgentEvent) => {
+      store.dispatch(e, agent.getSnapshot());
+      // The agent is blocked on the user: ring once per request.
+      if (e.type === 'approval_requested') services.bell();
+    });
     void services.loadHistory().then((entries) => store.composer({ type: 'historyLoaded', entries }));
     void services.listFiles().then(
       (files) => store.view({ files }),

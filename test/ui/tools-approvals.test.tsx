@@ -112,6 +112,14 @@ describe('approval prompt', () => {
     expect(app.agent.calls.filter((c) => c.kind === 'resolve')).toHaveLength(0);
   });
 
+  it('rings the bell once per request', async () => {
+    let rings = 0;
+    const app = await renderApp({ services: { bell: () => rings++ } });
+    cleanup = app.unmount;
+    await app.emit(started(), user('x'), turn(), askApproval('c1', cmd('ls')), askApproval('c2', cmd('pwd')));
+    expect(rings).toBe(2);
+  });
+
   it('y approves', async () => {
     const app = await withPrompt();
     await app.type('y');

@@ -171,6 +171,9 @@ export function createNodeServices(opts: NodeServicesOptions): UiServices {
         /* history is best effort */
       }
     },
+    bell() {
+      opts.stdout.write('\x07');
+    },
     dispose() {
       for (const child of live) killGroup(child, 'SIGKILL');
       live.clear();

@@ -25,6 +25,8 @@ export interface UiServices {
   loadHistory(): Promise<string[]>;
   /** Appends one prompt to this project's history file. */
   appendHistory(entry: string): void;
+  /** Draws the user's attention (terminal bell) when the agent waits for them. */
+  bell(): void;
   /** Kills anything still running (called on exit). */
   dispose(): void;
 }
@@ -38,6 +40,7 @@ export function nullServices(over: Partial<UiServices> = {}): UiServices {
     listFiles: async () => [],
     loadHistory: async () => [],
     appendHistory: () => {},
+    bell: () => {},
     dispose: () => {},
     ...over,
   };
