@@ -11,7 +11,7 @@ import { postJson } from '../transport/http-transport.js';
 import { TransportError } from '../transport/types.js';
 import { TetherError } from '../util/errors.js';
 import { EXIT } from '../util/exit-codes.js';
-import { startRotation, switchToStandby } from './rotation.js';
+import { startReplacement, startRotation, switchToStandby } from './rotation.js';
 import { SerialQueue, SessionState } from './state.js';
 import { executeTurn } from './turn.js';
 import type {
@@ -30,6 +30,9 @@ export function createSessionController(opts: SessionControllerOptions): Session
   const queue = new SerialQueue();
   st.onRotationDue = () => {
     if (!st.busy && queue.size() === 0) startRotation(st);
+  };
+  st.onUnexpectedDeath = () => {
+    if (!st.busy && queue.size() === 0) startReplacement(st);
   };
 
   /** Runs an exclusive job with `busy` set; afterwards switches to a ready standby or starts a due rotation. */

@@ -3,16 +3,31 @@
  * R10): once the socket's age passes `rotationAgeMs`, a standby socket is opened and warmed with
  * `generate:false` carrying the full context *in the background*, and the session switches to it
  * between turns, so the next turn continues incrementally from the warm-up's id with no added
- * latency and no visible error.
+ * latency and no visible error. The same path replaces a socket that died while idle (server
+ * close, half-open peer), so the next turn does not pay the handshake either.
  */
 import type { WsConnection } from '../transport/ws-transport.js';
-import type { SessionState } from './state.js';
+import type { SessionState, Standby } from './state.js';
 
 /** Starts a background rotation if the current socket is due and none is running. */
 export function startRotation(st: SessionState): void {
   if (st.closed || st.mode !== 'websocket' || st.rotating || st.standby) return;
   const conn = st.liveConnection();
   if (!conn || conn.ageMs() < st.settings.rotationAgeMs) return;
+  prepareStandby(st, 'age');
+}
+
+/**
+ * The current socket died between turns: open and warm a replacement in the background (one
+ * attempt; if it fails, the next turn connects and recovers as usual).
+ */
+export function startReplacement(st: SessionState): void {
+  if (st.closed || st.busy || st.mode !== 'websocket' || st.rotating || st.standby) return;
+  if (st.liveConnection()) return;
+  prepareStandby(st, 'replacement');
+}
+
+function prepareStandby(st: SessionState, reason: Standby['reason']): void {
   st.rotating = (async () => {
     let standby: WsConnection | null = null;
     try {
@@ -22,7 +37,7 @@ export function startRotation(st: SessionState): void {
         standby.terminate('session closed during rotation');
         return;
       }
-      st.standby = { conn: standby, anchor };
+      st.standby = { conn: standby, anchor, reason };
     } catch {
       // Keep the old socket; if it hits the server limit, the turn recovers (R5/R10).
       standby?.terminate('rotation failed');
@@ -46,7 +61,9 @@ export function switchToStandby(st: SessionState): boolean {
   st.dropConnection(true);
   st.adopt(sb.conn);
   st.anchor = sb.anchor;
-  st.rotations++;
-  st.emit({ type: 'rotated', reason: 'age', socketAgeMs: age });
+  if (sb.reason === 'age') {
+    st.rotations++;
+    st.emit({ type: 'rotated', reason: 'age', socketAgeMs: age });
+  }
   return true;
 }

@@ -23,6 +23,8 @@ import type {
 export interface Standby {
   conn: WsConnection;
   anchor: ChainAnchor;
+  /** `age`: proactive rotation; `replacement`: the previous socket died between turns. */
+  reason: 'age' | 'replacement';
 }
 
 /** Serialises async jobs: one turn (or exclusive job) at a time, in call order. */
@@ -77,8 +79,10 @@ export class SessionState {
   private nextConnId = 1;
   private rotationTimer: TimerHandle | null = null;
   private readonly listeners = new Set<(e: SessionStatusEvent) => void>();
-  /** Set by the rotation module: called when a socket reaches its rotation age. */
+  /** Set by the controller: called when a socket reaches its rotation age. */
   onRotationDue: () => void = () => {};
+  /** Set by the controller: called when the current socket dies on its own (not dropped by us). */
+  onUnexpectedDeath: () => void = () => {};
 
   constructor(opts: SessionControllerOptions) {
     this.clock = opts.clock ?? realClock;
@@ -143,6 +147,10 @@ export class SessionState {
   /** Makes `conn` the current socket and arms its rotation timer. */
   adopt(conn: WsConnection): void {
     this.conn = conn;
+    // dropConnection() clears `conn` before closing, so only deaths we did not cause get here.
+    conn.onDeath(() => {
+      if (this.conn === conn && !this.closed) this.onUnexpectedDeath();
+    });
     this.rotationTimer?.cancel();
     const due = Math.max(0, this.settings.rotationAgeMs - conn.ageMs());
     this.rotationTimer = this.clock.setTimeout(() => this.onRotationDue(), due);

@@ -112,4 +112,28 @@ describe('rotation before the connection age limit', () => {
     }
     expect(checked).toBeGreaterThanOrEqual(5);
   });
+
+  it('a socket the server closes between turns is replaced and warmed in the background', async () => {
+    r = await rig(
+      { scenario: 'plain-answer', connectionAgeLimitMs: 300 },
+      { settings: { rotationAgeMs: 3_600_000 } },
+    );
+    await r.session.start();
+    expect((await r.session.runTurn([userMessage('one')])).status).toBe('completed');
+    const warmed = () => r!.status.filter((s) => s.type === 'warmed').length;
+    const end = Date.now() + 5000;
+    while (warmed() < 2 && Date.now() < end) await new Promise((res) => setTimeout(res, 10));
+    expect(warmed()).toBe(2);
+    await r.session.whenIdle?.();
+    const res = await r.session.runTurn([userMessage('two')]);
+    expect(res).toMatchObject({
+      status: 'completed',
+      metrics: { attempts: 1, incremental: true, inputItemsSent: 1 },
+    });
+    const creates = r.sim.recorder.creates();
+    const warm = creates.at(-2)!;
+    expect(warm).toMatchObject({ connectionId: 2, generate: false, inputItems: 2 }); // 'one' + its answer
+    expect(creates.at(-1)).toMatchObject({ connectionId: 2, previousResponseId: warm.responseId });
+    expect(r.status.some((s) => s.type === 'reconnecting')).toBe(false);
+  });
 });
