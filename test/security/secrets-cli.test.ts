@@ -111,13 +111,16 @@ function filesUnder(dir: string): Array<{ path: string; text: string }> {
   return out;
 }
 
-/** Where any secret (or a 16-char piece of one) shows up. */
+/** Where any secret (or a 16-char piece of one) shows up, with some context. */
 function leaks(where: string, text: string): string[] {
   const hits: string[] = [];
   for (const [name, value] of Object.entries(SECRETS)) {
     for (let i = 0; i + 16 <= value.length; i += 8) {
-      if (text.includes(value.slice(i, i + 16))) {
-        hits.push(`${name} in ${where}`);
+      const at = text.indexOf(value.slice(i, i + 16));
+      if (at >= 0) {
+        hits.push(
+          `${name} in ${where}: …${text.slice(Math.max(0, at - 100), at + 40).replace(/\s+/g, ' ')}…`,
+        );
         break;
       }
     }
