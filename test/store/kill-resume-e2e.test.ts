@@ -101,10 +101,15 @@ describe('SIGKILL mid-tool, then --resume (real CLI, simulator)', () => {
     expect(second.stdout).toContain('Status report');
 
     const creates = sim.recorder.creates();
+    // The warm-up carries the answered part of the saved context (a call without an output would
+    // be rejected by the service); the interrupted call, its reasoning and its synthetic output
+    // follow in the first real turn, chained on the warm-up.
     expect(creates[0]!.generate).toBe(false);
-    const warmInput = JSON.stringify(creates[0]!.body);
-    expect(warmInput).toContain(callId);
-    expect(warmInput).toContain(reasoningItem!.encrypted_content!);
+    const firstTurn = creates[1]!;
+    expect(firstTurn.previousResponseId).toBe(creates[0]!.responseId);
+    const turnInput = JSON.stringify(firstTurn.body);
+    expect(turnInput).toContain(callId);
+    expect(turnInput).toContain(reasoningItem!.encrypted_content!);
     const sentOutputs = creates
       .flatMap((c) => ((c.body as { input?: unknown[] }).input ?? []) as Array<Record<string, unknown>>)
       .filter((i) => i['type'] === 'function_call_output' && i['call_id'] === callId);
