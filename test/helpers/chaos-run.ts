@@ -56,8 +56,10 @@ const STRICT = process.env['CHAOS_STRICT'] === '1';
  * stays sensitive to new regressions until the finding is fixed.
  */
 export function knownFinding(violation: string): string | null {
-  // F4: the background-rotation warm-up carries calls whose tools are still running.
-  if (violation.startsWith('warm-up request #')) return 'F4';
+  // F4 (rotation warm-up with dangling calls) was fixed in 31310bb, so it fails the run again.
+  // Add an entry here only while a reported finding is open, e.g.:
+  //   if (violation.startsWith('warm-up request #')) return 'F4';
+  void violation;
   return null;
 }
 
