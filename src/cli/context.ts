@@ -1,6 +1,7 @@
 /** What the command line resolved, handed to each mode (print, interactive, demo). */
-import type { Settings } from '../config/schema.js';
+
 import type { SettingSource } from '../config/load.js';
+import type { Settings } from '../config/schema.js';
 
 export interface CliContext {
   settings: Settings;

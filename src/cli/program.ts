@@ -2,17 +2,18 @@
  * The command-line surface (commander): flags, subcommands, settings resolution and mode
  * dispatch. Modes are imported lazily so each pays only for what it uses.
  */
-import { Command, CommanderError, Option } from 'commander';
-import { resolve } from 'node:path';
+
 import { existsSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Command, CommanderError, Option } from 'commander';
 import { resolveSettings } from '../config/load.js';
 import { SETTINGS } from '../config/schema.js';
+import { exitCodeOf, formatError, TetherError, usageError } from '../util/errors.js';
 import { EXIT } from '../util/exit-codes.js';
-import { TetherError, exitCodeOf, formatError, usageError } from '../util/errors.js';
 import { addSecret, addSecretsFromEnv } from '../util/redact.js';
 import { VERSION } from '../util/version.js';
 import type { CliContext } from './context.js';
-import { readPromptFromStdin, readPipedContext } from './stdin.js';
+import { readPipedContext, readPromptFromStdin } from './stdin.js';
 
 /** The argv being parsed (commander cannot tell a typed `--no-store` from its default). */
 let currentArgv: string[] = [];
@@ -67,10 +68,14 @@ function buildProgram(run: (opts: RootOptions, prompt: string | undefined) => Pr
     .option('-m, --model <id>', 'model id')
     .option('--base-url <url>', 'API base URL (default https://api.openai.com/v1, env OPENAI_BASE_URL)')
     .addOption(new Option('--transport <mode>', 'transport: auto | websocket | http (default auto)'))
-    .addOption(new Option('-a, --approval <mode>', 'approval mode: suggest | auto-edit | full-auto (default suggest)'))
+    .addOption(
+      new Option('-a, --approval <mode>', 'approval mode: suggest | auto-edit | full-auto (default suggest)'),
+    )
     .addOption(new Option('--sandbox <mode>', 'sandbox for shell commands: auto | on | off (default auto)'))
     .option('-C, --cwd <dir>', 'workspace directory (default: current directory)')
-    .addOption(new Option('-o, --output <format>', 'output of --prompt runs: text | json | jsonl (default text)'))
+    .addOption(
+      new Option('-o, --output <format>', 'output of --prompt runs: text | json | jsonl (default text)'),
+    )
     .option('--json', 'same as --output jsonl')
     .option('--output-last-message <file>', 'also write the final answer to this file')
     .option('--max-turns <n>', 'maximum model calls in this run (0 = no limit)')
@@ -112,11 +117,26 @@ function buildProgram(run: (opts: RootOptions, prompt: string | undefined) => Pr
     const { runConfigCommand } = await import('./commands/config.js');
     process.exitCode = await runConfigCommand(action, key, value);
   };
-  config.command('get <key>').description('print the effective value of a setting').action((k: string) => runConfig('get', k));
-  config.command('set <key> <value>').description('store a setting in the user config').action((k: string, v: string) => runConfig('set', k, v));
-  config.command('unset <key>').description('remove a setting from the user config').action((k: string) => runConfig('unset', k));
-  config.command('list').description('every setting with its effective value and source').action(() => runConfig('list'));
-  config.command('path').description('print the user config file path').action(() => runConfig('path'));
+  config
+    .command('get <key>')
+    .description('print the effective value of a setting')
+    .action((k: string) => runConfig('get', k));
+  config
+    .command('set <key> <value>')
+    .description('store a setting in the user config')
+    .action((k: string, v: string) => runConfig('set', k, v));
+  config
+    .command('unset <key>')
+    .description('remove a setting from the user config')
+    .action((k: string) => runConfig('unset', k));
+  config
+    .command('list')
+    .description('every setting with its effective value and source')
+    .action(() => runConfig('list'));
+  config
+    .command('path')
+    .description('print the user config file path')
+    .action(() => runConfig('path'));
 
   program
     .command('simulator')
@@ -128,19 +148,33 @@ function buildProgram(run: (opts: RootOptions, prompt: string | undefined) => Pr
     .option('--api-key <key>', 'require this Bearer key (default: accept any)')
     .option('--latency-ms <ms>', 'simulated round-trip latency per request')
     .option('--age-limit-ms <ms>', 'connection age limit (default 60 minutes)')
-    .action(async (opts: { port: string; host: string; scenario: string; fault: string[]; apiKey?: string; latencyMs?: string; ageLimitMs?: string }) => {
-      const port = parsePort(opts.port);
-      const { runSimulatorCommand } = await import('./commands/simulator.js');
-      await runSimulatorCommand({
-        port,
-        host: opts.host,
-        scenario: opts.scenario,
-        fault: opts.fault,
-        ...(opts.apiKey !== undefined ? { apiKey: opts.apiKey } : {}),
-        ...(opts.latencyMs !== undefined ? { latencyMs: parseNonNegative(opts.latencyMs, '--latency-ms') } : {}),
-        ...(opts.ageLimitMs !== undefined ? { ageLimitMs: parseNonNegative(opts.ageLimitMs, '--age-limit-ms') } : {}),
-      });
-    });
+    .action(
+      async (opts: {
+        port: string;
+        host: string;
+        scenario: string;
+        fault: string[];
+        apiKey?: string;
+        latencyMs?: string;
+        ageLimitMs?: string;
+      }) => {
+        const port = parsePort(opts.port);
+        const { runSimulatorCommand } = await import('./commands/simulator.js');
+        await runSimulatorCommand({
+          port,
+          host: opts.host,
+          scenario: opts.scenario,
+          fault: opts.fault,
+          ...(opts.apiKey !== undefined ? { apiKey: opts.apiKey } : {}),
+          ...(opts.latencyMs !== undefined
+            ? { latencyMs: parseNonNegative(opts.latencyMs, '--latency-ms') }
+            : {}),
+          ...(opts.ageLimitMs !== undefined
+            ? { ageLimitMs: parseNonNegative(opts.ageLimitMs, '--age-limit-ms') }
+            : {}),
+        });
+      },
+    );
 
   return program;
 }
@@ -151,7 +185,8 @@ function collect(value: string, previous: string[]): string[] {
 
 function parsePort(raw: string): number {
   const n = Number(raw);
-  if (!/^\d+$/.test(raw) || n > 65535) throw usageError(`invalid value "${raw}" for --port: expected 0-65535`);
+  if (!/^\d+$/.test(raw) || n > 65535)
+    throw usageError(`invalid value "${raw}" for --port: expected 0-65535`);
   return n;
 }
 
@@ -161,9 +196,14 @@ function parseNonNegative(raw: string, flag: string): number {
 }
 
 /** Builds the CliContext: validated settings, workspace, prompt (stdin), API key. */
-export async function buildContext(opts: RootOptions, positional: string | undefined, env: NodeJS.ProcessEnv): Promise<CliContext> {
+export async function buildContext(
+  opts: RootOptions,
+  positional: string | undefined,
+  env: NodeJS.ProcessEnv,
+): Promise<CliContext> {
   if (opts.output !== undefined && opts.json) throw usageError('--json and --output cannot be combined');
-  if (opts.continue && opts.resume !== undefined) throw usageError('--continue and --resume cannot be combined');
+  if (opts.continue && opts.resume !== undefined)
+    throw usageError('--continue and --resume cannot be combined');
   if (opts.prompt !== undefined && positional !== undefined) {
     throw usageError('give the prompt either with --prompt or as an argument, not both');
   }
@@ -227,12 +267,16 @@ export async function buildContext(opts: RootOptions, positional: string | undef
 async function runRoot(opts: RootOptions, positional: string | undefined): Promise<number> {
   const ctx = await buildContext(opts, positional, process.env);
   if (ctx.demo) {
-    if (opts.prompt !== undefined) throw usageError('--demo is interactive; it cannot be combined with --prompt');
+    if (opts.prompt !== undefined)
+      throw usageError('--demo is interactive; it cannot be combined with --prompt');
     const { runDemo } = await import('./modes/demo.js');
     return runDemo(ctx);
   }
   if (!ctx.apiKey) {
-    throw usageError('OPENAI_API_KEY is not set (try `tether --demo` for an offline tour)', 'missing_api_key');
+    throw usageError(
+      'OPENAI_API_KEY is not set (try `tether --demo` for an offline tour)',
+      'missing_api_key',
+    );
   }
   if (opts.prompt !== undefined) {
     const { runPrint } = await import('./modes/print.js');
@@ -254,18 +298,31 @@ export async function run(argv: string[]): Promise<number> {
     .exitOverride()
     .configureOutput({ writeErr: (s) => (errorText += s), outputError: (s) => (errorText += s) });
   for (const sub of program.commands) {
-    sub.exitOverride().configureOutput({ writeErr: (s) => (errorText += s), outputError: (s) => (errorText += s) });
-    for (const subsub of sub.commands) subsub.exitOverride().configureOutput({ writeErr: (s) => (errorText += s), outputError: (s) => (errorText += s) });
+    sub
+      .exitOverride()
+      .configureOutput({ writeErr: (s) => (errorText += s), outputError: (s) => (errorText += s) });
+    for (const subsub of sub.commands)
+      subsub
+        .exitOverride()
+        .configureOutput({ writeErr: (s) => (errorText += s), outputError: (s) => (errorText += s) });
   }
   try {
     await program.parseAsync(argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : EXIT.success;
   } catch (err) {
     if (err instanceof CommanderError) {
-      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') {
+      if (
+        err.code === 'commander.helpDisplayed' ||
+        err.code === 'commander.version' ||
+        err.code === 'commander.help'
+      ) {
         return EXIT.success;
       }
-      const line = (errorText || err.message).trim().split('\n')[0]?.replace(/^error:\s*/, '') ?? err.message;
+      const line =
+        (errorText || err.message)
+          .trim()
+          .split('\n')[0]
+          ?.replace(/^error:\s*/, '') ?? err.message;
       process.stderr.write(`tether: ${line}\n`);
       return EXIT.usage;
     }
@@ -277,7 +334,8 @@ export async function run(argv: string[]): Promise<number> {
 /** CLI entry: run, then exit once stdout/stderr have drained (lingering handles never hang tether). */
 export async function main(argv: string[]): Promise<void> {
   const code = await run(argv);
-  const drain = (s: NodeJS.WriteStream) => new Promise<void>((r) => (s.writableLength === 0 ? r() : s.write('', () => r())));
+  const drain = (s: NodeJS.WriteStream) =>
+    new Promise<void>((r) => (s.writableLength === 0 ? r() : s.write('', () => r())));
   await Promise.all([drain(process.stdout), drain(process.stderr)]);
   process.exit(code);
 }

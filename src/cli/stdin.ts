@@ -17,7 +17,9 @@ export async function readPromptFromStdin(stdin: NodeJS.ReadStream = process.std
 }
 
 /** Reads piped stdin as context for a `-p <text>` run; undefined when stdin is a TTY, empty or silent. */
-export async function readPipedContext(stdin: NodeJS.ReadStream = process.stdin): Promise<string | undefined> {
+export async function readPipedContext(
+  stdin: NodeJS.ReadStream = process.stdin,
+): Promise<string | undefined> {
   if (stdin.isTTY) return undefined;
   let kind: 'file' | 'pipe' | 'other' = 'other';
   try {
@@ -37,9 +39,12 @@ export async function readPipedContext(stdin: NodeJS.ReadStream = process.stdin)
       stdin.pause();
       resolve(value);
     };
-    const timer = setTimeout(() => {
-      if (!gotData) finish(undefined);
-    }, kind === 'file' ? 5_000 : PIPE_GRACE_MS);
+    const timer = setTimeout(
+      () => {
+        if (!gotData) finish(undefined);
+      },
+      kind === 'file' ? 5_000 : PIPE_GRACE_MS,
+    );
     stdin.on('data', (c: Buffer) => {
       gotData = true;
       chunks.push(c);

@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { usageError } from '../util/errors.js';
-import { SETTINGS, type Settings, defaultSettings } from './schema.js';
+import { defaultSettings, SETTINGS, type Settings } from './schema.js';
 import { coerceSetting } from './validate.js';
 
 export type SettingSource = 'flag' | 'env' | 'project' | 'user' | 'default';
@@ -62,7 +62,8 @@ export function resolveSettings(input: ResolveInput): ResolvedSettings {
     }
   }
   for (const key of Object.keys(project)) {
-    if (!SETTINGS.some((d) => d.key === key)) throw usageError(`unknown config key "${key}" in .tether/config.json`, 'invalid_config');
+    if (!SETTINGS.some((d) => d.key === key))
+      throw usageError(`unknown config key "${key}" in .tether/config.json`, 'invalid_config');
   }
   return { settings: settings as Settings, sources };
 }

@@ -31,7 +31,10 @@ export async function openUserConfig(env: NodeJS.ProcessEnv = process.env): Prom
   return {
     path: conf.path,
     all: () => ({ ...conf.store }),
-    get: (key) => (known(key), conf.get(key)),
+    get(key) {
+      known(key);
+      return conf.get(key);
+    },
     set(key, raw) {
       const value = coerceSetting(known(key), raw, `config key ${key}`);
       conf.set(key, value);

@@ -180,9 +180,7 @@ export const KNOWN_EVENT_TYPES: ReadonlySet<string> = new Set([
   'error',
 ]);
 
-export type ParseResult =
-  | { ok: true; event: ServerEvent; known: boolean }
-  | { ok: false; error: string };
+export type ParseResult = { ok: true; event: ServerEvent; known: boolean } | { ok: false; error: string };
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -205,17 +203,21 @@ export function parseServerEvent(raw: unknown): ParseResult {
   const type = value['type'];
   if (typeof type !== 'string' || type.length === 0) return { ok: false, error: 'frame has no "type"' };
   const seq = value['sequence_number'];
-  if (seq !== undefined && typeof seq !== 'number') return { ok: false, error: `${type}: bad sequence_number` };
+  if (seq !== undefined && typeof seq !== 'number')
+    return { ok: false, error: `${type}: bad sequence_number` };
   if (LIFECYCLE_TYPES.has(type)) {
     const resp = value['response'];
-    if (!isObject(resp) || typeof resp['id'] !== 'string') return { ok: false, error: `${type}: missing response.id` };
+    if (!isObject(resp) || typeof resp['id'] !== 'string')
+      return { ok: false, error: `${type}: missing response.id` };
     if (resp['output'] !== undefined && !Array.isArray(resp['output'])) {
       return { ok: false, error: `${type}: response.output is not an array` };
     }
   } else if (type === 'response.output_item.added' || type === 'response.output_item.done') {
     const item = value['item'];
-    if (!isObject(item) || typeof item['type'] !== 'string') return { ok: false, error: `${type}: missing item` };
-    if (typeof value['output_index'] !== 'number') return { ok: false, error: `${type}: missing output_index` };
+    if (!isObject(item) || typeof item['type'] !== 'string')
+      return { ok: false, error: `${type}: missing item` };
+    if (typeof value['output_index'] !== 'number')
+      return { ok: false, error: `${type}: missing output_index` };
   } else if (type.endsWith('.delta') && KNOWN_EVENT_TYPES.has(type)) {
     if (typeof value['delta'] !== 'string') return { ok: false, error: `${type}: delta is not a string` };
   } else if (type === 'response.function_call_arguments.done') {
@@ -228,7 +230,9 @@ export function parseServerEvent(raw: unknown): ParseResult {
 }
 
 /** Normalises both error shapes (§4.1) into one detail with the HTTP-like status if any. */
-export function errorOf(event: ErrorEvent): Required<Pick<ErrorDetail, 'message'>> & ErrorDetail & { status?: number } {
+export function errorOf(
+  event: ErrorEvent,
+): Required<Pick<ErrorDetail, 'message'>> & ErrorDetail & { status?: number } {
   const inner = event.error ?? {};
   const out: Required<Pick<ErrorDetail, 'message'>> & ErrorDetail & { status?: number } = {
     type: inner.type ?? null,

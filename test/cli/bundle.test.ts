@@ -19,7 +19,15 @@ function staticGraph(entry: string): { files: Set<string>; packages: Set<string>
     for (const m of text.matchAll(STATIC_IMPORT)) {
       const spec = m[1] ?? '';
       if (spec.startsWith('.')) visit(join(dirname(file), spec));
-      else packages.add(spec.startsWith('node:') ? spec : spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/'));
+      else
+        packages.add(
+          spec.startsWith('node:')
+            ? spec
+            : spec
+                .split('/')
+                .slice(0, spec.startsWith('@') ? 2 : 1)
+                .join('/'),
+        );
     }
   };
   visit(entry);

@@ -1,13 +1,21 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { formatError, TetherError, usageError } from '../../src/util/errors.js';
 import { EXIT } from '../../src/util/exit-codes.js';
-import { TetherError, formatError, usageError } from '../../src/util/errors.js';
 import { addSecret, clearSecrets, redact } from '../../src/util/redact.js';
 
 describe('errors and redaction', () => {
   afterEach(() => clearSecrets());
 
   it('exit-code table matches the README contract', () => {
-    expect(EXIT).toMatchObject({ success: 0, failed: 1, usage: 2, auth: 3, network: 4, limit: 5, interrupted: 130 });
+    expect(EXIT).toMatchObject({
+      success: 0,
+      failed: 1,
+      usage: 2,
+      auth: 3,
+      network: 4,
+      limit: 5,
+      interrupted: 130,
+    });
   });
 
   it('formats any error as one redacted line without a stack', () => {

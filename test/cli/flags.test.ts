@@ -12,16 +12,37 @@ describe('tether command line (built CLI)', () => {
     const r = await runCli(['--help']);
     expect(r.code).toBe(0);
     for (const flag of [
-      '-p, --prompt', '-m, --model', '--base-url', '--transport', '-a, --approval', '--sandbox', '-C, --cwd',
-      '-o, --output', '--json', '--max-turns', '--timeout', '--store', '--no-store', '-c, --continue',
-      '-r, --resume', '--demo', '-v, --version', '-h, --help', 'sessions', 'config', 'simulator',
+      '-p, --prompt',
+      '-m, --model',
+      '--base-url',
+      '--transport',
+      '-a, --approval',
+      '--sandbox',
+      '-C, --cwd',
+      '-o, --output',
+      '--json',
+      '--max-turns',
+      '--timeout',
+      '--store',
+      '--no-store',
+      '-c, --continue',
+      '-r, --resume',
+      '--demo',
+      '-v, --version',
+      '-h, --help',
+      'sessions',
+      'config',
+      'simulator',
     ]) {
       expect(r.stdout, flag).toContain(flag);
     }
   });
 
   it.each([
-    [['--approval', 'maybe', '-p', 'x'], /invalid value "maybe" for --approval: expected one of suggest, auto-edit, full-auto/],
+    [
+      ['--approval', 'maybe', '-p', 'x'],
+      /invalid value "maybe" for --approval: expected one of suggest, auto-edit, full-auto/,
+    ],
     [['--max-turns', '-1', '-p', 'x'], /invalid value "-1" for --max-turns/],
     [['--timeout', 'soon', '-p', 'x'], /invalid value "soon" for --timeout/],
     [['--transport', 'carrier-pigeon', '-p', 'x'], /--transport/],

@@ -3,12 +3,13 @@
  * React/Ink importer, protocol/ depends on nothing, transport/ knows nothing of turns or tools,
  * and the core never imports the UI.
  */
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const SRC = resolve(import.meta.dirname, '../../src');
-const IMPORT_RE = /(?:import|export)\s+(?:type\s+)?(?:[\w*{}\s,$]+from\s*)?["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/g;
+const IMPORT_RE =
+  /(?:import|export)\s+(?:type\s+)?(?:[\w*{}\s,$]+from\s*)?["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/g;
 
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -37,8 +38,13 @@ function targetModule(file: string, spec: string): string | null {
 }
 
 const RULES: Record<string, { noPackages?: string[]; noModules?: string[] }> = {
-  protocol: { noModules: ['transport', 'session', 'agent', 'tools', 'policy', 'ui', 'cli', 'store', 'simulator'] },
-  transport: { noPackages: ['react', 'ink', 'chalk'], noModules: ['session', 'agent', 'tools', 'ui', 'cli', 'store'] },
+  protocol: {
+    noModules: ['transport', 'session', 'agent', 'tools', 'policy', 'ui', 'cli', 'store', 'simulator'],
+  },
+  transport: {
+    noPackages: ['react', 'ink', 'chalk'],
+    noModules: ['session', 'agent', 'tools', 'ui', 'cli', 'store'],
+  },
   session: { noPackages: ['react', 'ink', 'chalk'], noModules: ['agent', 'tools', 'ui', 'cli'] },
   agent: { noPackages: ['react', 'ink', 'chalk'], noModules: ['ui', 'cli'] },
   tools: { noPackages: ['react', 'ink', 'chalk'], noModules: ['session', 'agent', 'ui', 'cli'] },
@@ -70,7 +76,8 @@ describe('module boundaries (STYLE.md §2.2)', () => {
     for (const f of all.filter((x) => moduleOf(x) === mod)) {
       for (const { spec, typeOnly } of imports(f)) {
         const target = targetModule(f, spec);
-        if (target && !typeOnly && rule.noModules?.includes(target)) violations.push(`${relative(SRC, f)} -> ${spec}`);
+        if (target && !typeOnly && rule.noModules?.includes(target))
+          violations.push(`${relative(SRC, f)} -> ${spec}`);
         if (!spec.startsWith('.') && rule.noPackages?.some((p) => spec === p || spec.startsWith(`${p}/`))) {
           violations.push(`${relative(SRC, f)} -> ${spec}`);
         }

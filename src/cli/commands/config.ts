@@ -2,16 +2,24 @@
 import { resolveSettings, type SettingSource } from '../../config/load.js';
 import { SETTINGS } from '../../config/schema.js';
 import { openUserConfig } from '../../config/user-config.js';
-import { EXIT } from '../../util/exit-codes.js';
 import { usageError } from '../../util/errors.js';
+import { EXIT } from '../../util/exit-codes.js';
 
-function effective(user: Record<string, unknown>): { settings: Record<string, unknown>; sources: Record<string, SettingSource> } {
+function effective(user: Record<string, unknown>): {
+  settings: Record<string, unknown>;
+  sources: Record<string, SettingSource>;
+} {
   const { settings, sources } = resolveSettings({ env: process.env, cwd: process.cwd(), user });
   return { settings: settings as unknown as Record<string, unknown>, sources };
 }
 
 /** Runs one config action; returns the exit code. */
-export async function runConfigCommand(action: string, key?: string, value?: string, out: NodeJS.WritableStream = process.stdout): Promise<number> {
+export async function runConfigCommand(
+  action: string,
+  key?: string,
+  value?: string,
+  out: NodeJS.WritableStream = process.stdout,
+): Promise<number> {
   const store = await openUserConfig();
   switch (action) {
     case 'path':
@@ -38,7 +46,9 @@ export async function runConfigCommand(action: string, key?: string, value?: str
       const { settings, sources } = effective(store.all());
       const width = Math.max(...SETTINGS.map((s) => s.key.length));
       for (const def of SETTINGS) {
-        out.write(`${def.key.padEnd(width)}  ${String(settings[def.key])}  (${sources[def.key]}; ${def.env})\n`);
+        out.write(
+          `${def.key.padEnd(width)}  ${String(settings[def.key])}  (${sources[def.key]}; ${def.env})\n`,
+        );
       }
       return EXIT.success;
     }
