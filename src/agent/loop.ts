@@ -63,6 +63,7 @@ export class Agent implements AgentController {
   private snapshot: AgentSnapshot | null = null;
   private unsubscribeSession: (() => void) | null = null;
   private closed = false;
+  private resumed: boolean;
 
   constructor(opts: AgentOptions) {
     this.opts = opts;
@@ -71,6 +72,7 @@ export class Agent implements AgentController {
     this.persistence = opts.persistence;
     this.approval = opts.approval;
     this.ledger = new Ledger(opts.ledger ?? []);
+    this.resumed = opts.resumed ?? false;
   }
 
   // ---- AgentController -------------------------------------------------------------------
@@ -174,9 +176,12 @@ export class Agent implements AgentController {
     this.queue = [];
     this.totalUsage = { ...ZERO_USAGE };
     this.turnCounter = 0;
-    await this.opts.session.resetTranscript([], { warm: true });
-    this.emitSessionStarted(false);
     this.invalidate();
+    this.resumed = false;
+    // Before the first start(), start() warms the empty transcript and announces the new id.
+    await this.opts.session.resetTranscript([], { warm: this.started !== null });
+    if (!this.started) return this.start().catch(() => undefined);
+    this.emitSessionStarted(false);
   }
 
   async close(): Promise<void> {
@@ -195,7 +200,7 @@ export class Agent implements AgentController {
       this.unsubscribeSession = this.opts.session.subscribe((event) =>
         this.emit({ type: 'transport', event }),
       );
-      this.emitSessionStarted(this.opts.resumed ?? false);
+      this.emitSessionStarted(this.resumed);
       for (const message of this.opts.warnings ?? []) this.emit({ type: 'warning', message });
       const dangling = danglingCallOutputs(this.opts.session.transcript(), this.ledger);
       for (const entry of dangling.updates) this.persistence?.onLedger(entry);

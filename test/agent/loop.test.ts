@@ -349,4 +349,24 @@ describe('agent loop', () => {
       { type: 'function_call_output', call_id: 'c1', output: 'aborted' },
     ]);
   });
+
+  it('newSession: fresh id, empty transcript and ledger, one session_started each time', async () => {
+    let n = 0;
+    const { agent, session, events } = setup(
+      [{ output: [call('c1', 'echo', { text: 'a' })] }, { output: [msg('one')] }, { output: [msg('two')] }],
+      {
+        newSession: async () => ({ sessionId: `s-new-${++n}` }),
+      },
+    );
+    await agent.run('first');
+    await agent.newSession();
+    expect(session.items).toEqual([]);
+    expect(session.fields.prompt_cache_key).toBe('s-new-1');
+    expect(agent.getSnapshot()).toMatchObject({ sessionId: 's-new-1', turns: 0, usage: { totalTokens: 0 } });
+    await agent.run('second');
+    const started = events
+      .filter((e) => e.type === 'session_started')
+      .map((e) => (e as { sessionId: string }).sessionId);
+    expect(started).toEqual(['s1', 's-new-1']);
+  });
 });
