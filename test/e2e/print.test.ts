@@ -126,7 +126,9 @@ describe('tether --prompt (e2e)', () => {
   it('--verbose puts tool activity on stderr, never on stdout', async () => {
     sim.setScenario({
       name: 'verbose',
-      turns: [{ steps: [{ call: { tool: 'shell', args: { command: 'echo progress-check' } } }, { say: 'Done.' }] }],
+      turns: [
+        { steps: [{ call: { tool: 'shell', args: { command: 'echo progress-check' } } }, { say: 'Done.' }] },
+      ],
     });
     const r = await runTether(['-p', 'go', '--approval', 'full-auto', '--verbose', ...base(workspace())]);
     expect(r.code).toBe(0);
@@ -317,6 +319,30 @@ describe('tether --prompt (e2e)', () => {
     const text = JSON.stringify((first.body as { input: unknown }).input);
     expect(text).toContain('summarise this');
     expect(text).toContain('<stdin>\\nLOG LINE 1\\nLOG LINE 2\\n</stdin>');
+  });
+
+  it('--continue resumes the last session of the directory with its full context', async () => {
+    sim.setScenario('plain-answer');
+    const home = tempDir('tether-e2e-shared-home-');
+    const env = { TETHER_HOME: home, HOME: home };
+    const ws = workspace();
+    const first = await runTether(['-p', 'remember the word PELICAN', '--output', 'json', ...base(ws)], {
+      env,
+    });
+    expect(first.code).toBe(0);
+    const id = (JSON.parse(first.stdout) as { session_id: string }).session_id;
+    sim.recorder.clear();
+    const second = await runTether(
+      ['-p', 'what was the word?', '--output', 'json', '--continue', ...base(ws)],
+      { env },
+    );
+    expect(second.code).toBe(0);
+    expect((JSON.parse(second.stdout) as { session_id: string }).session_id).toBe(id);
+    // The new process has no chain to continue: the first create (warm-up or turn) carries the old context.
+    const firstCreate = JSON.stringify((sim.recorder.creates()[0]!.body as { input: unknown }).input);
+    expect(firstCreate).toContain('remember the word PELICAN');
+    const turn = sim.recorder.creates().find((c) => c.generate !== false)!;
+    expect(JSON.stringify(turn.body)).toContain('what was the word?');
   });
 
   it('AGENTS.md from the repo root and a subdirectory both reach the request instructions', async () => {
