@@ -62,6 +62,8 @@ export interface ChaosPlan {
   modelCalls: number;
   /** Client settings that vary per seed. */
   rotationAgeMs: number;
+  /** Sandbox setting for shell calls (`auto` uses bubblewrap when it works). */
+  sandbox: 'auto' | 'off';
 }
 
 const WORDS =
@@ -222,8 +224,9 @@ function planFaults(
         };
         break;
       case 'cancel': {
+        // Early (during the first model call) or late (during tools and later calls).
         const p = pick(r, prompts);
-        p.cancelAfterMs = int(r, 0, 60);
+        p.cancelAfterMs = r() < 0.5 ? int(r, 0, 60) : int(r, 60, 600);
         break;
       }
       case 'event_delay':
@@ -256,5 +259,6 @@ export function chaosPlan(seed: number): ChaosPlan {
   // Requests include a warm-up per connection and retries; aim faults across that range.
   const { spec, kinds } = planFaults(r, modelCalls + 3, prompts);
   const rotationAgeMs = r() < 0.2 ? int(r, 100, 400) : 55 * 60_000;
-  return { seed, scenario, prompts, faults: spec, kinds, modelCalls, rotationAgeMs };
+  const sandbox = r() < 0.15 ? 'auto' : 'off';
+  return { seed, scenario, prompts, faults: spec, kinds, modelCalls, rotationAgeMs, sandbox };
 }

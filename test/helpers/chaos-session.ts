@@ -72,7 +72,7 @@ function settingsFor(plan: ChaosPlan, baseUrl: string): Settings {
     baseUrl,
     transport: 'auto',
     approval: 'full-auto',
-    sandbox: 'off',
+    sandbox: plan.sandbox,
     connectTimeoutMs: 1000,
     rotationAgeMs: plan.rotationAgeMs,
     heartbeatIntervalMs: 100,
