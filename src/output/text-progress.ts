@@ -38,7 +38,7 @@ export class TextProgress {
     const p = this.progress;
     switch (e.type) {
       case 'session_started':
-        return p ? dim(`tether ${e.version} · ${e.model} · ${e.approval} · sandbox: ${e.sandbox}`) : null;
+        return p ? dim(`tether ${e.version} · ${e.model} · ${e.approval} · ${e.sandbox}`) : null;
       case 'tool_started':
         return p
           ? dim(
