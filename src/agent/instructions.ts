@@ -50,7 +50,7 @@ export function builtinPrompt(ctx: PromptContext): string {
     '# Environment',
     `- Workspace (current directory): ${ctx.cwd}`,
     `- Approval mode: ${APPROVAL_TEXT[ctx.approval]}.`,
-    `- Sandbox: ${ctx.sandbox}`,
+    `- Sandbox: ${ctx.sandbox.replace(/^sandbox:\s*/i, '')}`,
     `- Tools: ${ctx.tools.join(', ') || '(none)'}`,
     ctx.interactive
       ? '- Session: interactive; the user sees your tool calls and may approve, edit or deny them.'
