@@ -1,6 +1,7 @@
 /** The approval prompt: exactly what will run (the command) or change (the diff), and the keys. */
 import { Box, Text } from 'ink';
 import { useUi } from '../hooks/use-ui.js';
+import { cursorWindow, headByRows } from '../rows.js';
 import { sanitizeText } from '../sanitize.js';
 import { theme } from '../theme.js';
 import { DiffView } from './diff-view.js';
@@ -9,22 +10,39 @@ import { DiffView } from './diff-view.js';
 export function ApprovalPrompt() {
   const approvals = useUi((s) => s.approvals);
   const rows = useUi((s) => s.view.rows);
+  const columns = useUi((s) => s.view.columns);
   const head = approvals.queue[0];
   if (!head) return null;
   const sub = head.subject;
+  // A long command is cut to what fits (the live region must stay shorter than the terminal).
+  const command =
+    sub.command !== undefined
+      ? headByRows(sanitizeText(sub.command), Math.max(10, columns - 6), Math.max(3, rows - 16))
+      : null;
   const more = approvals.queue.length - 1;
   const edit = approvals.edit;
+  // Newlines shown as ⏎ (same length, so the cursor offset still matches), in a bounded window.
+  const editView = edit
+    ? cursorWindow(edit.text.replace(/\n/g, '⏎'), edit.cursor, Math.max(10, (columns - 12) * 3))
+    : null;
   return (
     <Box flexDirection="column" borderStyle="round" borderColor={theme.warn} paddingX={1}>
       <Text bold color={theme.warn}>
         Allow {sub.kind === 'command' ? 'this command' : sub.kind === 'edit' ? 'this change' : 'this read'}?
         {more > 0 ? <Text color={theme.dim}> (+{more} more waiting)</Text> : null}
       </Text>
-      {sub.kind === 'command' && sub.command !== undefined ? (
-        <Text>
-          <Text color={theme.dim}>$ </Text>
-          <Text bold>{sanitizeText(sub.command)}</Text>
-        </Text>
+      {sub.kind === 'command' && command ? (
+        <Box flexDirection="column">
+          <Text>
+            <Text color={theme.dim}>$ </Text>
+            <Text bold>{command.text}</Text>
+          </Text>
+          {command.hiddenLines > 0 ? (
+            <Text color={theme.warn}>
+              … {command.hiddenLines} more lines not shown (e shows the whole command)
+            </Text>
+          ) : null}
+        </Box>
       ) : (
         <Text bold>{sanitizeText(sub.summary)}</Text>
       )}
@@ -36,9 +54,11 @@ export function ApprovalPrompt() {
         <Box flexDirection="column">
           <Text>
             <Text color={theme.accent}>edit $ </Text>
-            <Text>{edit.text.slice(0, edit.cursor)}</Text>
-            <Text inverse>{edit.text[edit.cursor] ?? ' '}</Text>
-            <Text>{edit.text.slice(edit.cursor + 1)}</Text>
+            {editView?.cutStart ? '…' : ''}
+            <Text>{editView?.before}</Text>
+            <Text inverse>{editView?.at}</Text>
+            <Text>{editView?.after}</Text>
+            {editView?.cutEnd ? '…' : ''}
           </Text>
           <Text color={theme.dim}>Enter run the edited command · Esc back</Text>
         </Box>

@@ -3,18 +3,24 @@ import { Box, Text } from 'ink';
 import { useMemo } from 'react';
 import { completionFor } from '../completion.js';
 import { useUi } from '../hooks/use-ui.js';
+import { cursorWindow } from '../rows.js';
 import { theme } from '../theme.js';
 
 /** Max composer lines shown (a large paste shows its tail with a count). */
 export const COMPOSER_MAX_LINES = 10;
 
-function CursorLine({ line, cursorCol }: { line: string; cursorCol: number | null }) {
-  if (cursorCol === null) return <Text>{line === '' ? ' ' : line}</Text>;
+function CursorLine({ line, cursorCol, width }: { line: string; cursorCol: number | null; width: number }) {
+  // Other lines are cut at the edge; the cursor line shows a window of at most three rows around
+  // the cursor, so one huge pasted line cannot make the live region taller than the terminal.
+  if (cursorCol === null) return <Text wrap="truncate-end">{line === '' ? ' ' : line}</Text>;
+  const w = cursorWindow(line, cursorCol, Math.max(10, width * 3 - 2));
   return (
     <Text>
-      {line.slice(0, cursorCol)}
-      <Text inverse>{line[cursorCol] ?? ' '}</Text>
-      {line.slice(cursorCol + 1)}
+      {w.cutStart ? '…' : ''}
+      {w.before}
+      <Text inverse>{w.at}</Text>
+      {w.after}
+      {w.cutEnd ? '…' : ''}
     </Text>
   );
 }
@@ -26,6 +32,7 @@ export function Composer() {
   const index = useUi((s) => s.view.completionIndex);
   const queued = useUi((s) => s.view.queued);
   const hint = useUi((s) => s.view.hint);
+  const columns = useUi((s) => s.view.columns);
   const { text, cursor } = composer;
   const completion = useMemo(() => completionFor(text, cursor, files), [text, cursor, files]);
   const lines = text.split('\n');
@@ -52,7 +59,11 @@ export function Composer() {
           // biome-ignore lint/suspicious/noArrayIndexKey: lines are positional
           <Box key={i}>
             <Text color={theme.user}>{i + first === 0 ? '› ' : '  '}</Text>
-            <CursorLine line={line} cursorCol={i + first === cLine ? cCol : null} />
+            <CursorLine
+              line={line}
+              cursorCol={i + first === cLine ? cCol : null}
+              width={Math.max(10, columns - 6)}
+            />
           </Box>
         ))}
         {first + COMPOSER_MAX_LINES < lines.length ? (

@@ -8,6 +8,7 @@ import { useMemo } from 'react';
 import { formatDuration } from '../format.js';
 import { useUi } from '../hooks/use-ui.js';
 import { renderMarkdown } from '../markdown/render.js';
+import { tailByRows } from '../rows.js';
 import { pendingText } from '../state/stream.js';
 import { spinnerFrame, theme } from '../theme.js';
 import { ToolCard } from './tool-card.js';
@@ -25,8 +26,8 @@ export function PendingTurn() {
   const source = stream ? pendingText(stream) : '';
   const rendered = useMemo(() => {
     if (!source.trim()) return '';
-    const lines = renderMarkdown(source, columns).split('\n');
-    return lines.length > maxLines ? ['…', ...lines.slice(-maxLines)].join('\n') : lines.join('\n');
+    const tail = tailByRows(renderMarkdown(source, columns), columns, maxLines);
+    return tail.truncated ? `…\n${tail.text}` : tail.text;
   }, [source, columns, maxLines]);
   const thought = reasoning.trim().split('\n').filter(Boolean).pop() ?? '';
   return (
