@@ -50,3 +50,21 @@ describe('the live region stays shorter than the terminal', () => {
     expect(live(app.screen())).toBeLessThan(45);
   });
 });
+
+describe('parallel tool calls', () => {
+  it('show compact cards beyond the last two and at most eight', async () => {
+    const { toolStart, toolOut } = await import('./events.js');
+    const app = await renderApp();
+    cleanup = app.unmount;
+    await app.emit(started(), user('q'), turn());
+    for (let i = 0; i < 10; i++)
+      await app.emit(toolStart(`c${i}`, cmd(`job ${i}`)), toolOut(`c${i}`, `out ${i}\n`));
+    const s = app.screen();
+    expect(s).toContain('… 2 more calls');
+    expect(s).not.toContain('$ job 1 ');
+    expect(s).toContain('$ job 2');
+    expect(s).not.toContain('out 2');
+    expect(s).toContain('out 8');
+    expect(s).toContain('out 9');
+  });
+});

@@ -74,13 +74,13 @@ export function Composer() {
         <Box flexDirection="column" paddingLeft={2}>
           {completion.kind === 'slash'
             ? completion.items.map((c, i) => (
-                <Text key={c.name} inverse={i === index}>
+                <Text key={c.name} inverse={i === index} wrap="truncate-end">
                   /{c.name}
                   {c.args ? ` ${c.args}` : ''} <Text color={theme.dim}>{c.description}</Text>
                 </Text>
               ))
             : completion.items.map((p, i) => (
-                <Text key={p} inverse={i === index}>
+                <Text key={p} inverse={i === index} wrap="truncate-end">
                   @{p}
                 </Text>
               ))}

@@ -16,6 +16,9 @@ import { ToolCard } from './tool-card.js';
 /** Max lines of the live tail shown (the whole block is printed once it completes). */
 export const LIVE_TAIL_LINES = 16;
 
+/** Max tool cards in the live region. */
+export const MAX_LIVE_TOOLS = 8;
+
 /** Renders the live part of the current answer. */
 export function PendingTurn() {
   const stream = useUi((s) => s.transcript.stream);
@@ -70,10 +73,15 @@ export function LiveTools() {
   // A call awaiting approval is shown by the approval prompt itself.
   const tools = all.filter((t) => t.status !== 'awaiting');
   if (tools.length === 0) return null;
+  // Parallel calls: full cards for the last two, one line for the others, at most eight shown,
+  // so the live region keeps its height whatever the model fans out.
+  const shown = tools.slice(-MAX_LIVE_TOOLS);
+  const hidden = tools.length - shown.length;
   return (
     <Box flexDirection="column">
-      {tools.map((t) => (
-        <ToolCard key={t.callId} tool={t} now={now} />
+      {hidden > 0 ? <Text color={theme.dim}>… {hidden} more calls</Text> : null}
+      {shown.map((t, i) => (
+        <ToolCard key={t.callId} tool={t} now={now} compact={shown.length > 2 && i < shown.length - 2} />
       ))}
     </Box>
   );

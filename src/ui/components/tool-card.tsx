@@ -10,6 +10,8 @@ export interface ToolCardProps {
   tool: ToolView;
   /** UI clock (ms) for the spinner and elapsed time of a running call. */
   now: number;
+  /** One line only (title, spinner, elapsed): used when several calls run at once. */
+  compact?: boolean;
 }
 
 function title(t: ToolView): string {
@@ -53,13 +55,22 @@ function outcome(t: ToolView): { mark: string; color: string; text: string } {
 }
 
 /** Renders one tool card. */
-export function ToolCard({ tool: t, now }: ToolCardProps) {
+export function ToolCard({ tool: t, now, compact = false }: ToolCardProps) {
   const o = outcome(t);
   const running = t.status === 'running';
   const elapsed = running && t.startedAt !== null ? formatDuration(now - t.startedAt) : '';
   const lines = running ? [...t.tail, ...(t.partial ? [t.partial] : [])].slice(-5) : t.tail.slice(-3);
   const hidden = t.lines - t.tail.length;
   const changes = t.result?.fileChanges ?? [];
+  if (compact) {
+    return (
+      <Text wrap="truncate-end">
+        <Text color={o.color}>{running ? spinnerFrame(now) : o.mark} </Text>
+        <Text bold>{title(t)}</Text>
+        <Text color={theme.dim}> · {running ? elapsed : o.text}</Text>
+      </Text>
+    );
+  }
   return (
     <Box flexDirection="column" marginBottom={1}>
       <Box>
