@@ -151,9 +151,22 @@ export class SessionState {
     conn.onDeath(() => {
       if (this.conn === conn && !this.closed) this.onUnexpectedDeath();
     });
+    this.armRotationTimer(conn);
+  }
+
+  /**
+   * Fires `onRotationDue` once `conn` has reached the rotation age. Node timers may fire a little
+   * early by `performance.now()`, so a timer that fires before the age is reached re-arms itself
+   * instead of silently giving up until the next turn.
+   */
+  private armRotationTimer(conn: WsConnection): void {
     this.rotationTimer?.cancel();
     const due = Math.max(0, this.settings.rotationAgeMs - conn.ageMs());
-    this.rotationTimer = this.clock.setTimeout(() => this.onRotationDue(), due);
+    this.rotationTimer = this.clock.setTimeout(() => {
+      if (this.conn !== conn) return;
+      if (conn.ageMs() < this.settings.rotationAgeMs) this.armRotationTimer(conn);
+      else this.onRotationDue();
+    }, due);
   }
 
   /** Drops the current socket (terminate unless `graceful`). */

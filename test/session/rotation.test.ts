@@ -137,3 +137,23 @@ describe('rotation before the connection age limit', () => {
     expect(r.status.some((s) => s.type === 'reconnecting')).toBe(false);
   });
 });
+
+/** A fake clock whose timers fire 1 ms early, as Node's may by performance.now(). */
+class EarlyClock extends FakeClock {
+  override setTimeout(fn: () => void, ms: number) {
+    return super.setTimeout(fn, ms > 1 ? ms - 1 : ms);
+  }
+}
+
+describe('rotation timer', () => {
+  it('rotates an idle socket even when its timer fires slightly early', async () => {
+    const clock = new EarlyClock();
+    r = await rig({ scenario: 'plain-answer', clock }, { clock, settings: { rotationAgeMs: 150 } });
+    await r.session.start();
+    const res = await pump(clock, r.session.runTurn([userMessage('one turn')]));
+    expect(res.status).toBe('completed');
+    await clock.advance(500);
+    await pump(clock, r.session.whenIdle?.() ?? Promise.resolve());
+    expect(r.session.status().rotations).toBe(1);
+  });
+});
