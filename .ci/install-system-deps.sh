@@ -8,9 +8,10 @@ set -euo pipefail
 missing=()
 command -v bwrap >/dev/null 2>&1 || missing+=(bubblewrap)
 command -v rg >/dev/null 2>&1 || missing+=(ripgrep)
+command -v tmux >/dev/null 2>&1 || missing+=(tmux)   # the TUI end-to-end test drives tether in tmux
 
 if [ ${#missing[@]} -eq 0 ]; then
-  echo "install-system-deps: bubblewrap and ripgrep already installed"
+  echo "install-system-deps: bubblewrap, ripgrep and tmux already installed"
   exit 0
 fi
 
@@ -29,4 +30,4 @@ fi
 
 echo "install-system-deps: installing ${missing[*]}"
 $SUDO apt-get update
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y bubblewrap ripgrep
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y "${missing[@]}"
