@@ -124,6 +124,8 @@ export interface AgentSnapshot {
 
 /** The seam between the core and any UI (STYLE.md §2.3). */
 export interface AgentController {
+  /** Opens and warms the session (socket + `generate:false`) ahead of the first submit; optional. */
+  start?(): Promise<void>;
   /** Submits user input; queued when a turn is running. */
   submit(input: { text: string }): void;
   /** Aborts the current turn: kills running tools, keeps what was committed. */

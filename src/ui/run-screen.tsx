@@ -96,7 +96,9 @@ export async function runScreen(o: RunScreenOptions): Promise<ScreenResult> {
   const sigs: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
   for (const s of sigs) process.on(s, onSignal);
 
+  // Warm the socket while the user types, so the first turn starts on a chained, warm connection.
   if (o.initialPrompt?.trim()) controller.submit(o.initialPrompt);
+  else void o.agent.start?.().catch(() => undefined);
 
   const code = await exited;
   for (const s of sigs) process.off(s, onSignal);

@@ -1,37 +1,39 @@
 /**
- * Startup is a feature: the bundle's static import graph from dist/cli/main.js must not reach
- * React, Ink, ws, conf or execa. Those load lazily, only in the modes that need them.
+ * Startup is a feature: `tether --version` must load nothing but bin/tether.js and
+ * dist/cli/main.js (no React, Ink, ws, conf or commander), checked at run time with a module
+ * loader hook that records every module Node loads.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
-const DIST = resolve(import.meta.dirname, '../../dist');
-const STATIC_IMPORT = /(?:^|\n)\s*import\s*(?:[\w*{}\s,$]+from\s*)?["']([^"']+)["']/g;
+const ROOT = resolve(import.meta.dirname, '../..');
+const DIST = join(ROOT, 'dist');
 
-function staticGraph(entry: string): { files: Set<string>; packages: Set<string> } {
-  const files = new Set<string>();
-  const packages = new Set<string>();
-  const visit = (file: string) => {
-    if (files.has(file)) return;
-    files.add(file);
-    const text = readFileSync(file, 'utf8');
-    for (const m of text.matchAll(STATIC_IMPORT)) {
-      const spec = m[1] ?? '';
-      if (spec.startsWith('.')) visit(join(dirname(file), spec));
-      else
-        packages.add(
-          spec.startsWith('node:')
-            ? spec
-            : spec
-                .split('/')
-                .slice(0, spec.startsWith('@') ? 2 : 1)
-                .join('/'),
-        );
-    }
-  };
-  visit(entry);
-  return { files, packages };
+/** Runs `node bin/tether.js …args` with a resolve hook; returns the file URLs it loaded. */
+function loadedModules(args: string[]): { stdout: string; loaded: string[] } {
+  const dir = mkdtempSync(join(tmpdir(), 'tether-hook-'));
+  const log = join(dir, 'loaded.txt');
+  const hooks = join(dir, 'hooks.mjs');
+  writeFileSync(
+    hooks,
+    `import { appendFileSync } from 'node:fs';
+export async function resolve(specifier, context, next) {
+  const r = await next(specifier, context);
+  if (r.url.startsWith('file:')) appendFileSync(${JSON.stringify(log)}, r.url + '\\n');
+  return r;
+}`,
+  );
+  const register = join(dir, 'register.mjs');
+  writeFileSync(register, `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`);
+  const stdout = execFileSync(process.execPath, ['--import', pathToFileURL(register).href, join(ROOT, 'bin/tether.js'), ...args], {
+    encoding: 'utf8',
+  });
+  const loaded = existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n') : [];
+  return { stdout, loaded: loaded.map((u) => u.replace(pathToFileURL(ROOT).href, '')) };
 }
 
 describe('bundle', () => {
@@ -39,10 +41,18 @@ describe('bundle', () => {
     expect(existsSync(join(DIST, 'cli/main.js'))).toBe(true);
   });
 
-  it('the --version path statically imports no heavy runtime package', () => {
-    const { packages } = staticGraph(join(DIST, 'cli/main.js'));
-    for (const heavy of ['react', 'ink', 'ws', 'conf', 'execa', 'commander', 'marked', 'chalk']) {
-      expect([...packages], heavy).not.toContain(heavy);
+  it('--version loads only bin/tether.js and dist/cli/main.js', () => {
+    const { stdout, loaded } = loadedModules(['--version']);
+    expect(stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+    expect(new Set(loaded.filter((u) => !u.includes('tether-hook-')))).toEqual(new Set(['/bin/tether.js', '/dist/cli/main.js']));
+  });
+
+  it('--help loads the program chunk but no UI, socket or config code', () => {
+    const { loaded } = loadedModules(['--help']);
+    const chunks = loaded.filter((u) => u.startsWith('/dist/chunks/'));
+    expect(chunks.some((u) => u.includes('/program-'))).toBe(true);
+    for (const heavy of ['run-screen', 'interactive', 'simulator', 'print', 'user-config', 'node_modules']) {
+      expect(loaded.filter((u) => u.includes(heavy)), heavy).toEqual([]);
     }
   });
 

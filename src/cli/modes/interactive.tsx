@@ -69,6 +69,9 @@ export async function runInteractive(ctx: CliContext): Promise<number> {
     ctx.stderr.write('tether: OPENAI_API_KEY is not set (try `tether --demo` for an offline tour)\n');
     return EXIT.usage;
   }
+  // Load the screen (React, Ink, markdown) while the runtime probes the sandbox and git.
+  const screenModule = loadScreen();
+  screenModule.catch(() => undefined);
   const dir = sessionsDir(ctx.env);
   const writers: SessionWriter[] = [];
   const notices: string[] = [];
@@ -130,7 +133,7 @@ export async function runInteractive(ctx: CliContext): Promise<number> {
     return exitCodeOf(err);
   }
 
-  const { runScreen } = await loadScreen();
+  const { runScreen } = await screenModule;
   const services = createNodeServices({ cwd: ctx.cwd, env: ctx.env, stdout: ctx.stdout });
   let result: { code: number; sessionId: string };
   try {
@@ -167,6 +170,6 @@ export async function runInteractive(ctx: CliContext): Promise<number> {
     );
   }
   const id = result.sessionId || runtime.sessionId;
-  ctx.stdout.write(`Session ${id} saved. Resume it with: tether --resume ${id}\n`);
+  if (writers.some((w) => w.saved)) ctx.stdout.write(`Session ${id} saved. Resume it with: tether --resume ${id}\n`);
   return result.code;
 }
