@@ -2,7 +2,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { probeUrl } from './cli-probe.js';
+import { probeCliEntry, probeUrl } from './cli-probe.js';
 import type { HarnessPaths } from './load-src.js';
 import { type MeasuredRun, type RssSample, runMeasured } from './proc.js';
 
@@ -116,6 +116,7 @@ export async function runTether(paths: HarnessPaths, opts: TetherRunOptions): Pr
     ...opts.env,
   };
   if (opts.probeOut) {
+    args[0] = await probeCliEntry(paths);
     env['NODE_OPTIONS'] = `--import=${await probeUrl(paths)}`;
     env['BENCH_PROBE_OUT'] = opts.probeOut;
   }

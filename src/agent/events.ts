@@ -153,7 +153,8 @@ export interface LedgerEntry {
 
 /**
  * Where the agent persists a session (implemented by src/store). Called synchronously in order;
- * `flush` is awaited once per model call so a crash loses at most the turn in flight.
+ * `flush` is called once per model call: records reach the kernel at once (a crash loses at most
+ * the turn in flight); the returned promise settles when they are on disk.
  */
 export interface AgentPersistence {
   /** Items appended to the conversation: inputs before a model call, outputs after it completed. */

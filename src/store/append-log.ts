@@ -5,6 +5,7 @@
  */
 import {
   closeSync,
+  fdatasync,
   fdatasyncSync,
   fstatSync,
   mkdirSync,
@@ -14,6 +15,7 @@ import {
   writeFileSync,
   writeSync,
 } from 'node:fs';
+import { rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
 /** Writes `buf` fully (a regular-file write may be short on a nearly full disk). */
@@ -71,6 +73,13 @@ export class AppendLog {
     if (durable) fdatasyncSync(fd);
   }
 
+  /** `fdatasync` on Node's thread pool, so the event loop (the next request) does not wait for the disk. */
+  syncInBackground(): Promise<void> {
+    const fd = this.fd;
+    if (fd === undefined) return Promise.resolve();
+    return new Promise((resolve, reject) => fdatasync(fd, (err) => (err ? reject(err) : resolve())));
+  }
+
   /** Closes the file (queued lines are dropped; call `write` first). */
   close(): void {
     if (this.fd !== undefined) closeSync(this.fd);
@@ -109,4 +118,11 @@ export function writeFileAtomic(path: string, text: string): void {
   const tmp = `${path}.${process.pid}.tmp`;
   writeFileSync(tmp, text, { mode: 0o600 });
   renameSync(tmp, path);
+}
+
+/** {@link writeFileAtomic} without blocking the event loop. */
+export async function writeFileAtomicAsync(path: string, text: string): Promise<void> {
+  const tmp = `${path}.${process.pid}.tmp`;
+  await writeFile(tmp, text, { mode: 0o600 });
+  await rename(tmp, path);
 }

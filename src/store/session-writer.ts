@@ -14,7 +14,7 @@ import { type Clock, realClock } from '../util/clock.js';
 import { newSessionId } from '../util/ids.js';
 import { sessionsDir } from '../util/paths.js';
 import { VERSION } from '../util/version.js';
-import { AppendLog, writeFileAtomic } from './append-log.js';
+import { AppendLog, writeFileAtomic, writeFileAtomicAsync } from './append-log.js';
 import { eventRecord } from './event-records.js';
 import { gitBranch as readGitBranch } from './git-branch.js';
 import type { BodyRecord, SessionMetaRecord, SessionRecord } from './records.js';
@@ -62,6 +62,8 @@ export class SessionWriter implements AgentPersistence {
   private meta!: SessionMetaRecord;
   /** False until the session has content worth a file (no empty sessions in the list). */
   private hasContent = false;
+  /** Settles when every flush so far is on disk (and its summary written). */
+  private durable: Promise<void> = Promise.resolve();
   /** `tokensBefore/tokensAfter` of a compaction already recorded through `onCompaction`. */
   private recordedCompaction: string | undefined;
   /** A server-emitted compaction item waiting for its token counts (see trackServerCompaction). */
@@ -106,9 +108,11 @@ export class SessionWriter implements AgentPersistence {
 
   onLedger(entry: LedgerEntry): void {
     this.append({ type: 'ledger', ts: this.ts(), entry: { ...entry } });
-    // Write-ahead: the `running` mark must be on disk before the side effect starts. Other
-    // states go to the kernel at once (survives kill -9) so a finished call is known as such.
-    this.writeOut(entry.state === 'running');
+    // Write-ahead: every state, and above all `running`, reaches the kernel before the side
+    // effect starts (a crash or kill -9 of tether cannot lose it, so a call is never re-run);
+    // the `running` mark is also fdatasync'ed, off the event loop so the tool is not delayed.
+    if (entry.state === 'running') void this.flush().catch(() => undefined);
+    else this.writeOut(false);
   }
 
   onEvent(event: AgentEvent): void {
@@ -185,9 +189,33 @@ export class SessionWriter implements AgentPersistence {
     });
   }
 
-  /** Writes buffered records and waits for the disk; updates the listing summary. */
-  async flush(): Promise<void> {
-    this.writeOut(true);
+  /**
+   * Writes buffered records to the kernel now (a crash or `kill -9` of tether loses nothing
+   * flushed), then syncs them to disk and updates the listing summary on Node's thread pool. The
+   * returned promise resolves once durable; the agent need not wait for it before its next
+   * request, so a per-turn fdatasync never sits on the hot path between two model calls.
+   */
+  flush(): Promise<void> {
+    if (!this.hasContent) return this.durable;
+    try {
+      this.log.write(false);
+    } catch (err) {
+      this.opts.onError?.(err);
+      return this.durable;
+    }
+    const summary = `${JSON.stringify(this.builder.snapshot(this.log.bytes))}\n`;
+    const summaryPath = sessionSummaryPath(this.id, this.dir);
+    const log = this.log;
+    // Chained so syncs and summary renames never overlap or land out of order.
+    this.durable = this.durable.then(async () => {
+      try {
+        await log.syncInBackground();
+        await writeFileAtomicAsync(summaryPath, summary);
+      } catch (err) {
+        this.opts.onError?.(err);
+      }
+    });
+    return this.durable;
   }
 
   /** Synchronous flush for exit paths (signal handlers cannot await). */
@@ -197,6 +225,7 @@ export class SessionWriter implements AgentPersistence {
 
   /** Flushes and closes the file. */
   async close(): Promise<void> {
+    await this.durable;
     this.settleServerCompaction();
     this.writeOut(true);
     this.log.close();

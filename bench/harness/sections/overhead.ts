@@ -201,13 +201,13 @@ export async function runOverhead(ctx: SectionContext): Promise<SectionOutput> {
         basis.p50,
         1,
         `${round(basis.p50, 3)} ms ${where}, n=${basis.n}; in-process ${round(si.p50, 3)} ms`,
-        'the agent loop and session alone stay under 1 ms (in-process row); the CLI adds per-turn persistence (a CPU profile of the CLI shows fdatasync, rename and open calls per model call on the main thread) and JSONL output on the path to the next send — write the session log asynchronously and sync it off the critical path',
+        'the agent loop and session alone stay under 1 ms (in-process row); the CLI process adds its JSONL lines to stdout (synchronous on a Linux pipe), the session log write to the kernel and GC pauses on the path to the next send (disk syncs already run off the event loop)',
       ),
       'overhead-p99': verdict(
         basis.p99,
         5,
         `${round(basis.p99, 3)} ms ${where} (max ${round(basis.max, 2)} ms); in-process ${round(si.p99, 3)} ms`,
-        'tail latency between turns: synchronous disk syncs and GC pauses; move the per-turn flush off the critical path',
+        'tail latency between turns: GC pauses and machine load (disk syncs run off the event loop)',
       ),
     },
   };

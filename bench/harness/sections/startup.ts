@@ -126,7 +126,7 @@ export async function runStartup(ctx: SectionContext): Promise<SectionOutput> {
         m,
         400,
         `${round(m, 1)} ms (median of ${times.length}; min ${round(Math.min(...times), 1)} ms)`,
-        'a CPU profile of one PTY start (taken at load average 13 on 2 cores) spends about half its time in Node module loading/compilation of the UI graph, then ajv (~0.3 s), yoga-layout (~0.3 s), cli-highlight/highlight.js (~0.14 s), tool-runtime setup with the sandbox probe (~0.17 s) and a git branch query (~0.07 s) before the first frame; drawing the composer from a small first chunk and lazy-loading ajv/highlight.js would cut it',
+        'before the first frame: loading the bundled UI chunk (~0.25 s unloaded), yoga-layout\'s wasm compile, the sandbox probe and a git branch query; lazy-loading highlight.js and drawing the composer before the runtime is ready would cut it further',
       );
     } else {
       const tail = lastOutput
