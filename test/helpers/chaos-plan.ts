@@ -64,6 +64,8 @@ export interface ChaosPlan {
   rotationAgeMs: number;
   /** Sandbox setting for shell calls (`auto` uses bubblewrap when it works). */
   sandbox: 'auto' | 'off';
+  /** Transport setting: mostly `auto` (WebSocket with SSE fallback), sometimes HTTP+SSE only. */
+  transport: 'auto' | 'http';
 }
 
 const WORDS =
@@ -260,5 +262,6 @@ export function chaosPlan(seed: number): ChaosPlan {
   const { spec, kinds } = planFaults(r, modelCalls + 3, prompts);
   const rotationAgeMs = r() < 0.2 ? int(r, 100, 400) : 55 * 60_000;
   const sandbox = r() < 0.15 ? 'auto' : 'off';
-  return { seed, scenario, prompts, faults: spec, kinds, modelCalls, rotationAgeMs, sandbox };
+  const transport = r() < 0.1 ? 'http' : 'auto';
+  return { seed, scenario, prompts, faults: spec, kinds, modelCalls, rotationAgeMs, sandbox, transport };
 }

@@ -70,7 +70,7 @@ function settingsFor(plan: ChaosPlan, baseUrl: string): Settings {
   return {
     ...defaultSettings(),
     baseUrl,
-    transport: 'auto',
+    transport: plan.transport,
     approval: 'full-auto',
     sandbox: plan.sandbox,
     connectTimeoutMs: 1000,
