@@ -233,16 +233,24 @@ export function parseServerEvent(raw: unknown): ParseResult {
 export function errorOf(
   event: ErrorEvent,
 ): Required<Pick<ErrorDetail, 'message'>> & ErrorDetail & { status?: number } {
-  const inner = event.error ?? {};
+  // Frames are untrusted: a field of the wrong type is treated as absent, never passed on.
+  const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+  const raw = event.error as unknown;
+  const inner: Record<string, unknown> =
+    typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
   const out: Required<Pick<ErrorDetail, 'message'>> & ErrorDetail & { status?: number } = {
-    type: inner.type ?? null,
-    code: inner.code ?? event.code ?? null,
-    message: inner.message ?? event.message ?? 'unknown error',
-    param: inner.param ?? event.param ?? null,
+    type: str(inner['type']) ?? null,
+    code: str(inner['code']) ?? str(event.code) ?? null,
+    message: str(inner['message']) ?? str(event.message) ?? 'unknown error',
+    param: str(inner['param']) ?? str(event.param) ?? null,
   };
-  const headers = inner.headers ?? event.headers;
-  if (headers) out.headers = headers;
-  if (typeof event.status === 'number') out.status = event.status;
+  const headers = inner['headers'] ?? event.headers;
+  if (typeof headers === 'object' && headers !== null && !Array.isArray(headers)) {
+    const clean: Record<string, string> = {};
+    for (const [k, v] of Object.entries(headers)) if (typeof v === 'string') clean[k] = v;
+    out.headers = clean;
+  }
+  if (typeof event.status === 'number' && Number.isFinite(event.status)) out.status = event.status;
   return out;
 }
 

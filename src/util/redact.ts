@@ -18,7 +18,9 @@ const PATTERNS: RegExp[] = [
   /AKIA[0-9A-Z]{16}/g,
   /xox[baprs]-[A-Za-z0-9-]{10,}/g,
   /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g,
-  /([a-z][a-z0-9+.-]*:\/\/)[^\s:/@]+:[^\s@/]+@/gi,
+  // The scheme is anchored (no scheme character before it) and bounded, which keeps this linear
+  // on long alphanumeric runs (unanchored, it was quadratic: 100k chars took 10 s).
+  /(?<![a-z0-9+.-])([a-z][a-z0-9+.-]{0,31}:\/\/)[^\s:/@]+:[^\s@/]+@/gi,
 ];
 
 /** Registers a literal secret to redact everywhere (values shorter than 6 chars are ignored). */
@@ -55,6 +57,39 @@ export function maxSecretLength(): number {
   let max = 0;
   for (const s of known) if (s.length > max) max = s.length;
   return max;
+}
+
+/**
+ * Replaces only the registered secret values (no patterns), for text whose shape must survive,
+ * such as spill files the model reads back: a pattern would also mangle legitimate content.
+ */
+export function redactKnown(text: string): string {
+  let out = text;
+  for (const secret of [...known].sort((a, b) => b.length - a.length)) {
+    if (out.includes(secret)) out = out.split(secret).join('[REDACTED]');
+  }
+  return out;
+}
+
+/** True when any secret value is registered. */
+export function hasKnownSecrets(): boolean {
+  return known.size > 0;
+}
+
+/**
+ * The largest index <= `cut` at which `text` can be split without cutting a registered secret
+ * in two (so a streamed writer can redact each part on its own).
+ */
+export function safeCutIndex(text: string, cut: number): number {
+  let at = Math.max(0, Math.min(cut, text.length));
+  for (const secret of known) {
+    let i = text.indexOf(secret, Math.max(0, at - secret.length + 1));
+    while (i >= 0 && i < at) {
+      if (i + secret.length > at) at = i;
+      i = text.indexOf(secret, i + 1);
+    }
+  }
+  return at;
 }
 
 /** Test hook-free reset for unit tests that register their own secrets. */

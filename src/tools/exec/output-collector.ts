@@ -76,8 +76,19 @@ export class OutputCollector {
     }
     if (raw) this.spill?.write(raw);
     this.tail += text;
-    if (this.tail.length > this.tailBudget * 2)
-      this.tail = this.tail.slice(this.tail.length - this.tailBudget);
+    if (this.tail.length > this.tailBudget * 2) this.trimTail();
+  }
+
+  /**
+   * Keeps about the last tail budget of text, starting at a line boundary when one is near: a
+   * window that starts mid-line can begin inside a secret, and a fragment is no longer
+   * recognisable to redaction.
+   */
+  private trimTail(): void {
+    const from = this.tail.length - this.tailBudget;
+    const nl = this.tail.lastIndexOf('\n', from - 1);
+    const start = nl >= 0 && from - nl <= this.tailBudget ? nl + 1 : from;
+    this.tail = this.tail.slice(start);
   }
 
   private startSpill(): void {
@@ -91,8 +102,7 @@ export class OutputCollector {
     this.rawBefore = [];
     this.head = cutHead(this.full, this.headBudget);
     this.tail = this.full.slice(this.head.length);
-    if (this.tail.length > this.tailBudget * 2)
-      this.tail = this.tail.slice(this.tail.length - this.tailBudget);
+    if (this.tail.length > this.tailBudget * 2) this.trimTail();
     this.full = '';
     if (this.spillError !== null) {
       // Without a spill file keep bounded head/tail only (same as spilling, minus the file).

@@ -134,7 +134,17 @@ export function createNodeServices(opts: NodeServicesOptions): UiServices {
       );
       if (inside.exitCode !== 0 || inside.output.trim() !== 'true')
         throw new Error(`not a git repository: ${opts.cwd}`);
-      const r = await run('git', [...SAFE_GIT, 'diff'], opts.cwd, opts.env, undefined, live, 'head');
+      // A cloned repository may configure diff.external or textconv drivers (.gitattributes):
+      // never let /diff execute them.
+      const r = await run(
+        'git',
+        [...SAFE_GIT, '-c', 'diff.external=', 'diff', '--no-ext-diff', '--no-textconv', '--no-color'],
+        opts.cwd,
+        opts.env,
+        undefined,
+        live,
+        'head',
+      );
       if (r.exitCode !== 0) throw new Error(r.output.trim().split('\n')[0] || `exit ${r.exitCode}`);
       return r.output;
     },
