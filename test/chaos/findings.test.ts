@@ -9,6 +9,9 @@ import { isFunctionCall, userMessage } from '../../src/protocol/items.js';
 import { type ErrorEvent, errorOf, parseServerEvent } from '../../src/protocol/server-events.js';
 import { createSessionController } from '../../src/session/controller.js';
 import { startSimulator } from '../../src/simulator/index.js';
+import { runProcess } from '../../src/tools/exec/run-process.js';
+import { liveGroups } from '../../src/tools/index.js';
+import { realClock } from '../../src/util/clock.js';
 import { redact } from '../../src/util/redact.js';
 
 describe('findings', () => {
@@ -92,5 +95,40 @@ describe('findings', () => {
       await session.close();
       await sim.close();
     }
+  });
+
+  it('F10: a tool process group is forgotten once it is gone, even when its pipes outlived the drain', async () => {
+    // A backgrounded grandchild holds stdout past the 250 ms drain, so finish() keeps the group
+    // registered (by design, for exit cleanup) — but nothing ever removes it after the group
+    // dies, so the registry leaks and a later kill(-pgid) may hit a reused pgid.
+    let pid = 0;
+    const r = await runProcess({
+      file: 'sh',
+      args: ['-c', 'sleep 0.4 & echo hi'],
+      cwd: process.cwd(),
+      env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin' },
+      timeoutMs: 5000,
+      inactivityTimeoutMs: 5000,
+      maxChars: 1000,
+      spillDir: '/tmp',
+      toolName: 'shell',
+      signal: new AbortController().signal,
+      clock: realClock,
+      onSpawn: (p) => {
+        pid = p;
+      },
+    });
+    expect(r.output).toContain('hi');
+    // Wait until the whole group is certainly gone (the sleep ends at ~0.4 s).
+    for (let i = 0; i < 40; i++) {
+      try {
+        process.kill(-pid, 0);
+      } catch {
+        break;
+      }
+      await new Promise((res) => setTimeout(res, 50));
+    }
+    await new Promise((res) => setTimeout(res, 300));
+    expect(liveGroups()).not.toContain(pid);
   });
 });
