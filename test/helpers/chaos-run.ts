@@ -139,6 +139,7 @@ export async function runChaos(seeds: number[], opts: RunChaosOptions): Promise<
   const stats = emptyStats();
   const drainEvery = opts.drainEvery ?? opts.concurrency * 5;
   let firstHeap: number | undefined;
+  const reported = new Set<string>();
   for (let i = 0; i < seeds.length; i += drainEvery) {
     const chunk = seeds.slice(i, i + drainEvery);
     const baseline = handleCounts();
@@ -155,8 +156,16 @@ export async function runChaos(seeds: number[], opts: RunChaosOptions): Promise<
       }
     };
     await Promise.all(Array.from({ length: Math.min(opts.concurrency, chunk.length) }, worker));
-    // Every session of the chunk is closed: nothing of theirs may still be alive.
-    const leaks = await waitForNoLeaks(baseline);
+    // Every session of the chunk is closed: nothing of theirs may still be alive. A leak that
+    // persists is reported once (by the chunk it appeared in), not again by every later chunk.
+    const found = await waitForNoLeaks(baseline);
+    const leaks = {
+      childPids: found.childPids.filter((p) => !reported.has(`pid:${p}`)),
+      toolGroups: found.toolGroups.filter((g) => !reported.has(`group:${g}`)),
+      handles: found.handles,
+    };
+    for (const p of found.childPids) reported.add(`pid:${p}`);
+    for (const g of found.toolGroups) reported.add(`group:${g}`);
     if (!isClean(leaks)) {
       stats.leaks++;
       stats.violations.push({
