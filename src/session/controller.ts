@@ -13,7 +13,7 @@ import { TetherError } from '../util/errors.js';
 import { EXIT } from '../util/exit-codes.js';
 import { startReplacement, startRotation, switchToStandby } from './rotation.js';
 import { SerialQueue, SessionState } from './state.js';
-import { executeTurn } from './turn.js';
+import { emptyTurnMetrics, executeTurn } from './turn.js';
 import type {
   SessionController,
   SessionControllerOptions,
@@ -186,16 +186,7 @@ function internalFailure(transport: TransportKind, err: unknown): TurnResult {
       kind: 'protocol',
       message: `internal error: ${err instanceof Error ? err.message : String(err)}`,
     },
-    metrics: {
-      transport,
-      attempts: 0,
-      timeToFirstEventMs: 0,
-      durationMs: 0,
-      bytesSent: 0,
-      inputItemsSent: 0,
-      incremental: false,
-      cachedTokens: 0,
-    },
+    metrics: emptyTurnMetrics(transport),
   };
 }
 

@@ -21,6 +21,20 @@ import { switchToStandby } from './rotation.js';
 import type { SessionState } from './state.js';
 import type { TurnErrorKind, TurnMetrics, TurnOptions, TurnResult } from './types.js';
 
+/** Metrics of a turn that has not sent anything yet. */
+export function emptyTurnMetrics(transport: TurnMetrics['transport']): TurnMetrics {
+  return {
+    transport,
+    attempts: 0,
+    timeToFirstEventMs: 0,
+    durationMs: 0,
+    bytesSent: 0,
+    inputItemsSent: 0,
+    incremental: false,
+    cachedTokens: 0,
+  };
+}
+
 /** Runs one turn. Never throws. */
 export async function executeTurn(
   st: SessionState,
@@ -30,16 +44,7 @@ export async function executeTurn(
   const clock = st.clock;
   const started = clock.now();
   const signal = opts.signal;
-  let metrics: TurnMetrics = {
-    transport: st.mode,
-    attempts: 0,
-    timeToFirstEventMs: 0,
-    durationMs: 0,
-    bytesSent: 0,
-    inputItemsSent: 0,
-    incremental: false,
-    cachedTokens: 0,
-  };
+  let metrics: TurnMetrics = emptyTurnMetrics(st.mode);
   const finish = (r: Omit<TurnResult, 'metrics' | 'usage' | 'output'> & Partial<TurnResult>): TurnResult => ({
     output: [],
     usage: { ...ZERO_USAGE },
