@@ -98,17 +98,21 @@ export type AgentEvent =
   | { type: 'compaction'; tokensBefore: number; tokensAfter: number; auto: boolean }
   | { type: 'warning'; message: string }
   | { type: 'error'; message: string; code?: string }
-  | {
-      type: 'run_finished';
-      status: 'success' | 'failed' | 'cancelled';
-      terminalReason: TerminalReason;
-      result: string;
-      numTurns: number;
-      usage: UsageTotals;
-      durationMs: number;
-      exitCode: number;
-      permissionDenials: PermissionDenial[];
-    };
+  | ({ type: 'run_finished' } & RunSummary);
+
+/** How a run (one prompt and everything it caused) ended: `run_finished` and the run's outcome. */
+export interface RunSummary {
+  status: 'success' | 'failed' | 'cancelled';
+  terminalReason: TerminalReason;
+  /** The final answer (last assistant text of the run). */
+  result: string;
+  /** Model calls in this run. */
+  numTurns: number;
+  usage: UsageTotals;
+  durationMs: number;
+  exitCode: number;
+  permissionDenials: PermissionDenial[];
+}
 
 /** A snapshot of agent state for UIs (read through useSyncExternalStore). */
 export interface AgentSnapshot {

@@ -1,6 +1,5 @@
 /** Options and results of the agent loop (src/agent/loop.ts). */
 
-import type { UsageTotals } from '../protocol/usage.js';
 import type { SessionController, TransportKind } from '../session/types.js';
 import type { ToolRuntime } from '../tools/types.js';
 import type { Clock } from '../util/clock.js';
@@ -8,11 +7,9 @@ import type {
   AgentPersistence,
   ApprovalMode,
   LedgerEntry,
-  PermissionDenial,
-  TerminalReason,
+  RunSummary,
 } from './events.js';
 import type { RunLimits } from './limits.js';
-import type { RunStatus } from './outcome.js';
 import type { PolicyPort } from './tool-exec.js';
 
 /** Static facts about the session, reported in `session_started`. */
@@ -49,18 +46,8 @@ export interface AgentOptions {
   newSession?: () => Promise<{ sessionId: string; persistence?: AgentPersistence }>;
 }
 
-/** The outcome of one run (one prompt and everything it caused); same fields as `run_finished`. */
-export interface RunOutcome {
-  status: RunStatus;
-  terminalReason: TerminalReason;
-  /** The final answer (last assistant text of the run). */
-  result: string;
-  /** Model calls in this run. */
-  numTurns: number;
-  usage: UsageTotals;
-  durationMs: number;
-  exitCode: number;
-  permissionDenials: PermissionDenial[];
+/** The outcome of one run (one prompt and everything it caused); the fields of `run_finished`. */
+export interface RunOutcome extends RunSummary {
   /** Error message when the run did not succeed. */
   error?: string;
 }
