@@ -8,6 +8,7 @@ import { useMemo } from 'react';
 import { formatDuration } from '../format.js';
 import { useUi } from '../hooks/use-ui.js';
 import { renderMarkdown } from '../markdown/render.js';
+import { wrapToWidth } from '../markdown/wrap.js';
 import { tailByRows } from '../rows.js';
 import { pendingText } from '../state/stream.js';
 import { spinnerFrame, theme } from '../theme.js';
@@ -30,7 +31,8 @@ export function PendingTurn() {
   const rendered = useMemo(() => {
     if (!source.trim()) return '';
     const tail = tailByRows(renderMarkdown(source, columns), columns, maxLines);
-    return tail.truncated ? `…\n${tail.text}` : tail.text;
+    const text = wrapToWidth(tail.text, columns);
+    return tail.truncated ? `…\n${text}` : text;
   }, [source, columns, maxLines]);
   const thought = reasoning.trim().split('\n').filter(Boolean).pop() ?? '';
   return (
