@@ -32,6 +32,24 @@ export function unregisterGroup(pgid: number): void {
   live.delete(pgid);
 }
 
+/**
+ * Keeps a group registered (so exit cleanup still reaches its leftovers) until no process of it
+ * is left, then forgets it: a group id held after the group died could be reused by an unrelated
+ * process that a later kill would hit. Polls with an unref'd timer every `everyMs`.
+ */
+export function forgetWhenGone(pgid: number, everyMs = 200): void {
+  const timer = setInterval(() => {
+    if (!live.has(pgid)) return clearInterval(timer);
+    try {
+      process.kill(-pgid, 0);
+    } catch {
+      live.delete(pgid);
+      clearInterval(timer);
+    }
+  }, everyMs);
+  timer.unref();
+}
+
 /** Process groups currently registered (for tests and diagnostics). */
 export function liveGroups(): number[] {
   return [...live];

@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import type { Clock, TimerHandle } from '../../util/clock.js';
 import { OutputCollector } from './output-collector.js';
 import { descendants, signalRef } from './proc-tree.js';
-import { killGroup, registerGroup, unregisterGroup } from './process-registry.js';
+import { forgetWhenGone, killGroup, registerGroup, unregisterGroup } from './process-registry.js';
 
 /** Why the run ended. */
 export type ExecEnd = 'exit' | 'timeout' | 'inactivity' | 'aborted' | 'spawn_error';
@@ -166,6 +166,7 @@ export function runProcess(req: ExecRequest): Promise<ExecResult> {
         // registered so the CLI's exit cleanup still reaches it.
         child.stdout?.destroy();
         child.stderr?.destroy();
+        if (pid !== undefined) forgetWhenGone(pid);
       } else if (pid !== undefined) unregisterGroup(pid);
       const out = collector.finish();
       const result: ExecResult = {
