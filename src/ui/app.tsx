@@ -4,10 +4,10 @@
  * One `useInput` routes every key through the controller; no other component handles input.
  */
 import { Box, Static, useInput } from 'ink';
-import { useCallback } from 'react';
+import { useCallback, useMemo, useRef } from 'react';
 import { ApprovalPrompt } from './components/approval-prompt.js';
 import { Composer } from './components/composer.js';
-import { EntryView } from './components/entry-view.js';
+import { EntryView, MarkdownBatchView } from './components/entry-view.js';
 import { LiveTools, PendingTurn, WorkingLine } from './components/pending-turn.js';
 import { StatusBar } from './components/status-bar.js';
 import type { UiController } from './controller.js';
@@ -22,14 +22,59 @@ export interface AppProps {
   controller: UiController;
 }
 
+/** A `<Static>` item: one entry, or consecutive markdown blocks committed in the same update. */
+type Batch = { key: number; entry: Entry } | { key: number; markdown: string[] };
+
+/**
+ * Appends the entries after the first `done` to `batches`, runs of markdown blocks merged. Only
+ * entries that arrive together are merged: `<Static>` prints each item once, so an item already
+ * printed never grows.
+ */
+function appendBatches(batches: Batch[], entries: readonly Entry[], done: number): Batch[] {
+  const out = batches.slice();
+  let run: string[] | null = null;
+  for (let i = done; i < entries.length; i++) {
+    const e = entries[i] as Entry;
+    if (e.kind !== 'markdown') {
+      run = null;
+      out.push({ key: e.id, entry: e });
+    } else if (run) run.push(e.text);
+    else {
+      run = [e.text];
+      out.push({ key: e.id, markdown: run });
+    }
+  }
+  return out;
+}
+
 function Transcript() {
   const entries = useUi((s) => s.transcript.entries);
   const columns = useUi((s) => s.view.columns);
+  // Entries only ever get appended; batch the new ones onto what was already batched.
+  const seen = useRef<{ entries: readonly Entry[]; batches: Batch[] }>({ entries: [], batches: [] });
+  const batches = useMemo(() => {
+    const prev = seen.current;
+    const appended =
+      entries.length >= prev.entries.length &&
+      (prev.entries.length === 0 ||
+        entries[prev.entries.length - 1] === prev.entries[prev.entries.length - 1]);
+    const next = appended
+      ? appendBatches(prev.batches, entries, prev.entries.length)
+      : appendBatches([], entries, 0);
+    seen.current = { entries, batches: next };
+    return next;
+  }, [entries]);
   return (
     // Ink lays <Static> out absolutely (shrink-to-fit); pin it to the terminal width so entries
     // wrap and truncate exactly like the live region.
-    <Static items={entries as Entry[]} style={{ width: columns }}>
-      {(e) => <EntryView key={e.id} entry={e} columns={columns} />}
+    <Static items={batches} style={{ width: columns }}>
+      {(b) =>
+        'entry' in b ? (
+          <EntryView key={b.key} entry={b.entry} columns={columns} />
+        ) : (
+          <MarkdownBatchView key={b.key} texts={b.markdown} columns={columns} />
+        )
+      }
     </Static>
   );
 }
