@@ -1,11 +1,10 @@
 /** `write_file`: create or overwrite one file, atomically, inside the workspace. */
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { defineTool } from '../define-tool.js';
 import { WRITE_FILE_DESCRIPTION } from '../descriptions/files.js';
 import { unifiedDiff } from '../fs/diff.js';
 import { readTextForEdit } from '../fs/text-file.js';
-import { atomicWriteFile, resolveToolPath } from '../fs/workspace.js';
+import { atomicWriteFile, makeWorkspaceDirs, resolveToolPath } from '../fs/workspace.js';
 
 /** Validated `write_file` arguments. */
 export interface WriteFileArgs {
@@ -55,8 +54,11 @@ export const writeFileTool = defineTool<WriteFileArgs>({
       return { status: 'error', output: `write_file: ${args.path} is a directory` };
     const before = cur.ok ? (cur.content ?? '') : '';
     const exists = cur.ok ? cur.content !== null : true;
-    mkdirSync(dirname(r.path), { recursive: true });
-    // Re-resolve after mkdir: a parent created through a symlink must still be inside.
+    // Missing parents are created one at a time through verified directory descriptors, never
+    // by a recursive mkdir on a path a concurrent process could have swapped for a link (F3).
+    const dirs = makeWorkspaceDirs(ctx.ws, dirname(r.path));
+    if (!dirs.ok) return { status: 'error', output: `write_file: ${dirs.error}` };
+    // Re-resolve after mkdir: the target must still resolve to the same place inside.
     const again = resolveToolPath(ctx.ws, args.path, 'write');
     if (!again.ok || again.path !== r.path)
       return { status: 'error', output: `write_file: ${args.path} changed while writing; not written` };
