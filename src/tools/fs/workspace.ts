@@ -96,13 +96,24 @@ function foldSegment(s: string): string {
   return s.replace(/[. ]+$/, (m) => (m.length === s.length ? m : '')).toLowerCase();
 }
 
+/**
+ * `.env` files hold secrets (RELIABILITY R22; the sandbox masks them for shell commands too), so
+ * tools never write them; the conventional templates stay editable.
+ */
+const ENV_FILE = /^\.env(\..+)?$/;
+const ENV_TEMPLATES = new Set(['.env.example', '.env.sample', '.env.template', '.env.dist']);
+
+function isProtectedSegment(folded: string): boolean {
+  return PROTECTED_SEGMENTS.has(folded) || (ENV_FILE.test(folded) && !ENV_TEMPLATES.has(folded));
+}
+
 /** Whether a path (real, absolute) lies in a protected segment of any writable root. */
 export function isProtectedPath(ws: Workspace, absPath: string): boolean {
   for (const root of ws.writableRoots) {
     if (!isSubpath(root, absPath)) continue;
     const rel = relative(root, absPath);
     if (rel === '') continue;
-    if (rel.split(sep).some((seg) => PROTECTED_SEGMENTS.has(foldSegment(seg)))) return true;
+    if (rel.split(sep).some((seg) => isProtectedSegment(foldSegment(seg)))) return true;
   }
   return false;
 }
@@ -151,7 +162,7 @@ export function resolveToolPath(ws: Workspace, input: string, access: 'read' | '
   if (access === 'write' && (isProtectedPath(ws, real) || isProtectedPath(ws, abs))) {
     return {
       ok: false,
-      error: `path ${input} is protected (.git internals and .tether/ cannot be modified by tools)`,
+      error: `path ${input} is protected (.git internals, .tether/ and .env files cannot be modified by tools)`,
     };
   }
   return { ok: true, path: real, display: displayPath(ws, real) };
