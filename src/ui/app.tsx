@@ -50,18 +50,14 @@ function appendBatches(batches: Batch[], entries: readonly Entry[], done: number
 function Transcript() {
   const entries = useUi((s) => s.transcript.entries);
   const columns = useUi((s) => s.view.columns);
-  // Entries only ever get appended; batch the new ones onto what was already batched.
-  const seen = useRef<{ entries: readonly Entry[]; batches: Batch[] }>({ entries: [], batches: [] });
+  // Entries are appended (the last one may be replaced in place, which <Static> would not print
+  // again either): batch only the entries after those already batched.
+  const seen = useRef<{ done: number; batches: Batch[] }>({ done: 0, batches: [] });
   const batches = useMemo(() => {
     const prev = seen.current;
-    const appended =
-      entries.length >= prev.entries.length &&
-      (prev.entries.length === 0 ||
-        entries[prev.entries.length - 1] === prev.entries[prev.entries.length - 1]);
-    const next = appended
-      ? appendBatches(prev.batches, entries, prev.entries.length)
-      : appendBatches([], entries, 0);
-    seen.current = { entries, batches: next };
+    const done = Math.min(prev.done, entries.length);
+    const next = done === entries.length ? prev.batches : appendBatches(prev.batches, entries, done);
+    seen.current = { done: entries.length, batches: next };
     return next;
   }, [entries]);
   return (
