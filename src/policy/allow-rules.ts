@@ -4,7 +4,7 @@
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { atomicWriteFile } from '../tools/fs/workspace.js';
+import { atomicWriteFile } from '../tools/fs/safe-write.js';
 import { parsePlainCommands } from './command-safety.js';
 
 /** Argv prefixes the user allowed. */

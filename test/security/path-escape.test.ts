@@ -9,12 +9,8 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  atomicWriteFile,
-  createWorkspace,
-  resolveToolPath,
-  type Workspace,
-} from '../../src/tools/fs/workspace.js';
+import { atomicWriteFile } from '../../src/tools/fs/safe-write.js';
+import { createWorkspace, resolveToolPath, type Workspace } from '../../src/tools/fs/workspace.js';
 import { createToolRuntime } from '../../src/tools/index.js';
 
 let base: string;

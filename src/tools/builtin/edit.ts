@@ -2,8 +2,9 @@
 import { defineTool } from '../define-tool.js';
 import { EDIT_DESCRIPTION } from '../descriptions/files.js';
 import { unifiedDiff } from '../fs/diff.js';
+import { atomicWriteFile } from '../fs/safe-write.js';
 import { readTextForEdit } from '../fs/text-file.js';
-import { atomicWriteFile, resolveToolPath } from '../fs/workspace.js';
+import { resolveToolPath } from '../fs/workspace.js';
 
 /** Validated `edit` arguments. */
 export interface EditArgs {

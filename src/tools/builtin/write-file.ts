@@ -3,8 +3,9 @@ import { dirname } from 'node:path';
 import { defineTool } from '../define-tool.js';
 import { WRITE_FILE_DESCRIPTION } from '../descriptions/files.js';
 import { unifiedDiff } from '../fs/diff.js';
+import { atomicWriteFile, makeWorkspaceDirs } from '../fs/safe-write.js';
 import { readTextForEdit } from '../fs/text-file.js';
-import { atomicWriteFile, makeWorkspaceDirs, resolveToolPath } from '../fs/workspace.js';
+import { resolveToolPath } from '../fs/workspace.js';
 
 /** Validated `write_file` arguments. */
 export interface WriteFileArgs {

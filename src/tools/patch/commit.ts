@@ -17,7 +17,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { atomicWriteFile, safeUnlink } from '../fs/workspace.js';
+import { atomicWriteFile, safeUnlink } from '../fs/safe-write.js';
 
 /** One planned file change (absolute paths; `after: null` deletes). */
 export interface PlannedWrite {
