@@ -117,18 +117,7 @@ export async function createBenchSession(
     baseUrl,
     apiKey: BENCH_API_KEY,
     request: { model: s.model, instructions: 'You are a benchmark.', tools, store: false },
-    settings: {
-      transport: s.transport,
-      wsDeflate: s.wsDeflate,
-      connectTimeoutMs: s.connectTimeoutMs,
-      rotationAgeMs: s.rotationAgeMs,
-      heartbeatIntervalMs: s.heartbeatIntervalMs,
-      heartbeatTimeoutMs: s.heartbeatTimeoutMs,
-      streamIdleTimeoutMs: s.streamIdleTimeoutMs,
-      maxRetries: s.maxRetries,
-      backoffBaseMs: s.backoffBaseMs,
-      backoffMaxMs: s.backoffMaxMs,
-      fallbackReprobeTurns: s.fallbackReprobeTurns,
-    },
+    // Settings is a superset of SessionSettings: the session reads only its own keys.
+    settings: s,
   });
 }
