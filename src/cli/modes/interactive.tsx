@@ -37,18 +37,32 @@ export function settleWithin(p: Promise<unknown>, ms: number): Promise<void> {
 }
 
 /**
- * Loads the Ink screen with React's production build: React picks its build from NODE_ENV when
- * first loaded, and the development build costs several times the CPU per render.
+ * Imports a UI module the way the interactive screen needs it:
+ * - React's production build: React picks its build from NODE_ENV when first loaded, and the
+ *   development build costs several times the CPU per render;
+ * - live rendering even when CI / CONTINUOUS_INTEGRATION is set: Ink reads them once, when it
+ *   is loaded, and then draws only the last frame at exit, which leaves a real terminal blank.
+ *   They are hidden only while the module loads, so tool commands still see them.
  */
-export async function loadScreen(): Promise<typeof import('../../ui/run-screen.js')> {
+async function importUi<T>(load: () => Promise<T>): Promise<T> {
   process.env['NODE_ENV'] ??= 'production';
-  return import('../../ui/run-screen.js');
+  const saved = { CI: process.env['CI'], CONTINUOUS_INTEGRATION: process.env['CONTINUOUS_INTEGRATION'] };
+  for (const key of Object.keys(saved)) if (process.env[key] !== undefined) process.env[key] = 'false';
+  try {
+    return await load();
+  } finally {
+    for (const [key, value] of Object.entries(saved)) if (value !== undefined) process.env[key] = value;
+  }
 }
 
-/** Loads the session picker (Ink) with React's production build, like {@link loadScreen}. */
-export async function loadPicker(): Promise<typeof import('../../ui/session-picker.js')> {
-  process.env['NODE_ENV'] ??= 'production';
-  return import('../../ui/session-picker.js');
+/** Loads the Ink screen (see {@link importUi}). */
+export function loadScreen(): Promise<typeof import('../../ui/run-screen.js')> {
+  return importUi(() => import('../../ui/run-screen.js'));
+}
+
+/** Loads the session picker (Ink), like {@link loadScreen}. */
+export function loadPicker(): Promise<typeof import('../../ui/session-picker.js')> {
+  return importUi(() => import('../../ui/session-picker.js'));
 }
 
 /** True when both ends are a terminal. */
