@@ -239,7 +239,6 @@ export class SessionWriter implements AgentPersistence {
     this.builder = new SummaryBuilder(id);
     const path = sessionLogPath(id, this.dir);
     const resuming = existsSync(path);
-    const branch = (this.opts.gitBranch ?? readGitBranch)(cwd);
     this.meta = {
       type: 'session_meta',
       schema_version: SCHEMA_VERSION,
@@ -247,10 +246,13 @@ export class SessionWriter implements AgentPersistence {
       created_at: new Date(this.clock.wallNow()).toISOString(),
       cwd,
       model,
-      git_branch: branch,
+      git_branch: null,
       tether_version: VERSION,
     };
     this.log = new AppendLog(path, () => {
+      // The branch is read when the file is created (the first flush), not at start-up: a git
+      // process there would delay the first frame of the interactive screen.
+      this.meta = { ...this.meta, git_branch: (this.opts.gitBranch ?? readGitBranch)(cwd) };
       const safe = redactDeep(this.meta) as SessionMetaRecord;
       this.builder.add(safe);
       return `${JSON.stringify(safe)}\n`;

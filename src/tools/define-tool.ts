@@ -118,7 +118,7 @@ function formatAjvErrors(errors: ErrorObject[] | null | undefined): string {
 
 /** The registry the runtime uses: specs, prepare and run for a list of tools. */
 export class ToolRegistry {
-  private readonly ajv = new Ajv({ allErrors: true, strict: false });
+  private ajv: Ajv | undefined;
   private readonly validators = new Map<string, ValidateFunction>();
   private readonly tools = new Map<string, AnyTool>();
 
@@ -126,10 +126,21 @@ export class ToolRegistry {
     tools: AnyTool[],
     private readonly ctx: ToolContext,
   ) {
-    for (const t of tools) {
-      this.tools.set(t.name, t);
-      this.validators.set(t.name, this.ajv.compile(t.parameters));
-    }
+    for (const t of tools) this.tools.set(t.name, t);
+  }
+
+  /**
+   * The argument validator of a tool, compiled on its first call: compiling every schema up front
+   * cost tens of ms on the start-up path of the interactive screen.
+   */
+  private validator(name: string): ValidateFunction | undefined {
+    let v = this.validators.get(name);
+    const tool = this.tools.get(name);
+    if (v || !tool) return v;
+    this.ajv ??= new Ajv({ allErrors: true, strict: false });
+    v = this.ajv.compile(tool.parameters);
+    this.validators.set(name, v);
+    return v;
   }
 
   /** Strict function tool specs for requests. */
@@ -152,7 +163,7 @@ export class ToolRegistry {
       output,
     });
     const tool = this.tools.get(req.name);
-    const validate = this.validators.get(req.name);
+    const validate = this.validator(req.name);
     if (!tool || !validate)
       return fail(`Unknown tool "${req.name}". Available tools: ${[...this.tools.keys()].join(', ')}.`);
     let args: unknown;
