@@ -176,3 +176,29 @@ export function mergeFaults(...specs: FaultSpec[]): FaultSpec {
   }
   return out;
 }
+
+/** The flat mid-stream `error` event (§4.1 shape 2) an injected error fault produces. */
+export function injectedErrorEvent(f: ErrorFault, seq: number): Record<string, unknown> {
+  return {
+    type: 'error',
+    code: f.code,
+    message: f.message ?? `Injected ${f.code}.`,
+    param: null,
+    sequence_number: seq,
+  };
+}
+
+/** The `response.failed` event an injected error fault with shape `failed` produces. */
+export function injectedFailedEvent(f: ErrorFault, seq: number, responseId: string): Record<string, unknown> {
+  return {
+    type: 'response.failed',
+    sequence_number: seq,
+    response: {
+      id: responseId,
+      object: 'response',
+      status: 'failed',
+      output: [],
+      error: { code: f.code, message: f.message ?? `Injected ${f.code}.` },
+    },
+  };
+}

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApiError } from './conversation.js';
-import { resolveFaults } from './faults.js';
+import { injectedErrorEvent, injectedFailedEvent, resolveFaults } from './faults.js';
 import type { ServerContext } from './server-context.js';
 import { type EventSink, streamEvents } from './streamer.js';
 
@@ -249,33 +249,9 @@ export async function handleHttp(
       else write('response.output_text.delta', '{"type":"response.output_text.delta","delta":');
     },
     sendError: (f, seq) => {
-      if (f.shape === 'failed') {
-        write(
-          'response.failed',
-          JSON.stringify({
-            type: 'response.failed',
-            sequence_number: seq,
-            response: {
-              id: responseId,
-              object: 'response',
-              status: 'failed',
-              output: [],
-              error: { code: f.code, message: f.message ?? `Injected ${f.code}.` },
-            },
-          }),
-        );
-      } else {
-        write(
-          'error',
-          JSON.stringify({
-            type: 'error',
-            code: f.code,
-            message: f.message ?? `Injected ${f.code}.`,
-            param: null,
-            sequence_number: seq,
-          }),
-        );
-      }
+      if (f.shape === 'failed')
+        write('response.failed', JSON.stringify(injectedFailedEvent(f, seq, responseId)));
+      else write('error', JSON.stringify(injectedErrorEvent(f, seq)));
       stopped = true;
       res.end();
     },

@@ -9,7 +9,7 @@ import type { WebSocket } from 'ws';
 import type { TimerHandle } from '../util/clock.js';
 import type { ApiError } from './conversation.js';
 import type { ConnState, StoredResponse } from './engine.js';
-import { type RequestFaults, resolveFaults } from './faults.js';
+import { injectedErrorEvent, injectedFailedEvent, type RequestFaults, resolveFaults } from './faults.js';
 import type { MemoryRecorder } from './recorder.js';
 import type { ServerContext } from './server-context.js';
 import { type EventSink, streamEvents } from './streamer.js';
@@ -339,25 +339,9 @@ export class WsSession {
             lane,
           );
         } else if (f.shape === 'flat') {
-          this.sendJson({
-            type: 'error',
-            code: f.code,
-            message: f.message ?? `Injected ${f.code}.`,
-            param: null,
-            sequence_number: seq,
-          });
+          this.sendJson(injectedErrorEvent(f, seq));
         } else {
-          this.sendJson({
-            type: 'response.failed',
-            sequence_number: seq,
-            response: {
-              id: responseId,
-              object: 'response',
-              status: 'failed',
-              output: [],
-              error: { code: f.code, message: f.message ?? `Injected ${f.code}.` },
-            },
-          });
+          this.sendJson(injectedFailedEvent(f, seq, responseId));
         }
       },
       drop: async (f) => {
