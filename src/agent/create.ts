@@ -18,7 +18,7 @@ import type { RequestFields } from '../protocol/client-events.js';
 import type { Item } from '../protocol/items.js';
 import { createSessionController } from '../session/controller.js';
 import type { SessionController, SessionSettings } from '../session/types.js';
-import { createToolRuntime } from '../tools/index.js';
+import { createShellLauncher, createToolRuntime, sanitizeEnv } from '../tools/index.js';
 import type { ReadyCall, ToolRuntime } from '../tools/types.js';
 import { type Clock, realClock } from '../util/clock.js';
 import { newSessionId } from '../util/ids.js';
@@ -134,6 +134,20 @@ export async function createAgentRuntime(opts: AgentRuntimeOptions): Promise<Age
   const clock = opts.clock ?? realClock;
   const sessionId = opts.sessionId ?? newSessionId(new Date(clock.wallNow()));
   const sandbox = await detectSandbox(settings.sandbox as SandboxInfo['requested']);
+  // Notices from the shell snapshot reach the agent once it exists (it buffers until started).
+  let notify: (message: string) => void = () => undefined;
+  const early: string[] = [];
+  const shellLauncher = createShellLauncher({
+    env: sanitizeEnv(env),
+    dir: join(dataDir(env), 'shell-snapshots'),
+    sessionId,
+    enabled: settings.shellSnapshot,
+    timeoutMs: settings.shellSnapshotTimeoutMs,
+    onNotice: (message) => (agentRef ? notify(message) : early.push(message)),
+  });
+  // Off the critical path: the login profile runs while the socket opens and warms.
+  shellLauncher.start();
+  let agentRef: Agent | null = null;
   const tools = createToolRuntime({
     workspace: cwd,
     spillDir: join(dataDir(env), 'spill', sessionId),
@@ -146,6 +160,7 @@ export async function createAgentRuntime(opts: AgentRuntimeOptions): Promise<Age
     },
     sandbox,
     clock,
+    shellLauncher,
   });
   const approval = settings.approval as ApprovalMode;
   const instructions = buildInstructions({
@@ -196,6 +211,9 @@ export async function createAgentRuntime(opts: AgentRuntimeOptions): Promise<Age
       return { sessionId: id, ...(persistence ? { persistence } : {}) };
     },
   });
+  agentRef = agent;
+  notify = (message) => agent.notice(message);
+  for (const message of early.splice(0)) agent.notice(message);
   return {
     agent,
     session,
@@ -204,6 +222,9 @@ export async function createAgentRuntime(opts: AgentRuntimeOptions): Promise<Age
     instructions,
     sessionId,
     requestFields,
-    close: () => agent.close(),
+    close: async () => {
+      await agent.close();
+      shellLauncher.dispose();
+    },
   };
 }

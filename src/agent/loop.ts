@@ -64,6 +64,7 @@ export class Agent implements AgentController {
   private unsubscribeSession: (() => void) | null = null;
   private closed = false;
   private resumed: boolean;
+  private earlyNotices: string[] = [];
 
   constructor(opts: AgentOptions) {
     this.opts = opts;
@@ -103,6 +104,12 @@ export class Agent implements AgentController {
     for (const resolve of this.approvals.values()) resolve({ kind: 'deny', reason: 'cancelled' });
     this.approvals.clear();
     this.invalidate();
+  }
+
+  /** A one-line notice for the user (a `warning` event), held until the session has started. */
+  notice(message: string): void {
+    if (this.started) this.emit({ type: 'warning', message });
+    else this.earlyNotices.push(message);
   }
 
   resolveApproval(callId: string, decision: ApprovalDecision): void {
@@ -202,6 +209,7 @@ export class Agent implements AgentController {
       );
       this.emitSessionStarted(this.resumed);
       for (const message of this.opts.warnings ?? []) this.emit({ type: 'warning', message });
+      for (const message of this.earlyNotices.splice(0)) this.emit({ type: 'warning', message });
       const dangling = danglingCallOutputs(this.opts.session.transcript(), this.ledger);
       for (const entry of dangling.updates) this.persistence?.onLedger(entry);
       // A resumed transcript's unanswered calls are answered first (never re-run).

@@ -218,6 +218,23 @@ export const SETTINGS = [
     description: 'Model-facing tool output budget (20% head, 80% tail; full output spilled to a file).',
   }),
   def({
+    key: 'shellSnapshot',
+    env: 'TETHER_SHELL_SNAPSHOT',
+    type: 'bool',
+    default: true,
+    description:
+      "Capture the login shell's environment, functions and aliases once per session and source it before each command instead of starting a login shell per command.",
+  }),
+  def({
+    key: 'shellSnapshotTimeoutMs',
+    env: 'TETHER_SHELL_SNAPSHOT_TIMEOUT_MS',
+    type: 'int',
+    min: 100,
+    default: 5_000,
+    description:
+      'Limit for capturing the shell snapshot; past it the session falls back to a login shell per command (ms).',
+  }),
+  def({
     key: 'contextWindow',
     env: 'TETHER_CONTEXT_WINDOW',
     type: 'int',

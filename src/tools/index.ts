@@ -11,11 +11,18 @@ import { createShellTool } from './builtin/shell.js';
 import { writeFileTool } from './builtin/write-file.js';
 import { ToolRegistry, type ToolSettings } from './define-tool.js';
 import type { Executor } from './exec/run-process.js';
+import { loginShellLauncher, type ShellLauncher } from './exec/shell-snapshot.js';
 import { createWorkspace } from './fs/workspace.js';
 import type { ToolRuntime } from './types.js';
 
 export type { ToolSettings } from './define-tool.js';
+export { sanitizeEnv } from './exec/env.js';
 export { killAllToolProcesses, liveGroups } from './exec/process-registry.js';
+export {
+  createShellLauncher,
+  loginShellLauncher,
+  type ShellLauncher,
+} from './exec/shell-snapshot.js';
 export { parsePatch } from './patch/parse.js';
 export type * from './types.js';
 
@@ -34,6 +41,8 @@ export interface ToolRuntimeOptions {
   clock?: Clock;
   /** Replaces the process executor of `shell` (tests). */
   executor?: Executor;
+  /** How commands start; default a login shell per command (no snapshot). */
+  shellLauncher?: ShellLauncher;
 }
 
 /** Builds the tool runtime: shell, read_file, list_dir, glob, grep, write_file, edit, apply_patch. */
@@ -57,6 +66,7 @@ export function createToolRuntime(opts: ToolRuntimeOptions): ToolRuntime {
       settings: opts.settings,
       sandbox: opts.sandbox,
       clock: opts.clock ?? realClock,
+      shell: opts.shellLauncher ?? loginShellLauncher(opts.env ?? process.env),
     },
   );
   return {

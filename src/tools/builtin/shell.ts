@@ -1,5 +1,6 @@
 /**
- * The `shell` tool: `bash -lc <command>` in the workspace (optionally inside bubblewrap), with a
+ * The `shell` tool: the user's shell (sourcing the session's shell snapshot, or as a login shell)
+ * runs `<command>` in the workspace (optionally inside bubblewrap), with a
  * sanitised environment, wall and inactivity timeouts, process-group kill on cancel/timeout and
  * bounded, spilled output.
  */
@@ -9,6 +10,7 @@ import { defineTool, type ToolOutcome } from '../define-tool.js';
 import { SHELL_DESCRIPTION } from '../descriptions/shell.js';
 import { sanitizeEnv } from '../exec/env.js';
 import { type ExecResult, type Executor, processExecutor } from '../exec/run-process.js';
+import { loginShellLauncher } from '../exec/shell-snapshot.js';
 import { displayPath, resolveToolPath } from '../fs/workspace.js';
 
 /** Validated `shell` arguments. */
@@ -141,8 +143,9 @@ export function createShellTool(executor: Executor = processExecutor) {
         cwd = r.path;
       }
       const env = { ...sanitizeEnv(ctx.env), PAGER: 'cat', GIT_PAGER: 'cat' };
-      let file = 'bash';
-      let argv = ['-lc', command];
+      const inv = await (ctx.shell ?? loginShellLauncher(ctx.env)).invocation(command);
+      let file = inv.file;
+      let argv = inv.args;
       if (opts.sandboxed) {
         if (ctx.sandbox.tier !== 'bwrap') {
           return {
@@ -154,10 +157,10 @@ export function createShellTool(executor: Executor = processExecutor) {
         file = 'bwrap';
         argv = [
           ...bwrapArgs({ writableRoots: ctx.ws.writableRoots, cwd, network: ctx.sandbox.network }),
+          ...(inv.bind ? ['--ro-bind', inv.bind, inv.bind] : []),
           '--',
-          'bash',
-          '-lc',
-          command,
+          inv.file,
+          ...inv.args,
         ];
       }
       const req = {

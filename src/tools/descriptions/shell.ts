@@ -1,5 +1,5 @@
 /** Model-facing description of the `shell` tool. */
-export const SHELL_DESCRIPTION = `Run a shell command with bash (\`bash -lc <command>\`) in the workspace and return its combined stdout/stderr and exit code.
+export const SHELL_DESCRIPTION = `Run a shell command in the workspace with the user's shell (bash, or zsh when that is the user's shell; the login profile's environment, functions and aliases are loaded) and return its combined stdout/stderr and exit code.
 
 - \`workdir\`: directory to run in, relative to the workspace root (null = the root).
 - \`timeout_ms\`: wall-clock limit in milliseconds (null = the default, 120000; the maximum is 600000). A command that prints nothing for a long time is also stopped. Timed-out commands are killed with exit code 124.

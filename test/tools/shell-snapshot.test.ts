@@ -1,0 +1,193 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { sanitizeEnv } from '../../src/tools/exec/env.js';
+import { createShellLauncher, killAllToolProcesses, type ShellLauncher } from '../../src/tools/index.js';
+import { BWRAP_SANDBOX, harness, tempDir } from './helpers.js';
+
+afterAll(() => killAllToolProcesses('SIGKILL'));
+
+const SECRET = 'sk-profilesecret0123456789abcdefXYZ';
+
+/** A HOME whose login profile adds a PATH entry, a variable, a function, an alias and secrets. */
+function fixtureHome(extra = ''): string {
+  const home = tempDir('tether-snap-home-');
+  mkdirSync(join(home, 'bin-extra'));
+  writeFileSync(join(home, 'bin-extra', 'hello-tool'), '#!/bin/sh\necho hello-tool-ran\n', { mode: 0o755 });
+  writeFileSync(
+    join(home, '.bash_profile'),
+    [
+      'export PATH="$HOME/bin-extra:$PATH"',
+      'export MY_TOOL_HOME="$HOME/tool dir"',
+      'export QUOTED="it\'s \\"quoted\\" \\$HOME"',
+      `export OPENAI_API_KEY=${SECRET}`,
+      `export INNOCENT_NAME=${SECRET}`,
+      'greet() { echo "hello from $1"; }',
+      "alias ll='echo ll-alias-ran'",
+      'shopt -s extglob',
+      'echo "profile chatter on stdout"',
+      extra,
+    ].join('\n'),
+  );
+  return home;
+}
+
+function envFor(home: string): Record<string, string> {
+  return sanitizeEnv({ ...process.env, HOME: home, SHELL: '/bin/bash' });
+}
+
+function launcher(home: string, over: { timeoutMs?: number; notices?: string[] } = {}): ShellLauncher {
+  const notices = over.notices ?? [];
+  return createShellLauncher({
+    env: envFor(home),
+    dir: join(home, 'data', 'shell-snapshots'),
+    sessionId: 'sess-test',
+    enabled: true,
+    timeoutMs: over.timeoutMs ?? 5_000,
+    onNotice: (m) => notices.push(m),
+    shell: { path: '/bin/bash', kind: 'bash' },
+  });
+}
+
+async function run(h: ReturnType<typeof harness>, command: string, opts: { sandboxed?: boolean } = {}) {
+  return h.call('shell', { command, workdir: null, timeout_ms: null }, opts);
+}
+
+describe('shell snapshot', () => {
+  it('carries PATH additions, variables, functions, aliases and options; no profile per command', async () => {
+    const home = fixtureHome();
+    const notices: string[] = [];
+    const sl = launcher(home, { notices });
+    sl.start();
+    const h = harness({ env: envFor(home), shellLauncher: sl });
+    const r = await run(
+      h,
+      'hello-tool; echo "mt=$MY_TOOL_HOME"; echo "q=$QUOTED"; greet snap; ll; shopt -q extglob && echo extglob-on',
+    );
+    expect(sl.state()).toBe('ready');
+    expect(r.output).toContain('hello-tool-ran');
+    expect(r.output).toContain(`mt=${home}/tool dir`);
+    expect(r.output).toContain(`q=it's "quoted" $HOME`);
+    expect(r.output).toContain('hello from snap');
+    expect(r.output).toContain('ll-alias-ran');
+    expect(r.output).toContain('extglob-on');
+    // The profile did not run again: its stdout chatter is absent.
+    expect(r.output).not.toContain('profile chatter');
+    expect(notices).toEqual([]);
+    const dir = join(home, 'data', 'shell-snapshots');
+    const files = readdirSync(dir);
+    expect(files).toHaveLength(1);
+    const file = join(dir, files[0] as string);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+    expect(readFileSync(file, 'utf8')).not.toContain(SECRET);
+    sl.dispose();
+    expect(existsSync(file)).toBe(false);
+  });
+
+  it('never lets a secret the profile exports reach a command (by name or by value)', async () => {
+    const home = fixtureHome();
+    const sl = launcher(home);
+    const h = harness({ env: envFor(home), shellLauncher: sl });
+    const r = await run(h, 'env');
+    expect(r.output).toContain('MY_TOOL_HOME=');
+    expect(r.output).not.toContain(SECRET);
+    expect(r.output).not.toContain('OPENAI_API_KEY');
+    // login: forced login shell still drops secret-named variables.
+    const inv = await sl.invocation('env', { login: true });
+    expect(inv.args[0]).toBe('-lc');
+    sl.dispose();
+  });
+
+  it('a command’s cd and export do not leak into the next command', async () => {
+    const home = fixtureHome();
+    const sl = launcher(home);
+    const h = harness({ env: envFor(home), shellLauncher: sl });
+    await run(h, 'mkdir -p sub && cd sub && export LEAK=1 && greet() { echo changed; }');
+    const r = await run(h, 'pwd; echo "leak=[$LEAK]"; greet x');
+    expect(r.output).toContain(`${h.ws}\n`);
+    expect(r.output).toContain('leak=[]');
+    expect(r.output).toContain('hello from x');
+    sl.dispose();
+  });
+
+  it('a broken profile falls back to a login shell with one notice', async () => {
+    const home = fixtureHome('exit 3');
+    const notices: string[] = [];
+    const sl = launcher(home, { notices });
+    const h = harness({ env: envFor(home), shellLauncher: sl });
+    const a = await run(h, 'echo first');
+    const b = await run(h, 'echo second');
+    expect(sl.state()).toBe('login');
+    expect(notices).toHaveLength(1);
+    expect(notices[0]).toMatch(/shell snapshot unavailable \(the login profile failed \(exit 3/);
+    // The login shell's profile exits 3 too: today's behaviour for that profile.
+    expect(a.exitCode).toBe(3);
+    expect(b.exitCode).toBe(3);
+    const dir = join(home, 'data', 'shell-snapshots');
+    expect(existsSync(dir) ? readdirSync(dir) : []).toHaveLength(0);
+    sl.dispose();
+  });
+
+  it('a hanging profile falls back after the limit with one notice; commands still run', async () => {
+    const home = fixtureHome('[ -f "$HOME/hang" ] && sleep 30');
+    writeFileSync(join(home, 'hang'), '');
+    const notices: string[] = [];
+    const sl = launcher(home, { notices, timeoutMs: 400 });
+    sl.start();
+    const inv = await sl.invocation('true');
+    expect(inv.args[0]).toBe('-lc');
+    expect(sl.state()).toBe('login');
+    expect(notices).toHaveLength(1);
+    expect(notices[0]).toMatch(/took longer than 400 ms/);
+    rmSync(join(home, 'hang'));
+    const h = harness({ env: envFor(home), shellLauncher: sl });
+    const r = await run(h, 'greet fallback; echo "k=[$OPENAI_API_KEY]"');
+    expect(r.output).toContain('hello from fallback');
+    expect(r.output).toContain('k=[]');
+    expect(notices).toHaveLength(1);
+    sl.dispose();
+  });
+
+  it('off: every command is a login shell, no file is written', async () => {
+    const home = fixtureHome();
+    const sl = createShellLauncher({
+      env: envFor(home),
+      dir: join(home, 'data', 'shell-snapshots'),
+      sessionId: 's',
+      enabled: false,
+      timeoutMs: 5000,
+    });
+    sl.start();
+    const inv = await sl.invocation('true');
+    expect(inv.args[0]).toBe('-lc');
+    expect(existsSync(join(home, 'data'))).toBe(false);
+  });
+
+  it('removes snapshot files of processes that are gone', async () => {
+    const home = fixtureHome();
+    const dir = join(home, 'data', 'shell-snapshots');
+    mkdirSync(dir, { recursive: true });
+    // pid 2^22+1 is above Linux's pid_max: never alive.
+    writeFileSync(join(dir, 'old.4194305.sh'), 'export X=1\n');
+    const sl = launcher(home);
+    await sl.invocation('true');
+    expect(readdirSync(dir)).toEqual([expect.stringMatching(new RegExp(`\\.${process.pid}\\.sh$`))]);
+    sl.dispose();
+  });
+
+  it('works inside the bubblewrap sandbox, even with the data dir under /tmp', async () => {
+    if (!existsSync('/usr/bin/bwrap') && process.env['CI'] !== 'true') return;
+    const home = fixtureHome();
+    expect(home.startsWith('/tmp/')).toBe(true);
+    const sl = launcher(home);
+    const h = harness({ env: envFor(home), shellLauncher: sl, sandbox: BWRAP_SANDBOX });
+    // HOME itself is under the sandbox's private /tmp: only the snapshot file is bound in.
+    const r = await run(h, 'echo "path=$PATH"; greet box; ll', { sandboxed: true });
+    expect(r.exitCode).toBe(0);
+    expect(r.output).toContain(`path=${home}/bin-extra:`);
+    expect(r.output).toContain('hello from box');
+    expect(r.output).toContain('ll-alias-ran');
+    sl.dispose();
+  });
+});
