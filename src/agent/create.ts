@@ -5,6 +5,8 @@
  */
 import { join } from 'node:path';
 import type { Settings } from '../config/schema.js';
+import type { McpServerConfig } from '../mcp/config.js';
+import type { McpManager } from '../mcp/manager.js';
 import {
   type AllowRules,
   addAllowRule,
@@ -46,6 +48,10 @@ export interface AgentRuntimeOptions {
   env?: NodeJS.ProcessEnv;
   /** For `/new` in the TUI: fresh persistence for a new session id. */
   newPersistence?: (sessionId: string) => AgentPersistence | undefined;
+  /** MCP servers to start in the background (their tools join the request when ready). */
+  mcpServers?: McpServerConfig[];
+  /** One-line notices about the MCP configuration (e.g. an untrusted `.mcp.json` ignored). */
+  mcpWarnings?: string[];
 }
 
 /** What {@link createAgentRuntime} built. */
@@ -58,6 +64,10 @@ export interface AgentRuntime {
   sessionId: string;
   /** The non-input request fields sent with every create. */
   requestFields: RequestFields;
+  /** The MCP servers of this runtime, or null when none is configured. */
+  mcp: McpManager | null;
+  /** Resolves when every MCP server has started or failed (at once when there are none). */
+  mcpSettled(): Promise<void>;
   /** Closes the agent and its socket. */
   close(): Promise<void>;
 }
@@ -115,8 +125,19 @@ function sessionSettings(s: Settings): SessionSettings {
 export function policyPort(workspace: string, sandbox: SandboxInfo): PolicyPort {
   let rules: AllowRules = loadAllowRules(workspace);
   return {
-    decide: (call: ReadyCall, mode: ApprovalMode) => decide(call, { mode, sandbox, rules }),
+    decide: (call: ReadyCall, mode: ApprovalMode) =>
+      decide(call, {
+        mode,
+        sandbox,
+        rules,
+        mcpAllowed: (name) => rules.prefixes.some((p) => p.length === 1 && p[0] === name),
+      }),
     allowAlways(call: ReadyCall) {
+      if (call.kind === 'mcp') {
+        // An MCP tool is allowed by its qualified name (`mcp__server__tool`), nothing wider.
+        rules = addAllowRule(workspace, [call.name]);
+        return;
+      }
       const command = call.subject.command;
       if (!command) return;
       // The same prefix the approval prompt offers; commands that are not plain (substitution,
@@ -148,9 +169,10 @@ export async function createAgentRuntime(opts: AgentRuntimeOptions): Promise<Age
   // Off the critical path: the login profile runs while the socket opens and warms.
   shellLauncher.start();
   let agentRef: Agent | null = null;
-  const tools = createToolRuntime({
+  const spillDir = join(dataDir(env), 'spill', sessionId);
+  const builtinTools = createToolRuntime({
     workspace: cwd,
-    spillDir: join(dataDir(env), 'spill', sessionId),
+    spillDir,
     env,
     settings: {
       toolTimeoutMs: settings.toolTimeoutMs,
@@ -162,6 +184,37 @@ export async function createAgentRuntime(opts: AgentRuntimeOptions): Promise<Age
     clock,
     shellLauncher,
   });
+  const mcpServers = (opts.mcpServers ?? []).filter((s) => s.enabled);
+  let mcp: McpManager | null = null;
+  let tools: ToolRuntime = builtinTools;
+  const mcpNotices: string[] = [];
+  let onMcpNotice = (message: string): void => {
+    mcpNotices.push(message);
+  };
+  let onMcpTools = () => {};
+  if (mcpServers.length > 0) {
+    const [{ McpManager }, { withMcpTools }] = await Promise.all([
+      import('../mcp/manager.js'),
+      import('../mcp/tool-runtime.js'),
+    ]);
+    mcp = new McpManager({
+      servers: opts.mcpServers ?? [],
+      cwd,
+      env,
+      startupTimeoutMs: settings.mcpStartupTimeoutMs,
+      callTimeoutMs: settings.mcpCallTimeoutMs,
+      clientVersion: VERSION,
+      onEvent: (e) => {
+        if (e.type === 'warning' && e.message) onMcpNotice(e.message);
+        if (e.type === 'tools_changed') onMcpTools();
+      },
+    });
+    tools = withMcpTools(builtinTools, mcp, {
+      spillDir,
+      outputMaxChars: settings.toolOutputMaxChars,
+      now: () => clock.now(),
+    });
+  }
   const approval = settings.approval as ApprovalMode;
   const instructions = buildInstructions({
     cwd,
@@ -204,7 +257,7 @@ export async function createAgentRuntime(opts: AgentRuntimeOptions): Promise<Age
     ...(opts.persistence ? { persistence: opts.persistence } : {}),
     clock,
     ...(opts.resume ? { ledger: opts.resume.ledger, resumed: true } : {}),
-    warnings: instructions.warnings,
+    warnings: [...instructions.warnings, ...(opts.mcpWarnings ?? [])],
     newSession: async () => {
       const id = newSessionId(new Date(clock.wallNow()));
       const persistence = opts.newPersistence?.(id);
@@ -214,6 +267,17 @@ export async function createAgentRuntime(opts: AgentRuntimeOptions): Promise<Age
   agentRef = agent;
   notify = (message) => agent.notice(message);
   for (const message of early.splice(0)) agent.notice(message);
+  let mcpStarted: Promise<void> = Promise.resolve();
+  if (mcp) {
+    const manager = mcp;
+    onMcpNotice = (message) => agent.notice(message);
+    for (const message of mcpNotices) agent.notice(message);
+    // New or changed MCP tools join the next request (never a turn already on the wire).
+    onMcpTools = () => {
+      session.setRequestFields({ tools: tools.specs() });
+    };
+    mcpStarted = manager.start().catch(() => undefined);
+  }
   return {
     agent,
     session,
@@ -222,9 +286,12 @@ export async function createAgentRuntime(opts: AgentRuntimeOptions): Promise<Age
     instructions,
     sessionId,
     requestFields,
+    mcp,
+    mcpSettled: () => mcpStarted,
     close: async () => {
       await agent.close();
       shellLauncher.dispose();
+      await mcp?.close();
     },
   };
 }

@@ -29,7 +29,7 @@ function overlaps(a: readonly string[], b: readonly string[]): boolean {
 
 /** True when the two calls may run at the same time. */
 export function canRunTogether(a: SchedulableCall, b: SchedulableCall): boolean {
-  if (a.kind === 'execute' || b.kind === 'execute') return false;
+  if (a.kind === 'execute' || b.kind === 'execute' || a.kind === 'mcp' || b.kind === 'mcp') return false;
   if (a.kind === 'read' && b.kind === 'read') return true;
   return !overlaps(a.touches, b.touches);
 }

@@ -4,7 +4,12 @@
  * written to the ledger as `running` before it runs; a call_id already in the ledger is never run
  * again (its recorded output is reused).
  */
-import { type FunctionCallItem, type FunctionCallOutputItem, functionCallOutput } from '../protocol/items.js';
+import {
+  type FunctionCallItem,
+  type FunctionCallOutputItem,
+  functionCallOutput,
+  type ToolOutputPart,
+} from '../protocol/items.js';
 import type { ApprovalSubject, ReadyCall, ToolResult, ToolRuntime } from '../tools/types.js';
 import type { Clock } from '../util/clock.js';
 import type { AgentEvent, ApprovalDecision, ApprovalMode, LedgerEntry, PermissionDenial } from './events.js';
@@ -74,6 +79,8 @@ export async function executeCalls(
   ctx: ToolExecContext,
 ): Promise<FunctionCallOutputItem[]> {
   const outputs = new Map<string, string>();
+  /** Images a tool returned (MCP image content): sent as `input_image` parts of its output. */
+  const images = new Map<string, NonNullable<ToolResult['images']>>();
   const approved: Approved[] = [];
   const { turnId } = ctx;
 
@@ -226,7 +233,7 @@ export async function executeCalls(
   for (const batch of planBatches(
     approved.map((a) => ({ ...a, kind: a.call.kind, touches: a.call.touches })),
   )) {
-    await Promise.all(batch.map((a) => runOne(a, ctx, outputs)));
+    await Promise.all(batch.map((a) => runOne(a, ctx, outputs, images)));
   }
 
   const seen = new Set<string>();
@@ -234,12 +241,29 @@ export async function executeCalls(
   for (const fc of calls) {
     if (seen.has(fc.call_id)) continue;
     seen.add(fc.call_id);
-    result.push(functionCallOutput(fc.call_id, outputs.get(fc.call_id) ?? ABORTED_OUTPUT));
+    const text = outputs.get(fc.call_id) ?? ABORTED_OUTPUT;
+    const imgs = images.get(fc.call_id);
+    result.push(functionCallOutput(fc.call_id, imgs ? outputWithImages(text, imgs) : text));
   }
   return result;
 }
 
-async function runOne(a: Approved, ctx: ToolExecContext, outputs: Map<string, string>): Promise<void> {
+/** A tool output with images: the text first, then one `input_image` (data URL) per image. */
+export function outputWithImages(text: string, imgs: NonNullable<ToolResult['images']>): ToolOutputPart[] {
+  return [
+    { type: 'input_text', text },
+    ...imgs.map(
+      (i): ToolOutputPart => ({ type: 'input_image', image_url: `data:${i.mimeType};base64,${i.data}` }),
+    ),
+  ];
+}
+
+async function runOne(
+  a: Approved,
+  ctx: ToolExecContext,
+  outputs: Map<string, string>,
+  images: Map<string, NonNullable<ToolResult['images']>>,
+): Promise<void> {
   const { call } = a;
   const { turnId } = ctx;
   if (ctx.signal.aborted) {
@@ -296,6 +320,7 @@ async function runOne(a: Approved, ctx: ToolExecContext, outputs: Map<string, st
           : 'failed';
   const output = result.output || (result.status === 'aborted' ? ABORTED_OUTPUT : '(no output)');
   outputs.set(call.callId, output);
+  if (result.images && result.images.length > 0) images.set(call.callId, result.images);
   ctx.persistLedger(ctx.ledger.set({ callId: call.callId, name: call.name, state, output }));
   ctx.emit({ type: 'tool_finished', turnId, callId: call.callId, name: call.name, result });
 }

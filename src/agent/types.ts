@@ -3,12 +3,7 @@
 import type { SessionController, TransportKind } from '../session/types.js';
 import type { ToolRuntime } from '../tools/types.js';
 import type { Clock } from '../util/clock.js';
-import type {
-  AgentPersistence,
-  ApprovalMode,
-  LedgerEntry,
-  RunSummary,
-} from './events.js';
+import type { AgentPersistence, ApprovalMode, LedgerEntry, RunSummary } from './events.js';
 import type { RunLimits } from './limits.js';
 import type { PolicyPort } from './tool-exec.js';
 

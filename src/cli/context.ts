@@ -2,6 +2,7 @@
 
 import type { SettingSource } from '../config/load.js';
 import type { Settings } from '../config/schema.js';
+import type { McpServerConfig } from '../mcp/config.js';
 
 export interface CliContext {
   settings: Settings;
@@ -20,6 +21,10 @@ export interface CliContext {
   continueLast: boolean;
   demo: boolean;
   outputLastMessage: string | undefined;
+  /** MCP servers from the user config, a trusted project's `.mcp.json` and `--mcp-config`. */
+  mcpServers: McpServerConfig[];
+  /** One-line notices about the MCP configuration. */
+  mcpWarnings: string[];
   env: NodeJS.ProcessEnv;
   stdout: NodeJS.WriteStream;
   stderr: NodeJS.WriteStream;

@@ -38,6 +38,7 @@ interface RootOptions {
   resume?: string | true;
   demo?: boolean;
   verbose?: boolean;
+  mcpConfig?: string[];
 }
 
 const HELP_FOOTER = `
@@ -87,6 +88,7 @@ function buildProgram(run: (opts: RootOptions, prompt: string | undefined) => Pr
     .option('-r, --resume [id]', 'resume a session by id (or pick one)')
     .option('--demo', 'offline guided tour on the built-in simulator (no API key needed)')
     .option('--verbose', 'progress on stderr in --prompt text mode even when not a terminal')
+    .option('--mcp-config <file>', 'load MCP servers from this JSON file (repeatable)', collect, [])
     .version(VERSION, '-v, --version', 'print the version')
     .helpOption('-h, --help', 'show help')
     .addHelpText('after', HELP_FOOTER)
@@ -137,6 +139,36 @@ function buildProgram(run: (opts: RootOptions, prompt: string | undefined) => Pr
     .command('path')
     .description('print the user config file path')
     .action(() => runConfig('path'));
+
+  const mcp = program.command('mcp').description('configure MCP servers (user config)');
+  const runMcp = async (action: string, args: string[], o: Record<string, unknown> = {}) => {
+    const { runMcpCommand } = await import('./commands/mcp.js');
+    process.exitCode = await runMcpCommand(action, args, o);
+  };
+  mcp
+    .command('list')
+    .description('configured servers; --check starts each and lists its tools')
+    .option('--json', 'machine-readable output')
+    .option('--check', 'start every server and report its state and tools')
+    .action((o: Record<string, unknown>) => runMcp('list', [], o));
+  mcp
+    .command('get <name>')
+    .description("one server's configuration")
+    .option('--json', 'machine-readable output')
+    .action((name: string, o: Record<string, unknown>) => runMcp('get', [name], o));
+  mcp
+    .command('add <name> [commandOrUrl] [args...]')
+    .description('add a stdio server (command and args) or a Streamable HTTP server (--url)')
+    .option('--url <url>', 'Streamable HTTP endpoint instead of a command')
+    .option('-e, --env <KEY=VALUE>', 'environment variable for a stdio server (repeatable)', collect, [])
+    .option('-H, --header <Name: value>', 'HTTP header for a URL server (repeatable)', collect, [])
+    .action((name: string, cmd: string | undefined, args: string[], o: Record<string, unknown>) =>
+      runMcp('add', [name, ...(cmd !== undefined ? [cmd] : []), ...args], o),
+    );
+  mcp
+    .command('remove <name>')
+    .description('remove a server from the user config')
+    .action((name: string) => runMcp('remove', [name]));
 
   program
     .command('simulator')
@@ -195,6 +227,11 @@ function parseNonNegative(raw: string, flag: string): number {
   return Number(raw);
 }
 
+/** Whether a project's own `.mcp.json` may start servers (only in a trusted project). */
+function isProjectTrustedForMcp(env: NodeJS.ProcessEnv): boolean {
+  return env['TETHER_TRUST'] === '1';
+}
+
 /** Builds the CliContext: validated settings, workspace, prompt (stdin), API key. */
 export async function buildContext(
   opts: RootOptions,
@@ -234,6 +271,13 @@ export async function buildContext(
     throw usageError(`cannot read the user config: ${(err as Error).message}`, 'invalid_config');
   }
   const { settings, sources } = resolveSettings({ flags, env, cwd, user });
+  const { resolveMcpConfig } = await import('../mcp/config.js');
+  const mcp = resolveMcpConfig({
+    cwd,
+    user: user['mcpServers'],
+    projectTrusted: isProjectTrustedForMcp(env),
+    files: opts.mcpConfig ?? [],
+  });
 
   let prompt = opts.prompt ?? positional;
   let stdinContext: string | undefined;
@@ -258,6 +302,8 @@ export async function buildContext(
     continueLast: opts.continue === true,
     demo: opts.demo === true,
     outputLastMessage: opts.outputLastMessage,
+    mcpServers: mcp.servers,
+    mcpWarnings: mcp.warnings,
     env,
     stdout: process.stdout,
     stderr: process.stderr,

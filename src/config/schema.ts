@@ -235,6 +235,23 @@ export const SETTINGS = [
       'Limit for capturing the shell snapshot; past it the session falls back to a login shell per command (ms).',
   }),
   def({
+    key: 'mcpStartupTimeoutMs',
+    env: 'TETHER_MCP_STARTUP_TIMEOUT_MS',
+    type: 'int',
+    min: 100,
+    default: 10_000,
+    description:
+      'An MCP server that has not started and listed its tools by then is skipped with one warning (ms).',
+  }),
+  def({
+    key: 'mcpCallTimeoutMs',
+    env: 'TETHER_MCP_CALL_TIMEOUT_MS',
+    type: 'int',
+    min: 100,
+    default: 120_000,
+    description: 'Time limit of one MCP tool call; progress notifications restart it (ms).',
+  }),
+  def({
     key: 'contextWindow',
     env: 'TETHER_CONTEXT_WINDOW',
     type: 'int',

@@ -13,6 +13,9 @@ export interface UserConfigStore {
   get(key: string): unknown;
   set(key: string, raw: string): unknown;
   unset(key: string): void;
+  /** Structured entries that are not settings (e.g. `mcpServers`). */
+  getRaw(key: string): unknown;
+  setRaw(key: string, value: unknown): void;
 }
 
 export async function openUserConfig(env: NodeJS.ProcessEnv = process.env): Promise<UserConfigStore> {
@@ -43,6 +46,11 @@ export async function openUserConfig(env: NodeJS.ProcessEnv = process.env): Prom
     unset(key) {
       known(key);
       conf.delete(key);
+    },
+    getRaw: (key) => conf.get(key),
+    setRaw(key, value) {
+      if (value === undefined) conf.delete(key);
+      else conf.set(key, value);
     },
   };
 }

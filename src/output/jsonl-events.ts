@@ -316,7 +316,20 @@ export class JsonlMapper {
         return { ...base, tool: info.name, changes, ...(result ? { output: result.output } : {}) };
       }
       case 'tool_call':
-        return { ...base, name: info.name, summary: info.subject.summary, output: result?.output ?? '' };
+        return {
+          ...base,
+          name: info.name,
+          summary: info.subject.summary,
+          ...(info.subject.kind === 'mcp'
+            ? {
+                server: info.subject.server ?? '',
+                tool: info.subject.tool ?? '',
+                arguments: info.subject.arguments ?? '{}',
+              }
+            : {}),
+          output: result?.output ?? '',
+          ...(result?.images?.length ? { images: result.images.length } : {}),
+        };
       default: {
         const unreachable: never = type;
         return unreachable;

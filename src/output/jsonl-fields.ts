@@ -39,6 +39,7 @@ export function toolItemType(subject: ApprovalSubject): ToolItemType {
     case 'edit':
       return 'file_change';
     case 'read':
+    case 'mcp':
       return 'tool_call';
     default: {
       const unreachable: never = subject.kind;

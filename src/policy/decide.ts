@@ -40,7 +40,13 @@ function commandOf(call: ReadyCall): string | null {
 /** Decides whether `call` runs automatically, asks, or is denied. Pure. */
 export function decide(
   call: ReadyCall,
-  ctx: { mode: ApprovalMode; sandbox: SandboxInfo; rules: AllowRules },
+  ctx: {
+    mode: ApprovalMode;
+    sandbox: SandboxInfo;
+    rules: AllowRules;
+    /** Whether the user always allows this MCP tool (`mcp__server__tool`). */
+    mcpAllowed?: (qualifiedName: string) => boolean;
+  },
 ): PolicyDecision {
   const canSandbox = ctx.sandbox.tier !== 'none';
   switch (call.kind) {
@@ -54,6 +60,14 @@ export function decide(
         sandboxed: false,
         reason: `edits inside the workspace are automatic in ${ctx.mode} mode`,
       };
+    case 'mcp': {
+      // Server annotations (readOnlyHint…) are hints, not trust: only the user's rules count.
+      if (ctx.mode === 'full-auto')
+        return { action: 'auto', sandboxed: false, reason: 'full-auto: MCP tools run' };
+      if (call.name && ctx.mcpAllowed?.(call.name))
+        return { action: 'auto', sandboxed: false, reason: 'MCP tool is always allowed' };
+      return { action: 'ask', sandboxed: false, reason: `MCP tool calls need approval in ${ctx.mode} mode` };
+    }
     case 'execute': {
       const command = commandOf(call);
       if (command === null)

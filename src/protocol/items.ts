@@ -41,11 +41,22 @@ export interface FunctionCallItem {
   status?: 'in_progress' | 'completed' | 'incomplete';
 }
 
+/** A content part of a tool output (PROTOCOL §5.1: `output` may be an array of parts). */
+export type ToolOutputPart =
+  | { type: 'input_text'; text: string }
+  | { type: 'input_image'; image_url: string; detail?: 'auto' | 'low' | 'high' };
+
 export interface FunctionCallOutputItem {
   type: 'function_call_output';
   call_id: string;
-  output: string;
+  output: string | ToolOutputPart[];
   id?: string;
+}
+
+/** The text of a tool output (its `input_text` parts joined when it is an array). */
+export function toolOutputText(output: string | ToolOutputPart[]): string {
+  if (typeof output === 'string') return output;
+  return output.map((p) => (p.type === 'input_text' ? p.text : '[image]')).join('\n');
 }
 
 export interface ReasoningItem {
@@ -88,7 +99,10 @@ export function userMessage(text: string): MessageItem {
 }
 
 /** Builds a `function_call_output` item. */
-export function functionCallOutput(callId: string, output: string): FunctionCallOutputItem {
+export function functionCallOutput(
+  callId: string,
+  output: string | ToolOutputPart[],
+): FunctionCallOutputItem {
   return { type: 'function_call_output', call_id: callId, output };
 }
 

@@ -6,7 +6,7 @@
 import type { FunctionToolSpec } from '../protocol/client-events.js';
 
 /** What a tool does to the machine; drives the approval policy. */
-export type ToolKind = 'read' | 'edit' | 'execute';
+export type ToolKind = 'read' | 'edit' | 'execute' | 'mcp';
 
 /** One `function_call` item from the model. */
 export interface ToolCallRequest {
@@ -18,7 +18,7 @@ export interface ToolCallRequest {
 
 /** What the user is asked to approve (also shown in transcripts). */
 export interface ApprovalSubject {
-  kind: 'command' | 'edit' | 'read';
+  kind: 'command' | 'edit' | 'read' | 'mcp';
   /** One line, e.g. `shell: npm test` or `edit src/a.ts`. */
   summary: string;
   /** The shell command, for `kind: 'command'`. */
@@ -27,6 +27,11 @@ export interface ApprovalSubject {
   paths: string[];
   /** Unified diff preview for edits. */
   diff?: string;
+  /** For `kind: 'mcp'`: the server and the tool's own name. */
+  server?: string;
+  tool?: string;
+  /** For `kind: 'mcp'`: the call's arguments, pretty-printed JSON. */
+  arguments?: string;
 }
 
 /** Result of {@link ToolRuntime.prepare}: either a ready call or a model-readable refusal. */
@@ -85,6 +90,8 @@ export interface ToolResult {
   spillPath?: string;
   truncated?: boolean;
   fileChanges?: FileChange[];
+  /** Images the model should see with the output (MCP image content), base64. */
+  images?: Array<{ mimeType: string; data: string }>;
 }
 
 /** The tool runtime the agent loop talks to. */

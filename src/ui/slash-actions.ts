@@ -40,6 +40,19 @@ function statusText(ctx: SlashContext): string {
   ].join('\n');
 }
 
+function mcpText(ctx: SlashContext): string {
+  const servers = ctx.services.mcpStatus();
+  if (servers.length === 0)
+    return "No MCP servers configured. Add one with `tether mcp add <name> <command> [args…]`, in a trusted project's .mcp.json, or with --mcp-config <file>.";
+  return servers
+    .map((s) => {
+      const head = `${s.name} (${s.transport}) — ${s.state}${s.error ? `: ${s.error}` : ''} — ${s.target}`;
+      const tools = s.tools.length > 0 ? `\n  tools: ${s.tools.join(', ')}` : '';
+      return head + tools;
+    })
+    .join('\n');
+}
+
 function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
@@ -127,6 +140,9 @@ export function runSlash(p: ParsedSlash, ctx: SlashContext): void {
       note(ctx, `Copied the last answer (${answer.length} characters) to the clipboard.`);
       return;
     }
+    case 'mcp':
+      note(ctx, mcpText(ctx));
+      return;
     case 'quit':
       ctx.exit(0);
       return;

@@ -24,6 +24,7 @@ export const SLASH_COMMANDS: readonly SlashCommand[] = [
   { name: 'resume', description: 'How to resume a previous session' },
   { name: 'copy', description: 'Copy the last answer to the clipboard (OSC 52)' },
   { name: 'quit', description: 'Exit tether' },
+  { name: 'mcp', description: 'MCP servers, their state and tools' },
 ];
 
 /** A parsed slash command line. */

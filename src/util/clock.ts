@@ -87,7 +87,8 @@ export class FakeClock implements Clock {
     const end = this.t + ms;
     for (;;) {
       let next: [number, { at: number; fn: () => void; every?: number }] | undefined;
-      for (const entry of this.timers) if (entry[1].at <= end && (!next || entry[1].at < next[1].at)) next = entry;
+      for (const entry of this.timers)
+        if (entry[1].at <= end && (!next || entry[1].at < next[1].at)) next = entry;
       if (!next) break;
       const [id, timer] = next;
       this.t = timer.at;

@@ -28,10 +28,17 @@ export async function resolve(specifier, context, next) {
 }`,
   );
   const register = join(dir, 'register.mjs');
-  writeFileSync(register, `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`);
-  const stdout = execFileSync(process.execPath, ['--import', pathToFileURL(register).href, join(ROOT, 'bin/tether.js'), ...args], {
-    encoding: 'utf8',
-  });
+  writeFileSync(
+    register,
+    `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`,
+  );
+  const stdout = execFileSync(
+    process.execPath,
+    ['--import', pathToFileURL(register).href, join(ROOT, 'bin/tether.js'), ...args],
+    {
+      encoding: 'utf8',
+    },
+  );
   const loaded = existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n') : [];
   return { stdout, loaded: loaded.map((u) => u.replace(pathToFileURL(ROOT).href, '')) };
 }
@@ -44,7 +51,9 @@ describe('bundle', () => {
   it('--version loads only bin/tether.js and dist/cli/main.js', () => {
     const { stdout, loaded } = loadedModules(['--version']);
     expect(stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
-    expect(new Set(loaded.filter((u) => !u.includes('tether-hook-')))).toEqual(new Set(['/bin/tether.js', '/dist/cli/main.js']));
+    expect(new Set(loaded.filter((u) => !u.includes('tether-hook-')))).toEqual(
+      new Set(['/bin/tether.js', '/dist/cli/main.js']),
+    );
   });
 
   it('--help loads the program chunk but no UI, socket or config code', () => {
@@ -52,7 +61,10 @@ describe('bundle', () => {
     const chunks = loaded.filter((u) => u.startsWith('/dist/chunks/'));
     expect(chunks.some((u) => u.includes('/program-'))).toBe(true);
     for (const heavy of ['run-screen', 'interactive', 'simulator', 'print', 'user-config', 'node_modules']) {
-      expect(loaded.filter((u) => u.includes(heavy)), heavy).toEqual([]);
+      expect(
+        loaded.filter((u) => u.includes(heavy)),
+        heavy,
+      ).toEqual([]);
     }
   });
 

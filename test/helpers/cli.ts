@@ -22,7 +22,12 @@ export function runCli(
   args: string[],
   opts: { env?: Record<string, string | undefined>; cwd?: string; input?: string; timeoutMs?: number } = {},
 ): Promise<CliResult> {
-  const env: Record<string, string | undefined> = { ...process.env, TETHER_HOME: tempHome(), NO_COLOR: '1', ...opts.env };
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    TETHER_HOME: tempHome(),
+    NO_COLOR: '1',
+    ...opts.env,
+  };
   for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {

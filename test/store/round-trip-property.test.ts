@@ -30,17 +30,15 @@ const item: fc.Arbitrary<Item> = fc.oneof(
     .tuple(text, text)
     .map(([a, c]) => ({ type: 'function_call', call_id: `c_${c}`, name: 'shell', arguments: a }) as Item),
   // encrypted_content is opaque and never redacted: any string must survive byte-for-byte.
-  fc
-    .string({ maxLength: 80 })
-    .map(
-      (e) =>
-        ({
-          type: 'reasoning',
-          id: 'rs',
-          summary: [],
-          encrypted_content: `sk-${e}xxxxxxxxxxxxxxxxxxxxxxxx`,
-        }) as Item,
-    ),
+  fc.string({ maxLength: 80 }).map(
+    (e) =>
+      ({
+        type: 'reasoning',
+        id: 'rs',
+        summary: [],
+        encrypted_content: `sk-${e}xxxxxxxxxxxxxxxxxxxxxxxx`,
+      }) as Item,
+  ),
   fc.string({ maxLength: 40 }).map((e) => ({ type: 'compaction', id: 'cmp', encrypted_content: e }) as Item),
 );
 const entry: fc.Arbitrary<LedgerEntry> = fc.record(

@@ -33,6 +33,8 @@ describe('runInteractive', () => {
       continueLast: false,
       demo: false,
       outputLastMessage: undefined,
+      mcpServers: [],
+      mcpWarnings: [],
       env: { TETHER_HOME: '/nonexistent-tether-home' },
       stdout: out.w,
       stderr: err.w,

@@ -51,6 +51,7 @@ const RULES: Record<string, { noPackages?: string[]; noModules?: string[] }> = {
   policy: { noPackages: ['react', 'ink', 'chalk'], noModules: ['session', 'agent', 'ui', 'cli'] },
   store: { noPackages: ['react', 'ink'], noModules: ['ui', 'cli'] },
   simulator: { noPackages: ['react', 'ink'], noModules: ['session', 'agent', 'ui', 'cli', 'transport'] },
+  mcp: { noPackages: ['react', 'ink', 'chalk'], noModules: ['session', 'agent', 'ui', 'cli'] },
   config: { noPackages: ['react', 'ink'], noModules: ['ui', 'agent', 'session'] },
   util: { noPackages: ['react', 'ink'], noModules: ['ui', 'agent', 'session', 'cli'] },
 };

@@ -140,6 +140,8 @@ export async function runInteractive(ctx: CliContext): Promise<number> {
       persistence,
       env: ctx.env,
       newPersistence: (id) => newWriter(id),
+      mcpServers: ctx.mcpServers,
+      mcpWarnings: ctx.mcpWarnings,
     });
   } catch (err) {
     ctx.stderr.write(`${formatError(err)}\n`);
@@ -149,6 +151,16 @@ export async function runInteractive(ctx: CliContext): Promise<number> {
 
   const { runScreen } = await screenModule;
   const services = createNodeServices({ cwd: ctx.cwd, env: ctx.env, stdout: ctx.stdout });
+  const mcp = runtime.mcp;
+  services.mcpStatus = () =>
+    (mcp?.status() ?? []).map((s) => ({
+      name: s.name,
+      transport: s.transport,
+      target: s.target,
+      state: s.state,
+      ...(s.error ? { error: s.error } : {}),
+      tools: s.tools.map((t) => t.tool),
+    }));
   let result: { code: number; sessionId: string };
   try {
     result = await runScreen({
@@ -184,6 +196,7 @@ export async function runInteractive(ctx: CliContext): Promise<number> {
     );
   }
   const id = result.sessionId || runtime.sessionId;
-  if (writers.some((w) => w.saved)) ctx.stdout.write(`Session ${id} saved. Resume it with: tether --resume ${id}\n`);
+  if (writers.some((w) => w.saved))
+    ctx.stdout.write(`Session ${id} saved. Resume it with: tether --resume ${id}\n`);
   return result.code;
 }

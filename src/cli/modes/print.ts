@@ -77,6 +77,8 @@ export async function runPrint(ctx: CliContext): Promise<number> {
       ...(resumed ? { resume: { items: resumed.items, ledger: resumed.ledger } } : {}),
       persistence,
       env: ctx.env,
+      mcpServers: ctx.mcpServers,
+      mcpWarnings: ctx.mcpWarnings,
     });
   } catch (err) {
     stderr.write(`${formatError(err)}\n`);
@@ -142,6 +144,12 @@ export async function runPrint(ctx: CliContext): Promise<number> {
   process.on('SIGTERM', onTerm);
 
   try {
+    if (runtime.mcp) {
+      // Scripts rely on their MCP tools: wait for the servers (bounded by mcpStartupTimeoutMs)
+      // while the socket warms up, so the first request already offers them.
+      void agent.start().catch(() => undefined);
+      await runtime.mcpSettled();
+    }
     const outcome = await agent.run(composePrompt(ctx.prompt, ctx.stdinContext));
     let code = outcome.exitCode;
     if (signalled && outcome.status === 'cancelled')
@@ -164,7 +172,7 @@ export async function runPrint(ctx: CliContext): Promise<number> {
     killAllToolProcesses('SIGKILL');
     await withTimeout(
       (async () => {
-        await agent.close();
+        await runtime.close();
         await persistence?.close();
       })(),
       CLOSE_GRACE_MS,

@@ -188,5 +188,6 @@ export function createNodeServices(opts: NodeServicesOptions): UiServices {
       for (const child of live) killGroup(child, 'SIGKILL');
       live.clear();
     },
+    mcpStatus: () => [],
   };
 }

@@ -29,6 +29,18 @@ export interface UiServices {
   bell(): void;
   /** Kills anything still running (called on exit). */
   dispose(): void;
+  /** The MCP servers of this session, with their state and tools (`/mcp`). */
+  mcpStatus(): McpServerView[];
+}
+
+/** One MCP server as `/mcp` shows it. */
+export interface McpServerView {
+  name: string;
+  transport: string;
+  target: string;
+  state: string;
+  error?: string;
+  tools: string[];
 }
 
 /** Services that do nothing (tests, benchmarks). */
@@ -42,6 +54,7 @@ export function nullServices(over: Partial<UiServices> = {}): UiServices {
     appendHistory: () => {},
     bell: () => {},
     dispose: () => {},
+    mcpStatus: () => [],
     ...over,
   };
 }

@@ -1,0 +1,403 @@
+/**
+ * Runs the configured MCP servers for one tether process: starts them in parallel in the
+ * background (the first frame and the first prompt never wait), lists their tools, calls them
+ * with cancellation (`notifications/cancelled` on abort, via the SDK), restarts a server that died
+ * on its next call (with backoff), and ends every server — with its process group — on close.
+ * The SDK is imported lazily: a run with no MCP server never loads it.
+ */
+import { sanitizeEnv } from '../tools/exec/env.js';
+import type { McpServerConfig } from './config.js';
+import { type ConvertedResult, convertCallResult } from './convert.js';
+import { qualifiedToolName } from './names.js';
+
+export type McpServerState = 'disabled' | 'starting' | 'ready' | 'failed' | 'exited' | 'stopped';
+
+/** One tool a server offers, as the model sees it. */
+export interface McpToolInfo {
+  /** `mcp__<server>__<tool>`. */
+  qualifiedName: string;
+  server: string;
+  tool: string;
+  description: string;
+  inputSchema: Record<string, unknown>;
+  /** Server-provided hints (`readOnlyHint`, `destructiveHint`…): shown, never trusted. */
+  annotations?: Record<string, unknown>;
+}
+
+export interface McpServerStatus {
+  name: string;
+  transport: 'stdio' | 'http';
+  /** `command args…` or the URL. */
+  target: string;
+  state: McpServerState;
+  tools: McpToolInfo[];
+  error?: string;
+  restarts: number;
+  startupMs?: number;
+}
+
+export interface McpManagerEvent {
+  type: 'state' | 'warning' | 'tools_changed';
+  server: string;
+  message?: string;
+}
+
+export interface McpManagerOptions {
+  servers: McpServerConfig[];
+  cwd: string;
+  /** Base environment for stdio servers (sanitized; the config's `env` is added on top). */
+  env?: NodeJS.ProcessEnv;
+  startupTimeoutMs: number;
+  /** Per-call time limit (ms); progress notifications reset it. */
+  callTimeoutMs: number;
+  clientVersion: string;
+  onEvent?: (e: McpManagerEvent) => void;
+  /** Backoff before a restart after the server died: base × 2^n, capped. */
+  restartBackoffMs?: number;
+}
+
+interface ClientLike {
+  listTools(params?: { cursor?: string }, opts?: unknown): Promise<{ tools: unknown[]; nextCursor?: string }>;
+  callTool(
+    params: { name: string; arguments?: Record<string, unknown> },
+    schema?: unknown,
+    opts?: unknown,
+  ): Promise<unknown>;
+  close(): Promise<void>;
+  setNotificationHandler(schema: unknown, handler: (n: unknown) => void): void;
+}
+
+interface Running {
+  cfg: McpServerConfig;
+  status: McpServerStatus;
+  client?: ClientLike;
+  closeTransport?: () => Promise<void>;
+  stderr?: () => string;
+  starting?: Promise<void>;
+  nextRestartAt: number;
+  /** Bumped on every (re)start so a late event from an old connection is ignored. */
+  generation: number;
+}
+
+function targetOf(cfg: McpServerConfig): string {
+  return cfg.transport === 'stdio' ? [cfg.command, ...cfg.args].join(' ') : cfg.url;
+}
+
+function isObj(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Last non-empty stderr line, for a one-line failure message. */
+function lastLine(text: string): string {
+  const lines = text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean);
+  return lines.at(-1)?.slice(0, 200) ?? '';
+}
+
+export class McpManager {
+  private readonly servers = new Map<string, Running>();
+  private closed = false;
+
+  constructor(private readonly opts: McpManagerOptions) {
+    for (const cfg of opts.servers) {
+      this.servers.set(cfg.name, {
+        cfg,
+        status: {
+          name: cfg.name,
+          transport: cfg.transport,
+          target: targetOf(cfg),
+          state: cfg.enabled ? 'starting' : 'disabled',
+          tools: [],
+          restarts: 0,
+        },
+        nextRestartAt: 0,
+        generation: 0,
+      });
+    }
+  }
+
+  /** Starts every enabled server in the background; resolves when all have settled (tests, `mcp list`). */
+  start(): Promise<void> {
+    const all: Promise<void>[] = [];
+    for (const r of this.servers.values()) if (r.cfg.enabled) all.push(this.startOne(r));
+    return Promise.all(all).then(() => undefined);
+  }
+
+  /** Resolves when no server is still starting. */
+  async settled(): Promise<void> {
+    await Promise.all([...this.servers.values()].map((r) => r.starting ?? Promise.resolve()));
+  }
+
+  status(): McpServerStatus[] {
+    return [...this.servers.values()].map((r) => ({ ...r.status, tools: [...r.status.tools] }));
+  }
+
+  /** Every tool of every ready (or died-but-restartable) server. */
+  tools(): McpToolInfo[] {
+    const out: McpToolInfo[] = [];
+    for (const r of this.servers.values())
+      if (r.status.state === 'ready' || r.status.state === 'exited') out.push(...r.status.tools);
+    return out;
+  }
+
+  findTool(qualifiedName: string): McpToolInfo | undefined {
+    return this.tools().find((t) => t.qualifiedName === qualifiedName);
+  }
+
+  private emit(e: McpManagerEvent): void {
+    try {
+      this.opts.onEvent?.(e);
+    } catch {
+      // a listener bug never breaks a server
+    }
+  }
+
+  private setState(r: Running, state: McpServerState, error?: string): void {
+    r.status.state = state;
+    if (error === undefined) delete r.status.error;
+    else r.status.error = error;
+    this.emit({ type: 'state', server: r.cfg.name, ...(error ? { message: error } : {}) });
+  }
+
+  private startOne(r: Running): Promise<void> {
+    if (r.starting) return r.starting;
+    const generation = ++r.generation;
+    const started = Date.now();
+    r.status.state = 'starting';
+    const p = this.connect(r, generation)
+      .then(() => {
+        if (generation !== r.generation || this.closed) return;
+        r.status.startupMs = Date.now() - started;
+        this.setState(r, 'ready');
+        this.emit({ type: 'tools_changed', server: r.cfg.name });
+      })
+      .catch((err: unknown) => {
+        if (generation !== r.generation) return;
+        const detail = lastLine(r.stderr?.() ?? '');
+        const message = `${(err as Error).message ?? String(err)}${detail ? ` (stderr: ${detail})` : ''}`;
+        void this.teardown(r);
+        this.setState(r, 'failed', message);
+        this.emit({
+          type: 'warning',
+          server: r.cfg.name,
+          message: `MCP server "${r.cfg.name}" failed to start: ${message}`,
+        });
+      })
+      .finally(() => {
+        if (r.starting === p) delete r.starting;
+      });
+    r.starting = p;
+    return p;
+  }
+
+  private async connect(r: Running, generation: number): Promise<void> {
+    const [{ Client }, types] = await Promise.all([
+      import('@modelcontextprotocol/sdk/client/index.js'),
+      import('@modelcontextprotocol/sdk/types.js'),
+    ]);
+    const cfg = r.cfg;
+    let transport: import('@modelcontextprotocol/sdk/shared/transport.js').Transport;
+    if (cfg.transport === 'stdio') {
+      const { GroupStdioTransport } = await import('./stdio-transport.js');
+      const t = new GroupStdioTransport({
+        command: cfg.command,
+        args: cfg.args,
+        env: { ...sanitizeEnv(this.opts.env ?? process.env), ...cfg.env },
+        cwd: cfg.cwd ?? this.opts.cwd,
+      });
+      r.stderr = () => t.stderr();
+      transport = t;
+    } else {
+      const { StreamableHTTPClientTransport } = await import(
+        '@modelcontextprotocol/sdk/client/streamableHttp.js'
+      );
+      transport = new StreamableHTTPClientTransport(new URL(cfg.url), {
+        requestInit: { headers: cfg.headers },
+      });
+      delete r.stderr;
+    }
+    const client = new Client(
+      { name: 'tether-code', version: this.opts.clientVersion },
+      { capabilities: {} },
+    ) as unknown as ClientLike & { connect(t: unknown, o?: unknown): Promise<void> };
+    r.client = client;
+    r.closeTransport = () => transport.close();
+    const timeoutMs = this.opts.startupTimeoutMs;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`no answer within ${timeoutMs} ms (mcpStartupTimeoutMs)`)),
+        timeoutMs,
+      );
+      timer.unref();
+    });
+    try {
+      await Promise.race([
+        (async () => {
+          await client.connect(transport, { timeout: timeoutMs });
+          r.status.tools = await this.listAllTools(r, timeoutMs);
+        })(),
+        timeout,
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
+    // Died after a successful start: calls fail clearly and the next call restarts it.
+    const prevOnClose = transport.onclose;
+    transport.onclose = () => {
+      prevOnClose?.();
+      if (generation !== r.generation || this.closed) return;
+      if (r.status.state === 'ready') {
+        const detail = lastLine(r.stderr?.() ?? '');
+        this.setState(r, 'exited', `the server exited${detail ? ` (stderr: ${detail})` : ''}`);
+        this.emit({
+          type: 'warning',
+          server: r.cfg.name,
+          message: `MCP server "${r.cfg.name}" exited; it is restarted on its next call`,
+        });
+      }
+    };
+    client.setNotificationHandler(types.ToolListChangedNotificationSchema, () => {
+      if (generation !== r.generation) return;
+      void this.listAllTools(r, this.opts.startupTimeoutMs).then(
+        (tools) => {
+          r.status.tools = tools;
+          this.emit({ type: 'tools_changed', server: r.cfg.name });
+        },
+        () => undefined,
+      );
+    });
+  }
+
+  private async listAllTools(r: Running, timeoutMs: number): Promise<McpToolInfo[]> {
+    const client = r.client;
+    if (!client) return [];
+    const out: McpToolInfo[] = [];
+    let cursor: string | undefined;
+    for (let page = 0; page < 50; page++) {
+      const res = await client.listTools(cursor ? { cursor } : undefined, { timeout: timeoutMs });
+      for (const t of res.tools) {
+        if (!isObj(t) || typeof t['name'] !== 'string') continue;
+        const schema = isObj(t['inputSchema']) ? t['inputSchema'] : { type: 'object' };
+        out.push({
+          qualifiedName: qualifiedToolName(r.cfg.name, t['name']),
+          server: r.cfg.name,
+          tool: t['name'],
+          description: typeof t['description'] === 'string' ? t['description'] : '',
+          inputSchema: { ...schema, type: 'object' },
+          ...(isObj(t['annotations']) ? { annotations: t['annotations'] } : {}),
+        });
+      }
+      cursor = res.nextCursor;
+      if (!cursor) break;
+    }
+    return out;
+  }
+
+  private async teardown(r: Running): Promise<void> {
+    const close = r.closeTransport;
+    delete r.client;
+    delete r.closeTransport;
+    try {
+      await close?.();
+    } catch {
+      // already gone
+    }
+  }
+
+  /** Makes sure the server of `tool` is connected, restarting it (with backoff) if it died. */
+  private async ensureRunning(r: Running): Promise<string | null> {
+    if (r.status.state === 'ready' && r.client) return null;
+    if (r.status.state === 'starting' && r.starting) {
+      await r.starting;
+      return (r.status.state as McpServerState) === 'ready'
+        ? null
+        : `MCP server "${r.cfg.name}" is not available: ${r.status.error ?? r.status.state}`;
+    }
+    if (r.status.state === 'disabled' || r.status.state === 'stopped')
+      return `MCP server "${r.cfg.name}" is ${r.status.state}.`;
+    const now = Date.now();
+    if (now < r.nextRestartAt)
+      return `MCP server "${r.cfg.name}" is down (${r.status.error ?? 'exited'}); it will be restarted on a call after ${Math.ceil((r.nextRestartAt - now) / 1000)} s.`;
+    const base = this.opts.restartBackoffMs ?? 1000;
+    r.nextRestartAt = now + Math.min(60_000, base * 2 ** Math.min(r.status.restarts, 6));
+    r.status.restarts++;
+    await this.teardown(r);
+    await this.startOne(r);
+    return r.status.state === 'ready'
+      ? null
+      : `MCP server "${r.cfg.name}" could not be restarted: ${r.status.error ?? r.status.state}`;
+  }
+
+  /** Calls a tool. Never throws: failures come back as an error result the model can read. */
+  async call(
+    qualifiedName: string,
+    args: Record<string, unknown>,
+    opts: { signal: AbortSignal; onProgress?: (message: string) => void },
+  ): Promise<ConvertedResult & { status: 'ok' | 'error' | 'aborted' }> {
+    const info = this.findTool(qualifiedName);
+    const r = info ? this.servers.get(info.server) : undefined;
+    if (!info || !r)
+      return { status: 'error', text: `unknown MCP tool ${qualifiedName}`, images: [], isError: true };
+    const down = await this.ensureRunning(r);
+    if (down) return { status: 'error', text: down, images: [], isError: true };
+    const client = r.client;
+    if (!client)
+      return {
+        status: 'error',
+        text: `MCP server "${r.cfg.name}" is not connected`,
+        images: [],
+        isError: true,
+      };
+    try {
+      const res = await client.callTool({ name: info.tool, arguments: args }, undefined, {
+        signal: opts.signal,
+        timeout: this.opts.callTimeoutMs,
+        resetTimeoutOnProgress: true,
+        onprogress: (p: { progress?: number; total?: number; message?: string }) => {
+          const pct = p.total
+            ? ` ${p.progress}/${p.total}`
+            : p.progress !== undefined
+              ? ` ${p.progress}`
+              : '';
+          opts.onProgress?.(`progress${pct}${p.message ? `: ${p.message}` : ''}\n`);
+        },
+      });
+      const converted = convertCallResult(res);
+      return { ...converted, status: converted.isError ? 'error' : 'ok' };
+    } catch (err) {
+      if (opts.signal.aborted)
+        return { status: 'aborted', text: 'The call was cancelled by the user.', images: [], isError: true };
+      const message = (err as Error).message ?? String(err);
+      const state =
+        r.status.state === 'exited' ? ` (the server exited; it is restarted on the next call)` : '';
+      return {
+        status: 'error',
+        text: `MCP error from "${r.cfg.name}": ${message}${state}`,
+        images: [],
+        isError: true,
+      };
+    }
+  }
+
+  /** Ends every server (and its process group). */
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all(
+      [...this.servers.values()].map(async (r) => {
+        r.generation++;
+        if (r.status.state !== 'disabled') r.status.state = 'stopped';
+        const client = r.client;
+        delete r.client;
+        try {
+          await client?.close();
+        } catch {
+          // ignore
+        }
+        await this.teardown(r);
+      }),
+    );
+  }
+}
