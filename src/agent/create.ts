@@ -20,7 +20,7 @@ import type { RequestFields } from '../protocol/client-events.js';
 import type { Item } from '../protocol/items.js';
 import { createSessionController } from '../session/controller.js';
 import type { SessionController, SessionSettings } from '../session/types.js';
-import { createShellLauncher, createToolRuntime, sanitizeEnv } from '../tools/index.js';
+import { createShellLauncher, createToolRuntime, pruneSpillRoot, sanitizeEnv } from '../tools/index.js';
 import type { ReadyCall, ToolRuntime } from '../tools/types.js';
 import { type Clock, realClock } from '../util/clock.js';
 import { newSessionId } from '../util/ids.js';
@@ -169,16 +169,20 @@ export async function createAgentRuntime(opts: AgentRuntimeOptions): Promise<Age
   // Off the critical path: the login profile runs while the socket opens and warms.
   shellLauncher.start();
   let agentRef: Agent | null = null;
-  const spillDir = join(dataDir(env), 'spill', sessionId);
+  const spillRoot = join(dataDir(env), 'spill');
+  const spillDir = join(spillRoot, sessionId);
   const builtinTools = createToolRuntime({
     workspace: cwd,
     spillDir,
+    spillBytesInUse: pruneSpillRoot(spillRoot, spillDir, settings.toolSpillTotalMaxBytes),
     env,
     settings: {
       toolTimeoutMs: settings.toolTimeoutMs,
       toolMaxTimeoutMs: settings.toolMaxTimeoutMs,
       toolInactivityTimeoutMs: settings.toolInactivityTimeoutMs,
       toolOutputMaxChars: settings.toolOutputMaxChars,
+      toolSpillMaxBytes: settings.toolSpillMaxBytes,
+      toolSpillTotalMaxBytes: settings.toolSpillTotalMaxBytes,
     },
     sandbox,
     clock,

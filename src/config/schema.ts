@@ -252,6 +252,24 @@ export const SETTINGS = [
     description: 'Time limit of one MCP tool call; progress notifications restart it (ms).',
   }),
   def({
+    key: 'toolSpillMaxBytes',
+    env: 'TETHER_TOOL_SPILL_MAX_BYTES',
+    type: 'int',
+    min: 4096,
+    default: 64 * 1024 * 1024,
+    description:
+      'Largest spill file of one tool call (bytes); output past it is dropped and the cap is noted.',
+  }),
+  def({
+    key: 'toolSpillTotalMaxBytes',
+    env: 'TETHER_TOOL_SPILL_TOTAL_MAX_BYTES',
+    type: 'int',
+    min: 4096,
+    default: 512 * 1024 * 1024,
+    description:
+      'Cap on all spill files together (bytes); at startup files older than 7 days, then the oldest, are deleted to stay under half of it.',
+  }),
+  def({
     key: 'contextWindow',
     env: 'TETHER_CONTEXT_WINDOW',
     type: 'int',

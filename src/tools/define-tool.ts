@@ -33,6 +33,10 @@ export interface ToolSettings {
   toolInactivityTimeoutMs: number;
   /** Model-facing output budget (chars). */
   toolOutputMaxChars: number;
+  /** Largest spill file of one call (bytes; default 64 MiB). */
+  toolSpillMaxBytes?: number;
+  /** Bytes all spill files of this runtime may use (default 512 MiB). */
+  toolSpillTotalMaxBytes?: number;
 }
 
 /** What a tool can use besides its arguments. */

@@ -13,17 +13,20 @@ import { ToolRegistry, type ToolSettings } from './define-tool.js';
 import type { Executor } from './exec/run-process.js';
 import { loginShellLauncher, type ShellLauncher } from './exec/shell-snapshot.js';
 import { createWorkspace } from './fs/workspace.js';
+import { SPILL_MAX_BYTES, SPILL_TOTAL_MAX_BYTES, setSpillLimits } from './spill.js';
 import type { ToolRuntime } from './types.js';
 
 export type { ToolSettings } from './define-tool.js';
 export { sanitizeEnv } from './exec/env.js';
 export { killAllToolProcesses, liveGroups } from './exec/process-registry.js';
+export { markerEnv, RUN_ID_VAR, runId, sweepMarkedProcesses } from './exec/run-marker.js';
 export {
   createShellLauncher,
   loginShellLauncher,
   type ShellLauncher,
 } from './exec/shell-snapshot.js';
 export { parsePatch } from './patch/parse.js';
+export { pruneSpillRoot } from './spill-prune.js';
 export type * from './types.js';
 
 /** Options of {@link createToolRuntime}. */
@@ -34,6 +37,8 @@ export interface ToolRuntimeOptions {
   extraWritableDirs?: string[];
   /** Where truncated outputs are spilled (also readable by read_file). */
   spillDir: string;
+  /** Bytes other sessions' spill files already use (counted against the total spill cap). */
+  spillBytesInUse?: number;
   /** Base environment for commands (sanitised before use); defaults to process.env. */
   env?: NodeJS.ProcessEnv;
   settings: ToolSettings;
@@ -48,6 +53,11 @@ export interface ToolRuntimeOptions {
 /** Builds the tool runtime: shell, read_file, list_dir, glob, grep, write_file, edit, apply_patch. */
 export function createToolRuntime(opts: ToolRuntimeOptions): ToolRuntime {
   const ws = createWorkspace(opts.workspace, opts.extraWritableDirs ?? [], [opts.spillDir]);
+  setSpillLimits(
+    opts.spillDir,
+    opts.settings.toolSpillMaxBytes ?? SPILL_MAX_BYTES,
+    (opts.settings.toolSpillTotalMaxBytes ?? SPILL_TOTAL_MAX_BYTES) - (opts.spillBytesInUse ?? 0),
+  );
   const registry = new ToolRegistry(
     [
       createShellTool(opts.executor),

@@ -4,12 +4,46 @@
  * `read_file` because the spill dir is one of the runtime's readable roots.
  */
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { hasKnownSecrets, maxSecretLength, redactKnown, safeCutIndex } from '../util/redact.js';
 import { newSpillName } from './spill-name.js';
 
 /** A line longer than this is cut (outside any secret) rather than held back whole. */
 const MAX_HELD_CHARS = 1 << 20;
+
+/** Default cap of one spill file (bytes): 64 MiB. */
+export const SPILL_MAX_BYTES = 64 * 1024 * 1024;
+/** Default cap of all spill files together (bytes): 512 MiB. */
+export const SPILL_TOTAL_MAX_BYTES = 512 * 1024 * 1024;
+
+/** Caps for the spill files of one spill directory. */
+export interface SpillLimits {
+  /** Largest spill file (bytes); output past it is not written. */
+  perFileBytes: number;
+  /** Bytes all further spill files of this directory may still use together. */
+  remainingBytes: number;
+}
+
+const limitsByDir = new Map<string, SpillLimits>();
+
+/**
+ * Sets the caps for spill files written under `spillDir` (the tool runtime calls this once):
+ * `totalBytes` is what this directory may use in all, already reduced by what other sessions'
+ * spill files hold (see spill-prune.ts).
+ */
+export function setSpillLimits(spillDir: string, perFileBytes: number, totalBytes: number): void {
+  limitsByDir.set(resolve(spillDir), { perFileBytes, remainingBytes: Math.max(0, totalBytes) });
+}
+
+function limitsFor(spillDir: string): SpillLimits {
+  const key = resolve(spillDir);
+  let l = limitsByDir.get(key);
+  if (!l) {
+    l = { perFileBytes: SPILL_MAX_BYTES, remainingBytes: SPILL_TOTAL_MAX_BYTES };
+    limitsByDir.set(key, l);
+  }
+  return l;
+}
 
 /** Writes `content` to a new spill file and returns its path. */
 export function writeSpillFile(spillDir: string, toolName: string, content: string | Buffer): string {
@@ -26,8 +60,16 @@ export class SpillWriter {
   private fd: number | null;
   /** Bytes written so far. */
   bytes = 0;
+  /** Bytes offered but not written because a cap was reached. */
+  droppedBytes = 0;
+  /** The cap that stopped writing: this file's or the directory total's (bytes), once reached. */
+  cappedAt: { kind: 'file' | 'total'; bytes: number } | null = null;
+  private readonly limits: SpillLimits;
 
   constructor(spillDir: string, toolName: string) {
+    this.limits = limitsFor(spillDir);
+    if (this.limits.remainingBytes <= 0)
+      throw new Error('the total size cap of spill files is reached; output was not saved');
     mkdirSync(spillDir, { recursive: true, mode: 0o700 });
     this.path = join(spillDir, newSpillName(toolName));
     this.fd = openSync(this.path, 'wx', 0o600);
@@ -44,7 +86,10 @@ export class SpillWriter {
    */
   write(buf: Buffer): void {
     if (this.fd === null) return;
-    if (!hasKnownSecrets() && this.carry === '') return this.writeRaw(buf);
+    if (!hasKnownSecrets() && this.carry === '') {
+      this.writeRaw(buf);
+      return;
+    }
     const text = this.carry + buf.toString('latin1');
     let cut = text.lastIndexOf('\n') + 1;
     if (cut === 0 && text.length > MAX_HELD_CHARS) cut = safeCutIndex(text, text.length - maxSecretLength());
@@ -54,9 +99,29 @@ export class SpillWriter {
 
   private writeRaw(buf: Buffer): void {
     if (this.fd === null) return;
+    const fileRoom = this.limits.perFileBytes - this.bytes;
+    const room = Math.max(0, Math.min(fileRoom, this.limits.remainingBytes));
+    if (buf.length > room) {
+      this.cappedAt ??=
+        fileRoom <= this.limits.remainingBytes
+          ? { kind: 'file', bytes: this.limits.perFileBytes }
+          : { kind: 'total', bytes: this.bytes + room };
+      this.droppedBytes += buf.length - room;
+      buf = buf.subarray(0, room);
+    }
     let off = 0;
     while (off < buf.length) off += writeSync(this.fd, buf, off, buf.length - off);
     this.bytes += buf.length;
+    this.limits.remainingBytes -= buf.length;
+  }
+
+  /** One sentence for the model and the user when a cap cut this file short, else ''. */
+  capNote(): string {
+    if (!this.cappedAt) return '';
+    const mib = (n: number) => `${Math.round((n / 1048576) * 10) / 10} MiB`;
+    return this.cappedAt.kind === 'file'
+      ? ` The spill file holds only the first ${mib(this.bytes)} (per-file cap ${mib(this.cappedAt.bytes)}, setting toolSpillMaxBytes); ${this.droppedBytes} more bytes were not saved.`
+      : ` The spill file holds only the first ${mib(this.bytes)}: the total cap for spill files (setting toolSpillTotalMaxBytes) is reached; ${this.droppedBytes} more bytes were not saved.`;
   }
 
   close(): void {

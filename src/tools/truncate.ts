@@ -88,10 +88,11 @@ export function truncationMarker(
   omittedLines: number,
   totalChars: number,
   spillPath?: string,
+  spillNote = '',
 ): string {
   const where = spillPath
-    ? ` Full output (${totalChars} chars) saved to ${spillPath}; use read_file with start_line/end_line to read the omitted part.`
-    : '';
+    ? ` Full output (${totalChars} chars) saved to ${spillPath}; use read_file with start_line/end_line to read the omitted part.${spillNote}`
+    : spillNote;
   return `\n[... output truncated: ${omittedChars} characters (${omittedLines} lines) omitted.${where} ...]\n`;
 }
 

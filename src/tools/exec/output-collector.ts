@@ -125,7 +125,7 @@ export class OutputCollector {
       // Binary bytes are useless (and unsafe in JSON) for the model: spill them and say so.
       if (!this.overflowed) this.startSpill();
       this.spill?.close();
-      const where = this.spill ? `; saved to ${this.spill.path}` : '';
+      const where = this.spill ? `; saved to ${this.spill.path}${this.spill.capNote()}` : '';
       const out: CollectedOutput = {
         text: `[binary output: ${this.totalBytes} bytes${where}]`,
         truncated: true,
@@ -143,7 +143,9 @@ export class OutputCollector {
     const omittedChars = this.totalChars - this.head.length - tail.length;
     const omittedLines = Math.max(0, this.totalNewlines - newlines(this.head) - newlines(tail));
     const spillPath = this.spill?.path;
-    const text = `${this.head}${truncationMarker(omittedChars, omittedLines, this.totalChars, spillPath)}${tail}`;
+    const note = this.spill?.capNote() ?? (this.spillError ? ` Output not saved: ${this.spillError}.` : '');
+    const marker = truncationMarker(omittedChars, omittedLines, this.totalChars, spillPath, note);
+    const text = `${this.head}${marker}${tail}`;
     const out: CollectedOutput = {
       text,
       truncated: true,

@@ -4,6 +4,7 @@
  * SIGINT/SIGTERM/exit. Children are group leaders (`detached: true`), so `kill(-pgid)` reaches
  * the whole group; under bwrap `--unshare-pid` it also takes down the PID namespace.
  */
+import { sweepMarkedProcesses } from './run-marker.js';
 
 const live = new Set<number>();
 let exitHookInstalled = false;
@@ -56,10 +57,13 @@ export function liveGroups(): number[] {
 }
 
 /**
- * Kills every live tool process group with `signal` (default SIGKILL: safe to call from an
+ * Kills every live tool process group and every process that carries this run's marker
+ * (see run-marker.ts) with `signal` (default SIGKILL: safe to call from an
  * `'exit'` handler, where nothing asynchronous runs) and forgets them.
  */
 export function killAllToolProcesses(signal: NodeJS.Signals = 'SIGKILL'): void {
   for (const pgid of live) killGroup(pgid, signal);
   if (signal === 'SIGKILL') live.clear();
+  // Children that left their group (`setsid`, double fork, `nohup … &`) still carry the marker.
+  sweepMarkedProcesses(signal);
 }

@@ -10,6 +10,7 @@ import type { Clock, TimerHandle } from '../../util/clock.js';
 import { OutputCollector } from './output-collector.js';
 import { descendants, signalRef } from './proc-tree.js';
 import { forgetWhenGone, killGroup, registerGroup, unregisterGroup } from './process-registry.js';
+import { markerEnv } from './run-marker.js';
 
 /** Why the run ended. */
 export type ExecEnd = 'exit' | 'timeout' | 'inactivity' | 'aborted' | 'spawn_error';
@@ -90,7 +91,7 @@ export function runProcess(req: ExecRequest): Promise<ExecResult> {
     try {
       child = spawn(req.file, req.args, {
         cwd: req.cwd,
-        env: req.env,
+        env: { ...req.env, ...markerEnv(req.env) },
         detached: true,
         stdio: ['ignore', 'pipe', 'pipe'],
       });

@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { appendFileSync, mkdirSync, readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
+import { markerEnv } from '../../tools/index.js';
 import { dataDir } from '../../util/paths.js';
 import type { ShellRun, UiServices } from './types.js';
 
@@ -65,7 +66,12 @@ function run(
   keep: 'head' | 'tail',
 ): Promise<ShellRun> {
   return new Promise((resolve) => {
-    const child = spawn(cmd, args, { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, {
+      cwd,
+      env: { ...env, ...markerEnv(env) },
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     live.add(child);
     let out = '';
     const onData = (d: Buffer) => {
