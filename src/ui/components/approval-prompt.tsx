@@ -28,8 +28,15 @@ export function ApprovalPrompt() {
   return (
     <Box flexDirection="column" borderStyle="round" borderColor={theme.warn} paddingX={1}>
       <Text bold color={theme.warn}>
-        Allow {sub.kind === 'command' ? 'this command' : sub.kind === 'edit' ? 'this change' : 'this read'}?
-        {more > 0 ? <Text color={theme.dim}> (+{more} more waiting)</Text> : null}
+        Allow{' '}
+        {sub.kind === 'command'
+          ? 'this command'
+          : sub.kind === 'edit'
+            ? 'this change'
+            : sub.kind === 'mcp'
+              ? `MCP tool ${sub.tool ?? ''} of server ${sub.server ?? ''}`
+              : 'this read'}
+        ?{more > 0 ? <Text color={theme.dim}> (+{more} more waiting)</Text> : null}
       </Text>
       {sub.kind === 'command' && command ? (
         <Box flexDirection="column">
@@ -43,6 +50,13 @@ export function ApprovalPrompt() {
             </Text>
           ) : null}
         </Box>
+      ) : sub.kind === 'mcp' ? (
+        <Text>
+          {
+            headByRows(sanitizeText(sub.arguments ?? '{}'), Math.max(10, columns - 6), Math.max(3, rows - 16))
+              .text
+          }
+        </Text>
       ) : (
         <Text bold>{sanitizeText(sub.summary)}</Text>
       )}
@@ -69,6 +83,10 @@ export function ApprovalPrompt() {
             <>
               <Text color={theme.accent}>[a]</Text> always allow this prefix{' '}
               <Text color={theme.accent}>[e]</Text> edit
+            </>
+          ) : sub.kind === 'mcp' ? (
+            <>
+              <Text color={theme.accent}>[a]</Text> always allow {sub.server}.{sub.tool}
             </>
           ) : null}
         </Text>

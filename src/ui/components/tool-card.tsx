@@ -16,6 +16,7 @@ export interface ToolCardProps {
 
 function title(t: ToolView): string {
   if (t.subject.kind === 'command' && t.subject.command !== undefined) return `$ ${t.subject.command}`;
+  if (t.subject.kind === 'mcp') return `⚙ ${t.subject.summary}`;
   return t.subject.summary || t.name;
 }
 
