@@ -6,6 +6,7 @@
  * The SDK is imported lazily: a run with no MCP server never loads it.
  */
 import { sanitizeEnv } from '../tools/exec/env.js';
+import { markerEnv } from '../tools/exec/run-marker.js';
 import type { McpServerConfig } from './config.js';
 import { type ConvertedResult, convertCallResult } from './convert.js';
 import { qualifiedToolName } from './names.js';
@@ -204,7 +205,8 @@ export class McpManager {
       const t = new GroupStdioTransport({
         command: cfg.command,
         args: cfg.args,
-        env: { ...sanitizeEnv(this.opts.env ?? process.env), ...cfg.env },
+        // Marked like tool processes, so the exit sweep also reaches children that detached.
+        env: { ...sanitizeEnv(this.opts.env ?? process.env), ...cfg.env, ...markerEnv(this.opts.env ?? process.env) },
         cwd: cfg.cwd ?? this.opts.cwd,
       });
       r.stderr = () => t.stderr();
