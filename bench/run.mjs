@@ -1,4 +1,7 @@
 #!/usr/bin/env node
+import { mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 // Benchmark entry (`npm run bench` = build, then this). The harness is TypeScript under
 // bench/harness/ (type-checked with the rest of the repo); esbuild bundles it here into
 // bench/results/tmp/ (git-ignored) so it runs on plain Node without a TS loader.
@@ -6,9 +9,6 @@
 // Flags: --quick (tiny configuration, used by the smoke test), --out <dir> (default
 // bench/results), --only <section,…>, --skip <section,…>, --no-codex.
 import { build } from 'esbuild';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..');

@@ -3,8 +3,8 @@
 // `node -e 0` over N runs (default 25), sequential, same machine, one run. Prints a table and,
 // with --json, a JSON object (used by bench/run.mjs).
 import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const runs = Number(process.env.BENCH_RUNS ?? 25);
 const bin = resolve(fileURLToPath(import.meta.url), '../../bin/tether.js');
@@ -20,7 +20,9 @@ function time(args) {
   spawnSync(process.execPath, args); // warm the file cache
   for (let i = 0; i < runs; i++) {
     const t0 = process.hrtime.bigint();
-    const r = spawnSync(process.execPath, args, { env: { ...process.env, TETHER_HOME: '/tmp/tether-bench-home' } });
+    const r = spawnSync(process.execPath, args, {
+      env: { ...process.env, TETHER_HOME: '/tmp/tether-bench-home' },
+    });
     const t1 = process.hrtime.bigint();
     if (r.status !== 0) throw new Error(`${args.join(' ')} exited ${r.status}: ${r.stderr}`);
     xs.push(Number(t1 - t0) / 1e6);
@@ -45,6 +47,8 @@ if (process.argv.includes('--json')) {
 } else {
   console.log(`startup, median of ${runs} runs`);
   console.log(`  node -e 0          ${result.node_e0_ms} ms`);
-  console.log(`  tether --version   ${result.version_ms} ms  (${result.version_ratio}x; target <= 1.5x: ${result.version_target_met ? 'met' : 'NOT met'})`);
+  console.log(
+    `  tether --version   ${result.version_ms} ms  (${result.version_ratio}x; target <= 1.5x: ${result.version_target_met ? 'met' : 'NOT met'})`,
+  );
   console.log(`  tether --help      ${result.help_ms} ms  (${result.help_ratio}x)`);
 }

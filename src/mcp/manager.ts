@@ -206,7 +206,11 @@ export class McpManager {
         command: cfg.command,
         args: cfg.args,
         // Marked like tool processes, so the exit sweep also reaches children that detached.
-        env: { ...sanitizeEnv(this.opts.env ?? process.env), ...cfg.env, ...markerEnv(this.opts.env ?? process.env) },
+        env: {
+          ...sanitizeEnv(this.opts.env ?? process.env),
+          ...cfg.env,
+          ...markerEnv(this.opts.env ?? process.env),
+        },
         cwd: cfg.cwd ?? this.opts.cwd,
       });
       r.stderr = () => t.stderr();
@@ -353,9 +357,15 @@ export class McpManager {
         images: [],
         isError: true,
       };
+    // A signal per call: the SDK leaves its abort listener on the signal it is given, and a turn's
+    // signal is shared by all of its calls (a long loop would pile up listeners and warnings).
+    const perCall = new AbortController();
+    const forward = () => perCall.abort();
+    if (opts.signal.aborted) perCall.abort();
+    else opts.signal.addEventListener('abort', forward, { once: true });
     try {
       const res = await client.callTool({ name: info.tool, arguments: args }, undefined, {
-        signal: opts.signal,
+        signal: perCall.signal,
         timeout: this.opts.callTimeoutMs,
         resetTimeoutOnProgress: true,
         onprogress: (p: { progress?: number; total?: number; message?: string }) => {
@@ -381,6 +391,8 @@ export class McpManager {
         images: [],
         isError: true,
       };
+    } finally {
+      opts.signal.removeEventListener('abort', forward);
     }
   }
 

@@ -120,6 +120,25 @@ describe('McpManager with server-everything', () => {
     expect(second.text).toMatch(/is down .*restarted on a call after \d+ s/);
   }, 60_000);
 
+  it('many calls on one turn signal leave no listeners behind (no MaxListeners warning)', async () => {
+    const m = everything();
+    await m.start();
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.name);
+    process.on('warning', onWarning);
+    const ac = new AbortController();
+    try {
+      for (let i = 0; i < 30; i++) {
+        const r = await m.call('mcp__ev__echo', { message: String(i) }, { signal: ac.signal });
+        expect(r.status).toBe('ok');
+      }
+      await new Promise((r) => setTimeout(r, 20));
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings).not.toContain('MaxListenersExceededWarning');
+  }, 60_000);
+
   it('close() ends the server process', async () => {
     const m = everything();
     await m.start();

@@ -70,7 +70,7 @@ export async function runRender(ctx: SectionContext): Promise<SectionOutput> {
         cpu,
         1000,
         `${cpu} ms CPU for ${r['chars']} chars (${r['wallMs']} ms wall, ${r['inkFrames']} frames, peak RSS ${r['peakRssMB']} MB)`,
-        'our store and reducers take ~0.12 s (`--store-only`); the rest is Ink drawing the committed <Static> output (it builds a 100-column cell grid for each of ~6,500 rows: ~0.5-0.9 s plus most of the GC) and markdown rendering (~0.24 s, tables via marked-terminal ~0.14 s). Writing committed blocks with Ink\'s useStdout().write instead of <Static>, or a leaner output grid upstream in Ink, is what would reach 1 s',
+        "our store and reducers take ~0.12 s (`--store-only`); the rest is Ink drawing the committed <Static> output (it builds a 100-column cell grid for each of ~6,500 rows: ~0.5-0.9 s plus most of the GC) and markdown rendering (~0.24 s, tables via marked-terminal ~0.14 s). Writing committed blocks with Ink's useStdout().write instead of <Static>, or a leaner output grid upstream in Ink, is what would reach 1 s",
       ),
     },
   };

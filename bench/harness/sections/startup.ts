@@ -126,7 +126,7 @@ export async function runStartup(ctx: SectionContext): Promise<SectionOutput> {
         m,
         400,
         `${round(m, 1)} ms (median of ${times.length}; min ${round(Math.min(...times), 1)} ms)`,
-        'before the first frame: loading the bundled UI chunk (~0.25 s unloaded), yoga-layout\'s wasm compile, the sandbox probe and a git branch query; lazy-loading highlight.js and drawing the composer before the runtime is ready would cut it further',
+        "before the first frame: loading the bundled UI chunk (~0.25 s unloaded), yoga-layout's wasm compile, the sandbox probe and a git branch query; lazy-loading highlight.js and drawing the composer before the runtime is ready would cut it further",
       );
     } else {
       const tail = lastOutput
