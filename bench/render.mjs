@@ -1,11 +1,14 @@
 // Benchmark (not a test): streams ~200k characters of markdown as assistant deltas through the
 // interactive UI — the real store, reducers, markdown splitter and Ink <App> — into an in-memory
-// 100×40 terminal, as fast as the event loop allows (one delta per macrotask, as socket messages
-// arrive). Prints CPU time, renders (Ink frames and store notifications), bytes written to the
-// terminal, and peak RSS.
-// Usage: node [--expose-gc] bench/render.mjs [chars] [chunkChars] [--store-only]
+// 100×40 terminal at a steady pace (default 10,000 chars/s, in deltas of 24 chars: what a fast
+// model's socket delivers), so Ink renders live frames the whole time as it does for a user.
+// Prints CPU time, Ink frames rendered, CPU per frame, Ink's own render time per frame (median,
+// p95), store notifications, bytes written to the terminal, and peak RSS; the last line is JSON.
+// Usage: node [--expose-gc] bench/render.mjs [chars] [chunkChars] [--rate=CHARS_PER_S]
+//        [--burst (all deltas at once, one per macrotask: the old method)] [--store-only]
+//        [--columns=N]
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
@@ -18,6 +21,13 @@ const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const STORE_ONLY = process.argv.includes('--store-only');
 const CHARS = Number(args[0] ?? 200_000);
 const CHUNK = Number(args[1] ?? 24);
+const opt = (name, dflt) => {
+  const a = process.argv.find((x) => x.startsWith(`--${name}=`));
+  return a ? Number(a.slice(name.length + 3)) : dflt;
+};
+const BURST = process.argv.includes('--burst');
+const RATE = opt('rate', 10_000);
+const COLUMNS = opt('columns', 100);
 const src = new URL('../src/', import.meta.url).pathname;
 const work = mkdtempSync(join(tmpdir(), 'tether-bench-render-'));
 const cleanup = [];
@@ -66,7 +76,7 @@ try {
         cb();
       },
     }),
-    { columns: 100, rows: 40, isTTY: true },
+    { columns: COLUMNS, rows: 40, isTTY: true },
   );
   const stdin = Object.assign(new PassThrough(), { isTTY: true, setRawMode() {}, ref() {}, unref() {} });
 
@@ -107,7 +117,7 @@ try {
     model: 'bench',
     approval: 'suggest',
     contextWindow: 272_000,
-    columns: 100,
+    columns: COLUMNS,
     rows: 40,
   });
   const controller = new m.UiController({
@@ -119,6 +129,7 @@ try {
   });
   controller.start();
   let frames = 0;
+  const renderTimes = [];
   const instance = STORE_ONLY
     ? { unmount() {} }
     : m.render(m.createElement(m.App, { store, controller }), {
@@ -127,7 +138,10 @@ try {
         exitOnCtrlC: false,
         patchConsole: false,
         maxFps: 30,
-        onRender: () => frames++,
+        onRender: (r) => {
+          frames++;
+          if (r && typeof r.renderTime === 'number') renderTimes.push(r.renderTime);
+        },
       });
 
   let peakRss = process.memoryUsage().rss;
@@ -151,12 +165,24 @@ try {
   emit({ type: 'user_message', turnId, text: 'write a long answer' });
   emit({ type: 'turn_started', turnId, index: 0 });
   const emits0 = store.emits;
-  for (let i = 0; i < deltas.length; i++) {
-    emit({ type: 'assistant_delta', turnId, itemId: 'msg_1', text: deltas[i] });
-    await new Promise((r) => setImmediate(r));
-    if (i % 256 === 0) peakRss = Math.max(peakRss, process.memoryUsage().rss);
-    if (process.env.BENCH_DEBUG && i % 1000 === 0)
-      console.error(i, Math.round(performance.now() - t0), store.emits, frames);
+  if (BURST) {
+    for (let i = 0; i < deltas.length; i++) {
+      emit({ type: 'assistant_delta', turnId, itemId: 'msg_1', text: deltas[i] });
+      await new Promise((r) => setImmediate(r));
+      if (i % 256 === 0) peakRss = Math.max(peakRss, process.memoryUsage().rss);
+    }
+  } else {
+    // Paced: every 4 ms, send the deltas due by now (a socket delivers several per read).
+    let i = 0;
+    let tick = 0;
+    while (i < deltas.length) {
+      await new Promise((r) => setTimeout(r, 4));
+      const due = Math.min(deltas.length, Math.ceil(((performance.now() - t0) * RATE) / 1000 / CHUNK));
+      for (; i < due; i++) emit({ type: 'assistant_delta', turnId, itemId: 'msg_1', text: deltas[i] });
+      if (++tick % 64 === 0) peakRss = Math.max(peakRss, process.memoryUsage().rss);
+      if (process.env.BENCH_DEBUG && tick % 250 === 0)
+        console.error(i, Math.round(performance.now() - t0), store.emits, frames);
+    }
   }
   emit({ type: 'assistant_item_done', turnId, itemId: 'msg_1', text: markdown });
   emit({ type: 'turn_finished', turnId, status: 'completed' });
@@ -186,11 +212,19 @@ try {
   store.close();
   controller.stop();
 
+  const sorted = [...renderTimes].sort((a, b) => a - b);
+  const pct = (p) => (sorted.length ? +sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))].toFixed(2) : null);
+  const cpuMs = Math.round((cpu.user + cpu.system) / 1000);
   const result = {
-    mode: STORE_ONLY ? 'store-only' : 'store+ink',
+    mode: (STORE_ONLY ? 'store-only' : 'store+ink') + (BURST ? ' burst' : ` paced ${RATE} chars/s`),
+    ratePerS: BURST ? null : RATE,
+    columns: COLUMNS,
     chars: markdown.length,
     deltas: deltas.length,
-    cpuMs: Math.round((cpu.user + cpu.system) / 1000),
+    cpuMs,
+    cpuPerFrameMs: frames ? +(cpuMs / frames).toFixed(2) : null,
+    inkRenderMsMedian: pct(0.5),
+    inkRenderMsP95: pct(0.95),
     wallMs: Math.round(wallMs),
     inkFrames: frames,
     storeNotifications: store.emits - emits0,
@@ -200,11 +234,13 @@ try {
     peakRssMB: Math.round(peakRss / 1048576),
     rssGrowthMB: Math.round((peakRss - rss0) / 1048576),
     heapAfterGcMB,
+    machine: `${cpus().length} CPUs, load ${loadavg().map((x) => x.toFixed(2)).join(' ')}`,
   };
   console.log(
-    `render: ${result.chars} chars in ${result.deltas} deltas → ${result.cpuMs} ms CPU (${result.wallMs} ms wall), ` +
-      `${result.inkFrames} Ink frames, ${result.storeNotifications} store notifications, ${result.committedBlocks} blocks committed, ` +
-      `${(result.terminalBytes / 1024).toFixed(0)} KiB to the terminal, peak RSS ${result.peakRssMB} MB`,
+    `render (${result.mode}): ${result.chars} chars in ${result.deltas} deltas → ${result.cpuMs} ms CPU (${result.wallMs} ms wall), ` +
+      `${result.inkFrames} Ink frames, ${result.cpuPerFrameMs} ms CPU per frame (Ink render median ${result.inkRenderMsMedian} ms, p95 ${result.inkRenderMsP95} ms), ` +
+      `${result.storeNotifications} store notifications, ${result.committedBlocks} blocks committed, ` +
+      `${(result.terminalBytes / 1024).toFixed(0)} KiB to the terminal, peak RSS ${result.peakRssMB} MB (${result.machine})`,
   );
   console.log(JSON.stringify(result));
 } finally {

@@ -26,7 +26,20 @@ function includesCI(haystack: string, needle: string): boolean {
   return haystack.toLowerCase().includes(needle.toLowerCase());
 }
 
+/**
+ * What clients send back for a call the user refused (tether: "The user denied this tool call";
+ * Codex: "rejected by user"); lower case.
+ */
+const DENIAL_MARKERS = ['the user denied this tool call', 'rejected by user', 'declined by the user'];
+
+/** True when the outputs of a batch say the user denied one of its calls. */
+export function wasDenied(outputs: string): boolean {
+  const o = outputs.toLowerCase();
+  return DENIAL_MARKERS.some((m) => o.includes(m));
+}
+
 function conditionHolds(c: Condition, prevOutputs: string, user: string): boolean {
+  if (c.denied !== undefined && c.denied !== wasDenied(prevOutputs)) return false;
   if (c.output !== undefined && !includesCI(prevOutputs, c.output)) return false;
   if (c.outputLacks !== undefined && includesCI(prevOutputs, c.outputLacks)) return false;
   if (c.user !== undefined && !includesCI(user, c.user)) return false;

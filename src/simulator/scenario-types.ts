@@ -27,6 +27,11 @@ export interface Condition {
   outputLacks?: string;
   /** Case-insensitive substring of the user's message that started the turn. */
   user?: string;
+  /**
+   * True: the user denied a call of the previous batch (its output is a client's denial
+   * notice); false: none was denied.
+   */
+  denied?: boolean;
 }
 
 /** What one response contains. Items are emitted in this order: reasoning, message, calls. */

@@ -3,8 +3,8 @@
  * small live region (streaming tail, running tools, approval prompt or composer, status bar).
  * One `useInput` routes every key through the controller; no other component handles input.
  */
-import { Box, Static, useInput } from 'ink';
-import { useCallback, useMemo, useRef } from 'react';
+import { Box, Static, useStdin } from 'ink';
+import { useEffect, useMemo, useRef } from 'react';
 import { ApprovalPrompt } from './components/approval-prompt.js';
 import { Composer } from './components/composer.js';
 import { EntryView, MarkdownBatchView } from './components/entry-view.js';
@@ -12,7 +12,7 @@ import { LiveTools, PendingTurn, WorkingLine } from './components/pending-turn.j
 import { StatusBar } from './components/status-bar.js';
 import type { UiController } from './controller.js';
 import { UiContext, useUi } from './hooks/use-ui.js';
-import { type InkKeyFlags, normalizeInkKey } from './keymap.js';
+import { INITIAL_KEY_PARSER, parseKeys } from './input/parse-keys.js';
 import type { Entry } from './state/entries.js';
 import type { UiStore } from './store.js';
 
@@ -50,6 +50,7 @@ function appendBatches(batches: Batch[], entries: readonly Entry[], done: number
 function Transcript() {
   const entries = useUi((s) => s.transcript.entries);
   const columns = useUi((s) => s.view.columns);
+  const epoch = useUi((s) => s.view.epoch);
   // Entries are appended (the last one may be replaced in place, which <Static> would not print
   // again either): batch only the entries after those already batched.
   const seen = useRef<{ done: number; batches: Batch[] }>({ done: 0, batches: [] });
@@ -63,7 +64,9 @@ function Transcript() {
   return (
     // Ink lays <Static> out absolutely (shrink-to-fit); pin it to the terminal width so entries
     // wrap and truncate exactly like the live region.
-    <Static items={batches} style={{ width: columns }}>
+    // A new epoch (the screen was cleared after a resize) remounts <Static>, which prints every
+    // item again at the new width.
+    <Static key={epoch} items={batches} style={{ width: columns }}>
       {(b) =>
         'entry' in b ? (
           <EntryView key={b.key} entry={b.entry} columns={columns} />
@@ -80,12 +83,31 @@ function InputArea() {
   return hasApproval ? <ApprovalPrompt /> : <Composer />;
 }
 
+/**
+ * The one input listener. Not Ink's `useInput`: it hands a read holding several keys (a held
+ * Backspace, a fast typist, a paste) to its handler as one string, so keys were lost or inserted
+ * as invisible characters. Ink's stdin reader already splits escape sequences off; every piece
+ * it emits is parsed into its keys here, and all of them are applied in order.
+ */
 function InputRouter({ controller }: { controller: UiController }) {
-  const onInput = useCallback(
-    (input: string, key: InkKeyFlags) => controller.handleKey(normalizeInkKey(input, key)),
-    [controller],
-  );
-  useInput(onInput);
+  const { internal_eventEmitter: input, setRawMode, isRawModeSupported } = useStdin();
+  useEffect(() => {
+    if (!isRawModeSupported) return;
+    setRawMode(true);
+    return () => setRawMode(false);
+  }, [isRawModeSupported, setRawMode]);
+  useEffect(() => {
+    let state = INITIAL_KEY_PARSER;
+    const onInput = (chunk: string) => {
+      const r = parseKeys(state, chunk);
+      state = r.state;
+      if (r.keys.length > 0) controller.handleKeys(r.keys);
+    };
+    input.on('input', onInput);
+    return () => {
+      input.off('input', onInput);
+    };
+  }, [input, controller]);
   return null;
 }
 

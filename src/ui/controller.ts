@@ -9,9 +9,12 @@ import type { Clock } from '../util/clock.js';
 import { redact } from '../util/redact.js';
 import { applyCompletion, type Completion, completionFor } from './completion.js';
 import { Command, DEFAULT_KEYMAP, type KeyContext, type KeyPress, resolveCommand } from './keymap.js';
+import { diffRows } from './rows.js';
 import type { UiServices } from './services/types.js';
 import { parseSlash } from './slash.js';
 import { runSlash } from './slash-actions.js';
+import type { ComposerAction } from './state/composer.js';
+import { ctrlC } from './state/interrupt.js';
 import type { UiStore } from './store.js';
 
 /** Options of {@link UiController}. */
@@ -76,48 +79,76 @@ export class UiController {
     return completionFor(s.composer.text, s.composer.cursor, s.view.files);
   }
 
+  /**
+   * Handles the keys of one terminal read, in order, each against the state the previous one
+   * left (subscribers are notified once, after the last).
+   */
+  handleKeys(keys: readonly KeyPress[]): void {
+    this.o.store.batch(() => {
+      for (const k of keys) this.handleKey(k);
+    });
+  }
+
   /** Handles one key press: the single entry point for input. */
   handleKey(key: KeyPress): void {
     const ctx = this.context();
     const cmd = resolveCommand(ctx, key, this.o.keymap);
     const s = this.o.store.getSnapshot();
     if (cmd !== Command.CLEAR_OR_EXIT && s.view.exitArmedAt !== null)
-      this.o.store.view({ exitArmedAt: null, hint: '' });
+      this.o.store.view({ exitArmedAt: null });
     if (ctx === 'approval' || ctx === 'approvalEdit') {
       const head = s.approvals.queue[0];
-      // Focus safety: nothing typed before the prompt was on screen for armMs reaches it.
-      if (head && cmd !== Command.CLEAR_OR_EXIT && this.o.clock.now() - head.shownAt < this.o.approvalArmMs)
+      // Focus safety: nothing typed before the prompt was on screen for armMs reaches it
+      // (Ctrl+C and Esc always work: they stop the turn, they never approve).
+      if (
+        head &&
+        cmd !== Command.CLEAR_OR_EXIT &&
+        cmd !== Command.INTERRUPT &&
+        this.o.clock.now() - head.shownAt < this.o.approvalArmMs
+      )
         return;
-      if (ctx === 'approvalEdit' && cmd === null && key.text) {
-        const ed = s.approvals.edit;
-        if (ed)
-          this.o.store.approvals({
-            type: 'editSet',
-            text: ed.text.slice(0, ed.cursor) + key.text.replace(/[\r\n]+/g, ' ') + ed.text.slice(ed.cursor),
-            cursor: ed.cursor + key.text.length,
-          });
-        return;
-      }
     }
     if (cmd === null) {
-      if (ctx === 'composer' && key.text) this.insertText(key.text);
+      // Printable text goes to the focused editor; in the approval prompt it does nothing.
+      if (key.text && ctx !== 'approval') this.compose({ type: 'insert', text: key.text });
       return;
     }
-    this.run(cmd);
+    this.run(cmd, key);
   }
 
-  private insertText(text: string): void {
-    // A chunk ending in CR is text typed (or sent) together with Enter.
-    if (text.length > 1 && text.endsWith('\r') && !text.slice(0, -1).includes('\r')) {
-      this.o.store.composer({ type: 'insert', text: text.slice(0, -1) });
-      this.run(Command.SUBMIT);
+  /** Applies an editing action to the focused editor: the approval's edit field or the composer. */
+  private compose(a: ComposerAction): void {
+    if (this.context() === 'approvalEdit') this.o.store.approvals({ type: 'editCompose', action: a });
+    else this.o.store.composer(a);
+  }
+
+  private paste(text: string): void {
+    if (text === '') return;
+    this.compose({ type: 'insert', text });
+    if (this.context() !== 'composer') return;
+    const lines = text.split('\n').length;
+    if (lines > 1 || text.length > 1000) {
+      const size = text.length >= 10_240 ? `${Math.round(text.length / 1024)} KB` : `${text.length} chars`;
+      this.o.store.view({ hint: `Pasted ${lines.toLocaleString('en-US')} lines (${size})` });
+    }
+  }
+
+  private diffScroll(lines: number): void {
+    const s = this.o.store.getSnapshot();
+    const diff = s.approvals.queue[0]?.subject.diff;
+    if (!diff) return;
+    if (!s.approvals.diffExpanded) {
+      this.o.store.approvals({ type: 'toggleDiff' });
       return;
     }
-    this.o.store.composer({ type: 'insert', text });
+    const total = diff.replace(/\n$/, '').split('\n').length;
+    const page = diffRows(s.view.rows, true);
+    const step = Number.isFinite(lines) ? lines : Math.sign(lines) * Math.max(1, page - 2);
+    this.o.store.approvals({ type: 'scrollDiff', lines: step, max: Math.max(0, total - page) });
   }
 
   /** Executes a command (exported for tests and for the approval prompt's mouse-free buttons). */
-  run(cmd: Command): void {
+  run(cmd: Command, key?: KeyPress): void {
     const { store } = this.o;
     const s = store.getSnapshot();
     const comp = this.completion();
@@ -135,7 +166,10 @@ export class UiController {
         return;
       }
       case Command.NEWLINE:
-        store.composer({ type: 'insert', text: '\n' });
+        this.compose({ type: 'insert', text: '\n' });
+        return;
+      case Command.PASTE:
+        this.paste(key?.text ?? '');
         return;
       case Command.COMPLETE:
         if (comp) {
@@ -144,90 +178,57 @@ export class UiController {
         }
         return;
       case Command.CURSOR_UP:
-        if (comp && comp.items.length > 1) {
+        if (this.context() === 'composer' && comp && comp.items.length > 1) {
           store.view({
             completionIndex: (s.view.completionIndex - 1 + comp.items.length) % comp.items.length,
           });
           return;
         }
-        store.composer({ type: 'up' });
+        this.compose({ type: 'up' });
         return;
       case Command.CURSOR_DOWN:
-        if (comp && comp.items.length > 1) {
+        if (this.context() === 'composer' && comp && comp.items.length > 1) {
           store.view({ completionIndex: (s.view.completionIndex + 1) % comp.items.length });
           return;
         }
-        store.composer({ type: 'down' });
+        this.compose({ type: 'down' });
         return;
       case Command.CURSOR_LEFT:
-        if (this.context() === 'approvalEdit') {
-          this.editMove(-1);
-          return;
-        }
-        store.composer({ type: 'left' });
+        this.compose({ type: 'left' });
         return;
       case Command.CURSOR_RIGHT:
-        if (this.context() === 'approvalEdit') {
-          this.editMove(1);
-          return;
-        }
-        store.composer({ type: 'right' });
+        this.compose({ type: 'right' });
         return;
       case Command.HOME:
-        if (this.context() === 'approvalEdit') {
-          this.editMove(-Infinity);
-          return;
-        }
-        store.composer({ type: 'home' });
+        this.compose({ type: 'home' });
         return;
       case Command.END:
-        if (this.context() === 'approvalEdit') {
-          this.editMove(Infinity);
-          return;
-        }
-        store.composer({ type: 'end' });
+        this.compose({ type: 'end' });
         return;
       case Command.WORD_LEFT:
-        store.composer({ type: 'wordLeft' });
+        this.compose({ type: 'wordLeft' });
         return;
       case Command.WORD_RIGHT:
-        store.composer({ type: 'wordRight' });
+        this.compose({ type: 'wordRight' });
         return;
-      case Command.BACKSPACE: {
-        const ed = s.approvals.edit;
-        if (this.context() === 'approvalEdit' && ed) {
-          if (ed.cursor > 0)
-            store.approvals({
-              type: 'editSet',
-              text: ed.text.slice(0, ed.cursor - 1) + ed.text.slice(ed.cursor),
-              cursor: ed.cursor - 1,
-            });
-          return;
-        }
-        store.composer({ type: 'backspace' });
+      case Command.BACKSPACE:
+        this.compose({ type: 'backspace' });
         return;
-      }
       case Command.DELETE_FORWARD_OR_EXIT:
-        if (s.composer.text === '') {
+        if (this.context() === 'composer' && s.composer.text === '') {
           this.exit(0);
           return;
         }
-        store.composer({ type: 'deleteForward' });
+        this.compose({ type: 'deleteForward' });
         return;
       case Command.DELETE_WORD_BACK:
-        store.composer({ type: 'deleteWordBack' });
+        this.compose({ type: 'deleteWordBack' });
         return;
-      case Command.KILL_LINE_BACK: {
-        const ed = s.approvals.edit;
-        if (this.context() === 'approvalEdit' && ed) {
-          store.approvals({ type: 'editSet', text: ed.text.slice(ed.cursor), cursor: 0 });
-          return;
-        }
-        store.composer({ type: 'killLineBack' });
+      case Command.KILL_LINE_BACK:
+        this.compose({ type: 'killLineBack' });
         return;
-      }
       case Command.KILL_LINE_FORWARD:
-        store.composer({ type: 'killLineForward' });
+        this.compose({ type: 'killLineForward' });
         return;
       case Command.INTERRUPT:
         this.interrupt();
@@ -256,6 +257,21 @@ export class UiController {
       case Command.EDIT_CANCEL:
         store.approvals({ type: 'editCancel' });
         return;
+      case Command.DIFF_TOGGLE:
+        store.approvals({ type: 'toggleDiff' });
+        return;
+      case Command.DIFF_SCROLL_UP:
+        this.diffScroll(-1);
+        return;
+      case Command.DIFF_SCROLL_DOWN:
+        this.diffScroll(1);
+        return;
+      case Command.DIFF_PAGE_UP:
+        this.diffScroll(-Infinity);
+        return;
+      case Command.DIFF_PAGE_DOWN:
+        this.diffScroll(Infinity);
+        return;
       case Command.PICK_UP:
       case Command.PICK_DOWN:
       case Command.PICK_CONFIRM:
@@ -267,13 +283,6 @@ export class UiController {
         throw new Error(`unhandled command ${String(unreachable)}`);
       }
     }
-  }
-
-  private editMove(delta: number): void {
-    const ed = this.o.store.getSnapshot().approvals.edit;
-    if (!ed) return;
-    const cursor = Math.max(0, Math.min(ed.text.length, ed.cursor + delta));
-    this.o.store.approvals({ type: 'editSet', text: ed.text, cursor });
   }
 
   /** Enter on an open menu: completes (and runs an argument-less slash command). */
@@ -308,6 +317,7 @@ export class UiController {
     const text = raw.replace(/\s+$/, '');
     if (text.trim() === '') return;
     store.composer({ type: 'submitted', text });
+    if (store.getSnapshot().view.hint.startsWith('Pasted ')) store.view({ hint: '' });
     // History is a file: known secrets (the API key) never reach it.
     services.appendHistory(redact(text));
     const slash = text.startsWith('/') ? parseSlash(text) : null;
@@ -343,30 +353,55 @@ export class UiController {
     });
   }
 
+  /** A turn, tool, approval or `!command` is in progress (what Esc and Ctrl+C stop). */
+  private busy(): boolean {
+    const s = this.o.store.getSnapshot();
+    return (
+      this.shellAbort !== null ||
+      s.view.running ||
+      s.transcript.stream !== null ||
+      s.transcript.tools.length > 0 ||
+      s.approvals.queue.length > 0
+    );
+  }
+
   private interrupt(): void {
     const { store, agent } = this.o;
-    const s = store.getSnapshot();
     if (this.shellAbort) {
       this.shellAbort.abort();
       return;
     }
-    if (s.view.running || s.transcript.stream || s.transcript.tools.length > 0) {
-      agent.cancel();
-      store.view({ hint: 'Interrupting…' });
-    }
+    if (!this.busy()) return;
+    // Cancelling the turn also settles its open approvals (denied as cancelled) and kills the
+    // process tree of a running command; the prompt goes at once.
+    agent.cancel();
+    store.approvals({ type: 'cancelAll' });
+    store.view({ hint: 'Interrupting…' });
   }
 
   private clearOrExit(): void {
     const { store, clock } = this.o;
     const s = store.getSnapshot();
     const now = clock.now();
-    if (s.view.exitArmedAt !== null && now - s.view.exitArmedAt <= this.o.exitWindowMs) {
-      this.exit(0);
-      return;
+    const windowMs = this.o.exitWindowMs;
+    switch (ctrlC({ now, armedAt: s.view.exitArmedAt, windowMs, busy: this.busy() })) {
+      case 'exit':
+        this.exit(0);
+        return;
+      case 'interrupt':
+        this.interrupt();
+        break;
+      case 'clear':
+        if (s.approvals.edit) store.approvals({ type: 'editCancel' });
+        store.composer({ type: 'clear' });
+        if (s.view.hint.startsWith('Pasted ')) store.view({ hint: '' });
+        break;
     }
-    if (s.approvals.edit) store.approvals({ type: 'editCancel' });
-    store.composer({ type: 'clear' });
-    store.view({ exitArmedAt: now, hint: 'Press Ctrl+C again to exit' });
+    store.view({ exitArmedAt: now });
+    // The hint goes when the window closes.
+    clock.setTimeout(() => {
+      if (store.getSnapshot().view.exitArmedAt === now) store.view({ exitArmedAt: null });
+    }, windowMs + 1);
   }
 
   /** Exits once. */

@@ -30,6 +30,12 @@ export enum Command {
   EDIT_COMMAND = 'approval.edit',
   EDIT_CONFIRM = 'approval.editConfirm',
   EDIT_CANCEL = 'approval.editCancel',
+  DIFF_TOGGLE = 'approval.diffToggle',
+  DIFF_SCROLL_UP = 'approval.diffUp',
+  DIFF_SCROLL_DOWN = 'approval.diffDown',
+  DIFF_PAGE_UP = 'approval.diffPageUp',
+  DIFF_PAGE_DOWN = 'approval.diffPageDown',
+  PASTE = 'composer.paste',
   PICK_UP = 'picker.up',
   PICK_DOWN = 'picker.down',
   PICK_CONFIRM = 'picker.confirm',
@@ -38,9 +44,12 @@ export enum Command {
 
 /** A normalised key press (what the router matches bindings against). */
 export interface KeyPress {
-  /** Named key ('return', 'escape', 'tab', 'up', 'backspace', …) or the letter for Ctrl/Meta combos; '' for text. */
+  /**
+   * Named key ('return', 'escape', 'tab', 'up', 'backspace', 'paste', …) or the letter for
+   * Ctrl/Meta combos; '' for text of several characters.
+   */
   name: string;
-  /** Text to insert for printable input (possibly many characters: a paste). */
+  /** Text to insert for printable input (possibly many characters); a paste's text. */
   text: string;
   ctrl: boolean;
   meta: boolean;
@@ -58,10 +67,48 @@ export interface KeyBinding {
 /** Where focus is; bindings are looked up in the context, then in `global`. */
 export type KeyContext = 'global' | 'composer' | 'approval' | 'approvalEdit' | 'picker';
 
+type Bindings = ReadonlyArray<readonly [Command, readonly KeyBinding[]]>;
+
+/** Line editing, shared by the composer and the approval's edit field (one composer reducer). */
+const EDITING: Bindings = [
+  [Command.CURSOR_LEFT, [{ name: 'left' }, { name: 'b', ctrl: true }]],
+  [Command.CURSOR_RIGHT, [{ name: 'right' }, { name: 'f', ctrl: true }]],
+  [Command.CURSOR_UP, [{ name: 'up' }, { name: 'p', ctrl: true }]],
+  [Command.CURSOR_DOWN, [{ name: 'down' }, { name: 'n', ctrl: true }]],
+  [Command.HOME, [{ name: 'home' }, { name: 'a', ctrl: true }]],
+  [Command.END, [{ name: 'end' }, { name: 'e', ctrl: true }]],
+  [
+    Command.WORD_LEFT,
+    [
+      { name: 'left', meta: true },
+      { name: 'left', ctrl: true },
+      { name: 'b', meta: true },
+    ],
+  ],
+  [
+    Command.WORD_RIGHT,
+    [
+      { name: 'right', meta: true },
+      { name: 'right', ctrl: true },
+      { name: 'f', meta: true },
+    ],
+  ],
+  [Command.BACKSPACE, [{ name: 'backspace' }, { name: 'h', ctrl: true }]],
+  [Command.DELETE_FORWARD_OR_EXIT, [{ name: 'd', ctrl: true }]],
+  [
+    Command.DELETE_WORD_BACK,
+    [
+      { name: 'w', ctrl: true },
+      { name: 'backspace', meta: true },
+    ],
+  ],
+  [Command.KILL_LINE_BACK, [{ name: 'u', ctrl: true }]],
+  [Command.KILL_LINE_FORWARD, [{ name: 'k', ctrl: true }]],
+  [Command.PASTE, [{ name: 'paste' }]],
+];
+
 /** The default keymap. Order matters only for readability; lookups are exact. */
-export const DEFAULT_KEYMAP: Readonly<
-  Record<KeyContext, ReadonlyArray<readonly [Command, readonly KeyBinding[]]>>
-> = {
+export const DEFAULT_KEYMAP: Readonly<Record<KeyContext, Bindings>> = {
   global: [
     [Command.INTERRUPT, [{ name: 'escape' }]],
     [Command.CLEAR_OR_EXIT, [{ name: 'c', ctrl: true }]],
@@ -80,45 +127,19 @@ export const DEFAULT_KEYMAP: Readonly<
       ],
     ],
     [Command.COMPLETE, [{ name: 'tab' }]],
-    [Command.CURSOR_LEFT, [{ name: 'left' }, { name: 'b', ctrl: true }]],
-    [Command.CURSOR_RIGHT, [{ name: 'right' }, { name: 'f', ctrl: true }]],
-    [Command.CURSOR_UP, [{ name: 'up' }, { name: 'p', ctrl: true }]],
-    [Command.CURSOR_DOWN, [{ name: 'down' }, { name: 'n', ctrl: true }]],
-    [Command.HOME, [{ name: 'home' }, { name: 'a', ctrl: true }]],
-    [Command.END, [{ name: 'end' }, { name: 'e', ctrl: true }]],
-    [
-      Command.WORD_LEFT,
-      [
-        { name: 'left', meta: true },
-        { name: 'left', ctrl: true },
-        { name: 'b', meta: true },
-      ],
-    ],
-    [
-      Command.WORD_RIGHT,
-      [
-        { name: 'right', meta: true },
-        { name: 'right', ctrl: true },
-        { name: 'f', meta: true },
-      ],
-    ],
-    [Command.BACKSPACE, [{ name: 'backspace' }, { name: 'h', ctrl: true }]],
-    [Command.DELETE_FORWARD_OR_EXIT, [{ name: 'd', ctrl: true }]],
-    [
-      Command.DELETE_WORD_BACK,
-      [
-        { name: 'w', ctrl: true },
-        { name: 'backspace', meta: true },
-      ],
-    ],
-    [Command.KILL_LINE_BACK, [{ name: 'u', ctrl: true }]],
-    [Command.KILL_LINE_FORWARD, [{ name: 'k', ctrl: true }]],
+    ...EDITING,
   ],
+  // Esc is not bound here: it falls through to the global INTERRUPT and cancels the turn.
   approval: [
     [Command.APPROVE, [{ name: 'y' }, { name: 'return' }]],
-    [Command.DENY, [{ name: 'n' }, { name: 'escape' }]],
+    [Command.DENY, [{ name: 'n' }]],
     [Command.ALWAYS, [{ name: 'a' }]],
     [Command.EDIT_COMMAND, [{ name: 'e' }]],
+    [Command.DIFF_TOGGLE, [{ name: 'v' }, { name: 'o', ctrl: true }]],
+    [Command.DIFF_SCROLL_UP, [{ name: 'up' }, { name: 'k' }]],
+    [Command.DIFF_SCROLL_DOWN, [{ name: 'down' }, { name: 'j' }]],
+    [Command.DIFF_PAGE_UP, [{ name: 'pageup' }, { name: 'b' }]],
+    [Command.DIFF_PAGE_DOWN, [{ name: 'pagedown' }, { name: ' ' }]],
   ],
   picker: [
     [Command.PICK_UP, [{ name: 'up' }, { name: 'k' }, { name: 'p', ctrl: true }]],
@@ -129,12 +150,16 @@ export const DEFAULT_KEYMAP: Readonly<
   approvalEdit: [
     [Command.EDIT_CONFIRM, [{ name: 'return' }]],
     [Command.EDIT_CANCEL, [{ name: 'escape' }]],
-    [Command.CURSOR_LEFT, [{ name: 'left' }]],
-    [Command.CURSOR_RIGHT, [{ name: 'right' }]],
-    [Command.HOME, [{ name: 'home' }, { name: 'a', ctrl: true }]],
-    [Command.END, [{ name: 'end' }, { name: 'e', ctrl: true }]],
-    [Command.BACKSPACE, [{ name: 'backspace' }]],
-    [Command.KILL_LINE_BACK, [{ name: 'u', ctrl: true }]],
+    [
+      Command.NEWLINE,
+      [
+        { name: 'return', shift: true },
+        { name: 'return', meta: true },
+        { name: 'linefeed' },
+        { name: 'j', ctrl: true },
+      ],
+    ],
+    ...EDITING,
   ],
 };
 

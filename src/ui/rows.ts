@@ -94,3 +94,11 @@ export function cursorWindow(line: string, cursor: number, budget: number): Curs
     cutEnd: start + budget < line.length,
   };
 }
+
+/**
+ * Diff lines the approval prompt shows at `rows` terminal rows: cut (a preview) or expanded (as
+ * many as fit beside the prompt's own rows, scrolled with ↑/↓/PgUp/PgDn).
+ */
+export function diffRows(rows: number, expanded: boolean): number {
+  return expanded ? Math.max(6, rows - 12) : Math.max(6, Math.min(40, rows - 16));
+}

@@ -7,13 +7,19 @@
 import { render } from 'ink';
 import type { AgentController, ApprovalMode } from '../agent/events.js';
 import type { Item } from '../protocol/items.js';
-import { type Clock, realClock } from '../util/clock.js';
+import { type Clock, realClock, type TimerHandle } from '../util/clock.js';
 import { App } from './app.js';
 import { UiController } from './controller.js';
 import { replayEntries } from './replay.js';
 import type { UiServices } from './services/types.js';
 import type { BannerInfo } from './state/entries.js';
 import { UiStore } from './store.js';
+
+/** Quiet time after the last resize event before the screen is redrawn (ms). */
+const RESIZE_SETTLE_MS = 120;
+
+/** Erase the screen and its scrollback, cursor home (a redraw reprints the transcript). */
+const CLEAR_SCREEN = '\x1b[2J\x1b[3J\x1b[H';
 
 /** Options of {@link runScreen}. */
 export interface RunScreenOptions {
@@ -88,7 +94,23 @@ export async function runScreen(o: RunScreenOptions): Promise<ScreenResult> {
     // is interleaved (seen in tmux); the default erase-and-redraw of the small live region is
     // written inside a synchronized-output block, which is what prevents flicker.
   });
-  const onResize = () => store.view({ columns: o.stdout.columns || 100, rows: o.stdout.rows || 40 });
+  // Bracketed paste: a paste arrives between ESC[200~ and ESC[201~ and is inserted verbatim
+  // (never submitted line by line). Turned off again on every way out.
+  if (o.stdin.isTTY) o.stdout.write('\x1b[?2004h');
+  // A terminal that reflows on resize re-wraps the live region Ink drew, so Ink's erase-by-line-
+  // count misses rows and half-drawn boxes stay behind. Once the size settles the screen is
+  // cleared and everything is drawn again at the new size (what Claude Code and gemini-cli do).
+  let resizeTimer: TimerHandle | null = null;
+  const onResize = () => {
+    store.view({ columns: o.stdout.columns || 100, rows: o.stdout.rows || 40 });
+    resizeTimer?.cancel();
+    resizeTimer = clock.setTimeout(() => {
+      resizeTimer = null;
+      instance.clear();
+      o.stdout.write(CLEAR_SCREEN);
+      store.view({ epoch: store.getSnapshot().view.epoch + 1 });
+    }, RESIZE_SETTLE_MS);
+  };
   o.stdout.on('resize', onResize);
   // Signals from outside (kill, closed terminal) leave through the same path as /quit.
   const onSignal = (sig: NodeJS.Signals) =>
@@ -103,6 +125,7 @@ export async function runScreen(o: RunScreenOptions): Promise<ScreenResult> {
   const code = await exited;
   for (const s of sigs) process.off(s, onSignal);
   o.stdout.off('resize', onResize);
+  (resizeTimer as TimerHandle | null)?.cancel();
   // Stop the turn first so no tool keeps running while the screen goes away.
   if (store.getSnapshot().view.running) o.agent.cancel();
   controller.stop();
@@ -112,6 +135,6 @@ export async function runScreen(o: RunScreenOptions): Promise<ScreenResult> {
   o.stdin.setRawMode?.(false);
   o.stdin.pause();
   // Ink shows the cursor again on unmount; repeat it in case a signal cut the render short.
-  o.stdout.write('\x1b[?25h');
+  o.stdout.write(o.stdin.isTTY ? '\x1b[?2004l\x1b[?25h' : '\x1b[?25h');
   return { code, sessionId: store.getSnapshot().status.sessionId };
 }

@@ -54,6 +54,11 @@ export interface ViewState {
   rows: number;
   /** Demo mode: the screen states the model is simulated. */
   simulated: boolean;
+  /**
+   * Bumped when the screen is redrawn from scratch (after a resize): the transcript is printed
+   * again at the new width.
+   */
+  epoch: number;
 }
 
 /** The whole UI state. */
@@ -123,6 +128,7 @@ export class UiStore {
         columns: opts.columns ?? 100,
         rows: opts.rows ?? 40,
         simulated: opts.simulated ?? false,
+        epoch: 0,
       },
     };
   }
@@ -136,7 +142,28 @@ export class UiStore {
   /** For useSyncExternalStore. */
   getSnapshot = (): UiState => this.state;
 
+  private batchDepth = 0;
+  private batchDirty = false;
+
+  /** Runs `fn` with notifications held; subscribers hear once at the end if anything changed. */
+  batch(fn: () => void): void {
+    this.batchDepth++;
+    try {
+      fn();
+    } finally {
+      this.batchDepth--;
+      if (this.batchDepth === 0 && this.batchDirty) {
+        this.batchDirty = false;
+        this.emit();
+      }
+    }
+  }
+
   private emit(): void {
+    if (this.batchDepth > 0) {
+      this.batchDirty = true;
+      return;
+    }
     this.emits++;
     for (const l of [...this.listeners]) l();
     this.scheduleTick();

@@ -5,7 +5,7 @@
  * screen, the terminal mode, and that no process is left. Needs tmux (CI: apt-get install tmux).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,8 +14,12 @@ import { type Scenario, type Simulator, startSimulator } from '../../src/simulat
 const ROOT = resolve(import.meta.dirname, '../..');
 const BIN = join(ROOT, 'bin/tether.js');
 const HAS_TMUX = spawnSync('tmux', ['-V']).status === 0;
+// CI must run these: there a missing tmux is a failure, not a skip.
+const IN_CI = process.env['CI'] === 'true';
 // A duration no other process on the machine is likely to use: the leak check greps for it.
 const LONG = 'sleep 37.25';
+const SLEEPY = 'sleep 41.75';
+const BIG_FILE = Array.from({ length: 80 }, (_, i) => `row ${i + 1}`).join('\n');
 
 const SCENARIO: Scenario = {
   name: 'tui-e2e',
@@ -35,6 +39,30 @@ const SCENARIO: Scenario = {
       steps: [
         { say: 'Starting the long job.', call: { tool: 'shell', args: { command: LONG } } },
         { say: 'The long job finished (this should not be reached).' },
+      ],
+    },
+    {
+      when: { user: 'sleepy' },
+      steps: [
+        { say: 'Sleeping a while.', call: { tool: 'shell', args: { command: SLEEPY } } },
+        { say: 'The sleep finished (this should not be reached).' },
+      ],
+    },
+    {
+      when: { user: 'keyburst' },
+      steps: [
+        { say: 'Touching.', call: { tool: 'shell', args: { command: 'touch burst-abcdef.txt' } } },
+        { say: 'Touch done.' },
+      ],
+    },
+    {
+      when: { user: 'big write' },
+      steps: [
+        {
+          say: 'Writing a big file.',
+          call: { tool: 'write_file', args: { path: 'big.txt', content: BIG_FILE } },
+        },
+        { say: 'Big write done.' },
       ],
     },
   ],
@@ -105,6 +133,12 @@ afterAll(async () => {
   spawnSync('tmux', ['kill-session', '-t', session]);
   await sim?.close();
   for (const d of [home, ws]) if (d) rmSync(d, { recursive: true, force: true });
+});
+
+describe.runIf(!HAS_TMUX && IN_CI)('tmux in CI', () => {
+  it('is installed (the pseudo-terminal tests need it; .ci/install-system-deps.sh installs it)', () => {
+    expect(HAS_TMUX).toBe(true);
+  });
 });
 
 describe.skipIf(!HAS_TMUX)('tether interactive in a pseudo-terminal', () => {
@@ -222,5 +256,93 @@ describe.skipIf(!HAS_TMUX)('tether interactive in a pseudo-terminal', () => {
     tmux('send-keys', '-t', session, 'C-c');
     s = await waitText('TETHER_EXIT:0');
     expect(s).toContain('Demo finished');
+  }, 90_000);
+
+  /** Starts tether in a fresh tmux session and waits for the composer. */
+  async function start(width = 110, height = 50): Promise<void> {
+    spawnSync('tmux', ['kill-session', '-t', session]);
+    const cmd = `cd ${ws} && env ${envLine()} ${process.execPath} ${BIN}; echo "TETHER_EXIT:$?"; sleep 600`;
+    tmux('new-session', '-d', '-s', session, '-x', String(width), '-y', String(height), cmd);
+    await waitText('Ctrl+C twice exits');
+    await waitText('ctx 0%');
+  }
+  async function prompt(text: string): Promise<void> {
+    tmux('send-keys', '-t', session, '-l', text);
+    await sleep(100);
+    tmux('send-keys', '-t', session, 'Enter');
+  }
+  async function approve(key = 'y'): Promise<string> {
+    const s = await waitText('Allow this');
+    await sleep(400); // the prompt ignores keys for its first 250 ms (focus safety)
+    tmux('send-keys', '-t', session, key);
+    return s;
+  }
+  /** The visible pane only (no scrollback). */
+  const visible = () => tmux('capture-pane', '-p', '-t', session);
+
+  it('Ctrl+C kills a running command and the session goes on; key bursts are applied, also in the edit field', async () => {
+    await start();
+    await prompt('run the sleepy one');
+    await approve();
+    await waitFor(() => pidsOf(SLEEPY).length > 0, 'the sleep to run');
+    tmux('send-keys', '-t', session, 'C-c');
+    let s = await waitText('Interrupted.');
+    expect(s).toContain('Press Ctrl+C again to exit');
+    expect(s).not.toContain('should not be reached');
+    await waitFor(() => pidsOf(SLEEPY).length === 0, 'the sleep to be killed', 5000);
+    // The hint goes when the 2 s window closes, and a later Ctrl+C does not exit.
+    await waitFor((x) => !x.includes('Press Ctrl+C again'), 'the hint to go', 6000);
+
+    // A burst: text, then five Backspaces in one send-keys (one write to the terminal).
+    tmux('send-keys', '-t', session, '-l', 'keyburst nowXXXXX');
+    tmux('send-keys', '-t', session, 'BSpace', 'BSpace', 'BSpace', 'BSpace', 'BSpace', 'Enter');
+    // The edit field: replace "abcdef" with "xyz" in one burst.
+    await approve('e');
+    await waitText('edit $');
+    tmux('send-keys', '-t', session, ...Array(10).fill('BSpace'), 'x', 'y', 'z', '.', 't', 'x', 't');
+    tmux('send-keys', '-t', session, 'Enter');
+    s = await waitText('Touch done.');
+    expect(s).toContain('› keyburst now\n');
+    expect(s).not.toContain('keyburst nowX');
+    expect(s).toContain('$ touch burst-xyz.txt');
+    // Exactly the edited command ran: no invisible characters in the file name.
+    expect(readdirSync(ws).filter((f) => f.startsWith('burst-'))).toEqual(['burst-xyz.txt']);
+    tmux('send-keys', '-t', session, 'C-c');
+    tmux('send-keys', '-t', session, 'C-c');
+    await waitText('TETHER_EXIT:0');
+  }, 90_000);
+
+  it('a long diff can be expanded before deciding; a shrink leaves no half-drawn box', async () => {
+    await start(110, 40);
+    await prompt('do the big write');
+    let s = await approve('v');
+    expect(s).toMatch(/more diff lines \(v shows all\)/);
+    expect(s).not.toContain('+row 80');
+    await waitText('↓/PgDn scrolls');
+    for (let i = 0; i < 6 && !visible().includes('+row 80'); i++) {
+      tmux('send-keys', '-t', session, 'PageDown');
+      await sleep(200);
+    }
+    expect(visible()).toContain('+row 80');
+    tmux('send-keys', '-t', session, 'y');
+    await waitText('Big write done.');
+
+    tmux('resize-window', '-t', session, '-x', '60', '-y', '40');
+    await sleep(1200);
+    s = visible();
+    const lines = s.split('\n');
+    // Every box on screen is whole: as many tops as bottoms, each top line closed on the right.
+    const tops = lines.filter((l) => l.includes('╭'));
+    expect(tops.length).toBeGreaterThan(0);
+    expect(tops.length).toBe(lines.filter((l) => l.includes('╰')).length);
+    for (const l of tops) expect(l.trimEnd().endsWith('╮')).toBe(true);
+    for (const l of lines) expect(l.length).toBeLessThanOrEqual(60);
+    expect(s).toContain('Big write done.');
+    // Still listening after the resize.
+    tmux('send-keys', '-t', session, '-l', 'still here');
+    await waitText('› still here');
+    tmux('send-keys', '-t', session, 'C-c');
+    tmux('send-keys', '-t', session, 'C-c');
+    await waitText('TETHER_EXIT:0');
   }, 90_000);
 });

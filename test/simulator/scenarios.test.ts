@@ -327,4 +327,30 @@ describe('demo tour', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('a denied patch ends the tour coherently (no "Patch applied", no rerun); the workspace is a git repo', async () => {
+    const dir = await prepareDemoWorkspace();
+    try {
+      // /diff works in the demo: the scratch copy is a repository with the project committed.
+      const status = execSync('git status --porcelain', { cwd: dir, encoding: 'utf8' });
+      expect(status).toBe('');
+      sim = await startSimulator({ scenario: 'demo', seed: 87 });
+      c = await RawWs.open(sim.url);
+      const shells: string[] = [];
+      const turns = await drive(c, { input: [user('show me the demo')] }, OUR_TOOLS, (name, a) => {
+        if (name === 'list_dir') return readdirSync(join(dir, String(a['path']))).join('\n');
+        if (name === 'read_file') return readFileSync(join(dir, String(a['path'])), 'utf8');
+        if (name === 'apply_patch')
+          return 'The user denied this tool call (denied by the user); it was NOT run. Do not retry it as-is.';
+        shells.push(String(a['command']));
+        return 'not ok 1 - average\n# fail 1\nexit code 1';
+      });
+      const last = finalText(turns.at(-1)!);
+      expect(last).toContain('You declined the patch');
+      expect(turns.map(finalText).join('\n')).not.toContain('Patch applied');
+      expect(shells).toHaveLength(1); // the tests are not re-run after the denial
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -179,7 +179,8 @@ describe('keymap, mentions, slash, sanitize', () => {
   it('resolves keys by focus context', () => {
     const esc = normalizeInkKey('', { ...NO_KEY, escape: true, meta: true });
     expect(resolveCommand('composer', esc)).toBe(Command.INTERRUPT);
-    expect(resolveCommand('approval', esc)).toBe(Command.DENY);
+    // Esc in an approval prompt stops the turn (global), it does not just deny that call.
+    expect(resolveCommand('approval', esc)).toBe(Command.INTERRUPT);
     expect(resolveCommand('approval', normalizeInkKey('y', NO_KEY))).toBe(Command.APPROVE);
     expect(resolveCommand('composer', normalizeInkKey('y', NO_KEY))).toBeNull();
     expect(resolveCommand('composer', normalizeInkKey('\n', NO_KEY))).toBe(Command.NEWLINE);

@@ -72,7 +72,7 @@ it('a turn, step by step', async () => {
     ╭──────────────────────────────────────────────────────────────────────────────────────────────────╮
     │ Allow this command?                                                                              │
     │ $ npm test                                                                                       │
-    │ [y] yes [n] no [a] always allow this prefix [e] edit                                             │
+    │ [y] yes [n] no [a] always allow this prefix [e] edit · Esc stop the turn                         │
     ╰──────────────────────────────────────────────────────────────────────────────────────────────────╯
     gpt-test · suggest · websocket ● connected 0s · ↑0 ↓0 (0% cached) · ctx 0% · sess-1"
   `);

@@ -1,7 +1,7 @@
 /** The approval prompt: exactly what will run (the command) or change (the diff), and the keys. */
 import { Box, Text } from 'ink';
 import { useUi } from '../hooks/use-ui.js';
-import { cursorWindow, headByRows } from '../rows.js';
+import { cursorWindow, diffRows, headByRows } from '../rows.js';
 import { sanitizeText } from '../sanitize.js';
 import { theme } from '../theme.js';
 import { DiffView } from './diff-view.js';
@@ -63,7 +63,14 @@ export function ApprovalPrompt() {
       {sub.kind !== 'command' && sub.paths.length > 0 ? (
         <Text color={theme.dim}>{sub.paths.join(', ')}</Text>
       ) : null}
-      {sub.diff ? <DiffView diff={sub.diff} maxLines={Math.max(6, Math.min(40, rows - 16))} /> : null}
+      {sub.diff ? (
+        <DiffView
+          diff={sub.diff}
+          maxLines={diffRows(rows, approvals.diffExpanded)}
+          offset={approvals.diffExpanded ? approvals.diffScroll : 0}
+          moreHint={approvals.diffExpanded ? '↓/PgDn scrolls' : 'v shows all'}
+        />
+      ) : null}
       {edit ? (
         <Box flexDirection="column">
           <Text>
@@ -74,7 +81,7 @@ export function ApprovalPrompt() {
             <Text>{editView?.after}</Text>
             {editView?.cutEnd ? '…' : ''}
           </Text>
-          <Text color={theme.dim}>Enter run the edited command · Esc back</Text>
+          <Text color={theme.dim}>Enter run the edited command · Esc back · Ctrl+C stop the turn</Text>
         </Box>
       ) : (
         <Text>
@@ -89,6 +96,13 @@ export function ApprovalPrompt() {
               <Text color={theme.accent}>[a]</Text> always allow {sub.server}.{sub.tool}
             </>
           ) : null}
+          {sub.diff ? (
+            <>
+              {' '}
+              <Text color={theme.accent}>[v]</Text> {approvals.diffExpanded ? 'shorter diff' : 'full diff'}
+            </>
+          ) : null}{' '}
+          <Text color={theme.dim}>· Esc stop the turn</Text>
         </Text>
       )}
     </Box>

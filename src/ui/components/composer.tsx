@@ -4,6 +4,7 @@ import { useMemo } from 'react';
 import { completionFor } from '../completion.js';
 import { useUi } from '../hooks/use-ui.js';
 import { cursorWindow } from '../rows.js';
+import { EXIT_HINT } from '../state/interrupt.js';
 import { theme } from '../theme.js';
 
 /** Max composer lines shown (a large paste shows its tail with a count). */
@@ -32,6 +33,7 @@ export function Composer() {
   const index = useUi((s) => s.view.completionIndex);
   const queued = useUi((s) => s.view.queued);
   const hint = useUi((s) => s.view.hint);
+  const exitArmed = useUi((s) => s.view.exitArmedAt !== null);
   const columns = useUi((s) => s.view.columns);
   const { text, cursor } = composer;
   const completion = useMemo(() => completionFor(text, cursor, files), [text, cursor, files]);
@@ -87,6 +89,7 @@ export function Composer() {
         </Box>
       ) : null}
       {hint ? <Text color={theme.warn}>{hint}</Text> : null}
+      {exitArmed ? <Text color={theme.warn}>{EXIT_HINT}</Text> : null}
     </Box>
   );
 }

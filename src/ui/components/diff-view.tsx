@@ -8,6 +8,10 @@ export interface DiffViewProps {
   diff: string;
   /** Max lines shown; the rest is summarised. Default 60. */
   maxLines?: number;
+  /** First line shown (a scrolled, expanded diff). Default 0. */
+  offset?: number;
+  /** What the "more lines" note tells the user to press, e.g. "v shows all". */
+  moreHint?: string;
 }
 
 /** The colour of one unified-diff line (undefined: default colour). */
@@ -20,12 +24,18 @@ export function diffLineColor(line: string): string | undefined {
 }
 
 /** Renders a unified diff. */
-export function DiffView({ diff, maxLines = 60 }: DiffViewProps) {
+export function DiffView({ diff, maxLines = 60, offset = 0, moreHint }: DiffViewProps) {
   const lines = sanitizeText(diff).replace(/\n$/, '').split('\n');
-  const shown = lines.slice(0, maxLines);
-  const rest = lines.length - shown.length;
+  const first = Math.max(0, Math.min(offset, lines.length - maxLines));
+  const shown = lines.slice(first, first + maxLines);
+  const rest = lines.length - first - shown.length;
   return (
     <Box flexDirection="column">
+      {first > 0 ? (
+        <Text color={theme.dim}>
+          ↑ {first} lines above · lines {first + 1}–{first + shown.length} of {lines.length}
+        </Text>
+      ) : null}
       {shown.map((line, i) => {
         const color = diffLineColor(line);
         const bold = line.startsWith('+++') || line.startsWith('---') || line.startsWith('diff ');
@@ -36,7 +46,11 @@ export function DiffView({ diff, maxLines = 60 }: DiffViewProps) {
           </Text>
         );
       })}
-      {rest > 0 ? <Text color={theme.dim}>… {rest} more diff lines</Text> : null}
+      {rest > 0 ? (
+        <Text color={theme.dim}>
+          … {rest} more diff lines{moreHint ? ` (${moreHint})` : ''}
+        </Text>
+      ) : null}
     </Box>
   );
 }

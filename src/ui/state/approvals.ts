@@ -5,6 +5,7 @@
  */
 import type { AgentEvent } from '../../agent/events.js';
 import type { ApprovalSubject } from '../../tools/types.js';
+import { type ComposerAction, type ComposerState, composerReducer, initialComposer } from './composer.js';
 
 /** One pending approval. */
 export interface PendingApproval {
@@ -18,20 +19,31 @@ export interface PendingApproval {
 /** Approval queue state. */
 export interface ApprovalState {
   queue: readonly PendingApproval[];
-  /** Editing the head's command: the edit buffer, else null. */
-  edit: { text: string; cursor: number } | null;
+  /** Editing the head's command: the edit buffer (the composer's reducer, no history), else null. */
+  edit: ComposerState | null;
+  /** The head's diff is shown at full length (the prompt scrolls it), else cut to fit. */
+  diffExpanded: boolean;
+  /** First diff line shown while expanded. */
+  diffScroll: number;
 }
 
 /** Empty queue. */
 export function initialApprovals(): ApprovalState {
-  return { queue: [], edit: null };
+  return { queue: [], edit: null, diffExpanded: false, diffScroll: 0 };
 }
 
 /** UI intents on the queue. */
 export type ApprovalAction =
   | { type: 'editStart' }
   | { type: 'editCancel' }
-  | { type: 'editSet'; text: string; cursor: number }
+  /** An editing action on the edit buffer (the same actions as the composer). */
+  | { type: 'editCompose'; action: ComposerAction }
+  /** The turn was cancelled: every request goes (the agent denies them as cancelled). */
+  | { type: 'cancelAll' }
+  /** Shows the head's diff in full (or cut again). */
+  | { type: 'toggleDiff' }
+  /** Scrolls the expanded diff by `lines` (clamped by the view). */
+  | { type: 'scrollDiff'; lines: number; max: number }
   /** Resolved locally (before the agent's approval_resolved echo arrives). */
   | { type: 'resolved'; callId: string; now: number };
 
@@ -43,6 +55,8 @@ function removeHead(s: ApprovalState, callId: string, now: number): ApprovalStat
   return {
     queue: head && wasHead ? [{ ...head, shownAt: now }, ...rest] : queue,
     edit: wasHead ? null : s.edit,
+    diffExpanded: wasHead ? false : s.diffExpanded,
+    diffScroll: wasHead ? 0 : s.diffScroll,
   };
 }
 
@@ -71,12 +85,24 @@ export function approvalsReducer(s: ApprovalState, a: ApprovalAction): ApprovalS
     case 'editStart': {
       const cmd = s.queue[0]?.subject.command;
       if (cmd === undefined) return s;
-      return { ...s, edit: { text: cmd, cursor: cmd.length } };
+      return { ...s, edit: composerReducer(initialComposer(), { type: 'set', text: cmd }) };
     }
     case 'editCancel':
       return { ...s, edit: null };
-    case 'editSet':
-      return { ...s, edit: { text: a.text, cursor: a.cursor } };
+    case 'editCompose': {
+      if (!s.edit) return s;
+      const edit = composerReducer(s.edit, a.action);
+      return edit === s.edit ? s : { ...s, edit };
+    }
+    case 'cancelAll':
+      return s.queue.length > 0 ? initialApprovals() : s;
+    case 'toggleDiff':
+      return s.queue[0]?.subject.diff ? { ...s, diffExpanded: !s.diffExpanded, diffScroll: 0 } : s;
+    case 'scrollDiff': {
+      if (!s.diffExpanded) return s;
+      const diffScroll = Math.max(0, Math.min(a.max, s.diffScroll + a.lines));
+      return diffScroll === s.diffScroll ? s : { ...s, diffScroll };
+    }
     case 'resolved':
       return removeHead(s, a.callId, a.now);
     default: {
