@@ -5,13 +5,7 @@
  * conversation; it implements the AgentController seam the TUI uses, plus `run(prompt)` for
  * --prompt runs.
  */
-import {
-  type FunctionCallOutputItem,
-  functionCallOutput,
-  type Item,
-  isFunctionCall,
-  userMessage,
-} from '../protocol/items.js';
+import { type FunctionCallOutputItem, type Item, isFunctionCall, userMessage } from '../protocol/items.js';
 import { addTotals, type UsageTotals, ZERO_USAGE } from '../protocol/usage.js';
 import type { TurnResult } from '../session/types.js';
 import type { ReadyCall } from '../tools/types.js';
@@ -32,7 +26,7 @@ import { runModelCall } from './model-call.js';
 import { reasonForTurnError } from './outcome.js';
 import { type ActiveRun, buildOutcome, messageTextOf, newRun, unsentOutputs } from './run-state.js';
 import { classifyStartError } from './start-error.js';
-import { executeCalls } from './tool-exec.js';
+import { executeCalls, toModelOutput } from './tool-exec.js';
 import { answerText } from './turn-reducer.js';
 import type { AgentInfo, AgentOptions, RunOutcome } from './types.js';
 
@@ -213,7 +207,7 @@ export class Agent implements AgentController {
       const dangling = danglingCallOutputs(this.opts.session.transcript(), this.ledger);
       for (const entry of dangling.updates) this.persistence?.onLedger(entry);
       // A resumed transcript's unanswered calls are answered first (never re-run).
-      this.pendingOutputs.push(...dangling.outputs.map((o) => functionCallOutput(o.callId, o.output)));
+      this.pendingOutputs.push(...dangling.outputs.map((o) => toModelOutput(o.callId, o.output)));
       this.started = this.opts.session.start();
     }
     return this.started;

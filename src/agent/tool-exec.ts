@@ -12,6 +12,7 @@ import {
 } from '../protocol/items.js';
 import type { ApprovalSubject, ReadyCall, ToolResult, ToolRuntime } from '../tools/types.js';
 import type { Clock } from '../util/clock.js';
+import { redactForModel } from '../util/redact.js';
 import type { AgentEvent, ApprovalDecision, ApprovalMode, LedgerEntry, PermissionDenial } from './events.js';
 import { ABORTED_OUTPUT, INTERRUPTED_OUTPUT, type Ledger } from './ledger.js';
 import { planBatches } from './scheduler.js';
@@ -53,6 +54,19 @@ interface Approved {
   call: ReadyCall;
   sandboxed: boolean;
   commandOverride?: string;
+}
+
+/**
+ * The one way a tool's output becomes a `function_call_output` for the model: known secret
+ * values (the API key, secret-looking env values) and cut fragments of them are redacted here,
+ * whatever tool (shell, file reads, grep, later MCP) produced the text (issue 13 §7).
+ */
+export function toModelOutput(callId: string, output: string | ToolOutputPart[]): FunctionCallOutputItem {
+  if (typeof output === 'string') return functionCallOutput(callId, redactForModel(output));
+  return functionCallOutput(
+    callId,
+    output.map((p) => (p.type === 'input_text' ? { ...p, text: redactForModel(p.text) } : p)),
+  );
 }
 
 /** Model-readable output for a call a non-interactive run could not get approved. */
@@ -243,7 +257,7 @@ export async function executeCalls(
     seen.add(fc.call_id);
     const text = outputs.get(fc.call_id) ?? ABORTED_OUTPUT;
     const imgs = images.get(fc.call_id);
-    result.push(functionCallOutput(fc.call_id, imgs ? outputWithImages(text, imgs) : text));
+    result.push(toModelOutput(fc.call_id, imgs ? outputWithImages(text, imgs) : text));
   }
   return result;
 }

@@ -28,10 +28,17 @@ export function addSecret(value: string | undefined | null): void {
   if (value && value.length >= 6) known.add(value);
 }
 
+/**
+ * Values that are plain absolute paths (`SSH_AUTH_SOCK=/run/user/1000/keyring/ssh`,
+ * `XAUTHORITY=/home/u/.Xauthority`) name where a secret lives, not the secret; redacting them
+ * would blank paths in every tool output the model reads.
+ */
+const PATH_VALUE = /^(\/[\w.@+-]+)+\/?$/;
+
 /** Registers the values of secret-looking env vars (and OPENAI_API_KEY) from `env`. */
 export function addSecretsFromEnv(env: NodeJS.ProcessEnv = process.env): void {
   for (const [name, value] of Object.entries(env)) {
-    if (value && SECRET_NAME_RE.test(name)) addSecret(value);
+    if (value && SECRET_NAME_RE.test(name) && !PATH_VALUE.test(value)) addSecret(value);
   }
 }
 
@@ -69,6 +76,56 @@ export function redactKnown(text: string): string {
     if (out.includes(secret)) out = out.split(secret).join('[REDACTED]');
   }
   return out;
+}
+
+/** Shortest piece of a registered secret that {@link redactForModel} treats as a cut fragment. */
+export const MIN_SECRET_FRAGMENT = 12;
+
+/**
+ * Redaction of tool output before it is sent to the model (issue 13 §7): every registered
+ * secret value, plus the pieces a cut leaves behind — truncation (head/tail windows, long-line
+ * caps) can split a secret so that only its start or its end survives. A run of at least
+ * {@link MIN_SECRET_FRAGMENT} characters that is a proper prefix of a secret (followed by
+ * something else) or a proper suffix of one (preceded by something else) is replaced too.
+ * No patterns: the model must see legitimate content (test fixtures, docs) unchanged.
+ * Transformed secrets (base64, hex, reversed, split over lines) are not recognised.
+ */
+export function redactForModel(text: string): string {
+  if (known.size === 0) return text;
+  let out = redactKnown(text);
+  for (const secret of known) {
+    if (secret.length <= MIN_SECRET_FRAGMENT) continue;
+    out = redactFragments(out, secret);
+  }
+  return out;
+}
+
+/** Replaces proper prefixes and suffixes (>= MIN_SECRET_FRAGMENT chars) of `secret` in `text`. */
+function redactFragments(text: string, secret: string): string {
+  const spans: Array<[number, number]> = [];
+  const head = secret.slice(0, MIN_SECRET_FRAGMENT);
+  for (let i = text.indexOf(head); i >= 0; i = text.indexOf(head, i + 1)) {
+    let n = MIN_SECRET_FRAGMENT;
+    while (n < secret.length && text[i + n] === secret[n]) n++;
+    spans.push([i, i + n]);
+  }
+  const tail = secret.slice(-MIN_SECRET_FRAGMENT);
+  for (let j = text.indexOf(tail); j >= 0; j = text.indexOf(tail, j + 1)) {
+    const end = j + MIN_SECRET_FRAGMENT;
+    let n = MIN_SECRET_FRAGMENT;
+    while (n < secret.length && end - n - 1 >= 0 && text[end - n - 1] === secret[secret.length - n - 1]) n++;
+    spans.push([end - n, end]);
+  }
+  if (spans.length === 0) return text;
+  spans.sort((a, b) => a[0] - b[0]);
+  let out = '';
+  let at = 0;
+  for (const [from, to] of spans) {
+    if (to <= at) continue;
+    out += `${text.slice(at, Math.max(at, from))}[REDACTED]`;
+    at = to;
+  }
+  return out + text.slice(at);
 }
 
 /** True when any secret value is registered. */
