@@ -3,7 +3,8 @@
  * the session controller (request fields) and the agent. Everything here is wiring; behaviour
  * lives in the modules it connects.
  */
-import { join } from 'node:path';
+import { realpathSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { Settings } from '../config/schema.js';
 import type { McpServerConfig } from '../mcp/config.js';
 import type { McpManager } from '../mcp/manager.js';
@@ -46,6 +47,8 @@ export interface AgentRuntimeOptions {
   persistence?: AgentPersistence;
   clock?: Clock;
   env?: NodeJS.ProcessEnv;
+  /** Shown once at session start besides the instruction warnings (e.g. untrusted project keys). */
+  warnings?: string[];
   /** For `/new` in the TUI: fresh persistence for a new session id. */
   newPersistence?: (sessionId: string) => AgentPersistence | undefined;
   /** MCP servers to start in the background (their tools join the request when ready). */
@@ -122,14 +125,22 @@ function sessionSettings(s: Settings): SessionSettings {
 }
 
 /** Binds src/policy to the agent's PolicyPort (allow rules re-read after each `always`). */
-export function policyPort(workspace: string, sandbox: SandboxInfo): PolicyPort {
+export function policyPort(
+  workspace: string,
+  sandbox: SandboxInfo,
+  opts: { allowDotenv?: boolean } = {},
+): PolicyPort {
   let rules: AllowRules = loadAllowRules(workspace);
+  const root = realpathOr(workspace);
+  const allowDotenv = opts.allowDotenv === true;
   return {
     decide: (call: ReadyCall, mode: ApprovalMode) =>
       decide(call, {
         mode,
         sandbox,
         rules,
+        workspace: root,
+        allowDotenv,
         mcpAllowed: (name) => rules.prefixes.some((p) => p.length === 1 && p[0] === name),
       }),
     allowAlways(call: ReadyCall) {
@@ -146,6 +157,14 @@ export function policyPort(workspace: string, sandbox: SandboxInfo): PolicyPort 
       if (prefix) rules = addAllowRule(workspace, prefix);
     },
   };
+}
+
+function realpathOr(dir: string): string {
+  try {
+    return realpathSync(dir);
+  } catch {
+    return resolve(dir);
+  }
 }
 
 /** Builds the sandbox, tools, instructions, session controller and agent for one conversation. */
@@ -241,7 +260,7 @@ export async function createAgentRuntime(opts: AgentRuntimeOptions): Promise<Age
   const agent = createAgent({
     session,
     tools,
-    policy: policyPort(cwd, sandbox),
+    policy: policyPort(cwd, sandbox, { allowDotenv: settings.allowDotenv }),
     interactive: opts.interactive,
     approval,
     limits: {
@@ -261,7 +280,7 @@ export async function createAgentRuntime(opts: AgentRuntimeOptions): Promise<Age
     ...(opts.persistence ? { persistence: opts.persistence } : {}),
     clock,
     ...(opts.resume ? { ledger: opts.resume.ledger, resumed: true } : {}),
-    warnings: [...instructions.warnings, ...(opts.mcpWarnings ?? [])],
+    warnings: [...(opts.warnings ?? []), ...instructions.warnings, ...(opts.mcpWarnings ?? [])],
     newSession: async () => {
       const id = newSessionId(new Date(clock.wallNow()));
       const persistence = opts.newPersistence?.(id);

@@ -2,11 +2,16 @@
 
 import type { SettingSource } from '../config/load.js';
 import type { Settings } from '../config/schema.js';
+import type { ProjectTrust } from '../config/trust.js';
 import type { McpServerConfig } from '../mcp/config.js';
 
 export interface CliContext {
   settings: Settings;
   sources: Record<string, SettingSource>;
+  /** The project's trust (MCP support reads `.mcp.json` only when `trust.trusted`). */
+  trust?: ProjectTrust;
+  /** Warnings to show once at session start (e.g. ignored untrusted project settings). */
+  warnings?: string[];
   /** Workspace directory (after `-C`). */
   cwd: string;
   /** From OPENAI_API_KEY; undefined in demo mode or when unset. */

@@ -6,8 +6,16 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
-import { resolveSettings } from '../config/load.js';
+import { readProjectConfig, resolveSettings } from '../config/load.js';
 import { SETTINGS } from '../config/schema.js';
+import {
+  filterProjectConfig,
+  type ProjectTrust,
+  resolveProjectTrust,
+  trustGatedFiles,
+  untrustedWarning,
+} from '../config/trust.js';
+import type { UserConfigStore } from '../config/user-config.js';
 import { exitCodeOf, formatError, TetherError, usageError } from '../util/errors.js';
 import { EXIT } from '../util/exit-codes.js';
 import { addSecret, addSecretsFromEnv } from '../util/redact.js';
@@ -26,6 +34,7 @@ interface RootOptions {
   transport?: string;
   approval?: string;
   sandbox?: string;
+  trust?: boolean;
   cwd?: string;
   output?: string;
   json?: boolean;
@@ -73,6 +82,7 @@ function buildProgram(run: (opts: RootOptions, prompt: string | undefined) => Pr
       new Option('-a, --approval <mode>', 'approval mode: suggest | auto-edit | full-auto (default suggest)'),
     )
     .addOption(new Option('--sandbox <mode>', 'sandbox for shell commands: auto | on | off (default auto)'))
+    .option('--trust', 'trust this project for this run: its .tether/config.json may set every key')
     .option('-C, --cwd <dir>', 'workspace directory (default: current directory)')
     .addOption(
       new Option('-o, --output <format>', 'output of --prompt runs: text | json | jsonl (default text)'),
@@ -135,6 +145,14 @@ function buildProgram(run: (opts: RootOptions, prompt: string | undefined) => Pr
     .command('list')
     .description('every setting with its effective value and source')
     .action(() => runConfig('list'));
+  config
+    .command('trust [dir]')
+    .description('trust a project (default: current directory): its files may set every key')
+    .action((d?: string) => runConfig('trust', d));
+  config
+    .command('untrust [dir]')
+    .description('stop trusting a project (default: current directory)')
+    .action((d?: string) => runConfig('untrust', d));
   config
     .command('path')
     .description('print the user config file path')
@@ -227,11 +245,6 @@ function parseNonNegative(raw: string, flag: string): number {
   return Number(raw);
 }
 
-/** Whether a project's own `.mcp.json` may start servers (only in a trusted project). */
-function isProjectTrustedForMcp(env: NodeJS.ProcessEnv): boolean {
-  return env['TETHER_TRUST'] === '1';
-}
-
 /** Builds the CliContext: validated settings, workspace, prompt (stdin), API key. */
 export async function buildContext(
   opts: RootOptions,
@@ -252,6 +265,7 @@ export async function buildContext(
     transport: opts.transport,
     approval: opts.approval,
     sandbox: opts.sandbox,
+    trust: opts.trust ? true : undefined,
     output: opts.json ? 'jsonl' : opts.output,
     maxTurns: opts.maxTurns,
     timeout: opts.timeout,
@@ -263,21 +277,31 @@ export async function buildContext(
   // the flag was typed, so an untouched default must not shadow env/config.
   if (!currentArgv.some((a) => a === '--store' || a === '--no-store')) flags['store'] = undefined;
   let user: Record<string, unknown> = {};
+  let userStore: UserConfigStore | undefined;
   try {
     const { openUserConfig } = await import('../config/user-config.js');
-    user = (await openUserConfig(env)).all();
+    userStore = await openUserConfig(env);
+    user = userStore.all();
   } catch (err) {
     if (err instanceof TetherError) throw err;
     throw usageError(`cannot read the user config: ${(err as Error).message}`, 'invalid_config');
   }
-  const { settings, sources } = resolveSettings({ flags, env, cwd, user });
+  const interactive =
+    opts.prompt === undefined && !opts.demo && process.stdin.isTTY === true && process.stdout.isTTY === true;
+  const { trust, warnings } = await decideTrust({ flags, env, cwd, user, userStore, interactive });
+  const { settings, sources, ignoredProjectKeys } = resolveSettings({ flags, env, cwd, user, trust });
+  const gated = trust.trusted ? [] : trustGatedFiles(cwd);
+  if (ignoredProjectKeys.length > 0 || gated.length > 0)
+    warnings.push(untrustedWarning(ignoredProjectKeys, gated));
   const { resolveMcpConfig } = await import('../mcp/config.js');
   const mcp = resolveMcpConfig({
     cwd,
     user: user['mcpServers'],
-    projectTrusted: isProjectTrustedForMcp(env),
+    projectTrusted: trust.trusted,
     files: opts.mcpConfig ?? [],
   });
+  // The trust warning above already names an untrusted `.mcp.json`: one warning, not two.
+  if (gated.length > 0) mcp.warnings = mcp.warnings.filter((w) => !/the project is not trusted/.test(w));
 
   let prompt = opts.prompt ?? positional;
   let stdinContext: string | undefined;
@@ -294,6 +318,8 @@ export async function buildContext(
   return {
     settings,
     sources,
+    trust,
+    warnings,
     cwd,
     apiKey,
     prompt,
@@ -308,6 +334,40 @@ export async function buildContext(
     stdout: process.stdout,
     stderr: process.stderr,
   };
+}
+
+/**
+ * The project's trust: from flags, env and user config, or — interactively, when the project's
+ * files would change security-relevant settings and the user never answered — from the one-time
+ * prompt, whose answer is remembered in the user config (issue 13 §4).
+ */
+async function decideTrust(input: {
+  flags: Record<string, unknown>;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  user: Record<string, unknown>;
+  userStore: UserConfigStore | undefined;
+  interactive: boolean;
+}): Promise<{ trust: ProjectTrust; warnings: string[] }> {
+  const warnings: string[] = [];
+  const trust = resolveProjectTrust(input);
+  if (trust.decided || !input.interactive || !input.env['OPENAI_API_KEY']?.trim()) return { trust, warnings };
+  const keys = filterProjectConfig(readProjectConfig(input.cwd), false).ignored;
+  const files = trustGatedFiles(input.cwd);
+  if (keys.length === 0 && files.length === 0) return { trust, warnings };
+  const { loadTrustPrompt } = await import('./modes/interactive.js');
+  const { askTrust } = await loadTrustPrompt();
+  const answer = await askTrust(
+    { dir: trust.realPath, keys, files },
+    { stdout: process.stdout, stdin: process.stdin },
+  );
+  if (answer === null) return { trust, warnings };
+  try {
+    input.userStore?.rememberTrust(trust.realPath, answer === 'trust');
+  } catch (err) {
+    warnings.push(`could not remember the trust answer: ${(err as Error).message}`);
+  }
+  return { trust: { ...trust, trusted: answer === 'trust', source: 'prompt', decided: true }, warnings };
 }
 
 async function runRoot(opts: RootOptions, positional: string | undefined): Promise<number> {

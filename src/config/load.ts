@@ -1,11 +1,13 @@
 /**
  * Resolves settings with precedence: flags > environment > project `.tether/config.json` >
  * user config (conf) > defaults. Every value is validated with a message naming its source.
+ * A project file applies only its harmless keys unless the project is trusted (see trust.ts).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { usageError } from '../util/errors.js';
 import { defaultSettings, SETTINGS, type Settings } from './schema.js';
+import { filterProjectConfig, type ProjectTrust, resolveProjectTrust } from './trust.js';
 import { coerceSetting } from './validate.js';
 
 export type SettingSource = 'flag' | 'env' | 'project' | 'user' | 'default';
@@ -14,6 +16,10 @@ export interface ResolvedSettings {
   settings: Settings;
   /** Where each value came from (for `tether config list` and `/status`). */
   sources: Record<string, SettingSource>;
+  /** The project's trust (undefined without a cwd). */
+  trust?: ProjectTrust;
+  /** Keys of `.tether/config.json` ignored because the project is not trusted. */
+  ignoredProjectKeys: string[];
 }
 
 export interface ResolveInput {
@@ -23,6 +29,8 @@ export interface ResolveInput {
   cwd?: string;
   /** User config values (from conf); injected so tests need no files. */
   user?: Record<string, unknown>;
+  /** The project's trust when already decided (e.g. answered at the prompt); else resolved here. */
+  trust?: ProjectTrust;
 }
 
 /** Reads `<cwd>/.tether/config.json` if present. A malformed file is a usage error. */
@@ -43,8 +51,16 @@ const ENV_ALIASES: Record<string, string[]> = { baseUrl: ['TETHER_BASE_URL'] };
 
 export function resolveSettings(input: ResolveInput): ResolvedSettings {
   const env = input.env ?? process.env;
-  const project = input.cwd ? readProjectConfig(input.cwd) : {};
   const user = input.user ?? {};
+  const rawProject = input.cwd ? readProjectConfig(input.cwd) : {};
+  for (const key of Object.keys(rawProject)) {
+    if (!SETTINGS.some((d) => d.key === key))
+      throw usageError(`unknown config key "${key}" in .tether/config.json`, 'invalid_config');
+  }
+  const trust =
+    input.trust ??
+    (input.cwd ? resolveProjectTrust({ cwd: input.cwd, flags: input.flags, env, user }) : undefined);
+  const { applied: project, ignored } = filterProjectConfig(rawProject, trust?.trusted === true);
   const settings = defaultSettings() as Record<string, unknown>;
   const sources: Record<string, SettingSource> = {};
   for (const def of SETTINGS) {
@@ -61,11 +77,17 @@ export function resolveSettings(input: ResolveInput): ResolvedSettings {
       sources[def.key] = source;
     }
   }
-  for (const key of Object.keys(project)) {
-    if (!SETTINGS.some((d) => d.key === key))
-      throw usageError(`unknown config key "${key}" in .tether/config.json`, 'invalid_config');
+  if (trust?.trusted) {
+    // The effective trust (also when it came from trustedProjects or the prompt).
+    (settings as Record<string, unknown>)['trust'] = true;
+    if (sources['trust'] === 'default') sources['trust'] = 'user';
   }
-  return { settings: settings as Settings, sources };
+  return {
+    settings: settings as Settings,
+    sources,
+    ...(trust ? { trust } : {}),
+    ignoredProjectKeys: ignored,
+  };
 }
 
 /** `maxTurns` → `--max-turns`. */

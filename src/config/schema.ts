@@ -59,6 +59,22 @@ export const SETTINGS = [
     description: 'Run shell commands in a bubblewrap sandbox (auto: when available).',
   }),
   def({
+    key: 'trust',
+    env: 'TETHER_TRUST',
+    type: 'bool',
+    default: false,
+    description:
+      'Trust the project: its .tether/config.json may set security-relevant keys (never read from a project file; also --trust, trustedProjects).',
+  }),
+  def({
+    key: 'allowDotenv',
+    env: 'TETHER_ALLOW_DOTENV',
+    type: 'bool',
+    default: false,
+    description:
+      'read_file/grep of dotenv files (.env, .env.local…) without asking (they need approval otherwise).',
+  }),
+  def({
     key: 'output',
     env: 'TETHER_OUTPUT',
     type: 'enum',

@@ -5,6 +5,7 @@
 import { usageError } from '../util/errors.js';
 import { configDir } from '../util/paths.js';
 import { SETTINGS_BY_KEY } from './schema.js';
+import { projectList, TRUSTED_PROJECTS_KEY, UNTRUSTED_PROJECTS_KEY } from './trust.js';
 import { coerceSetting } from './validate.js';
 
 export interface UserConfigStore {
@@ -16,6 +17,11 @@ export interface UserConfigStore {
   /** Structured entries that are not settings (e.g. `mcpServers`). */
   getRaw(key: string): unknown;
   setRaw(key: string, value: unknown): void;
+  /**
+   * Remembers the user's trust answer for a project (its real path): adds it to
+   * `trustedProjects` or `untrustedProjects` and removes it from the other list.
+   */
+  rememberTrust(realPath: string, trusted: boolean): void;
 }
 
 export async function openUserConfig(env: NodeJS.ProcessEnv = process.env): Promise<UserConfigStore> {
@@ -51,6 +57,16 @@ export async function openUserConfig(env: NodeJS.ProcessEnv = process.env): Prom
     setRaw(key, value) {
       if (value === undefined) conf.delete(key);
       else conf.set(key, value);
+    },
+    rememberTrust(realPath, trusted) {
+      const store = conf.store;
+      const add = trusted ? TRUSTED_PROJECTS_KEY : UNTRUSTED_PROJECTS_KEY;
+      const drop = trusted ? UNTRUSTED_PROJECTS_KEY : TRUSTED_PROJECTS_KEY;
+      const keep = projectList(store, add).filter((p) => p !== realPath);
+      conf.set(add, [...keep, realPath]);
+      const rest = projectList(store, drop).filter((p) => p !== realPath);
+      if (rest.length > 0) conf.set(drop, rest);
+      else conf.delete(drop);
     },
   };
 }

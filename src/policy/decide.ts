@@ -8,6 +8,9 @@
  * | execute | auto if known-safe or    | auto if known-safe or    | auto (sandboxed when a    |
  * |         | allowed prefix, else ask | allowed prefix, else ask | sandbox is available)     |
  *
+ * Sensitive files ask in every mode (see sensitive-paths.ts): reading or grepping a dotenv file
+ * (unless `allowDotenv`), and writing a file that runs code on the user's next action.
+ *
  * Dangerous commands (forced `rm`) always ask. Auto-approved commands run sandboxed whenever a
  * sandbox is available; a command the user approved runs as approved (unsandboxed). Denying
  * `ask` when no one can answer is the agent loop's job.
@@ -16,6 +19,7 @@ import type { ReadyCall } from '../tools/types.js';
 import { type AllowRules, matchesAllowRules } from './allow-rules.js';
 import { isDangerousCommand, isKnownSafeCommand, isSafeArgv } from './command-safety.js';
 import type { SandboxInfo } from './sandbox.js';
+import { sensitiveFileReason } from './sensitive-decide.js';
 
 /** Approval modes (`--approval`). */
 export type ApprovalMode = 'suggest' | 'auto-edit' | 'full-auto';
@@ -46,9 +50,15 @@ export function decide(
     rules: AllowRules;
     /** Whether the user always allows this MCP tool (`mcp__server__tool`). */
     mcpAllowed?: (qualifiedName: string) => boolean;
+    /** Workspace real path: sensitive names are matched relative to it. */
+    workspace?: string;
+    /** The `allowDotenv` setting: dotenv reads need no approval. */
+    allowDotenv?: boolean;
   },
 ): PolicyDecision {
   const canSandbox = ctx.sandbox.tier !== 'none';
+  const sensitive = sensitiveFileReason(call, ctx);
+  if (sensitive) return { action: 'ask', sandboxed: false, reason: sensitive };
   switch (call.kind) {
     case 'read':
       return { action: 'auto', sandboxed: false, reason: 'read-only tool' };

@@ -27,7 +27,12 @@ describe('settings precedence: flags > env > project > user > defaults', () => {
     const cwd = projectWith({ model: 'project-model', maxRetries: 3, approval: 'auto-edit' });
     const user = { model: 'user-model', maxRetries: 1, approval: 'suggest', heartbeatIntervalMs: 999 };
     const env = { TETHER_MODEL: 'env-model', TETHER_MAX_RETRIES: '4' };
-    const { settings, sources } = resolveSettings({ env, cwd, user, flags: { model: 'flag-model' } });
+    const { settings, sources } = resolveSettings({
+      env,
+      cwd,
+      user,
+      flags: { model: 'flag-model', trust: true },
+    });
     expect(settings.model).toBe('flag-model');
     expect(sources['model']).toBe('flag');
     expect(settings.maxRetries).toBe(4);
@@ -36,6 +41,16 @@ describe('settings precedence: flags > env > project > user > defaults', () => {
     expect(sources['approval']).toBe('project');
     expect(settings.heartbeatIntervalMs).toBe(999);
     expect(sources['heartbeatIntervalMs']).toBe('user');
+  });
+
+  it('an untrusted project applies only its harmless keys (issue 13 §4)', () => {
+    const cwd = projectWith({ model: 'project-model', maxRetries: 3, approval: 'full-auto' });
+    const { settings, sources, ignoredProjectKeys } = resolveSettings({ env: {}, cwd, user: {} });
+    expect(settings.model).toBe('project-model');
+    expect(settings.maxRetries).toBe(3);
+    expect(settings.approval).toBe('suggest');
+    expect(sources['approval']).toBe('default');
+    expect(ignoredProjectKeys).toEqual(['approval']);
   });
 
   it('accepts OPENAI_BASE_URL and strips trailing slashes', () => {

@@ -124,6 +124,44 @@ describe('security: hostile repository', () => {
     expect(res.output).not.toMatch(/link-outside:\d+/);
   });
 
+  it('its .env files need approval to be read in every mode, and a workspace grep skips them (issue 13 §7)', async () => {
+    for (const [name, args] of [
+      ['read_file', { path: '.env', start_line: null, end_line: null }],
+      ['read_file', { path: '.env.local', start_line: null, end_line: null }],
+      ['grep', { pattern: '.', path: '.env' }],
+    ] as const) {
+      const p = await rt.prepare({ callId: 'r', name, arguments: JSON.stringify(args) });
+      expect(p.ok).toBe(true);
+      for (const mode of ['suggest', 'auto-edit', 'full-auto'] as const)
+        expect(decide(p as ReadyCall, { mode, sandbox: NO_SANDBOX, rules: { prefixes: [] } }).action).toBe(
+          'ask',
+        );
+    }
+    const g = await rt.prepare({
+      callId: 'g',
+      name: 'grep',
+      arguments: JSON.stringify({ pattern: '=', path: null }),
+    });
+    if (!g.ok) throw new Error(g.output);
+    const res = await rt.run(g, { signal: new AbortController().signal, sandboxed: false });
+    expect(res.output).not.toMatch(/^\.env(\.local)?:/m);
+  });
+
+  it('writing its hooks-like files (.envrc, .husky, .vscode/tasks.json) asks even in full-auto', async () => {
+    for (const path of ['.envrc', '.husky/pre-commit', '.vscode/tasks.json', '.github/workflows/x.yml']) {
+      const p = await rt.prepare({
+        callId: 'w',
+        name: 'write_file',
+        arguments: JSON.stringify({ path, content: 'x' }),
+      });
+      expect(p.ok, path).toBe(true);
+      expect(
+        decide(p as ReadyCall, { mode: 'full-auto', sandbox: NO_SANDBOX, rules: { prefixes: [] } }).action,
+        path,
+      ).toBe('ask');
+    }
+  });
+
   it('F8: file tools refuse to write .env files (R22 protected segments)', async () => {
     // See test/chaos/FINDINGS.md F8.
     for (const path of ['.env', '.env.local', 'src/.ENV.production']) {

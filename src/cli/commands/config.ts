@@ -1,6 +1,9 @@
-/** `tether config get|set|unset|list|path` over the user config file. */
+/** `tether config get|set|unset|list|path|trust|untrust` over the user config file. */
+import { existsSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { resolveSettings, type SettingSource } from '../../config/load.js';
 import { SETTINGS } from '../../config/schema.js';
+import { isProjectTrusted, projectList, projectRealPath, TRUSTED_PROJECTS_KEY } from '../../config/trust.js';
 import { openUserConfig } from '../../config/user-config.js';
 import { usageError } from '../../util/errors.js';
 import { EXIT } from '../../util/exit-codes.js';
@@ -38,6 +41,18 @@ export async function runConfigCommand(
       out.write(`${key} = ${String(stored)}\n`);
       return EXIT.success;
     }
+    case 'trust':
+    case 'untrust': {
+      const dir = resolve(key ?? process.cwd());
+      if (!existsSync(dir) || !statSync(dir).isDirectory())
+        throw usageError(`config ${action}: not a directory: ${dir}`);
+      const realPath = projectRealPath(dir);
+      store.rememberTrust(realPath, action === 'trust');
+      out.write(`${action === 'trust' ? 'trusted' : 'not trusted'}: ${realPath}\n`);
+      if (action === 'untrust' && isProjectTrusted(realPath, store.all()))
+        out.write('note: still trusted through the `trust` setting or a trusted parent directory\n');
+      return EXIT.success;
+    }
     case 'unset':
       if (!key) throw usageError('config unset: missing key');
       store.unset(key);
@@ -50,6 +65,7 @@ export async function runConfigCommand(
           `${def.key.padEnd(width)}  ${String(settings[def.key])}  (${sources[def.key]}; ${def.env})\n`,
         );
       }
+      for (const p of projectList(store.all(), TRUSTED_PROJECTS_KEY)) out.write(`trusted project  ${p}\n`);
       return EXIT.success;
     }
     default:

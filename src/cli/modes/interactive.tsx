@@ -65,6 +65,11 @@ export function loadPicker(): Promise<typeof import('../../ui/session-picker.js'
   return importUi(() => import('../../ui/session-picker.js'));
 }
 
+/** Loads the project trust prompt (Ink), like {@link loadScreen}. */
+export function loadTrustPrompt(): Promise<typeof import('../../ui/trust-prompt.js')> {
+  return importUi(() => import('../../ui/trust-prompt.js'));
+}
+
 /** True when both ends are a terminal. */
 export function hasTerminal(
   ctx: Pick<CliContext, 'stdout'>,
@@ -139,6 +144,7 @@ export async function runInteractive(ctx: CliContext): Promise<number> {
       ...(resumed ? { resume: { items: resumed.items, ledger: resumed.ledger } } : {}),
       persistence,
       env: ctx.env,
+      warnings: ctx.warnings ?? [],
       newPersistence: (id) => newWriter(id),
       mcpServers: ctx.mcpServers,
       mcpWarnings: ctx.mcpWarnings,

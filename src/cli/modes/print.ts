@@ -79,6 +79,7 @@ export async function runPrint(ctx: CliContext): Promise<number> {
       env: ctx.env,
       mcpServers: ctx.mcpServers,
       mcpWarnings: ctx.mcpWarnings,
+      warnings: ctx.warnings ?? [],
     });
   } catch (err) {
     stderr.write(`${formatError(err)}\n`);

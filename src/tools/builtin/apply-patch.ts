@@ -3,7 +3,7 @@ import { defineTool, type ToolContext } from '../define-tool.js';
 import { APPLY_PATCH_DESCRIPTION } from '../descriptions/files.js';
 import { unifiedDiff } from '../fs/diff.js';
 import { readTextForEdit } from '../fs/text-file.js';
-import { resolveToolPath } from '../fs/workspace.js';
+import { pathsOf, resolveToolPath } from '../fs/workspace.js';
 import { applyHunks } from '../patch/apply-hunks.js';
 import { type CommitHooks, commitWrites, type PlannedWrite } from '../patch/commit.js';
 import { parsePatch } from '../patch/parse.js';
@@ -20,6 +20,8 @@ export interface PatchPlan {
   changes: FileChange[];
   /** `A path` / `M path` / `D path` / `R old -> new` lines. */
   summary: string[];
+  /** Every path written, real and as named (see `pathsOf`), for the policy. */
+  named: string[];
 }
 
 /** Parses, confines and computes a patch against the current files. Pure apart from reads. */
@@ -33,9 +35,11 @@ export function planPatch(
   const changes: FileChange[] = [];
   const summary: string[] = [];
   const claimed = new Set<string>();
+  const named = new Set<string>();
   const resolve = (p: string) => {
     const r = resolveToolPath(ctx.ws, p, 'write');
     if (!r.ok) return r;
+    for (const n of pathsOf(r)) named.add(n);
     if (claimed.has(r.path)) return { ok: false as const, error: `${p} is touched twice by this patch` };
     claimed.add(r.path);
     return r;
@@ -112,7 +116,7 @@ export function planPatch(
       }
     }
   }
-  return { ok: true, plan: { writes, changes, summary } };
+  return { ok: true, plan: { writes, changes, summary, named: [...named] } };
 }
 
 /** Creates the apply_patch tool (`hooks` let tests inject a failure mid-commit). */
@@ -141,7 +145,7 @@ export function createApplyPatchTool(hooks: CommitHooks = {}) {
           paths,
           diff: p.plan.changes.map((c) => c.diff).join(''),
         },
-        touches: paths,
+        touches: [...new Set([...paths, ...p.plan.named])],
       };
     },
     async execute(args, ctx) {

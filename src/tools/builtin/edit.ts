@@ -4,7 +4,7 @@ import { EDIT_DESCRIPTION } from '../descriptions/files.js';
 import { unifiedDiff } from '../fs/diff.js';
 import { atomicWriteFile } from '../fs/safe-write.js';
 import { readTextForEdit } from '../fs/text-file.js';
-import { resolveToolPath } from '../fs/workspace.js';
+import { pathsOf, resolveToolPath } from '../fs/workspace.js';
 
 /** Validated `edit` arguments. */
 export interface EditArgs {
@@ -62,7 +62,14 @@ function plan(args: EditArgs, ctx: Parameters<Parameters<typeof defineTool<EditA
     return { ok: false as const, error: `edit: ${args.path} does not exist; use write_file to create it` };
   const res = applyEdit(cur.content, args.old_string, args.new_string, r.display);
   if (!res.ok) return res;
-  return { ok: true as const, path: r.path, display: r.display, before: cur.content, after: res.content };
+  return {
+    ok: true as const,
+    path: r.path,
+    display: r.display,
+    touches: pathsOf(r),
+    before: cur.content,
+    after: res.content,
+  };
 }
 
 /** The `edit` tool. */
@@ -87,7 +94,7 @@ export const editTool = defineTool<EditArgs>({
     return {
       ok: true,
       subject: { kind: 'edit', summary: `edit ${p.display}`, paths: [p.path], diff },
-      touches: [p.path],
+      touches: p.touches,
     };
   },
   async execute(args, ctx) {

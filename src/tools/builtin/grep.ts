@@ -1,12 +1,18 @@
-/** `grep`: ripgrep when installed, a Node fallback otherwise; both honour .gitignore. */
+/**
+ * `grep`: ripgrep when installed, a Node fallback otherwise; both honour .gitignore, neither
+ * follows a symlink out of the workspace, and a directory search skips dotenv files (`.env`,
+ * `.env.local`… but not templates such as `.env.example`): the model must name one, which
+ * needs the user's approval (issue 13 §7).
+ */
 import { spawnSync } from 'node:child_process';
-import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { closeSync, lstatSync, openSync, readFileSync, readSync, realpathSync, statSync } from 'node:fs';
 import { relative } from 'node:path';
+import { DOTENV_TEMPLATES, isDotenvName, isDotenvPath } from '../../policy/sensitive-paths.js';
 import { defineTool } from '../define-tool.js';
 import { GREP_DESCRIPTION } from '../descriptions/files.js';
 import { runProcess } from '../exec/run-process.js';
 import { walkFiles } from '../fs/walk.js';
-import { displayPath, resolveToolPath } from '../fs/workspace.js';
+import { displayPath, isSubpath, pathsOf, resolveToolPath } from '../fs/workspace.js';
 
 /** Validated `grep` arguments. */
 export interface GrepArgs {
@@ -45,20 +51,73 @@ function isBinaryFile(path: string): boolean {
   }
 }
 
-/** Node fallback: `rel:line:text` lines for `re` under `target` (file or directory). */
+/**
+ * ripgrep `--iglob` exclusions for dotenv names that keep the templates searchable: ripgrep
+ * has no "except", and one positive glob would turn the list into a whitelist, so the
+ * complement of the template suffixes is spelled out over their prefix tree
+ * (`.env.[!des…]*`, `.env.e`, `.env.e[!x]*`, …, `.env.example?*`).
+ */
+export function dotenvExcludeGlobs(): string[] {
+  const words = [...DOTENV_TEMPLATES].map((t) => t.slice('.env.'.length));
+  // `.env.`, `.env ` and the like fold to `.env` on case-insensitive file systems (see foldName).
+  const globs = ['!.env', '!.env.', '!.env *', '!.env..*'];
+  const walk = (prefix: string) => {
+    const next = [
+      ...new Set(
+        words
+          .filter((w) => w.startsWith(prefix) && w.length > prefix.length)
+          .map((w) => w[prefix.length] as string),
+      ),
+    ].sort();
+    if (next.length > 0) globs.push(`!.env.${prefix}[!${next.join('')}]*`);
+    if (prefix !== '' && !words.includes(prefix)) globs.push(`!.env.${prefix}`);
+    if (words.includes(prefix)) globs.push(`!.env.${prefix}?*`);
+    for (const c of next) walk(prefix + c);
+  };
+  walk('');
+  return globs.flatMap((g) => ['--iglob', g]);
+}
+
+/** Whether a walked file (path relative to the search root) lies in or is a dotenv entry. */
+function underDotenv(rel: string): boolean {
+  return rel.split('/').some((seg) => isDotenvName(seg));
+}
+
+/**
+ * Whether a walked entry may be read: a symlink must resolve inside `roots` (a dangling or
+ * outward link is skipped) and not to a dotenv file.
+ */
+function linkAllowed(abs: string, roots: readonly string[]): boolean {
+  try {
+    if (!lstatSync(abs).isSymbolicLink()) return true;
+    const real = realpathSync(abs);
+    return roots.some((r) => isSubpath(r, real)) && !isDotenvPath(real);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Node fallback: `rel:line:text` lines for `re` under `target` (file or directory). In a
+ * directory search, symlinks that resolve outside `roots` (default: `labelRoot`) and dotenv
+ * files are skipped; a file named as `target` is searched (the caller confined it).
+ */
 export function grepNode(
   target: string,
   re: RegExp,
   labelRoot: string,
   limit = MAX_GREP_MATCHES,
   signal?: AbortSignal,
+  roots: readonly string[] = [labelRoot],
 ): { lines: string[]; more: boolean } {
   const lines: string[] = [];
   let more = false;
-  const files = statSync(target).isDirectory()
+  const isDir = statSync(target).isDirectory();
+  const files = isDir
     ? walkFiles(target, signal ? { signal } : {})
     : [{ rel: relative(labelRoot, target), abs: target }][Symbol.iterator]();
   for (const f of files) {
+    if (isDir && (underDotenv(f.rel) || !linkAllowed(f.abs, roots))) continue;
     let st: ReturnType<typeof statSync>;
     try {
       st = statSync(f.abs);
@@ -109,7 +168,7 @@ export const grepTool = defineTool<GrepArgs>({
     return {
       ok: true,
       subject: { kind: 'read', summary: `grep ${args.pattern} in ${r.display}`, paths: [r.path] },
-      touches: [r.path],
+      touches: pathsOf(r),
     };
   },
   async execute(args, ctx, opts) {
@@ -134,6 +193,7 @@ export const grepTool = defineTool<GrepArgs>({
           '--no-require-git',
           '--glob',
           '!.git',
+          ...dotenvExcludeGlobs(),
           '--max-columns',
           String(MAX_MATCH_LINE),
           '--max-columns-preview',
@@ -174,7 +234,14 @@ export const grepTool = defineTool<GrepArgs>({
     } catch (err) {
       return { status: 'error', output: `grep: invalid regular expression: ${(err as Error).message}` };
     }
-    const { lines, more } = grepNode(r.path, re, ctx.ws.root, MAX_GREP_MATCHES, opts.signal);
+    const { lines, more } = grepNode(
+      r.path,
+      re,
+      ctx.ws.root,
+      MAX_GREP_MATCHES,
+      opts.signal,
+      ctx.ws.readableRoots,
+    );
     if (lines.length === 0) return { status: 'ok', output: 'No matches found.' };
     if (more) lines.push(`[more than ${MAX_GREP_MATCHES} matches; narrow the pattern or path]`);
     return { status: 'ok', output: lines.join('\n') };

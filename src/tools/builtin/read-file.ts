@@ -3,7 +3,7 @@ import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:
 import { createInterface } from 'node:readline';
 import { defineTool } from '../define-tool.js';
 import { READ_FILE_DESCRIPTION } from '../descriptions/files.js';
-import { resolveToolPath } from '../fs/workspace.js';
+import { pathsOf, resolveToolPath } from '../fs/workspace.js';
 
 /** Validated `read_file` arguments. */
 export interface ReadFileArgs {
@@ -104,7 +104,7 @@ export const readFileTool = defineTool<ReadFileArgs>({
     return {
       ok: true,
       subject: { kind: 'read', summary: `read ${r.display}`, paths: [r.path] },
-      touches: [r.path],
+      touches: pathsOf(r),
     };
   },
   async execute(args, ctx, opts) {

@@ -5,7 +5,7 @@ import { WRITE_FILE_DESCRIPTION } from '../descriptions/files.js';
 import { unifiedDiff } from '../fs/diff.js';
 import { atomicWriteFile, makeWorkspaceDirs } from '../fs/safe-write.js';
 import { readTextForEdit } from '../fs/text-file.js';
-import { resolveToolPath } from '../fs/workspace.js';
+import { pathsOf, resolveToolPath } from '../fs/workspace.js';
 
 /** Validated `write_file` arguments. */
 export interface WriteFileArgs {
@@ -44,7 +44,7 @@ export const writeFileTool = defineTool<WriteFileArgs>({
         paths: [r.path],
         diff,
       },
-      touches: [r.path],
+      touches: pathsOf(r),
     };
   },
   async execute(args, ctx) {

@@ -3,14 +3,15 @@
 export const READ_FILE_DESCRIPTION = `Read a text file from the workspace. Returns numbered lines ("<line number>\\t<text>").
 - \`path\`: relative to the workspace root (absolute paths inside the workspace also work; spill files named in truncated outputs can be read too).
 - \`start_line\` / \`end_line\`: 1-based inclusive range (null = from the start / to the end). At most 2000 lines are returned per call; read further with a later start_line.
-- Binary files are not shown.`;
+- Binary files are not shown.
+- dotenv files (.env, .env.local…, not templates like .env.example) may hold secrets: reading one needs the user's approval.`;
 
 export const LIST_DIR_DESCRIPTION = `List a directory in the workspace (null path = the root). Directories end with "/", symlinks show their target.`;
 
 export const GLOB_DESCRIPTION = `Find files by glob pattern under a directory of the workspace (null path = the root), honouring .gitignore.
 Supports **, *, ?, [abc] and {a,b}. A pattern without "/" matches file names at any depth (e.g. "*.ts"); with "/" it matches the path relative to the search directory (e.g. "src/**/*.test.ts").`;
 
-export const GREP_DESCRIPTION = `Search file contents with a regular expression (ripgrep syntax) under a file or directory of the workspace (null path = the root), honouring .gitignore. Returns "path:line:text" lines.`;
+export const GREP_DESCRIPTION = `Search file contents with a regular expression (ripgrep syntax) under a file or directory of the workspace (null path = the root), honouring .gitignore. Returns "path:line:text" lines. Directory searches skip dotenv files (.env, .env.local…; templates like .env.example are searched); name one as the path to search it, which needs the user's approval.`;
 
 export const WRITE_FILE_DESCRIPTION = `Create or overwrite a file in the workspace with the given full content (parent directories are created). Prefer apply_patch or edit for changes to existing files.`;
 

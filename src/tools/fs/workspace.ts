@@ -8,6 +8,7 @@
 import { lstatSync, readlinkSync, realpathSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { foldName, isDotenvName } from '../../policy/sensitive-paths.js';
 
 /** Roots a tool may touch. All paths are absolute real paths. */
 export interface Workspace {
@@ -20,7 +21,20 @@ export interface Workspace {
 }
 
 /** Outcome of {@link resolveToolPath}. */
-export type PathResolution = { ok: true; path: string; display: string } | { ok: false; error: string };
+export type PathResolution =
+  | {
+      ok: true;
+      path: string;
+      display: string;
+      /** The absolute path as named, before symlinks were followed (equals `path` when none). */
+      requested: string;
+    }
+  | { ok: false; error: string };
+
+/** The real path plus, when a symlink was followed, the path as named (for policy checks). */
+export function pathsOf(r: { path: string; requested: string }): string[] {
+  return r.requested === r.path ? [r.path] : [r.path, r.requested];
+}
 
 const MAX_LINK_HOPS = 40;
 
@@ -74,19 +88,12 @@ export function createWorkspace(
   };
 }
 
-function foldSegment(s: string): string {
-  return s.replace(/[. ]+$/, (m) => (m.length === s.length ? m : '')).toLowerCase();
-}
-
 /**
  * `.env` files hold secrets (RELIABILITY R22; the sandbox masks them for shell commands too), so
  * tools never write them; the conventional templates stay editable.
  */
-const ENV_FILE = /^\.env(\..+)?$/;
-const ENV_TEMPLATES = new Set(['.env.example', '.env.sample', '.env.template', '.env.dist']);
-
 function isProtectedSegment(folded: string): boolean {
-  return PROTECTED_SEGMENTS.has(folded) || (ENV_FILE.test(folded) && !ENV_TEMPLATES.has(folded));
+  return PROTECTED_SEGMENTS.has(folded) || isDotenvName(folded);
 }
 
 /** Whether a path (real, absolute) lies in a protected segment of any writable root. */
@@ -95,7 +102,7 @@ export function isProtectedPath(ws: Workspace, absPath: string): boolean {
     if (!isSubpath(root, absPath)) continue;
     const rel = relative(root, absPath);
     if (rel === '') continue;
-    if (rel.split(sep).some((seg) => isProtectedSegment(foldSegment(seg)))) return true;
+    if (rel.split(sep).some((seg) => isProtectedSegment(foldName(seg)))) return true;
   }
   return false;
 }
@@ -147,7 +154,7 @@ export function resolveToolPath(ws: Workspace, input: string, access: 'read' | '
       error: `path ${input} is protected (.git internals, .tether/ and .env files cannot be modified by tools)`,
     };
   }
-  return { ok: true, path: real, display: displayPath(ws, real) };
+  return { ok: true, path: real, display: displayPath(ws, real), requested: abs };
 }
 
 /** Path relative to the workspace root when inside it, else absolute. */
