@@ -17,7 +17,9 @@ await build({
   platform: 'node',
   target: 'node20',
   // Ink imports react-devtools-core only when DEV is set; it is not a dependency of ours.
-  external: ['react-devtools-core'],
+  // @lydell/node-pty loads a native binary from its per-platform package: it stays a runtime
+  // dependency resolved from node_modules (imported lazily, only for tty exec sessions).
+  external: ['react-devtools-core', '@lydell/node-pty'],
   // CommonJS dependencies (react, ws…) call require() for Node built-ins.
   banner: {
     js: "import { createRequire as __tetherRequire } from 'node:module'; const require = __tetherRequire(import.meta.url);",

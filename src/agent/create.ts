@@ -206,6 +206,11 @@ export async function createAgentRuntime(opts: AgentRuntimeOptions): Promise<Age
     sandbox,
     clock,
     shellLauncher,
+    exec: {
+      maxSessions: settings.execMaxSessions,
+      bufferChars: settings.execBufferChars,
+      onNotice: (message) => (agentRef ? notify(message) : early.push(message)),
+    },
   });
   const mcpServers = (opts.mcpServers ?? []).filter((s) => s.enabled);
   let mcp: McpManager | null = null;

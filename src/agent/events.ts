@@ -97,6 +97,8 @@ export type AgentEvent =
     }
   | { type: 'compaction'; tokensBefore: number; tokensAfter: number; auto: boolean }
   | { type: 'warning'; message: string }
+  /** Background processes (exec_command sessions) tether ended: end of a --prompt run, /new. */
+  | { type: 'processes_ended'; processes: Array<{ id: number; command: string; reason: string }> }
   | { type: 'error'; message: string; code?: string }
   | ({ type: 'run_finished' } & RunSummary);
 

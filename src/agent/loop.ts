@@ -165,6 +165,7 @@ export class Agent implements AgentController {
   async newSession(): Promise<void> {
     this.cancel();
     if (this.drivePromise) await this.drivePromise.catch(() => undefined);
+    this.endProcesses('a new session was started (/new)');
     await this.persistence?.flush();
     if (this.opts.newSession) {
       const next = await this.opts.newSession();
@@ -190,6 +191,7 @@ export class Agent implements AgentController {
     this.closed = true;
     this.cancel();
     if (this.drivePromise) await this.drivePromise.catch(() => undefined);
+    this.opts.tools.execSessions?.endAll('tether exited');
     this.unsubscribeSession?.();
     await this.persistence?.flush().catch(() => undefined);
     await this.opts.session.close();
@@ -214,6 +216,12 @@ export class Agent implements AgentController {
   }
 
   // ---- internals -------------------------------------------------------------------------
+
+  /** Ends every exec_command session (with its process tree) and reports them. */
+  private endProcesses(reason: string): void {
+    const ended = this.opts.tools.execSessions?.endAll(reason) ?? [];
+    if (ended.length > 0) this.emit({ type: 'processes_ended', processes: ended });
+  }
 
   private emitSessionStarted(resumed: boolean): void {
     this.emit({
@@ -298,6 +306,8 @@ export class Agent implements AgentController {
     const finish = (reason: TerminalReason, error?: string): RunOutcome => {
       timer?.cancel();
       if (error && reason !== 'completed') this.emit({ type: 'error', message: redact(error), code: reason });
+      // A --prompt run leaves nothing running: its background processes end with it (reported).
+      if (!this.opts.interactive) this.endProcesses('the --prompt run ended');
       const outcome = buildOutcome(run, reason, this.clock, error);
       const { error: _e, ...event } = outcome;
       this.emit({ type: 'run_finished', ...event });

@@ -286,6 +286,24 @@ export const SETTINGS = [
       'Cap on all spill files together (bytes); at startup files older than 7 days, then the oldest, are deleted to stay under half of it.',
   }),
   def({
+    key: 'execMaxSessions',
+    env: 'TETHER_EXEC_MAX_SESSIONS',
+    type: 'int',
+    min: 1,
+    default: 8,
+    description:
+      'Most exec_command processes running at once; starting one more ends the least recently used, with a notice.',
+  }),
+  def({
+    key: 'execBufferChars',
+    env: 'TETHER_EXEC_BUFFER_CHARS',
+    type: 'int',
+    min: 1000,
+    default: 1_000_000,
+    description:
+      'Unread output kept per exec_command process (chars; beyond it the middle is dropped, head and tail kept).',
+  }),
+  def({
     key: 'contextWindow',
     env: 'TETHER_CONTEXT_WINDOW',
     type: 'int',

@@ -232,6 +232,13 @@ export class JsonlMapper {
         ];
       case 'warning':
         return [{ type: 'warning', message: e.message }];
+      case 'processes_ended':
+        return [
+          {
+            type: 'processes.ended',
+            processes: e.processes.map((p) => ({ session_id: p.id, command: p.command, reason: p.reason })),
+          },
+        ];
       case 'error':
         this.errors++;
         return [

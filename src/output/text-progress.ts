@@ -70,6 +70,10 @@ export class TextProgress {
         return p ? dim(`context compacted: ${e.tokensBefore} → ${e.tokensAfter} tokens`) : null;
       case 'warning':
         return warn(`warning: ${e.message}`);
+      case 'processes_ended':
+        return warn(
+          `ended ${e.processes.length} background process(es): ${e.processes.map((p) => oneLine(p.command)).join(', ')}`,
+        );
       case 'error':
         return error(`tether: ${e.message}`);
       case 'user_message':

@@ -51,6 +51,13 @@ export function eventRecord(event: AgentEvent, ts: string): BodyRecord | undefin
       };
     case 'warning':
       return { type: 'note', ts, level: 'warning', message: event.message };
+    case 'processes_ended':
+      return {
+        type: 'note',
+        ts,
+        level: 'warning',
+        message: `ended background processes: ${event.processes.map((p) => `${p.id} (${p.command.split('\n')[0]})`).join(', ')}`,
+      };
     case 'error':
       return {
         type: 'note',

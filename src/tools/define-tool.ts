@@ -8,6 +8,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { SandboxInfo } from '../policy/sandbox.js';
 import type { FunctionToolSpec } from '../protocol/client-events.js';
 import type { Clock } from '../util/clock.js';
+import type { ExecSessionManager } from './exec/exec-sessions.js';
 import type { ShellLauncher } from './exec/shell-snapshot.js';
 import type { Workspace } from './fs/workspace.js';
 import { writeSpillFile } from './spill.js';
@@ -50,6 +51,8 @@ export interface ToolContext {
   clock: Clock;
   /** How commands start (snapshot-sourcing shell or login shell); default a login shell. */
   shell?: ShellLauncher;
+  /** Long-running exec sessions (exec_command / write_stdin). */
+  exec?: ExecSessionManager;
 }
 
 /** What a tool's `prepare` returns: the approval subject, or a model-readable refusal. */

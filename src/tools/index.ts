@@ -3,6 +3,7 @@ import type { SandboxInfo } from '../policy/sandbox.js';
 import { type Clock, realClock } from '../util/clock.js';
 import { createApplyPatchTool } from './builtin/apply-patch.js';
 import { editTool } from './builtin/edit.js';
+import { createExecTools } from './builtin/exec-command.js';
 import { globTool } from './builtin/glob.js';
 import { grepTool } from './builtin/grep.js';
 import { listDirTool } from './builtin/list-dir.js';
@@ -10,14 +11,17 @@ import { readFileTool } from './builtin/read-file.js';
 import { createShellTool } from './builtin/shell.js';
 import { writeFileTool } from './builtin/write-file.js';
 import { ToolRegistry, type ToolSettings } from './define-tool.js';
+import { ExecSessionManager } from './exec/exec-sessions.js';
 import type { Executor } from './exec/run-process.js';
 import { loginShellLauncher, type ShellLauncher } from './exec/shell-snapshot.js';
 import { createWorkspace } from './fs/workspace.js';
 import { SPILL_MAX_BYTES, SPILL_TOTAL_MAX_BYTES, setSpillLimits } from './spill.js';
 import type { ToolRuntime } from './types.js';
 
+export { createExecTools } from './builtin/exec-command.js';
 export type { ToolSettings } from './define-tool.js';
 export { sanitizeEnv } from './exec/env.js';
+export type { EndedSession, ExecSessionInfo, ExecSessionManager } from './exec/exec-sessions.js';
 export { killAllToolProcesses, liveGroups } from './exec/process-registry.js';
 export { markerEnv, RUN_ID_VAR, runId, sweepMarkedProcesses } from './exec/run-marker.js';
 export {
@@ -48,6 +52,13 @@ export interface ToolRuntimeOptions {
   executor?: Executor;
   /** How commands start; default a login shell per command (no snapshot). */
   shellLauncher?: ShellLauncher;
+  /**
+   * The command tools offered: `shell` (one call, one process) or `exec` (exec_command +
+   * write_stdin, long-running sessions; the `codex` tool profile). Default `shell`.
+   */
+  commandTools?: 'shell' | 'exec';
+  /** Bounds of exec sessions (`exec` command tools). */
+  exec?: { maxSessions: number; bufferChars: number; onNotice?: (message: string) => void };
 }
 
 /** Builds the tool runtime: shell, read_file, list_dir, glob, grep, write_file, edit, apply_patch. */
@@ -58,9 +69,15 @@ export function createToolRuntime(opts: ToolRuntimeOptions): ToolRuntime {
     opts.settings.toolSpillMaxBytes ?? SPILL_MAX_BYTES,
     (opts.settings.toolSpillTotalMaxBytes ?? SPILL_TOTAL_MAX_BYTES) - (opts.spillBytesInUse ?? 0),
   );
+  const execSessions = new ExecSessionManager({
+    maxSessions: opts.exec?.maxSessions ?? 8,
+    bufferChars: opts.exec?.bufferChars ?? 1_000_000,
+    ...(opts.exec?.onNotice ? { onNotice: opts.exec.onNotice } : {}),
+  });
+  const commandTools = opts.commandTools === 'exec' ? createExecTools() : [createShellTool(opts.executor)];
   const registry = new ToolRegistry(
     [
-      createShellTool(opts.executor),
+      ...commandTools,
       readFileTool,
       listDirTool,
       globTool,
@@ -77,11 +94,13 @@ export function createToolRuntime(opts: ToolRuntimeOptions): ToolRuntime {
       sandbox: opts.sandbox,
       clock: opts.clock ?? realClock,
       shell: opts.shellLauncher ?? loginShellLauncher(opts.env ?? process.env),
+      exec: execSessions,
     },
   );
   return {
     specs: () => registry.specs(),
     prepare: (req) => registry.prepare(req),
     run: (call, runOpts) => registry.run(call, runOpts),
+    execSessions,
   };
 }

@@ -4,6 +4,7 @@
  * always carries a model-facing output).
  */
 import type { FunctionToolSpec } from '../protocol/client-events.js';
+import type { ExecSessionManager } from './exec/exec-sessions.js';
 
 /** What a tool does to the machine; drives the approval policy. */
 export type ToolKind = 'read' | 'edit' | 'execute' | 'mcp';
@@ -102,4 +103,6 @@ export interface ToolRuntime {
   prepare(req: ToolCallRequest): Promise<PreparedCall>;
   /** Runs a prepared call. Never throws; a cancelled run resolves with status `aborted`. */
   run(call: ReadyCall, opts: ToolRunOptions): Promise<ToolResult>;
+  /** Long-running processes of exec_command (listed by `/ps`, ended on /new and at exit). */
+  execSessions?: ExecSessionManager;
 }

@@ -235,6 +235,12 @@ export function transcriptReducer(s: TranscriptState, e: AgentEvent, now: number
       });
     case 'warning':
       return commit(s, { kind: 'notice', level: 'warn', text: e.message });
+    case 'processes_ended':
+      return commit(s, {
+        kind: 'notice',
+        level: 'info',
+        text: `Ended ${e.processes.length} background process(es): ${e.processes.map((p) => p.command.split('\n')[0]).join(', ')}.`,
+      });
     case 'error':
       // The run's end after Esc is reported as an error with code `cancelled`: not an error to the user.
       if (e.code === 'cancelled') return interrupted(endStream(s));

@@ -1,0 +1,264 @@
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import type { ExecSessionManager } from '../../src/tools/exec/exec-sessions.js';
+import { killAllToolProcesses } from '../../src/tools/index.js';
+import type { ToolResult } from '../../src/tools/types.js';
+import { harness, SETTINGS, testEnv } from './helpers.js';
+import { processTree, survivors } from './proc.js';
+
+afterAll(() => killAllToolProcesses('SIGKILL'));
+
+const managers: ExecSessionManager[] = [];
+afterEach(() => {
+  for (const m of managers.splice(0)) m.endAll('test over');
+});
+
+function execHarness(exec?: { maxSessions?: number; bufferChars?: number; notices?: string[] }) {
+  const notices = exec?.notices ?? [];
+  const h = harness({
+    env: testEnv(),
+    commandTools: 'exec',
+    exec: {
+      maxSessions: exec?.maxSessions ?? 8,
+      bufferChars: exec?.bufferChars ?? 1_000_000,
+      onNotice: (m) => notices.push(m),
+    },
+  });
+  const m = h.rt.execSessions as ExecSessionManager;
+  managers.push(m);
+  const exec_ = (cmd: string, more: Record<string, unknown> = {}) =>
+    h.call('exec_command', {
+      cmd,
+      workdir: null,
+      yield_time_ms: null,
+      max_output_tokens: null,
+      tty: null,
+      login: null,
+      shell: null,
+      ...more,
+    });
+  const write = (session_id: number, chars: string, more: Record<string, unknown> = {}) =>
+    h.call('write_stdin', { session_id, chars, yield_time_ms: null, max_output_tokens: null, ...more });
+  return { h, m, exec: exec_, write, notices };
+}
+
+function sessionId(r: ToolResult): number {
+  const m = /Process running with session ID (\d+)/.exec(r.output);
+  if (!m) throw new Error(`not running: ${r.output}`);
+  return Number(m[1]);
+}
+
+async function until(cond: () => boolean, ms: number): Promise<boolean> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (cond()) return true;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  return cond();
+}
+
+describe('exec_command / write_stdin', () => {
+  it('a command that ends within the yield time answers with output and exit code', async () => {
+    const { exec, m } = execHarness();
+    const r = await exec('echo hi; echo err >&2; exit 4');
+    expect(r.output).toMatch(/^Wall time: [\d.]+ seconds\nProcess exited with code 4\nOutput:\n/);
+    expect(r.output).toContain('hi');
+    expect(r.output).toContain('err');
+    expect(r.exitCode).toBe(4);
+    expect(r.status).toBe('error');
+    expect(m.count()).toBe(0);
+  });
+
+  it('a server started with exec_command answers a request in a later call', async () => {
+    const { exec, write, m } = execHarness();
+    const server =
+      "node -e \"require('http').createServer((q,s)=>s.end('pong '+q.url)).listen(0,'127.0.0.1',function(){console.log('port='+this.address().port)})\"";
+    const r1 = await exec(server, { yield_time_ms: 1500 });
+    const id = sessionId(r1);
+    expect(r1.status).toBe('ok');
+    expect(r1.exitCode).toBeUndefined();
+    const port = /port=(\d+)/.exec(r1.output)?.[1];
+    expect(port).toBeDefined();
+    expect(m.list().map((s) => s.id)).toEqual([id]);
+    const r2 = await exec(`curl -s http://127.0.0.1:${port}/hello`);
+    expect(r2.output).toContain('pong /hello');
+    expect(r2.exitCode).toBe(0);
+    // Still running; an empty poll says so.
+    const r3 = await write(id, '');
+    expect(r3.output).toContain(`Process running with session ID ${id}`);
+    // Interrupt it.
+    const r4 = await write(id, '\u0003', { yield_time_ms: 2000 });
+    expect(r4.output).toMatch(/Process exited with code (130|2)/);
+    expect(m.count()).toBe(0);
+    const r5 = await write(id, '');
+    expect(r5.status).toBe('error');
+    expect(r5.output).toMatch(/no session \d+/);
+  });
+
+  it('write_stdin drives a REPL over pipes, and end-of-input ends it', async () => {
+    const { exec, write } = execHarness();
+    const r1 = await exec('python3 -q -i -u', { yield_time_ms: 500 });
+    const id = sessionId(r1);
+    const r2 = await write(id, 'print(6*7)\n', { yield_time_ms: 1500 });
+    expect(r2.output).toContain('42');
+    const r3 = await write(id, 'x = 5\nprint(x * 3)\n', { yield_time_ms: 1500 });
+    expect(r3.output).toContain('15');
+    const r4 = await write(id, '\u0004', { yield_time_ms: 3000 });
+    expect(r4.output).toContain('Process exited with code 0');
+  });
+
+  it('tty: a REPL under a pseudo-terminal; Ctrl-C interrupts the statement, not the REPL', async () => {
+    const { exec, write } = execHarness();
+    const r1 = await exec('python3 -q', { tty: true, yield_time_ms: 1000 });
+    expect(r1.output).not.toMatch(/not supported/);
+    const id = sessionId(r1);
+    expect(r1.output).toContain('>>>');
+    const r2 = await write(id, 'import sys; print(sys.stdin.isatty(), 6*7)\r', { yield_time_ms: 1500 });
+    expect(r2.output).toContain('True 42');
+    await write(id, 'import time; time.sleep(60)\r', { yield_time_ms: 300 });
+    const r3 = await write(id, '\u0003', { yield_time_ms: 1500 });
+    expect(r3.output).toContain('KeyboardInterrupt');
+    expect(r3.output).toContain(`Process running with session ID ${id}`);
+    const r4 = await write(id, 'exit()\r', { yield_time_ms: 3000 });
+    expect(r4.output).toContain('Process exited with code 0');
+  });
+
+  it('an interrupted turn stops the first wait of a command (it is ended), not a session being polled', async () => {
+    const { h, m, exec } = execHarness();
+    const ac = new AbortController();
+    setTimeout(() => ac.abort(), 300);
+    const r = await h.call(
+      'exec_command',
+      {
+        cmd: 'sleep 30',
+        workdir: null,
+        yield_time_ms: 10_000,
+        max_output_tokens: null,
+        tty: null,
+        login: null,
+        shell: null,
+      },
+      { signal: ac.signal },
+    );
+    expect(r.status).toBe('aborted');
+    expect(m.count()).toBe(0);
+    const bg = await exec('sleep 30', { yield_time_ms: 250 });
+    const id = sessionId(bg);
+    const ac2 = new AbortController();
+    setTimeout(() => ac2.abort(), 200);
+    const w = await h.call(
+      'write_stdin',
+      { session_id: id, chars: '', yield_time_ms: 10_000, max_output_tokens: null },
+      { signal: ac2.signal },
+    );
+    expect(w.status).toBe('aborted');
+    expect(m.list().map((s) => s.id)).toEqual([id]);
+  });
+
+  it('bounds: beyond execMaxSessions the least recently used session is ended with a notice', async () => {
+    const notices: string[] = [];
+    const { exec, write, m } = execHarness({ maxSessions: 2, notices });
+    const a = sessionId(await exec('sleep 30', { yield_time_ms: 250 }));
+    const b = sessionId(await exec('sleep 31', { yield_time_ms: 250 }));
+    await write(a, ''); // a is now more recently used than b
+    const r = await exec('sleep 32', { yield_time_ms: 250 });
+    const c = sessionId(r);
+    expect(r.output).toContain(`process ${b} (sleep 31) was ended`);
+    expect(notices).toHaveLength(1);
+    expect(notices[0]).toContain(`ended process ${b}`);
+    expect(
+      m
+        .list()
+        .map((s) => s.id)
+        .sort(),
+    ).toEqual([a, c].sort());
+  });
+
+  it('huge output is bounded per session (head + tail) and capped per reply', async () => {
+    const { exec, write } = execHarness({ bufferChars: 10_000 });
+    const r1 = await exec('seq 1 2000000; sleep 30', { yield_time_ms: 3000 });
+    const id = sessionId(r1);
+    expect(r1.output.length).toBeLessThan(12_000);
+    expect(r1.output).toMatch(/\n1\n2\n3\n/);
+    expect(r1.output).toMatch(/characters of output omitted/);
+    expect(r1.output).toContain('2000000');
+    const r2 = await write(id, '', { max_output_tokens: 100 });
+    expect(r2.output.length).toBeLessThan(700);
+  });
+
+  it('binary output reaches the model as text without control bytes', async () => {
+    const { exec } = execHarness();
+    const r = await exec('head -c 4000 /dev/urandom; printf "\\0\\1\\2end"');
+    expect(r.output).not.toMatch(/[\u0000-\u0008\u000b\u000c\u000e-\u001a\u001c-\u001f]/);
+    expect(r.output).toContain('end');
+    expect(r.output).toMatch(/binary control bytes shown as/);
+  });
+
+  it('a process that closes its output but keeps running stays a session; ending it leaves nothing', async () => {
+    const { exec, m } = execHarness();
+    const r = await exec('exec >/dev/null 2>&1; sleep 30', { yield_time_ms: 500 });
+    const id = sessionId(r);
+    const s = m.get(id);
+    expect(s).toBeDefined();
+    const tree = processTree(s?.pid as number);
+    expect(tree.length).toBeGreaterThan(0);
+    m.end(id);
+    expect(await until(() => survivors(tree).length === 0, 5000)).toBe(true);
+  });
+
+  it('ending sessions takes their whole tree, nohup and setsid children included', async () => {
+    const { exec, m } = execHarness();
+    const ids = [
+      sessionId(
+        await exec('nohup sleep 101 >/dev/null 2>&1 & setsid sleep 102 & sleep 103', { yield_time_ms: 500 }),
+      ),
+      sessionId(await exec('setsid sh -c "sleep 104" & wait', { yield_time_ms: 500 })),
+    ];
+    const trees = ids.flatMap((id) => processTree(m.get(id)?.pid as number));
+    const cmds = trees.map((p) => p.cmdline.replace(/\0/g, ' ').trim());
+    for (const n of [101, 102, 103, 104]) expect(cmds.some((c) => c.includes(`sleep ${n}`))).toBe(true);
+    const ended = m.endAll('session over');
+    expect(ended.map((e) => e.id).sort()).toEqual([...ids].sort());
+    expect(await until(() => survivors(trees).length === 0, 5000)).toBe(true);
+  });
+
+  it('refuses an unknown session id with the list of running ones; ids are not sequential', async () => {
+    const { exec, write } = execHarness();
+    const a = sessionId(await exec('sleep 30', { yield_time_ms: 250 }));
+    const b = sessionId(await exec('sleep 30', { yield_time_ms: 250 }));
+    expect(Math.abs(a - b)).not.toBe(1);
+    const r = await write(a + b, 'x');
+    expect(r.status).toBe('error');
+    expect(r.output).toContain(`Running sessions: ${a} (sleep 30), ${b} (sleep 30)`);
+  });
+
+  it('input to a finished session is not delivered; its last output and exit code are', async () => {
+    const { exec, write } = execHarness();
+    const id = sessionId(await exec('sleep 0.5; echo bye; exit 7', { yield_time_ms: 250 }));
+    await new Promise((r) => setTimeout(r, 900));
+    const r = await write(id, 'hello\n');
+    expect(r.output).toContain('input was not delivered');
+    expect(r.output).toContain('bye');
+    expect(r.output).toContain('Process exited with code 7');
+    expect(r.exitCode).toBe(7);
+  });
+
+  it('rejects a non-shell `shell` and an empty cmd before running anything', async () => {
+    const { h } = execHarness();
+    const p = await h.rt.prepare({
+      callId: 'x',
+      name: 'exec_command',
+      arguments: JSON.stringify({
+        cmd: 'print(1)',
+        workdir: null,
+        yield_time_ms: null,
+        max_output_tokens: null,
+        tty: null,
+        login: null,
+        shell: 'python3',
+      }),
+    });
+    expect(p.ok).toBe(false);
+    if (!p.ok) expect(p.output).toMatch(/shell must be bash, zsh, sh or dash/);
+    expect(SETTINGS.toolOutputMaxChars).toBeGreaterThan(0);
+  });
+});
