@@ -221,6 +221,18 @@ describe('exec_command / write_stdin', () => {
     expect(await until(() => survivors(trees).length === 0, 5000)).toBe(true);
   });
 
+  it('a setsid/double-forked child of a session that already exited is swept by endAll (/new, end of run)', async () => {
+    const { exec, m } = execHarness();
+    const r = await exec('(setsid sleep 106 >/dev/null 2>&1 &) ; echo started');
+    expect(r.output).toContain('Process exited with code 0');
+    expect(m.count()).toBe(0);
+    const orphan = () => processTree(1).filter((p) => p.cmdline.replace(/\0/g, ' ').trim() === 'sleep 106');
+    expect(await until(() => orphan().length === 1, 3000)).toBe(true);
+    const found = orphan();
+    m.endAll('new session');
+    expect(await until(() => survivors(found).length === 0, 5000)).toBe(true);
+  });
+
   it('refuses an unknown session id with the list of running ones; ids are not sequential', async () => {
     const { exec, write } = execHarness();
     const a = sessionId(await exec('sleep 30', { yield_time_ms: 250 }));

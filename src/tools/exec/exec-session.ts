@@ -5,11 +5,13 @@
  * with its whole tree (setsid children included) on request or when tether exits.
  */
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { StringDecoder } from 'node:string_decoder';
 import { HEAD_SHARE } from '../truncate.js';
 import { descendants, type ProcRef, signalRef } from './proc-tree.js';
 import { forgetWhenGone, killGroup, registerGroup, unregisterGroup } from './process-registry.js';
 import type { IPty, loadPty } from './pty.js';
+import { markerEnv, RUN_ID_VAR, sweepMarkedProcesses } from './run-marker.js';
 
 /** What to start. */
 export interface ExecSpawnSpec {
@@ -90,6 +92,12 @@ export class ExecSession {
   private readonly decoder = new StringDecoder('utf8');
   private readonly endListeners = new Set<() => void>();
   private killTimer: NodeJS.Timeout | undefined;
+  /**
+   * This session's own run marker (run-marker.ts), next to the tether-wide one: every process of
+   * the session carries it, so ending the session sweeps its detached children too (a `setsid`
+   * or double-forked child that left the group and the parent chain), and nothing else.
+   */
+  readonly marker = randomBytes(8).toString('hex');
 
   constructor(
     readonly id: number,
@@ -99,6 +107,7 @@ export class ExecSession {
     bufferChars: number,
   ) {
     this.pending = new PendingOutput(bufferChars);
+    const env = { ...spec.env, [RUN_ID_VAR]: `${markerEnv(spec.env)[RUN_ID_VAR]}:${this.marker}` };
     if (tty) {
       if (!spec.pty) throw new Error('tty requested without a pty module');
       const p = spec.pty.spawn(spec.file, spec.args, {
@@ -106,7 +115,7 @@ export class ExecSession {
         cols: 120,
         rows: 40,
         cwd: spec.cwd,
-        env: { ...spec.env, TERM: 'xterm-256color' },
+        env: { ...env, TERM: 'xterm-256color' },
       });
       this.ptyProc = p;
       this.pid = p.pid;
@@ -120,7 +129,7 @@ export class ExecSession {
     }
     const child = spawn(spec.file, spec.args, {
       cwd: spec.cwd,
-      env: spec.env,
+      env,
       detached: true,
       stdio: ['pipe', 'pipe', 'pipe'],
     });
@@ -255,15 +264,15 @@ export class ExecSession {
 
   /** Ends the process and every descendant: SIGTERM, then SIGKILL after `graceMs`. */
   terminate(graceMs = 2_000): void {
-    if (this.ended && !this.groupAlive()) return;
     const tree: ProcRef[] = descendants(this.pid);
     killGroup(this.pid, 'SIGTERM');
     for (const ref of tree) signalRef(ref, 'SIGTERM');
+    sweepMarkedProcesses('SIGTERM', this.marker);
     clearTimeout(this.killTimer);
     this.killTimer = setTimeout(() => {
       killGroup(this.pid, 'SIGKILL');
       for (const ref of tree) signalRef(ref, 'SIGKILL');
-      for (const ref of descendants(this.pid)) signalRef(ref, 'SIGKILL');
+      sweepMarkedProcesses('SIGKILL', this.marker);
     }, graceMs).unref();
   }
 
@@ -272,14 +281,6 @@ export class ExecSession {
     const tree = descendants(this.pid);
     killGroup(this.pid, 'SIGKILL');
     for (const ref of tree) signalRef(ref, 'SIGKILL');
-  }
-
-  private groupAlive(): boolean {
-    try {
-      process.kill(-this.pid, 0);
-      return true;
-    } catch {
-      return false;
-    }
+    sweepMarkedProcesses('SIGKILL', this.marker);
   }
 }

@@ -5,6 +5,7 @@
  */
 import { randomInt } from 'node:crypto';
 import { ExecSession, type ExecSpawnSpec } from './exec-session.js';
+import { sweepMarkedProcesses } from './run-marker.js';
 
 /** What `/ps` and the status bar show about a session. */
 export interface ExecSessionInfo {
@@ -52,6 +53,8 @@ function trackManager(m: ExecSessionManager): void {
 export class ExecSessionManager {
   private readonly sessions = new Map<number, ExecSession>();
   private readonly listeners = new Set<() => void>();
+  /** Markers of sessions already forgotten: their detached children are swept by endAll. */
+  private retired: string[] = [];
 
   constructor(private readonly opts: ExecSessionManagerOptions) {}
 
@@ -72,8 +75,10 @@ export class ExecSessionManager {
     const out: EndedSession[] = [];
     // Finished sessions nobody read: keep the newest few.
     const finished = [...this.sessions.values()].filter((s) => s.ended);
-    for (const s of finished.slice(0, Math.max(0, finished.length - FINISHED_KEEP)))
+    for (const s of finished.slice(0, Math.max(0, finished.length - FINISHED_KEEP))) {
       this.sessions.delete(s.id);
+      this.retire(s);
+    }
     const running = () => [...this.sessions.values()].filter((s) => !s.ended);
     while (running().length >= this.opts.maxSessions) {
       const oldest = running().sort((a, b) => a.lastUsed - b.lastUsed)[0];
@@ -95,6 +100,7 @@ export class ExecSessionManager {
     const s = this.sessions.get(id);
     if (s?.ended) {
       this.sessions.delete(id);
+      this.retire(s);
       this.changed();
     }
   }
@@ -139,6 +145,8 @@ export class ExecSessionManager {
       if (!s.ended) out.push({ id: s.id, command: s.command, reason });
       s.terminate();
     }
+    // Detached children of sessions that ended on their own (`setsid server &` then exit).
+    for (const marker of this.retired.splice(0)) sweepMarkedProcesses('SIGKILL', marker);
     this.sessions.clear();
     managers.delete(this);
     this.changed();
@@ -148,6 +156,13 @@ export class ExecSessionManager {
   /** Synchronous SIGKILL of every session's tree (process exit). */
   killAllNow(): void {
     for (const s of this.sessions.values()) s.killNow();
+    for (const marker of this.retired) sweepMarkedProcesses('SIGKILL', marker);
+  }
+
+  private retire(s: ExecSession): void {
+    this.retired.push(s.marker);
+    // Bounded: the oldest markers go (the tether-wide marker still reaches them at exit).
+    if (this.retired.length > 64) this.retired.shift();
   }
 
   /** Called whenever the set of running sessions changes. */

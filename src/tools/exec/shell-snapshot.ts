@@ -13,6 +13,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readdirSync, unlinkSync, wr
 import { basename, join } from 'node:path';
 import { SECRET_NAME_RE } from '../../util/redact.js';
 import { isSecretVar } from './env.js';
+import { markerEnv, RUN_ID_VAR } from './run-marker.js';
 
 /** How to start one command. */
 export interface ShellInvocation {
@@ -37,7 +38,18 @@ export interface ShellLauncher {
 }
 
 /** Variables never carried by a snapshot: per-process state, or set by tether per command. */
-const SKIP_VARS = new Set(['PWD', 'OLDPWD', 'SHLVL', '_', 'PAGER', 'GIT_PAGER', 'TERM', 'COLUMNS', 'LINES']);
+const SKIP_VARS = new Set([
+  'PWD',
+  'OLDPWD',
+  'SHLVL',
+  '_',
+  'PAGER',
+  'GIT_PAGER',
+  'TERM',
+  'COLUMNS',
+  'LINES',
+  RUN_ID_VAR,
+]);
 const NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const BASH_OPTIONS = ['extglob', 'globstar', 'dotglob', 'nocaseglob'];
 const ZSH_OPTIONS = ['extendedglob', 'globdots', 'interactivecomments', 'nocaseglob'];
@@ -198,7 +210,12 @@ function runCapture(
   return new Promise((resolve) => {
     let child: ReturnType<typeof spawn>;
     try {
-      child = spawn(file, args, { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'], cwd: env['HOME'] });
+      child = spawn(file, args, {
+        env: { ...env, ...markerEnv(env) },
+        detached: true,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        cwd: env['HOME'],
+      });
     } catch (err) {
       resolve({ code: null, stdout: '', stderr: '', timedOut: false, error: (err as Error).message });
       return;
