@@ -9,9 +9,11 @@ missing=()
 command -v bwrap >/dev/null 2>&1 || missing+=(bubblewrap)
 command -v rg >/dev/null 2>&1 || missing+=(ripgrep)
 command -v tmux >/dev/null 2>&1 || missing+=(tmux)   # the TUI end-to-end test drives tether in tmux
+command -v git >/dev/null 2>&1 || missing+=(git)     # git-hardening tests build hostile repositories
+command -v setpriv >/dev/null 2>&1 || missing+=(util-linux)   # npm test's unprivileged sandbox pass
 
 if [ ${#missing[@]} -eq 0 ]; then
-  echo "install-system-deps: bubblewrap, ripgrep and tmux already installed"
+  echo "install-system-deps: bubblewrap, ripgrep, tmux, git and setpriv already installed"
   exit 0
 fi
 

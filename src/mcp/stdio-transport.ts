@@ -10,6 +10,7 @@ import { ReadBuffer, serializeMessage } from '@modelcontextprotocol/sdk/shared/s
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { killGroup, registerGroup, unregisterGroup } from '../tools/exec/process-registry.js';
+import { markerEnv } from '../tools/exec/run-marker.js';
 
 export interface GroupStdioOptions {
   command: string;
@@ -44,7 +45,7 @@ export class GroupStdioTransport implements Transport {
     if (this.child) throw new Error('transport already started');
     return new Promise((resolve, reject) => {
       const child = spawn(this.opts.command, this.opts.args, {
-        env: this.opts.env,
+        env: { ...this.opts.env, ...markerEnv(this.opts.env) },
         cwd: this.opts.cwd,
         stdio: ['pipe', 'pipe', 'pipe'],
         detached: true,

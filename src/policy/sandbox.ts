@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { usageError } from '../util/errors.js';
+import { hardeningProfiles } from './bwrap-args.js';
 
 /** The active sandbox. */
 export interface SandboxInfo {
@@ -15,6 +16,8 @@ export interface SandboxInfo {
   network: boolean;
   /** One line for status bars and banners. */
   message: string;
+  /** The privilege-dropping bwrap flags the probe found working (bwrap-args.ts). */
+  hardening?: string[];
 }
 
 /** Result of the bwrap probe. */
@@ -22,25 +25,34 @@ export interface ProbeResult {
   ok: boolean;
   /** Why it failed and how to fix it (empty when ok). */
   reason: string;
+  /** The strongest hardening profile that ran (when ok). */
+  hardening?: string[];
 }
 
 /** Probe timeout (ms). */
 export const PROBE_TIMEOUT_MS = 3_000;
 
-const PROBE_ARGS = [
-  '--ro-bind',
-  '/',
-  '/',
-  '--dev',
-  '/dev',
-  '--proc',
-  '/proc',
-  '--unshare-all',
-  '--die-with-parent',
-  '--new-session',
-  '--',
-  '/bin/true',
-];
+/** The probe: the hardening flags under test, then the namespaces every command gets. */
+function probeArgs(hardening: readonly string[]): string[] {
+  return [
+    ...hardening,
+    '--ro-bind',
+    '/',
+    '/',
+    '--dev',
+    '/dev',
+    '--proc',
+    '/proc',
+    '--ro-bind-try',
+    '/proc/sys',
+    '/proc/sys',
+    '--unshare-all',
+    '--die-with-parent',
+    '--new-session',
+    '--',
+    '/bin/true',
+  ];
+}
 
 function readSysctl(path: string): string | undefined {
   try {
@@ -130,9 +142,15 @@ export async function probeBwrap(timeoutMs = PROBE_TIMEOUT_MS): Promise<ProbeRes
   const version = await runBwrap(['--version'], timeoutMs);
   if (version.missing || version.code !== 0)
     return { ok: false, reason: classifyProbeFailure(version.stderr, {}, true) };
-  const probe = await runBwrap(PROBE_ARGS, timeoutMs);
-  if (probe.code === 0) return { ok: true, reason: '' };
-  return { ok: false, reason: classifyProbeFailure(probe.stderr, readSysctls()) };
+  // Strongest profile first: no capabilities and no nested user namespaces (bwrap >= 0.8), then
+  // without --disable-userns (older bwrap), then (root without user namespaces) caps dropped only.
+  let first: { code: number | null; stderr: string } | undefined;
+  for (const hardening of hardeningProfiles()) {
+    const probe = await runBwrap(probeArgs(hardening), timeoutMs);
+    if (probe.code === 0) return { ok: true, reason: '', hardening };
+    first ??= probe;
+  }
+  return { ok: false, reason: classifyProbeFailure(first?.stderr ?? '', readSysctls()) };
 }
 
 let probeCache: Promise<ProbeResult> | undefined;
@@ -148,12 +166,14 @@ export function sandboxInfoFor(requested: SandboxInfo['requested'], probe: Probe
     };
   }
   if (probe?.ok) {
-    return {
+    const info: SandboxInfo = {
       tier: 'bwrap',
       requested,
       network: false,
       message: 'sandbox: bubblewrap (workspace writable, rest read-only, network off)',
     };
+    if (probe.hardening) info.hardening = probe.hardening;
+    return info;
   }
   const reason = probe?.reason ?? 'not probed';
   if (requested === 'on')

@@ -24,3 +24,13 @@ export function requireSandboxInCi(what: string, reason: string, skip: () => voi
   console.warn(`SKIP ${what}: bubblewrap cannot run here (${reason}); these tests are required in CI`);
   skip();
 }
+
+/**
+ * For a whole file: true when bubblewrap runs; otherwise throws under CI and returns false
+ * elsewhere after printing why (use with `describe.skipIf(!ok)`).
+ */
+export function sandboxOrSkip(what: string, available: boolean, reason: string): boolean {
+  if (available) return true;
+  requireSandboxInCi(what, reason, () => undefined);
+  return false;
+}

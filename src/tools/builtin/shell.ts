@@ -156,7 +156,12 @@ export function createShellTool(executor: Executor = processExecutor) {
         }
         file = 'bwrap';
         argv = [
-          ...bwrapArgs({ writableRoots: ctx.ws.writableRoots, cwd, network: ctx.sandbox.network }),
+          ...bwrapArgs({
+            writableRoots: ctx.ws.writableRoots,
+            cwd,
+            network: ctx.sandbox.network,
+            ...(ctx.sandbox.hardening ? { hardening: ctx.sandbox.hardening } : {}),
+          }),
           ...(inv.bind ? ['--ro-bind', inv.bind, inv.bind] : []),
           '--',
           inv.file,
