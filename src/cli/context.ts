@@ -26,6 +26,8 @@ export interface CliContext {
   continueLast: boolean;
   demo: boolean;
   outputLastMessage: string | undefined;
+  /** Whether the user trusts this project (its `.mcp.json` and `.tether/commands/` apply). */
+  projectTrusted: boolean;
   /** MCP servers from the user config, a trusted project's `.mcp.json` and `--mcp-config`. */
   mcpServers: McpServerConfig[];
   /** One-line notices about the MCP configuration. */

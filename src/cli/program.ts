@@ -328,6 +328,7 @@ export async function buildContext(
     continueLast: opts.continue === true,
     demo: opts.demo === true,
     outputLastMessage: opts.outputLastMessage,
+    projectTrusted: trust.trusted,
     mcpServers: mcp.servers,
     mcpWarnings: mcp.warnings,
     env,

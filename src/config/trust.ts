@@ -159,7 +159,7 @@ export function filterProjectConfig(
 
 /** The project files besides `.tether/config.json` whose contents need trust (e.g. `.mcp.json`). */
 export function trustGatedFiles(cwd: string): string[] {
-  return ['.mcp.json'].filter((f) => existsSync(resolve(cwd, f)));
+  return ['.mcp.json', '.tether/commands'].filter((f) => existsSync(resolve(cwd, f)));
 }
 
 /** The one warning for what an untrusted project tried to set. */

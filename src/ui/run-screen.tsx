@@ -13,6 +13,7 @@ import { UiController } from './controller.js';
 import { replayEntries } from './replay.js';
 import type { UiServices } from './services/types.js';
 import type { BannerInfo } from './state/entries.js';
+import { setCustomCommands } from './slash.js';
 import { UiStore } from './store.js';
 
 /** Quiet time after the last resize event before the screen is redrawn (ms). */
@@ -39,6 +40,8 @@ export interface RunScreenOptions {
   notices?: readonly string[];
   /** Demo mode: the screen says the model is simulated. */
   simulated?: boolean;
+  /** Custom slash commands (Markdown prompt files) of this session. */
+  customCommands?: ReadonlyArray<{ name: string; description: string; argumentHint?: string; body: string }>;
   /** Shown at startup (before the agent's own session_started arrives). */
   banner?: Omit<BannerInfo, 'simulated'>;
   clock?: Clock;
@@ -65,6 +68,14 @@ export async function runScreen(o: RunScreenOptions): Promise<ScreenResult> {
   });
   if (o.history?.length) store.add(...replayEntries(o.history));
   for (const text of o.notices ?? []) store.add({ kind: 'notice', level: 'info', text });
+  setCustomCommands(
+    (o.customCommands ?? []).map((c) => ({
+      name: c.name,
+      description: c.description,
+      ...(c.argumentHint ? { args: c.argumentHint } : {}),
+      prompt: c.body,
+    })),
+  );
   if (o.banner) {
     store.add({ kind: 'banner', banner: { ...o.banner, simulated: o.simulated ?? false } });
     store.status({ sessionId: o.banner.sessionId, cwd: o.banner.cwd });

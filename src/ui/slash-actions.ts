@@ -1,8 +1,9 @@
 /** What each slash command does (outside React; side effects through the agent and services). */
 import type { AgentController, ApprovalMode } from '../agent/events.js';
+import { expandCommand } from '../config/custom-commands.js';
 import { formatAge, formatTokens } from './format.js';
 import type { UiServices } from './services/types.js';
-import { findSlash, type ParsedSlash, SLASH_COMMANDS } from './slash.js';
+import { allSlashCommands, findSlash, type ParsedSlash } from './slash.js';
 import type { UiStore } from './store.js';
 
 /** What a slash command may touch. */
@@ -64,12 +65,20 @@ export function runSlash(p: ParsedSlash, ctx: SlashContext): void {
     note(ctx, `Unknown command /${p.name}. /help lists the commands.`, 'warn');
     return;
   }
+  if (cmd.prompt !== undefined) {
+    // A custom command: its prompt file, with the arguments filled in, goes to the model.
+    ctx.agent.submit({ text: expandCommand(cmd.prompt, p.args) });
+    return;
+  }
   switch (cmd.name) {
     case 'help':
       note(
         ctx,
         [
-          ...SLASH_COMMANDS.map((c) => `/${c.name}${c.args ? ` ${c.args}` : ''} — ${c.description}`),
+          ...allSlashCommands().map(
+            (c) =>
+              `/${c.name}${c.args ? ` ${c.args}` : ''} — ${c.description}${c.prompt !== undefined ? ' (custom)' : ''}`,
+          ),
           '',
           KEYS_HELP,
         ].join('\n'),

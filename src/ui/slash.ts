@@ -6,6 +6,20 @@ export interface SlashCommand {
   /** Argument hint shown in completion, e.g. "[model]". */
   args?: string;
   description: string;
+  /** Custom commands (Markdown prompt files): the prompt template sent to the model. */
+  prompt?: string;
+}
+
+/** Custom commands of this session, set once at start-up (see src/config/custom-commands.ts). */
+let customCommands: readonly SlashCommand[] = [];
+
+export function setCustomCommands(list: readonly SlashCommand[]): void {
+  customCommands = list;
+}
+
+/** Built-in commands, then custom ones. */
+export function allSlashCommands(): readonly SlashCommand[] {
+  return customCommands.length === 0 ? SLASH_COMMANDS : [...SLASH_COMMANDS, ...customCommands];
 }
 
 /** Every slash command, in menu order. */
@@ -35,7 +49,7 @@ export interface ParsedSlash {
 
 /** Parses "/name args" (null when `text` is not a slash command). */
 export function parseSlash(text: string): ParsedSlash | null {
-  const m = /^\/([a-z-]*)(?:\s+([\s\S]*))?$/i.exec(text.trim());
+  const m = /^\/([a-z0-9_:-]*)(?:\s+([\s\S]*))?$/i.exec(text.trim());
   if (!m) return null;
   return { name: (m[1] ?? '').toLowerCase(), args: (m[2] ?? '').trim() };
 }
@@ -47,12 +61,13 @@ export function parseSlash(text: string): ParsedSlash | null {
 export function completeSlash(text: string): SlashCommand[] {
   if (!text.startsWith('/') || /\s/.test(text)) return [];
   const q = text.slice(1).toLowerCase();
-  const starts = SLASH_COMMANDS.filter((c) => c.name.startsWith(q));
-  const contains = SLASH_COMMANDS.filter((c) => !c.name.startsWith(q) && c.name.includes(q));
+  const all = allSlashCommands();
+  const starts = all.filter((c) => c.name.startsWith(q));
+  const contains = all.filter((c) => !c.name.startsWith(q) && c.name.includes(q));
   return [...starts, ...contains];
 }
 
 /** Looks a command up by exact name. */
 export function findSlash(name: string): SlashCommand | undefined {
-  return SLASH_COMMANDS.find((c) => c.name === name);
+  return allSlashCommands().find((c) => c.name === name);
 }

@@ -33,6 +33,7 @@ describe('runInteractive', () => {
       continueLast: false,
       demo: false,
       outputLastMessage: undefined,
+      projectTrusted: false,
       mcpServers: [],
       mcpWarnings: [],
       env: { TETHER_HOME: '/nonexistent-tether-home' },

@@ -19,6 +19,7 @@ import { exitCodeOf, formatError } from '../../util/errors.js';
 import { EXIT } from '../../util/exit-codes.js';
 import { sessionsDir } from '../../util/paths.js';
 import type { CliContext } from '../context.js';
+import { customCommandsFor } from '../custom-commands.js';
 
 /** Max wait for the agent, socket and session files to close on exit (ms). */
 const CLOSE_GRACE_MS = 3_000;
@@ -156,6 +157,8 @@ export async function runInteractive(ctx: CliContext): Promise<number> {
   }
 
   const { runScreen } = await screenModule;
+  const custom = customCommandsFor(ctx);
+  notices.push(...custom.warnings);
   const services = createNodeServices({ cwd: ctx.cwd, env: ctx.env, stdout: ctx.stdout });
   const mcp = runtime.mcp;
   services.mcpStatus = () =>
@@ -180,6 +183,7 @@ export async function runInteractive(ctx: CliContext): Promise<number> {
       ...(ctx.prompt ? { initialPrompt: ctx.prompt } : {}),
       ...(resumed ? { history: resumed.allItems } : {}),
       notices,
+      customCommands: custom.commands,
       banner: {
         sessionId: runtime.sessionId,
         model: ctx.settings.model,

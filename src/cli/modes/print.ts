@@ -19,6 +19,7 @@ import { EXIT } from '../../util/exit-codes.js';
 import { sessionsDir } from '../../util/paths.js';
 import { redact } from '../../util/redact.js';
 import type { CliContext } from '../context.js';
+import { customCommandsFor, expandPromptCommand } from '../custom-commands.js';
 
 /** Max wait for the socket and session file to close after the run (ms). */
 const CLOSE_GRACE_MS = 3_000;
@@ -151,7 +152,9 @@ export async function runPrint(ctx: CliContext): Promise<number> {
       void agent.start().catch(() => undefined);
       await runtime.mcpSettled();
     }
-    const outcome = await agent.run(composePrompt(ctx.prompt, ctx.stdinContext));
+    const custom = customCommandsFor(ctx);
+    const prompt = expandPromptCommand(ctx.prompt, custom.commands);
+    const outcome = await agent.run(composePrompt(prompt, ctx.stdinContext));
     let code = outcome.exitCode;
     if (signalled && outcome.status === 'cancelled')
       code = signalled === 'SIGTERM' ? EXIT.terminated : EXIT.interrupted;

@@ -1,0 +1,95 @@
+/** Custom slash commands: loading Markdown prompt files, expansion, completion and submission. */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  expandCommand,
+  loadCustomCommands,
+  parseCommandFile,
+  splitArgs,
+} from '../../src/config/custom-commands.js';
+import { SLASH_COMMANDS, setCustomCommands } from '../../src/ui/slash.js';
+import { tempDir } from '../agent/cli-harness.js';
+import { KEY, renderApp } from './harness.js';
+
+let cleanup: (() => void) | undefined;
+afterEach(() => {
+  cleanup?.();
+  setCustomCommands([]);
+});
+
+function dirs() {
+  const root = tempDir('tether-cmds-');
+  const user = join(root, 'user');
+  const project = join(root, 'project');
+  mkdirSync(join(user, 'git'), { recursive: true });
+  mkdirSync(project, { recursive: true });
+  writeFileSync(
+    join(user, 'review.md'),
+    '---\ndescription: Review a file\nargument-hint: <file>\n---\nReview $ARGUMENTS carefully.\n',
+  );
+  writeFileSync(join(user, 'git', 'commit.md'), 'Write a commit message for $1 in $2 style.');
+  writeFileSync(join(user, 'plain.md'), '# Explain\nExplain the code.');
+  writeFileSync(join(user, 'status.md'), 'I shadow a built-in.');
+  writeFileSync(join(user, 'Bad Name.md'), 'x');
+  writeFileSync(join(project, 'review.md'), 'Project review of $ARGUMENTS.');
+  return { user, project };
+}
+
+describe('custom commands (pure)', () => {
+  it('parses front matter, splits arguments and expands $ARGUMENTS, $1…$9, or appends', () => {
+    expect(parseCommandFile('---\ndescription: "Hi"\n---\nBody')).toEqual({
+      meta: { description: 'Hi' },
+      body: 'Body',
+    });
+    expect(parseCommandFile('No front matter')).toEqual({ meta: {}, body: 'No front matter' });
+    expect(splitArgs(`a "b c" 'd e' f`)).toEqual(['a', 'b c', 'd e', 'f']);
+    expect(expandCommand('Review $ARGUMENTS now', 'src/a.ts b')).toBe('Review src/a.ts b now');
+    expect(expandCommand('From $1 to $2 ($3)', 'x "y z"')).toBe('From x to y z ()');
+    expect(expandCommand('Explain.', 'focus on errors')).toBe('Explain.\n\nfocus on errors');
+    expect(expandCommand('Explain.', '')).toBe('Explain.');
+    // A `$` in the arguments is text, not a pattern.
+    expect(expandCommand('Run $ARGUMENTS', '$& $1 $$')).toBe('Run $& $1 $$');
+  });
+
+  it('loads user and project commands (project wins), namespaces subdirectories, skips built-ins and bad names', () => {
+    const { user, project } = dirs();
+    const reserved = SLASH_COMMANDS.map((c) => c.name);
+    const both = loadCustomCommands({ userDir: user, projectDir: project, reserved });
+    const byName = Object.fromEntries(both.commands.map((c) => [c.name, c]));
+    expect(Object.keys(byName).sort()).toEqual(['git:commit', 'plain', 'review']);
+    expect(byName['review']?.source).toBe('project');
+    expect(byName['plain']?.description).toBe('Explain');
+    expect(both.warnings.some((w) => w.includes('/status') && w.includes('built in'))).toBe(true);
+    expect(both.warnings.some((w) => w.includes('Bad Name.md'))).toBe(true);
+    const userOnly = loadCustomCommands({ userDir: user, projectDir: null, reserved });
+    expect(userOnly.commands.find((c) => c.name === 'review')).toMatchObject({
+      source: 'user',
+      description: 'Review a file',
+      argumentHint: '<file>',
+    });
+  });
+});
+
+describe('custom commands in the interactive screen', () => {
+  it('complete after /, are listed by /help, and send the expanded prompt', async () => {
+    setCustomCommands([
+      {
+        name: 'review',
+        description: 'Review a file',
+        args: '<file>',
+        prompt: 'Review $ARGUMENTS carefully.',
+      },
+    ]);
+    const app = await renderApp();
+    cleanup = app.unmount;
+    await app.type('/rev');
+    expect(app.screen()).toContain('/review <file> Review a file');
+    await app.type(KEY.enter);
+    expect(app.store.getSnapshot().composer.text).toBe('/review ');
+    await app.type('src/app.ts', KEY.enter);
+    expect(app.agent.calls).toContainEqual({ kind: 'submit', text: 'Review src/app.ts carefully.' });
+    await app.type('/help', KEY.enter);
+    expect(app.screen()).toContain('/review <file> — Review a file (custom)');
+  });
+});
