@@ -3,6 +3,7 @@
  * Claude Code's `.mcp.json`), like `codex mcp` / `claude mcp`. `list --check` starts every
  * configured server once and reports its state and tools.
  */
+import { resolveProjectTrust } from '../../config/trust.js';
 import { openUserConfig } from '../../config/user-config.js';
 import { type McpServerConfig, parseServerEntry, parseServers, resolveMcpConfig } from '../../mcp/config.js';
 import { usageError } from '../../util/errors.js';
@@ -75,7 +76,7 @@ export async function runMcpCommand(
       const resolved = resolveMcpConfig({
         cwd: io.cwd,
         user: servers,
-        projectTrusted: io.env['TETHER_TRUST'] === '1',
+        projectTrusted: resolveProjectTrust({ cwd: io.cwd, env: io.env, user: store.all() }).trusted,
       });
       for (const w of resolved.warnings) io.err(`tether: ${w}\n`);
       if (opts['check']) return checkServers(resolved.servers, opts['json'] === true, io);
