@@ -52,6 +52,8 @@ export class Agent implements AgentController {
   private active: ActiveRun | null = null;
   private drivePromise: Promise<RunOutcome> | null = null;
   private started: Promise<void> | null = null;
+  /** `session_started` emitted and session status forwarded (once per agent). */
+  private announced = false;
   private totalUsage: UsageTotals = { ...ZERO_USAGE };
   private turnCounter = 0;
   private snapshot: AgentSnapshot | null = null;
@@ -181,8 +183,12 @@ export class Agent implements AgentController {
     this.invalidate();
     this.resumed = false;
     // Before the first start(), start() warms the empty transcript and announces the new id.
-    await this.opts.session.resetTranscript([], { warm: this.started !== null });
-    if (!this.started) return this.start().catch(() => undefined);
+    if (!this.announced) {
+      await this.opts.session.resetTranscript([]);
+      return this.start().catch(() => undefined);
+    }
+    // A failed warm-up (e.g. credentials refused: on the status bar) does not undo the reset.
+    await this.opts.session.resetTranscript([], { warm: true }).catch(() => undefined);
     this.emitSessionStarted(false);
   }
 
@@ -199,7 +205,8 @@ export class Agent implements AgentController {
 
   /** Emits `session_started` and opens/warms the session (idempotent; runs also call it). */
   start(): Promise<void> {
-    if (!this.started) {
+    if (!this.announced) {
+      this.announced = true;
       this.unsubscribeSession = this.opts.session.subscribe((event) =>
         this.emit({ type: 'transport', event }),
       );
@@ -210,7 +217,14 @@ export class Agent implements AgentController {
       for (const entry of dangling.updates) this.persistence?.onLedger(entry);
       // A resumed transcript's unanswered calls are answered first (never re-run).
       this.pendingOutputs.push(...dangling.outputs.map((o) => toModelOutput(o.callId, o.output)));
-      this.started = this.opts.session.start();
+    }
+    if (!this.started) {
+      const started = this.opts.session.start();
+      this.started = started;
+      // A failed start (credentials refused) is tried again by the next run, once — never in a loop.
+      started.catch(() => {
+        if (this.started === started) this.started = null;
+      });
     }
     return this.started;
   }
@@ -270,21 +284,23 @@ export class Agent implements AgentController {
   }
 
   private drive(): Promise<RunOutcome> {
-    const after = (cancelled: boolean) => {
+    const after = (goOn: boolean) => {
       this.drivePromise = null;
       this.active = null;
       this.invalidate();
-      // Input submitted after the last check starts the next run (not after a cancel: the
-      // queued input then waits for the user's next submit).
-      if (this.queue.length > 0 && !this.closed && !cancelled) void this.drive();
+      // Input submitted after the last check starts the next run — not after a cancel, and not
+      // after a run that never reached the model (credentials refused, server unreachable): that
+      // one would fail the same way at once, a promise loop that starves the keyboard and signals.
+      // The queued input then waits for the user's next submit.
+      if (goOn && this.queue.length > 0 && !this.closed) void this.drive();
     };
     const p = this.driveInner().then(
       (o) => {
-        after(o.status === 'cancelled');
+        after(o.status !== 'cancelled' && o.numTurns > 0);
         return o;
       },
       (err: unknown) => {
-        after(true);
+        after(false);
         throw err;
       },
     );

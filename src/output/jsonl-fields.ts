@@ -111,6 +111,14 @@ export function transportLine(ev: Extract<AgentEvent, { type: 'transport' }>['ev
       return { type: 'transport', event: 'recovered', transport: ev.transport };
     case 'rechained':
       return { type: 'transport', event: 'rechained', reason: ev.reason };
+    case 'failed':
+      return {
+        type: 'transport',
+        event: 'failed',
+        kind: ev.kind,
+        reason: ev.message,
+        ...(ev.status !== undefined ? { status: ev.status } : {}),
+      };
     case 'closed':
       return { type: 'transport', event: 'closed' };
     default: {

@@ -62,7 +62,10 @@ export class TextProgress {
         return p ? warn(`retrying (attempt ${e.attempt}/${e.max}): ${oneLine(e.reason)}`) : null;
       case 'transport':
         if (!p) return null;
-        if (e.event.type === 'fallback_http') return warn(`falling back to HTTP: ${oneLine(e.event.reason)}`);
+        if (e.event.type === 'fallback_http')
+          return warn(
+            `falling back to ${e.event.scheme === 'http' ? 'HTTP' : 'HTTPS'} transport: ${oneLine(e.event.reason)}`,
+          );
         if (e.event.type === 'reconnecting')
           return dim(`reconnecting (attempt ${e.event.attempt}/${e.event.max}): ${oneLine(e.event.reason)}`);
         return null;

@@ -58,8 +58,11 @@ export function createSessionController(opts: SessionControllerOptions): Session
       } catch (err) {
         if (err instanceof TransportError) {
           const f = err.failure;
-          if (f.kind === 'auth')
-            throw new TetherError(`authentication failed: ${f.message}`, EXIT.auth, 'auth_refused');
+          if (f.kind === 'auth') {
+            const message = `authentication failed: ${f.message}`;
+            st.emit({ type: 'failed', kind: 'auth', message, ...statusOf(f.status) });
+            throw new TetherError(message, EXIT.auth, 'auth_refused');
+          }
           if (f.kind === 'no_websocket' && st.settings.transport === 'auto') st.fallBack(f.message);
         }
         return;
@@ -78,7 +81,11 @@ export function createSessionController(opts: SessionControllerOptions): Session
     runTurn(newItems: Item[], turnOpts: TurnOptions = {}): Promise<TurnResult> {
       return exclusive(async () => {
         try {
-          return await executeTurn(st, newItems, turnOpts);
+          const r = await executeTurn(st, newItems, turnOpts);
+          const e = r.status === 'failed' ? r.error : undefined;
+          if (e && (e.kind === 'auth' || e.kind === 'network'))
+            st.emit({ type: 'failed', kind: e.kind, message: e.message, ...statusOf(e.status) });
+          return r;
         } catch (err) {
           // Never throws (contract): an internal bug becomes a failed turn, not a crash.
           st.anchor = null;
@@ -175,6 +182,10 @@ export function createSessionController(opts: SessionControllerOptions): Session
     },
   };
   return controller;
+}
+
+function statusOf(status: number | undefined): { status?: number } {
+  return status ? { status } : {};
 }
 
 function internalFailure(transport: TransportKind, err: unknown): TurnResult {

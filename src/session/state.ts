@@ -238,7 +238,8 @@ export class SessionState {
     this.mode = 'http';
     this.fellBack = true;
     this.httpTurns = 0;
-    this.emit({ type: 'fallback_http', reason });
+    const scheme = /^https:/i.test(this.baseUrl) ? 'https' : 'http';
+    this.emit({ type: 'fallback_http', reason, scheme });
   }
 
   /** Terminates a standby socket that will not be used. */

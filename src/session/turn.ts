@@ -12,7 +12,14 @@ import { errorOf, type ServerEvent } from '../protocol/server-events.js';
 import { toTotals, ZERO_USAGE } from '../protocol/usage.js';
 import { backoffDelayMs, parseRetryAfterMs } from '../transport/backoff.js';
 import { postSse } from '../transport/http-transport.js';
-import { type StreamHandle, TransportError, type TransportFailure } from '../transport/types.js';
+import {
+  isNotResponsesApiStatus,
+  notResponsesApiMessage,
+  type StreamHandle,
+  TransportError,
+  type TransportFailure,
+  websocketUrl,
+} from '../transport/types.js';
 import type { WsConnection } from '../transport/ws-transport.js';
 import { decideChain } from './chain.js';
 import { OutputCollector } from './output.js';
@@ -51,8 +58,11 @@ export async function executeTurn(
     ...r,
     metrics: { ...metrics, durationMs: clock.now() - started },
   });
-  const fail = (kind: TurnErrorKind, message: string, code?: string): TurnResult =>
-    finish({ status: 'failed', error: code ? { kind, message, code } : { kind, message } });
+  const fail = (kind: TurnErrorKind, message: string, code?: string, status?: number): TurnResult =>
+    finish({
+      status: 'failed',
+      error: { kind, message, ...(code ? { code } : {}), ...(status !== undefined ? { status } : {}) },
+    });
   if (signal?.aborted || st.closed) return finish({ status: 'cancelled' });
 
   const gen = ++st.generation;
@@ -116,9 +126,20 @@ export async function executeTurn(
             if (signal?.aborted) return finish({ status: 'cancelled' });
             const f = failureOf(err);
             if (f.kind === 'auth')
-              return fail('auth', f.message, f.code ?? (f.status ? `http_${f.status}` : undefined));
+              return fail(
+                'auth',
+                authMessage(f),
+                f.code ?? (f.status ? `http_${f.status}` : undefined),
+                f.status,
+              );
             const auto = st.settings.transport === 'auto';
             if (f.kind === 'no_websocket' || f.kind === 'fatal') {
+              if (!auto && f.status !== undefined && isNotResponsesApiStatus(f.status))
+                return fail(
+                  'request',
+                  notResponsesApiMessage(websocketUrl(st.baseUrl), `the upgrade with HTTP ${f.status}`),
+                  'not_responses_api',
+                );
               if (!auto) return fail('network', f.message);
               st.fallBack(f.message);
               continue;
@@ -288,7 +309,12 @@ export async function executeTurn(
           const f = outcome.failure;
           if (conn) st.dropConnection();
           if (f.kind === 'auth')
-            return fail('auth', f.message, f.code ?? (f.status ? `http_${f.status}` : undefined));
+            return fail(
+              'auth',
+              authMessage(f),
+              f.code ?? (f.status ? `http_${f.status}` : undefined),
+              f.status,
+            );
           resetIfShown(f.message);
           const auto = st.settings.transport === 'auto';
           if (f.kind === 'fatal' || f.kind === 'no_websocket') {
@@ -341,6 +367,11 @@ async function reprobe(st: SessionState, signal?: AbortSignal): Promise<void> {
   } catch {
     // stay on HTTP; probe again after another n turns
   }
+}
+
+/** One wording for refused credentials, whichever transport saw them (never retried). */
+function authMessage(f: TransportFailure): string {
+  return `authentication failed: ${f.message}`;
 }
 
 function failureOf(err: unknown): TransportFailure {

@@ -19,9 +19,15 @@ export type SessionStatusEvent =
   | { type: 'warmed'; responseId: string; fullContext: boolean; durationMs: number }
   | { type: 'rotated'; reason: 'age' | 'connection_limit'; socketAgeMs: number }
   | { type: 'reconnecting'; attempt: number; max: number; reason: string; delayMs: number }
-  | { type: 'fallback_http'; reason: string }
+  /** `scheme`: the base URL's (`http` or `https`), so the notice names what is really used. */
+  | { type: 'fallback_http'; reason: string; scheme?: 'http' | 'https' }
   | { type: 'recovered'; transport: TransportKind }
   | { type: 'rechained'; reason: string }
+  /**
+   * A connection attempt or turn failed for good: `auth` (credentials refused, 401/403; never
+   * retried) or `network` (retries exhausted / not a Responses API). The session stays usable.
+   */
+  | { type: 'failed'; kind: 'auth' | 'network'; message: string; status?: number }
   | { type: 'closed' };
 
 /** Per-model-call measurements. */
@@ -54,7 +60,8 @@ export interface TurnResult {
   /** Authoritative output items (from output_item.done / the terminal response). */
   output: Item[];
   usage: UsageTotals;
-  error?: { message: string; code?: string; kind: TurnErrorKind };
+  /** `status`: the HTTP status of a refused upgrade or POST, when that is what failed. */
+  error?: { message: string; code?: string; kind: TurnErrorKind; status?: number };
   metrics: TurnMetrics;
 }
 

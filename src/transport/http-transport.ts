@@ -10,6 +10,8 @@ import { SseParser } from './sse-parser.js';
 import {
   classifyStatus,
   httpUrl,
+  isNotResponsesApiStatus,
+  notResponsesApiMessage,
   type StreamHandle,
   type StreamOptions,
   type TransportFailure,
@@ -77,6 +79,22 @@ async function run(
     attempt.fail(await statusFailure(res, opts.clock));
     return;
   }
+  // A 2xx that is not an event stream (an HTML page, a JSON document): not the Responses API.
+  const type = res.headers.get('content-type') ?? '';
+  if (type && !/event-stream/i.test(type)) {
+    res.body.cancel().catch(() => {});
+    attempt.fail({
+      kind: 'fatal',
+      reason: 'http_status',
+      status: res.status,
+      code: 'not_responses_api',
+      message: notResponsesApiMessage(
+        res.url || httpUrl(opts.baseUrl, 'responses'),
+        `HTTP ${res.status} with ${type.split(';')[0]?.trim()} instead of an event stream`,
+      ),
+    });
+    return;
+  }
   const parser = new SseParser();
   const reader = res.body.getReader();
   try {
@@ -106,12 +124,14 @@ async function run(
 async function statusFailure(res: Response, clock: Clock): Promise<TransportFailure> {
   let message = `HTTP ${res.status}`;
   let code: string | undefined;
+  let openAiShaped = false;
   try {
     const body: unknown = JSON.parse(await res.text());
     if (typeof body === 'object' && body !== null) {
       const err = (body as Record<string, unknown>)['error'];
       if (typeof err === 'object' && err !== null) {
         const e = err as Record<string, unknown>;
+        openAiShaped = true;
         if (typeof e['message'] === 'string') message += `: ${e['message']}`;
         if (typeof e['code'] === 'string') code = e['code'];
       }
@@ -126,6 +146,14 @@ async function statusFailure(res: Response, clock: Clock): Promise<TransportFail
     message,
   };
   if (code !== undefined) f.code = code;
+  else if (!openAiShaped && isNotResponsesApiStatus(res.status)) {
+    // No OpenAI-shaped error body: a server that does not speak the Responses API at all.
+    f.code = 'not_responses_api';
+    f.message = notResponsesApiMessage(
+      res.url,
+      `POST with HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`,
+    );
+  }
   const retryAfterMs = parseRetryAfterMs(res.headers, clock.wallNow());
   if (retryAfterMs !== undefined) f.retryAfterMs = retryAfterMs;
   return f;

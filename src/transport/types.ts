@@ -96,6 +96,28 @@ export function httpUrl(baseUrl: string, path: string): string {
 export function classifyStatus(status: number): FailureKind {
   if (status === 401 || status === 403) return 'auth';
   if (status === 426) return 'no_websocket';
-  if (status === 408 || status === 409 || status === 429 || status >= 500) return 'retryable';
+  // 501 Not Implemented (e.g. `python3 -m http.server` refusing a POST) never heals by retrying.
+  if (status === 408 || status === 409 || status === 429 || (status >= 500 && status !== 501))
+    return 'retryable';
   return 'fatal';
+}
+
+/**
+ * Statuses with which a reachable server says it does not serve the Responses API at this URL
+ * (wrong base URL, a static file server, a web page): fatal, reported as such instead of retried.
+ */
+export function isNotResponsesApiStatus(status: number): boolean {
+  return status === 404 || status === 405 || status === 501;
+}
+
+/** The one-line error for a server that is reachable but not a Responses API endpoint. */
+export function notResponsesApiMessage(url: string, what: string): string {
+  let shown = url;
+  try {
+    const u = new URL(url);
+    shown = `${u.protocol}//${u.host}${u.pathname}`; // never userinfo or a query
+  } catch {
+    // keep as given
+  }
+  return `not a Responses API endpoint: ${shown} answered ${what} (check --base-url / OPENAI_BASE_URL)`;
 }

@@ -28,6 +28,11 @@ export function transportLabel(c: ConnectionView, now: number): { text: string; 
     }
     case 'reconnecting':
       return { text: `${c.transport} ↻ reconnecting ${c.attempt}/${c.max}${rot}`, color: theme.warn };
+    case 'failed': {
+      const status = c.failure?.status !== undefined ? ` (${c.failure.status})` : '';
+      const what = c.failure?.kind === 'auth' ? 'auth refused' : 'connection failed';
+      return { text: `${c.transport} ✗ ${what}${status}`, color: theme.error };
+    }
     case 'closed':
       return { text: `${c.transport} ○ closed`, color: theme.dim };
     default: {

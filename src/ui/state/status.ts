@@ -6,7 +6,9 @@ import type { TransportKind } from '../../session/types.js';
 /** Connection as the status bar shows it. */
 export interface ConnectionView {
   transport: TransportKind | 'auto';
-  state: 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'closed';
+  state: 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'failed' | 'closed';
+  /** Why the last connection attempt failed for good (state `failed`). */
+  failure?: { kind: 'auth' | 'network'; status?: number };
   attempt: number;
   max: number;
   /** Clock ms when the current socket connected (socket age = now − this). */
@@ -176,6 +178,17 @@ export function statusReducer(s: StatusState, e: AgentEvent, now: number): Statu
               transport: ev.transport,
               state: 'connected',
               connectedAt: c.state === 'connected' ? c.connectedAt : now,
+            },
+          };
+        case 'failed':
+          return {
+            ...s,
+            conn: {
+              ...c,
+              state: 'failed',
+              connectedAt: null,
+              failure: ev.status !== undefined ? { kind: ev.kind, status: ev.status } : { kind: ev.kind },
+              lastReason: ev.message,
             },
           };
         case 'closed':

@@ -254,7 +254,7 @@ export function transcriptReducer(s: TranscriptState, e: AgentEvent, now: number
         return commit(s, {
           kind: 'notice',
           level: 'warn',
-          text: `Falling back from WebSocket to HTTPS transport: ${e.event.reason}`,
+          text: `Falling back from WebSocket to ${e.event.scheme === 'http' ? 'HTTP' : 'HTTPS'} transport: ${e.event.reason}`,
         });
       }
       return s;
