@@ -245,9 +245,11 @@ describe('the input path never starves while the transport fails', () => {
     const s = await sim({ apiKey: 'sk-right-key-0123456789abcdef' });
     const o = await drive(s.url, { transport: 'http' });
     expectResponsive(o);
-    // One refused POST per submitted prompt (the warm-up is WebSocket-only): no retry, no loop.
+    // At most one refused POST per submitted prompt (the warm-up is WebSocket-only; a prompt
+    // submitted while the previous one was failing joins the next attempt): no retry, no loop.
     const failed = o.status.filter((e) => e.type === 'failed');
-    expect(failed).toHaveLength(3);
+    expect(failed.length).toBeGreaterThanOrEqual(1);
+    expect(failed.length).toBeLessThanOrEqual(3);
     expect(failed[0]).toMatchObject({ kind: 'auth', status: 401 });
     expect(o.events.some((e) => e.type === 'turn_retrying')).toBe(false);
     expect(o.status.some((e) => e.type === 'reconnecting')).toBe(false);
