@@ -4,7 +4,8 @@
 // Ink and its many small ESM packages file by file cost ~0.7 s before the first frame; one
 // chunk loads in ~0.25 s.
 import { build } from 'esbuild';
-import { cpSync, existsSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
@@ -35,4 +36,15 @@ await build({
 for (const sub of ['scenarios', 'demo']) {
   const from = new URL(`../fixtures/${sub}`, import.meta.url);
   if (existsSync(from)) cpSync(from, new URL(`../dist/fixtures/${sub}`, import.meta.url), { recursive: true });
+}
+
+// The bash parser (web-tree-sitter + tree-sitter-bash, both WebAssembly) is loaded from dist/wasm
+// by src/policy/shell-parser.ts the first time a command is classified.
+const require = createRequire(import.meta.url);
+mkdirSync(new URL('../dist/wasm', import.meta.url), { recursive: true });
+for (const [file, from] of [
+  ['web-tree-sitter.wasm', 'web-tree-sitter/web-tree-sitter.wasm'],
+  ['tree-sitter-bash.wasm', 'tree-sitter-bash/tree-sitter-bash.wasm'],
+]) {
+  cpSync(require.resolve(from), new URL(`../dist/wasm/${file}`, import.meta.url));
 }

@@ -13,9 +13,10 @@ import {
   addAllowRule,
   decide,
   detectSandbox,
+  formatRule,
+  legacyRulesWarning,
   loadAllowRules,
   type SandboxInfo,
-  suggestAllowPrefix,
 } from '../policy/index.js';
 import type { RequestFields } from '../protocol/client-events.js';
 import type { Item } from '../protocol/items.js';
@@ -30,7 +31,7 @@ import { VERSION } from '../util/version.js';
 import type { AgentPersistence, ApprovalMode, LedgerEntry } from './events.js';
 import { buildInstructions, type LoadedInstructions } from './instructions.js';
 import { type Agent, createAgent } from './loop.js';
-import type { PolicyPort } from './tool-exec.js';
+import type { CallDecision, PolicyPort } from './tool-exec.js';
 
 /** Options of {@link createAgentRuntime}. */
 export interface AgentRuntimeOptions {
@@ -124,37 +125,44 @@ function sessionSettings(s: Settings): SessionSettings {
   };
 }
 
-/** Binds src/policy to the agent's PolicyPort (allow rules re-read after each `always`). */
+/**
+ * Binds src/policy to the agent's PolicyPort. "Always allow" saves exactly the rule the approval
+ * prompt showed for that call (in the user's config, keyed by the project's real path).
+ */
 export function policyPort(
   workspace: string,
   sandbox: SandboxInfo,
-  opts: { allowDotenv?: boolean } = {},
+  opts: { allowDotenv?: boolean; env?: NodeJS.ProcessEnv } = {},
 ): PolicyPort {
-  let rules: AllowRules = loadAllowRules(workspace);
+  const env = opts.env ?? process.env;
+  let rules: AllowRules = loadAllowRules(workspace, env);
+  const offered = new Map<string, string[]>();
   const root = realpathOr(workspace);
   const allowDotenv = opts.allowDotenv === true;
   return {
-    decide: (call: ReadyCall, mode: ApprovalMode) =>
-      decide(call, {
+    async decide(call: ReadyCall, mode: ApprovalMode): Promise<CallDecision> {
+      const { allowRule, ...d } = await decide(call, {
         mode,
         sandbox,
         rules,
         workspace: root,
         allowDotenv,
         mcpAllowed: (name) => rules.prefixes.some((p) => p.length === 1 && p[0] === name),
-      }),
+      });
+      if (!allowRule) return d;
+      offered.set(call.callId, allowRule);
+      return { ...d, allowRule: formatRule(allowRule) };
+    },
     allowAlways(call: ReadyCall) {
       if (call.kind === 'mcp') {
         // An MCP tool is allowed by its qualified name (`mcp__server__tool`), nothing wider.
-        rules = addAllowRule(workspace, [call.name]);
+        rules = addAllowRule(workspace, [call.name], env);
         return;
       }
-      const command = call.subject.command;
-      if (!command) return;
-      // The same prefix the approval prompt offers; commands that are not plain (substitution,
-      // redirection…) are approved once and no rule is written.
-      const prefix = suggestAllowPrefix(command);
-      if (prefix) rules = addAllowRule(workspace, prefix);
+      const rule = offered.get(call.callId);
+      offered.delete(call.callId);
+      // Nothing was offered (compound command, launcher…): approved once, no rule written.
+      if (rule) rules = addAllowRule(workspace, rule, env);
     },
   };
 }
@@ -265,7 +273,7 @@ export async function createAgentRuntime(opts: AgentRuntimeOptions): Promise<Age
   const agent = createAgent({
     session,
     tools,
-    policy: policyPort(cwd, sandbox, { allowDotenv: settings.allowDotenv }),
+    policy: policyPort(cwd, sandbox, { allowDotenv: settings.allowDotenv, env }),
     interactive: opts.interactive,
     approval,
     limits: {
@@ -285,7 +293,12 @@ export async function createAgentRuntime(opts: AgentRuntimeOptions): Promise<Age
     ...(opts.persistence ? { persistence: opts.persistence } : {}),
     clock,
     ...(opts.resume ? { ledger: opts.resume.ledger, resumed: true } : {}),
-    warnings: [...(opts.warnings ?? []), ...instructions.warnings, ...(opts.mcpWarnings ?? [])],
+    warnings: [
+      ...(opts.warnings ?? []),
+      ...instructions.warnings,
+      ...(opts.mcpWarnings ?? []),
+      ...[legacyRulesWarning(cwd)].filter((w): w is string => w !== null),
+    ],
     newSession: async () => {
       const id = newSessionId(new Date(clock.wallNow()));
       const persistence = opts.newPersistence?.(id);

@@ -68,7 +68,15 @@ export type AgentEvent =
       args: unknown;
       subject: ApprovalSubject;
     }
-  | { type: 'approval_requested'; turnId: string; callId: string; name: string; subject: ApprovalSubject }
+  | {
+      type: 'approval_requested';
+      turnId: string;
+      callId: string;
+      name: string;
+      subject: ApprovalSubject;
+      /** The "always allow" rule offered (absent: approving with `always` is not offered). */
+      allowRule?: string;
+    }
   | {
       type: 'approval_resolved';
       turnId: string;

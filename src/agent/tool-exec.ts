@@ -22,12 +22,14 @@ export interface CallDecision {
   action: 'auto' | 'ask' | 'deny';
   sandboxed: boolean;
   reason: string;
+  /** For `ask`: the "always allow" rule that approving with `always` would save (shown first). */
+  allowRule?: string;
 }
 
 /** The policy as the agent sees it; src/agent/create.ts binds it to src/policy. */
 export interface PolicyPort {
-  decide(call: ReadyCall, mode: ApprovalMode): CallDecision;
-  /** Persists an "always allow" rule for this call's command (approval decision `always`). */
+  decide(call: ReadyCall, mode: ApprovalMode): CallDecision | Promise<CallDecision>;
+  /** Persists the "always allow" rule offered for this call (approval decision `always`). */
   allowAlways?(call: ReadyCall): void;
 }
 
@@ -146,7 +148,7 @@ export async function executeCalls(
       finishWithout(prepared.callId, prepared.name, 'aborted', ABORTED_OUTPUT, 'aborted');
       continue;
     }
-    const decision = ctx.policy.decide(prepared, ctx.mode);
+    const decision = await ctx.policy.decide(prepared, ctx.mode);
     switch (decision.action) {
       case 'auto':
         approved.push({ call: prepared, sandboxed: decision.sandboxed });
@@ -179,6 +181,7 @@ export async function executeCalls(
           callId: prepared.callId,
           name: prepared.name,
           subject: prepared.subject,
+          ...(decision.allowRule ? { allowRule: decision.allowRule } : {}),
         });
         if (!pending) {
           const reason = `non-interactive run: approval mode "${ctx.mode}" requires approval (${decision.reason})`;

@@ -1,287 +1,257 @@
 /**
- * Command classification before approval (RELIABILITY B3, R20): a port of Codex's known-safe
- * list (git deliberately excluded: `git status` can run a repository's `core.fsmonitor` helper)
- * and its forced-`rm` danger check. Classification is pure: no config is read here.
+ * Command classification before approval (RELIABILITY B3, R20), on a real bash parse
+ * (tree-sitter-bash, see shell-parser.ts):
+ * - known-safe: the script is plain (see shell-analysis.ts), has no control or invisible
+ *   character, and every command is a known-safe tool with only allow-listed flags
+ *   (safe-tools.ts) and no path into other processes' memory or environment (`/proc`);
+ * - dangerous: somewhere in it — any command of a compound, a substitution, a loop body, a
+ *   `bash -c`/`eval` string, a script piped or fed to a shell — runs `rm` with a force flag.
+ * Classification reads no config; the parser loads on the first call.
  */
-import { lexShell, type ShellToken } from './shell-lex.js';
+import { posix } from 'node:path';
+import { hasHiddenChars } from '../util/visible-text.js';
+import { unsafeArgvReason } from './safe-tools.js';
+import { analyzeTree, type PlainArgv, type ShellAnalysis, type SimpleCommand } from './shell-analysis.js';
+import { loadShellParser, type ShTree } from './shell-parser.js';
 
-const SEPARATORS = new Set(['&&', '||', ';', '|', '\n']);
-const SHELLS = new Set(['bash', 'zsh', 'sh']);
+/** A synchronous parse (the loaded parser). */
+export type ParseFn = (src: string) => ShTree;
+
+/** Everything the policy needs to know about one command. */
+export interface CommandClass {
+  /** Read-only for certain. */
+  knownSafe: boolean;
+  /** Why it is not known-safe ('' when it is). */
+  whyNotSafe: string;
+  /** Runs a forced `rm` somewhere (always asks, even in full-auto). */
+  dangerous: boolean;
+  /** Contains control or invisible characters (shown escaped; always asks). */
+  hidden: boolean;
+  /** Its simple commands when the script is plain (what allow rules match), else null. */
+  plain: PlainArgv[] | null;
+}
+
 const MAX_DEPTH = 4;
+const SHELLS = new Set(['bash', 'sh', 'zsh', 'dash', 'ksh', 'mksh', 'ash', 'busybox']);
+/** Commands that run other commands or scripts given as words or on stdin. */
+const LAUNCHERS = new Set([
+  ...SHELLS,
+  'eval',
+  'source',
+  '.',
+  'exec',
+  'command',
+  'builtin',
+  'xargs',
+  'env',
+  'sudo',
+  'doas',
+  'su',
+  'nohup',
+  'nice',
+  'timeout',
+  'time',
+  'setsid',
+  'stdbuf',
+  'parallel',
+  'watch',
+]);
 
-/** Executable name without directories (`/bin/rm` → `rm`). */
-function execName(word: string): string {
+function baseName(word: string): string {
   const slash = word.lastIndexOf('/');
   return slash >= 0 ? word.slice(slash + 1) : word;
-}
-
-/**
- * Splits a script into "plain" commands: only literal words joined by `&& || ; |` (and
- * newlines). Returns null when anything else appears (substitution, expansion, redirection,
- * subshell, background `&`, unparsable input).
- */
-export function parsePlainCommands(script: string): string[][] | null {
-  const lex = lexShell(script);
-  if (!lex.ok || lex.substitutions.length > 0) return null;
-  const out: string[][] = [];
-  let current: string[] = [];
-  let lastSep = '';
-  for (const tok of lex.tokens) {
-    if (tok.t === 'word') {
-      if (!tok.literal) return null;
-      current.push(tok.value);
-      continue;
-    }
-    if (tok.t === 'redir' || !SEPARATORS.has(tok.value)) return null;
-    if (current.length === 0) {
-      // Blank lines are harmless; `; ls`, `&& ls` or `ls && && pwd` are syntax errors.
-      if (tok.value === '\n') continue;
-      return null;
-    }
-    out.push(current);
-    current = [];
-    lastSep = tok.value;
-  }
-  if (current.length > 0) out.push(current);
-  else if (lastSep === '&&' || lastSep === '||' || lastSep === '|') return null;
-  return out;
-}
-
-/** Whether `sed -n` gets exactly `N p` or `M,N p` (Codex `is_valid_sed_n_arg`). */
-function isValidSedNArg(arg: string | undefined): boolean {
-  return arg !== undefined && /^(\d+,)?\d+p$/.test(arg);
-}
-
-const ALWAYS_SAFE = new Set([
-  'cat',
-  'cd',
-  'cut',
-  'echo',
-  'expr',
-  'false',
-  'grep',
-  'head',
-  'id',
-  'ls',
-  'nl',
-  'paste',
-  'pwd',
-  'rev',
-  'seq',
-  'stat',
-  'tail',
-  'tr',
-  'true',
-  'uname',
-  'uniq',
-  'wc',
-  'which',
-  'whoami',
-]);
-const LINUX_SAFE = new Set(['numfmt', 'tac']);
-const UNSAFE_FIND = new Set([
-  '-exec',
-  '-execdir',
-  '-ok',
-  '-okdir',
-  '-delete',
-  '-fls',
-  '-fprint',
-  '-fprint0',
-  '-fprintf',
-]);
-
-/** Codex `is_safe_to_call_with_exec`: one argv, no shell involved. */
-export function isSafeArgv(argv: readonly string[]): boolean {
-  const first = argv[0];
-  if (first === undefined) return false;
-  const cmd = execName(first);
-  if (process.platform === 'linux' && LINUX_SAFE.has(cmd)) return true;
-  if (ALWAYS_SAFE.has(cmd)) return true;
-  const rest = argv.slice(1);
-  switch (cmd) {
-    case 'base64':
-      return !rest.some(
-        (a) =>
-          a === '-o' || a === '--output' || a.startsWith('--output=') || (a.startsWith('-o') && a !== '-o'),
-      );
-    case 'find':
-      return !argv.some((a) => UNSAFE_FIND.has(a));
-    case 'rg':
-      return !argv.some(
-        (a) =>
-          a === '--search-zip' ||
-          a === '-z' ||
-          a === '--pre' ||
-          a.startsWith('--pre=') ||
-          a === '--hostname-bin' ||
-          a.startsWith('--hostname-bin='),
-      );
-    case 'sed':
-      return argv.length <= 4 && argv[1] === '-n' && isValidSedNArg(argv[2]);
-    default:
-      return false;
-  }
 }
 
 /** `[bash|zsh|sh, -lc|-c, script]` → the script; anything else → null. */
 function shellScriptOf(argv: readonly string[]): string | null {
   if (argv.length !== 3) return null;
   const [sh, flag, script] = argv as [string, string, string];
-  if (!SHELLS.has(execName(sh)) || (flag !== '-lc' && flag !== '-c')) return null;
+  // Not zsh: its syntax differs (glob qualifiers run code) and this is a bash parser.
+  if (!['bash', 'sh'].includes(sh) || (flag !== '-lc' && flag !== '-c')) return null;
   return script;
 }
 
-function isSafeArgvOrShell(argv: readonly string[], depth: number): boolean {
-  if (isSafeArgv(argv)) return true;
-  const script = shellScriptOf(argv);
-  return script !== null && depth < MAX_DEPTH && isSafeScript(script, depth + 1);
+/** Paths into other processes (their environment, command line, memory): never known-safe. */
+function touchesProc(word: string): boolean {
+  return /(^|[/=])proc(\/|$)/.test(word) || /environ|cmdline/.test(word);
 }
 
-function isSafeScript(script: string, depth: number): boolean {
-  const commands = parsePlainCommands(script);
-  if (!commands || commands.length === 0) return false;
-  return commands.every((argv) => isSafeArgvOrShell(argv, depth));
+/** grep -r / rg: they walk directories (and from `/`, through every process's /proc files). */
+function isRecursiveSearch(argv: readonly string[]): boolean {
+  if (argv[0] === 'rg') return true;
+  if (argv[0] !== 'grep') return false;
+  return argv.some(
+    (a, i) =>
+      (/^-[A-Za-z]*r/.test(a) && !a.startsWith('--')) ||
+      a === '--recursive' ||
+      a === '--directories=recurse' ||
+      a === '-drecurse' ||
+      ((a === '-d' || a === '--directories') && argv[i + 1] === 'recurse'),
+  );
 }
 
-/**
- * True when `command` (a script the shell tool will run with `bash -lc`) is read-only for
- * certain: every sub-command is on the known-safe list and the script has no substitution,
- * expansion, redirection, subshell or background job. Unparsable input → false.
- */
-export function isKnownSafeCommand(command: string): boolean {
-  return isSafeScript(command, 0);
+/** A path that is `/` or may climb above the workspace (`..`, `../..`, `-` for OLDPWD). */
+function mayReachRoot(word: string): boolean {
+  if (word === '-') return true;
+  const norm = posix.normalize(word);
+  return norm === '/' || norm === '..' || norm.startsWith('../');
 }
 
-/** Codex `rm_args_include_force_option`: `-f` in any short-flag group, or `--force`, before `--`. */
-function rmHasForce(args: readonly string[]): boolean {
-  for (const a of args) {
-    if (a === '--') return false;
-    if (a === '--force') return true;
-    if (a.startsWith('-') && !a.startsWith('--') && a.slice(1).includes('f')) return true;
+function recursionProblem(plain: readonly PlainArgv[]): string {
+  if (!plain.some(isRecursiveSearch)) return '';
+  for (const argv of plain) {
+    if (argv[0] === 'cd' && argv.slice(1).some((w) => w.startsWith('/') || mayReachRoot(w)))
+      return 'changes directory out of the workspace before a recursive search';
+    if (isRecursiveSearch(argv)) {
+      const root = argv.slice(1).find((w) => !w.startsWith('-') && mayReachRoot(w));
+      if (root !== undefined) return `recursive search from ${root}`;
+    }
   }
-  return false;
+  return '';
 }
 
-function isDangerousArgv(argv: readonly string[]): boolean {
-  const first = argv[0];
-  if (first === undefined) return false;
-  const cmd = execName(first);
-  if (cmd === 'rm') return rmHasForce(argv.slice(1));
-  if (cmd === 'sudo') return isDangerousArgv(argv.slice(1));
-  return false;
-}
-
-type Frame = { kw: 'if' | 'loop'; phase: 'cond' | 'body'; saw: boolean };
-
-const IGNORED_KEYWORDS = new Set(['{', '}', '!', 'time']);
-
-/**
- * Walks a lexed script as simple commands, validating `if/then/fi` and loop structure well enough
- * to reject scripts bash itself would refuse (Codex: `if then rm -rf x` does not parse).
- * Calls `visit` with the literal argv of each simple command. Returns false on a syntax error.
- */
-function walkCommands(tokens: ShellToken[], visit: (argv: string[] | null) => void): boolean {
-  const stack: Frame[] = [];
-  let segment: ShellToken[] = [];
-  const markSaw = () => {
-    const top = stack[stack.length - 1];
-    if (top) top.saw = true;
-  };
-  const endSegment = (): boolean => {
-    let k = 0;
-    while (k < segment.length) {
-      const tok = segment[k] as ShellToken;
-      if (tok.t !== 'word' || !tok.literal) break;
-      const top = stack[stack.length - 1];
-      const w = tok.value;
-      if (w === 'if' || w === 'while' || w === 'until') {
-        stack.push({ kw: w === 'if' ? 'if' : 'loop', phase: 'cond', saw: false });
-      } else if (w === 'then') {
-        if (!top || top.kw !== 'if' || top.phase !== 'cond' || !top.saw) return false;
-        top.phase = 'body';
-        top.saw = false;
-      } else if (w === 'elif') {
-        if (!top || top.kw !== 'if' || top.phase !== 'body') return false;
-        top.phase = 'cond';
-        top.saw = false;
-      } else if (w === 'else') {
-        if (!top || top.kw !== 'if' || top.phase !== 'body') return false;
-        top.saw = false;
-      } else if (w === 'fi' || w === 'done') {
-        if (!top || top.kw !== (w === 'fi' ? 'if' : 'loop') || top.phase !== 'body') return false;
-        stack.pop();
-        markSaw();
-      } else if (w === 'do') {
-        if (!top || top.kw !== 'loop' || top.phase !== 'cond' || !top.saw) return false;
-        top.phase = 'body';
-        top.saw = false;
-      } else if (w === 'for' || w === 'select') {
-        // `for NAME in WORDS` is a header, not a command.
-        stack.push({ kw: 'loop', phase: 'cond', saw: true });
-        segment = [];
-        return true;
-      } else if (w === 'case') {
-        // Not modelled: inspect the rest conservatively as plain words.
-        segment = [];
-        return true;
-      } else if (!IGNORED_KEYWORDS.has(w)) break;
-      k++;
-    }
-    const rest = segment.slice(k);
-    segment = [];
-    const argv: string[] = [];
-    let literalHead = true;
-    for (let j = 0; j < rest.length; j++) {
-      const tok = rest[j] as ShellToken;
-      if (tok.t === 'redir') {
-        j++; // the redirection target
-        continue;
-      }
-      if (tok.t !== 'word') continue;
-      // Leading NAME=value assignments are not the command.
-      if (argv.length === 0 && literalHead && /^[A-Za-z_][A-Za-z0-9_]*=/.test(tok.value)) continue;
-      if (argv.length === 0 && !tok.literal) literalHead = false;
-      argv.push(tok.value);
-    }
-    if (argv.length > 0) {
-      markSaw();
-      visit(literalHead ? argv : null);
-    }
-    return true;
-  };
-  for (const tok of tokens) {
-    // Every operator (including subshell parens) ends a simple command.
-    if (tok.t === 'op') {
-      if (!endSegment()) return false;
-    } else segment.push(tok);
-  }
-  if (!endSegment()) return false;
-  return stack.length === 0;
-}
-
-function scriptIsDangerous(script: string, depth: number): boolean {
-  if (depth > MAX_DEPTH) return false;
-  const lex = lexShell(script);
-  if (!lex.ok) return false;
-  let found = false;
-  const ok = walkCommands(lex.tokens, (argv) => {
-    if (!argv || found) return;
-    if (isDangerousArgv(argv)) found = true;
+function knownSafeReason(parse: ParseFn, script: string, depth: number, parsed?: ShellAnalysis): string {
+  if (hasHiddenChars(script)) return 'contains control or invisible characters';
+  // bash joins `fo\<newline>o` into one word; tree-sitter splits it (`sort -\<newline>o x`).
+  if (WORD_CONTINUATION.test(script)) return 'line continuation inside a word';
+  const a = parsed ?? analyzeTree(parse(script));
+  if (!a.plain) return a.whyNotPlain;
+  const recursion = recursionProblem(a.plain);
+  if (recursion) return recursion;
+  for (const argv of a.plain) {
     const inner = shellScriptOf(argv);
-    if (inner !== null && scriptIsDangerous(inner, depth + 1)) found = true;
-  });
-  if (!ok) return false;
-  if (found) return true;
-  return lex.substitutions.some((sub) => scriptIsDangerous(sub, depth + 1));
+    if (inner !== null) {
+      if (depth >= MAX_DEPTH) return 'shells nested too deep';
+      const why = knownSafeReason(parse, inner, depth + 1);
+      if (why) return why;
+      continue;
+    }
+    const proc = argv.find(touchesProc);
+    if (proc !== undefined) return `reads process information (${proc})`;
+    const why = unsafeArgvReason(argv);
+    if (why) return why;
+  }
+  return '';
 }
 
-/**
- * True when the script contains a literal `rm` with a force flag (`-f`, `-rf`, `--force`, flags
- * after operands, via `sudo`, inside `if`/`for` bodies, pipelines or `$(…)`). Such commands
- * always ask, even in full-auto. Not triggered by quoted text or non-literal commands
- * (`echo 'rm -rf x'`, `$cmd -rf`), nor by scripts that do not parse.
- */
-export function isDangerousCommand(command: string): boolean {
-  return scriptIsDangerous(command, 0);
+/** rm's force: `-f` in a short group, `--force` or an abbreviation (`--fo`), before `--`. */
+function rmForced(args: readonly (string | null)[]): boolean {
+  for (const a of args) {
+    if (a === null) continue;
+    if (a === '--') return false;
+    if (a.startsWith('--')) {
+      const name = a.slice(2);
+      if (name.length > 0 && ('force'.startsWith(name) || name === 'no-preserve-root')) return true;
+      continue;
+    }
+    if (a.startsWith('-') && a.slice(1).includes('f')) return true;
+  }
+  return false;
+}
+
+const WORD_CONTINUATION = /[^\s]\\\n[^\s]/;
+
+const FORCE_GROUP = /^-[rRdfviI]*f[rRdfviI]*$/;
+
+function commandIsDangerous(cmd: SimpleCommand): boolean {
+  const head = cmd.words[0];
+  if (!head) return false;
+  const values = cmd.words.map((w) => w.value);
+  // A command name bash computes at run time (`$RM`, `$(echo rm)`, `r?`) with rm's force flags.
+  const unknownHead = !head.literal && head.why !== 'backslash escape';
+  if (unknownHead && values.slice(1).some((v) => v !== null && (FORCE_GROUP.test(v) || v === '--force')))
+    return true;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v === null || baseName(v) !== 'rm') continue;
+    const rest = cmd.words.slice(i + 1);
+    if (rmForced(values.slice(i + 1))) return true;
+    // Flags that only exist at run time (`rm $opts x`).
+    if (rest.some((w) => !w.literal && w.value !== null && /^["']?[$`]/.test(w.value))) return true;
+  }
+  return false;
+}
+
+/** Scripts a command runs from its words: `bash -c S`, `sh -lc S`, `eval W…`. */
+function nestedScripts(cmd: SimpleCommand): string[] {
+  const values = cmd.words.map((w) => w.value ?? '');
+  const out: string[] = [];
+  for (let i = 0; i < values.length; i++) {
+    const name = baseName(values[i] as string);
+    if (name === 'eval') out.push(values.slice(i + 1).join(' '));
+    if (!SHELLS.has(name)) continue;
+    for (let j = i + 1; j < values.length; j++) {
+      const a = values[j] as string;
+      if (!a.startsWith('-') || a.startsWith('--')) continue;
+      if (a.slice(1).includes('c') && j + 1 < values.length) out.push(values[j + 1] as string);
+    }
+  }
+  return out;
+}
+
+function rawLooksDangerous(script: string): boolean {
+  return /(^|[^\w.-])rm([^\w.-]|$)/.test(script) && /(^|[\s'"=])(-[A-Za-z]*f|--f)/.test(script);
+}
+
+function dangerousIn(parse: ParseFn, script: string, depth: number, parsed?: ShellAnalysis): boolean {
+  if (depth > MAX_DEPTH) return rawLooksDangerous(script);
+  const a = parsed ?? analyzeTree(parse(script));
+  if (a.syntaxError && rawLooksDangerous(script)) return true;
+  let launches = false;
+  for (const cmd of a.commands) {
+    if (commandIsDangerous(cmd)) return true;
+    for (const inner of nestedScripts(cmd)) if (dangerousIn(parse, inner, depth + 1)) return true;
+    const head = cmd.words[0];
+    if (
+      head &&
+      (!head.literal || cmd.words.some((w) => w.value !== null && LAUNCHERS.has(baseName(w.value))))
+    )
+      launches = true;
+  }
+  // Text that a shell may run (`echo 'rm -rf x' | sh`, `bash <<EOF … EOF`, `xargs rm -rf`).
+  if (launches) for (const s of a.strings) if (/rm/.test(s) && dangerousIn(parse, s, depth + 1)) return true;
+  return false;
+}
+
+/** Classifies with an already loaded parser. Pure. */
+export function classifyWith(parse: ParseFn, command: string): CommandClass {
+  const hidden = hasHiddenChars(command);
+  const a = analyzeTree(parse(command));
+  const whyNotSafe = knownSafeReason(parse, command, 0, a);
+  return {
+    knownSafe: whyNotSafe === '',
+    whyNotSafe,
+    dangerous:
+      dangerousIn(parse, command, 0, a) ||
+      // What bash sees after joining continued lines (tree-sitter splits words there).
+      (command.includes('\\\n') && dangerousIn(parse, command.replace(/\\\n/g, ''), 0)),
+    hidden,
+    plain: hidden ? null : a.plain,
+  };
+}
+
+/** Classifies `command` (a script the shell tool runs with `bash -lc`). Loads the parser once. */
+export async function classifyCommand(command: string): Promise<CommandClass> {
+  const { parse } = await loadShellParser();
+  return classifyWith(parse, command);
+}
+
+/** True when `command` is read-only for certain. */
+export async function isKnownSafeCommand(command: string): Promise<boolean> {
+  return (await classifyCommand(command)).knownSafe;
+}
+
+/** True when `command` runs `rm` with a force flag anywhere (always asks, even in full-auto). */
+export async function isDangerousCommand(command: string): Promise<boolean> {
+  return (await classifyCommand(command)).dangerous;
+}
+
+/** The literal argv of each command of a plain script, or null when it is not plain. */
+export async function parsePlainCommands(command: string): Promise<PlainArgv[] | null> {
+  return (await classifyCommand(command)).plain;
+}
+
+/** Whether one literal argv is known-safe (no shell involved). */
+export function isSafeArgv(argv: readonly string[]): boolean {
+  return !argv.some(touchesProc) && unsafeArgvReason(argv) === '';
 }

@@ -11,13 +11,14 @@
  * Sensitive files ask in every mode (see sensitive-paths.ts): reading or grepping a dotenv file
  * (unless `allowDotenv`), and writing a file that runs code on the user's next action.
  *
- * Dangerous commands (forced `rm`) always ask. Auto-approved commands run sandboxed whenever a
+ * Dangerous commands (forced `rm` anywhere in the script) and commands with control or invisible
+ * characters always ask. Auto-approved commands run sandboxed whenever a
  * sandbox is available; a command the user approved runs as approved (unsandboxed). Denying
  * `ask` when no one can answer is the agent loop's job.
  */
 import type { ReadyCall } from '../tools/types.js';
-import { type AllowRules, matchesAllowRules } from './allow-rules.js';
-import { isDangerousCommand, isKnownSafeCommand, isSafeArgv } from './command-safety.js';
+import { type AllowRules, matchesAllowRules, suggestAllowRule } from './allow-rules.js';
+import { type CommandClass, classifyCommand, isSafeArgv } from './command-safety.js';
 import type { SandboxInfo } from './sandbox.js';
 import { sensitiveFileReason } from './sensitive-decide.js';
 
@@ -31,6 +32,8 @@ export interface PolicyDecision {
   sandboxed: boolean;
   /** Why, in a few words (shown in logs and prompts). */
   reason: string;
+  /** For an `ask` of a command: the narrowest "always allow" rule to offer, if any. */
+  allowRule?: string[];
 }
 
 function commandOf(call: ReadyCall): string | null {
@@ -41,8 +44,8 @@ function commandOf(call: ReadyCall): string | null {
   return null;
 }
 
-/** Decides whether `call` runs automatically, asks, or is denied. Pure. */
-export function decide(
+/** Decides whether `call` runs automatically, asks, or is denied. Pure apart from loading the parser. */
+export async function decide(
   call: ReadyCall,
   ctx: {
     mode: ApprovalMode;
@@ -55,7 +58,7 @@ export function decide(
     /** The `allowDotenv` setting: dotenv reads need no approval. */
     allowDotenv?: boolean;
   },
-): PolicyDecision {
+): Promise<PolicyDecision> {
   const canSandbox = ctx.sandbox.tier !== 'none';
   const sensitive = sensitiveFileReason(call, ctx);
   if (sensitive) return { action: 'ask', sandboxed: false, reason: sensitive };
@@ -82,22 +85,44 @@ export function decide(
       const command = commandOf(call);
       if (command === null)
         return { action: 'ask', sandboxed: false, reason: 'command could not be determined' };
-      if (isDangerousCommand(command))
+      let cls: CommandClass;
+      try {
+        cls = await classifyCommand(command);
+      } catch (err) {
+        return {
+          action: 'ask',
+          sandboxed: false,
+          reason: `the command could not be classified (${(err as Error).message})`,
+        };
+      }
+      if (cls.dangerous)
         return {
           action: 'ask',
           sandboxed: false,
           reason: 'dangerous command (forced rm) always needs approval',
+        };
+      if (cls.hidden)
+        return {
+          action: 'ask',
+          sandboxed: false,
+          reason: 'the command contains control or invisible characters (shown escaped)',
         };
       if (ctx.mode === 'full-auto') {
         return canSandbox
           ? { action: 'auto', sandboxed: true, reason: 'full-auto: runs in the sandbox (network off)' }
           : { action: 'auto', sandboxed: false, reason: 'full-auto: no sandbox available, runs unsandboxed' };
       }
-      if (isKnownSafeCommand(command))
+      if (cls.knownSafe)
         return { action: 'auto', sandboxed: canSandbox, reason: 'known-safe read-only command' };
-      if (matchesAllowRules(command, ctx.rules, isSafeArgv))
-        return { action: 'auto', sandboxed: canSandbox, reason: 'matches an always-allowed command prefix' };
-      return { action: 'ask', sandboxed: false, reason: `commands need approval in ${ctx.mode} mode` };
+      if (matchesAllowRules(cls.plain, ctx.rules, isSafeArgv))
+        return { action: 'auto', sandboxed: canSandbox, reason: 'matches an always-allowed command' };
+      const allowRule = suggestAllowRule(cls.plain);
+      return {
+        action: 'ask',
+        sandboxed: false,
+        reason: `commands need approval in ${ctx.mode} mode (not known-safe: ${cls.whyNotSafe})`,
+        ...(allowRule ? { allowRule } : {}),
+      };
     }
     default: {
       const unreachable: never = call.kind;

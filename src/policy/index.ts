@@ -2,11 +2,22 @@
 export {
   type AllowRules,
   addAllowRule,
-  approvalsPath,
+  allowRulesPath,
+  formatRule,
+  legacyRulesWarning,
   loadAllowRules,
+  loadAllRules,
   matchesAllowRules,
-  suggestAllowPrefix,
+  projectKey,
+  removeAllowRule,
+  suggestAllowRule,
 } from './allow-rules.js';
-export { isDangerousCommand, isKnownSafeCommand, parsePlainCommands } from './command-safety.js';
+export {
+  type CommandClass,
+  classifyCommand,
+  isDangerousCommand,
+  isKnownSafeCommand,
+  parsePlainCommands,
+} from './command-safety.js';
 export { type ApprovalMode, decide, type PolicyDecision } from './decide.js';
 export { classifyProbeFailure, detectSandbox, type SandboxInfo } from './sandbox.js';

@@ -60,7 +60,15 @@ describe('bundle', () => {
     const { loaded } = loadedModules(['--help']);
     const chunks = loaded.filter((u) => u.startsWith('/dist/chunks/'));
     expect(chunks.some((u) => u.includes('/program-'))).toBe(true);
-    for (const heavy of ['run-screen', 'interactive', 'simulator', 'print', 'user-config', 'node_modules']) {
+    for (const heavy of [
+      'run-screen',
+      'interactive',
+      'simulator',
+      'print',
+      'user-config',
+      'node_modules',
+      'tree-sitter',
+    ]) {
       expect(
         loaded.filter((u) => u.includes(heavy)),
         heavy,

@@ -19,8 +19,8 @@ describe('isKnownSafeCommand (codex vectors)', () => {
     ['numfmt', '1000'],
     ['tac', 'Cargo.toml'],
     ['rg', 'Cargo.toml', '-n'],
-  ])('known_safe_examples: %s', (...argv) => {
-    expect(isKnownSafeCommand(q(argv))).toBe(true);
+  ])('known_safe_examples: %s', async (...argv) => {
+    expect(await isKnownSafeCommand(q(argv))).toBe(true);
   });
 
   it.each([
@@ -47,8 +47,8 @@ describe('isKnownSafeCommand (codex vectors)', () => {
     ['rg', '--hostname-bin', 'pwned', 'files'],
     ['rg', '--hostname-bin=pwned', 'files'],
     ['cargo', 'check'],
-  ])('unknown_or_partial / unsafe options: %s', (...argv) => {
-    expect(isKnownSafeCommand(q(argv))).toBe(false);
+  ])('unknown_or_partial / unsafe options: %s', async (...argv) => {
+    expect(await isKnownSafeCommand(q(argv))).toBe(false);
   });
 
   it.each([
@@ -59,25 +59,30 @@ describe('isKnownSafeCommand (codex vectors)', () => {
     ['git', 'branch', '--show-current'],
     ['bash', '-lc', 'git status'],
     ['bash', '-lc', 'git log -p -1'],
-  ])('git_commands_require_approval: %s', (...argv) => {
-    expect(isKnownSafeCommand(q(argv))).toBe(false);
+  ])('git_commands_require_approval: %s', async (...argv) => {
+    expect(await isKnownSafeCommand(q(argv))).toBe(false);
   });
 
   it.each([
     'ls',
     'ls -1',
-    'grep -R "Cargo.toml" -n',
+    // -R (follow every symlink, e.g. one planted to /) is not on grep's allow-list; -r is.
+    'grep -r "Cargo.toml" -n',
     'sed -n 1,5p file.txt',
     "sed -n '1,5p' file.txt",
     'find . -name file.txt',
-    'grep -R "Cargo.toml" -n || true',
+    'grep -r "Cargo.toml" -n || true',
+    'ls 2>/dev/null',
+    'cat x 2>&1 | head -n 5',
     'ls && pwd',
     "echo 'hi' ; ls",
     'ls | wc -l',
-  ])('bash_lc_safe_examples(_with_operators): %s', (script) => {
-    expect(isKnownSafeCommand(script)).toBe(true);
-    expect(isKnownSafeCommand(q(['bash', '-lc', script]))).toBe(true);
-    expect(isKnownSafeCommand(q(['zsh', '-lc', script]))).toBe(true);
+  ])('bash_lc_safe_examples(_with_operators): %s', async (script) => {
+    expect(await isKnownSafeCommand(script)).toBe(true);
+    expect(await isKnownSafeCommand(q(['bash', '-lc', script]))).toBe(true);
+    expect(await isKnownSafeCommand(q(['sh', '-c', script]))).toBe(true);
+    // Stricter than Codex: zsh is not bash (glob qualifiers run code), so a bash parse says nothing.
+    expect(await isKnownSafeCommand(q(['zsh', '-lc', script]))).toBe(false);
   });
 
   it.each([
@@ -89,8 +94,8 @@ describe('isKnownSafeCommand (codex vectors)', () => {
     '(ls)',
     'ls || (pwd && echo hi)',
     'ls > out.txt',
-  ])('bash_lc_unsafe_examples: %s', (script) => {
-    expect(isKnownSafeCommand(script)).toBe(false);
+  ])('bash_lc_unsafe_examples: %s', async (script) => {
+    expect(await isKnownSafeCommand(script)).toBe(false);
   });
 
   it.each([
@@ -99,8 +104,9 @@ describe('isKnownSafeCommand (codex vectors)', () => {
     'cat <(rm x)',
     'echo "$(id)"',
     'echo $HOME',
-    'ls 2>/dev/null',
     'cat < /etc/passwd',
+    'ls > /dev/tty',
+    'ls 2>err.log',
     'ls &',
     'ls && ',
     '&& ls',
@@ -110,21 +116,30 @@ describe('isKnownSafeCommand (codex vectors)', () => {
     'FOO=bar ls',
     '',
     '   ',
-  ])('substitution / redirection / subshell / unparsable: %j', (script) => {
-    expect(isKnownSafeCommand(script)).toBe(false);
+  ])('substitution / redirection / subshell / unparsable: %j', async (script) => {
+    expect(await isKnownSafeCommand(script)).toBe(false);
   });
 
-  it('splits plain commands', () => {
-    expect(parsePlainCommands("ls -la && grep -n 'a b' x | wc -l")).toEqual([
+  it('splits plain commands', async () => {
+    expect(await parsePlainCommands("ls -la && grep -n 'a b' x | wc -l")).toEqual([
       ['ls', '-la'],
       ['grep', '-n', 'a b', 'x'],
       ['wc', '-l'],
     ]);
-    expect(parsePlainCommands('ls > x')).toBeNull();
+    expect(await parsePlainCommands('ls > x')).toBeNull();
   });
 });
 
 describe('isDangerousCommand (codex vectors)', () => {
+  it.each([
+    // Stricter than Codex: a command name computed at run time with rm's force flags asks, and a
+    // script the parser cannot read falls back to a text scan for rm plus a force flag.
+    'cmd=rm; $cmd -rf /tmp/example',
+    'if then rm -rf /tmp/example',
+  ])('computed or unparsable forced rm is dangerous: %s', async (script) => {
+    expect(await isDangerousCommand(script)).toBe(true);
+  });
+
   it.each([
     ['rm', '-rf', '/'],
     ['rm', '-f', '/'],
@@ -133,8 +148,8 @@ describe('isDangerousCommand (codex vectors)', () => {
     ['rm', '--force', '/tmp/example'],
     ['rm', '/tmp/example', '-f'],
     ['sudo', 'rm', '-rf', '/tmp/example'],
-  ])('forced_rm_variants_are_dangerous: %s', (...argv) => {
-    expect(isDangerousCommand(q(argv))).toBe(true);
+  ])('forced_rm_variants_are_dangerous: %s', async (...argv) => {
+    expect(await isDangerousCommand(q(argv))).toBe(true);
   });
 
   it.each([
@@ -148,20 +163,18 @@ describe('isDangerousCommand (codex vectors)', () => {
     'ls && rm -rf /',
     "bash -lc 'rm -rf x'",
     'echo `rm -f x`',
-  ])('forced_rm_in_complex_shell_syntax_is_dangerous: %s', (script) => {
-    expect(isDangerousCommand(script)).toBe(true);
-    expect(isDangerousCommand(q(['bash', '-lc', script]))).toBe(true);
+  ])('forced_rm_in_complex_shell_syntax_is_dangerous: %s', async (script) => {
+    expect(await isDangerousCommand(script)).toBe(true);
+    expect(await isDangerousCommand(q(['bash', '-lc', script]))).toBe(true);
   });
 
   it.each([
     q(['rm', '-r', '/tmp/example']),
     q(['rm', '--', '-f']),
     "echo 'rm -rf /tmp/example'",
-    'cmd=rm; $cmd -rf /tmp/example',
-    'if then rm -rf /tmp/example',
     'ls -la',
     'git clean -n',
-  ])('non_forced_or_non_literal_rm_is_not_dangerous: %s', (script) => {
-    expect(isDangerousCommand(script)).toBe(false);
+  ])('non_forced_or_non_literal_rm_is_not_dangerous: %s', async (script) => {
+    expect(await isDangerousCommand(script)).toBe(false);
   });
 });

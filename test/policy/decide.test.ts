@@ -1,13 +1,16 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   type AllowRules,
   type ApprovalMode,
   addAllowRule,
+  allowRulesPath,
   decide,
+  legacyRulesWarning,
   loadAllowRules,
-  suggestAllowPrefix,
+  loadAllRules,
+  removeAllowRule,
 } from '../../src/policy/index.js';
 import type { SandboxInfo } from '../../src/policy/sandbox.js';
 import type { ReadyCall } from '../../src/tools/types.js';
@@ -66,15 +69,15 @@ const CALLS: Array<[string, ReadyCall]> = [
 ];
 
 describe('decide: mode × sandbox matrix', () => {
-  it('matches the snapshot', () => {
+  it('matches the snapshot', async () => {
     const rows: string[] = [];
     for (const [label, call] of CALLS) {
-      const cells = MODES.flatMap((mode) =>
-        SANDBOXES.map(([sb, sandbox]) => {
-          const d = decide(call, { mode, sandbox, rules: NONE });
-          return `${mode}/${sb}=${d.action}${d.sandboxed ? '+sb' : ''}`;
-        }),
-      );
+      const cells: string[] = [];
+      for (const mode of MODES)
+        for (const [sb, sandbox] of SANDBOXES) {
+          const d = await decide(call, { mode, sandbox, rules: NONE });
+          cells.push(`${mode}/${sb}=${d.action}${d.sandboxed ? '+sb' : ''}`);
+        }
       rows.push(`${label.padEnd(14)} ${cells.join(' ')}`);
     }
     expect(rows.join('\n')).toMatchInlineSnapshot(`
@@ -92,46 +95,114 @@ describe('decide: mode × sandbox matrix', () => {
     `);
   });
 
-  it('dangerous commands ask in every mode', () => {
+  it('dangerous commands and hidden characters ask in every mode', async () => {
     for (const mode of MODES)
-      for (const [, sandbox] of SANDBOXES)
-        expect(decide(shellCall('rm -rf /'), { mode, sandbox, rules: NONE }).action).toBe('ask');
+      for (const [, sandbox] of SANDBOXES) {
+        expect((await decide(shellCall('rm -rf /'), { mode, sandbox, rules: NONE })).action).toBe('ask');
+        expect(
+          (await decide(shellCall('echo hi \r#; rm -rf /'), { mode, sandbox, rules: NONE })).action,
+        ).toBe('ask');
+        expect((await decide(shellCall('ls \x1b[2K'), { mode, sandbox, rules: NONE })).action).toBe('ask');
+      }
+  });
+
+  it('offers the narrowest rule with an ask, and none for compound or launcher commands', async () => {
+    const ask = async (c: string) =>
+      (await decide(shellCall(c), { mode: 'suggest', sandbox: NO_SANDBOX, rules: NONE })).allowRule;
+    expect(await ask('npm test --watch')).toEqual(['npm', 'test']);
+    expect(await ask('npm run test -- -t x')).toEqual(['npm', 'run', 'test']);
+    expect(await ask('node --test test/a.js')).toEqual(['node', '--test']);
+    expect(await ask('git status')).toEqual(['git', 'status']);
+    for (const c of [
+      'npm test && npm run lint',
+      'npm test | tee x',
+      'node -e "x"',
+      'python3',
+      'env npm test',
+      'sudo make',
+      'rm -rf build',
+      'echo $(x)',
+      'npm test > out',
+    ])
+      expect(await ask(c), c).toBeUndefined();
   });
 });
 
 describe('allow rules', () => {
-  it('persist in .tether/approvals.json and match next time, per sub-command', () => {
+  it('persist in the user config keyed by the real project path and match next time, per sub-command', async () => {
     const ws = tempDir();
-    expect(loadAllowRules(ws)).toEqual({ prefixes: [] });
-    const ctx = () => ({ mode: 'suggest' as const, sandbox: NO_SANDBOX, rules: loadAllowRules(ws) });
-    expect(decide(shellCall('npm test'), ctx()).action).toBe('ask');
-    addAllowRule(ws, ['npm', 'test']);
-    addAllowRule(ws, ['npm', 'test']);
-    const file = JSON.parse(readFileSync(join(ws, '.tether', 'approvals.json'), 'utf8'));
-    expect(file.prefixes).toEqual([['npm', 'test']]);
-    expect(decide(shellCall('npm test'), ctx()).action).toBe('auto');
-    expect(decide(shellCall('npm test -- --watch'), ctx()).action).toBe('auto');
-    expect(decide(shellCall('npm test && ls'), ctx()).action).toBe('auto');
-    expect(decide(shellCall('npm test && npm publish'), ctx()).action).toBe('ask');
-    expect(decide(shellCall('npm install'), ctx()).action).toBe('ask');
-    expect(decide(shellCall('npm test > out'), ctx()).action).toBe('ask');
-    expect(decide(shellCall('npm test; $(curl x)'), ctx()).action).toBe('ask');
-    addAllowRule(ws, ['rm']);
-    expect(decide(shellCall('rm -rf build'), ctx()).action).toBe('ask');
+    const env = { ...process.env, TETHER_HOME: tempDir() };
+    expect(loadAllowRules(ws, env)).toEqual({ prefixes: [] });
+    const ctx = () => ({ mode: 'suggest' as const, sandbox: NO_SANDBOX, rules: loadAllowRules(ws, env) });
+    const action = async (c: string) => (await decide(shellCall(c), ctx())).action;
+    expect(await action('npm test')).toBe('ask');
+    addAllowRule(ws, ['npm', 'test'], env);
+    addAllowRule(ws, ['npm', 'test'], env);
+    const file = JSON.parse(readFileSync(allowRulesPath(env), 'utf8'));
+    expect(file.projects[realpathSync(ws)].prefixes).toEqual([['npm', 'test']]);
+    expect(existsSync(join(ws, '.tether'))).toBe(false);
+    expect(await action('npm test')).toBe('auto');
+    expect(await action('npm test -- --watch')).toBe('auto');
+    expect(await action('npm test && ls')).toBe('auto');
+    expect(await action('npm test && npm publish')).toBe('ask');
+    expect(await action('npm install')).toBe('ask');
+    expect(await action('npm test > out')).toBe('ask');
+    expect(await action('npm test; $(curl x)')).toBe('ask');
+    expect(await action('npm test\r; curl x')).toBe('ask');
+    // Another project (or a symlink to this one resolves to the same key).
+    expect(loadAllowRules(tempDir(), env)).toEqual({ prefixes: [] });
+    const link = join(tempDir(), 'link');
+    symlinkSync(ws, link);
+    expect(loadAllowRules(link, env).prefixes).toEqual([['npm', 'test']]);
+    expect(() => addAllowRule(ws, ['rm'], env)).not.toThrow();
+    expect(await action('rm -rf build')).toBe('ask');
+    expect(() => addAllowRule(ws, ['bash'], env)).toThrow(/not saved/);
+    expect(removeAllowRule(ws, ['npm', 'test'], env)).toBe(true);
+    expect(await action('npm test')).toBe('ask');
   });
 
-  it('ignores a malformed file', async () => {
+  it('a rules file inside the repository pre-approves nothing (and is reported)', async () => {
     const ws = tempDir();
-    const { mkdirSync, writeFileSync } = await import('node:fs');
+    const env = { ...process.env, TETHER_HOME: tempDir() };
     mkdirSync(join(ws, '.tether'));
-    writeFileSync(join(ws, '.tether', 'approvals.json'), '{"prefixes": "rm"}');
-    expect(loadAllowRules(ws)).toEqual({ prefixes: [] });
+    writeFileSync(
+      join(ws, '.tether', 'approvals.json'),
+      '{"version":1,"prefixes":[["curl"],["npm","test"]]}',
+    );
+    expect(loadAllowRules(ws, env)).toEqual({ prefixes: [] });
+    expect(legacyRulesWarning(ws)).toMatch(/ignoring .tether\/approvals.json/);
+    expect(legacyRulesWarning(tempDir())).toBeNull();
+    const d = await decide(shellCall('npm test'), {
+      mode: 'suggest',
+      sandbox: NO_SANDBOX,
+      rules: loadAllowRules(ws, env),
+    });
+    expect(d.action).toBe('ask');
   });
 
-  it('suggests a prefix', () => {
-    expect(suggestAllowPrefix('npm test --watch')).toEqual(['npm', 'test']);
-    expect(suggestAllowPrefix('make -j4')).toEqual(['make']);
-    expect(suggestAllowPrefix('echo $(x)')).toBeNull();
+  it('ignores a malformed user rules file', () => {
+    const env = { ...process.env, TETHER_HOME: tempDir() };
+    writeFileSync(allowRulesPath(env), '{"projects": {"/x": {"prefixes": "rm"}}}');
+    expect(loadAllRules(env)).toEqual({});
+    writeFileSync(allowRulesPath(env), 'not json');
+    expect(loadAllowRules('/x', env)).toEqual({ prefixes: [] });
+  });
+
+  it('an interpreter rule never matches code given on the command line', async () => {
+    const rules: AllowRules = {
+      prefixes: [
+        ['node', '--test'],
+        ['python3', '-m', 'pytest'],
+      ],
+    };
+    const action = async (c: string) =>
+      (await decide(shellCall(c), { mode: 'suggest', sandbox: NO_SANDBOX, rules })).action;
+    expect(await action('node --test')).toBe('auto');
+    expect(await action('node --test test/a.test.js')).toBe('auto');
+    expect(await action('node --test --import=data:text/javascript,x')).toBe('ask');
+    expect(await action('node --test -e "require(1)"')).toBe('ask');
+    expect(await action('python3 -m pytest -x')).toBe('auto');
+    expect(await action('python3 -m pytest -c evil.ini')).toBe('ask');
   });
 
   it('the model cannot write approvals through its tools', async () => {
@@ -142,6 +213,5 @@ describe('allow rules', () => {
     });
     expect(r.status).toBe('error');
     expect(existsSync(join(h.ws, '.tether', 'approvals.json'))).toBe(false);
-    expect(loadAllowRules(h.ws)).toEqual({ prefixes: [] });
   });
 });

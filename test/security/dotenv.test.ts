@@ -91,17 +91,21 @@ async function prepared(name: string, args: Record<string, unknown>): Promise<Re
   return p;
 }
 
-function actions(call: ReadyCall, extra: { allowDotenv?: boolean } = {}): string[] {
-  return MODES.map(
-    (mode) =>
-      decide(call, {
-        mode,
-        sandbox: NO_SANDBOX,
-        rules: { prefixes: [] },
-        workspace: realpathSync(ws),
-        ...extra,
-      }).action,
-  );
+async function actions(call: ReadyCall, extra: { allowDotenv?: boolean } = {}): Promise<string[]> {
+  const out: string[] = [];
+  for (const mode of MODES)
+    out.push(
+      (
+        await decide(call, {
+          mode,
+          sandbox: NO_SANDBOX,
+          rules: { prefixes: [] },
+          workspace: realpathSync(ws),
+          ...extra,
+        })
+      ).action,
+    );
+  return out;
 }
 
 describe('security: dotenv reads need approval in every mode', () => {
@@ -132,13 +136,13 @@ describe('security: dotenv reads need approval in every mode', () => {
       const args =
         tool === 'read_file' ? { path, start_line: null, end_line: null } : { pattern: 'marker', path };
       const call = await prepared(tool, args);
-      expect(actions(call)).toEqual([expected, expected, expected]);
+      expect(await actions(call)).toEqual([expected, expected, expected]);
     });
   }
 
   it('allowDotenv lifts the dotenv rule (and only it)', async () => {
     const call = await prepared('read_file', { path: '.env', start_line: null, end_line: null });
-    expect(actions(call, { allowDotenv: true })).toEqual(['auto', 'auto', 'auto']);
+    expect(await actions(call, { allowDotenv: true })).toEqual(['auto', 'auto', 'auto']);
   });
 
   it('isDotenvName table', () => {
@@ -237,7 +241,7 @@ describe('security: writes that run code on the next action need approval in eve
   for (const [label, path, expected] of writes) {
     it(`${label}: write_file ${path} → ${expected === 'ask' ? 'ask in every mode' : 'mode default'}`, async () => {
       const call = await prepared('write_file', { path, content: 'x\n' });
-      const got = actions(call);
+      const got = await actions(call);
       if (expected === 'ask') expect(got).toEqual(['ask', 'ask', 'ask']);
       else expect(got).toEqual(['ask', 'auto', 'auto']);
     });
@@ -249,16 +253,16 @@ describe('security: writes that run code on the next action need approval in eve
     writeFileSync(join(dir, 'target.sh'), 'x\n');
     symlinkSync('target.sh', join(dir, '.envrc'));
     const call = await prepared('write_file', { path: `${dir.slice(ws.length + 1)}/.envrc`, content: 'y\n' });
-    expect(actions(call)).toEqual(['ask', 'ask', 'ask']);
+    expect(await actions(call)).toEqual(['ask', 'ask', 'ask']);
   });
 
   it('apply_patch and edit are covered too', async () => {
     const patch = await prepared('apply_patch', {
       patch: '*** Begin Patch\n*** Add File: .husky/post-merge\n+npm i\n*** End Patch\n',
     });
-    expect(actions(patch)).toEqual(['ask', 'ask', 'ask']);
+    expect(await actions(patch)).toEqual(['ask', 'ask', 'ask']);
     const edit = await prepared('edit', { path: '.envrc', old_string: 'FOO', new_string: 'BAR' });
-    expect(actions(edit)).toEqual(['ask', 'ask', 'ask']);
+    expect(await actions(edit)).toEqual(['ask', 'ask', 'ask']);
   });
 
   it('autorunReason explains itself', () => {

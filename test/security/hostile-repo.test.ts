@@ -89,7 +89,7 @@ describe('security: hostile repository', () => {
     expect(p.ok).toBe(true);
     const call = p as ReadyCall;
     for (const mode of ['suggest', 'auto-edit'] as const) {
-      expect(decide(call, { mode, sandbox: NO_SANDBOX, rules: { prefixes: [] } }).action).toBe('ask');
+      expect((await decide(call, { mode, sandbox: NO_SANDBOX, rules: { prefixes: [] } })).action).toBe('ask');
     }
     expect(repo.ran()).toBe('');
   });
@@ -133,9 +133,9 @@ describe('security: hostile repository', () => {
       const p = await rt.prepare({ callId: 'r', name, arguments: JSON.stringify(args) });
       expect(p.ok).toBe(true);
       for (const mode of ['suggest', 'auto-edit', 'full-auto'] as const)
-        expect(decide(p as ReadyCall, { mode, sandbox: NO_SANDBOX, rules: { prefixes: [] } }).action).toBe(
-          'ask',
-        );
+        expect(
+          (await decide(p as ReadyCall, { mode, sandbox: NO_SANDBOX, rules: { prefixes: [] } })).action,
+        ).toBe('ask');
     }
     const g = await rt.prepare({
       callId: 'g',
@@ -156,7 +156,8 @@ describe('security: hostile repository', () => {
       });
       expect(p.ok, path).toBe(true);
       expect(
-        decide(p as ReadyCall, { mode: 'full-auto', sandbox: NO_SANDBOX, rules: { prefixes: [] } }).action,
+        (await decide(p as ReadyCall, { mode: 'full-auto', sandbox: NO_SANDBOX, rules: { prefixes: [] } }))
+          .action,
         path,
       ).toBe('ask');
     }
