@@ -49,6 +49,7 @@ function oneLineArgs(args: Record<string, unknown>): string {
 export function withMcpTools(base: ToolRuntime, manager: McpManager, opts: McpRuntimeOptions): ToolRuntime {
   const now = opts.now ?? Date.now;
   return {
+    ...(base.execSessions ? { execSessions: base.execSessions } : {}),
     specs: () => [...base.specs(), ...manager.tools().map(mcpToolSpec)],
 
     async prepare(req: ToolCallRequest): Promise<PreparedCall> {

@@ -38,6 +38,7 @@ export class UiController {
   private shellAbort: AbortController | null = null;
   private exited = false;
   private unsubscribe: (() => void) | null = null;
+  private unwatchProcesses: (() => void) | null = null;
 
   constructor(opts: UiControllerOptions) {
     this.o = { approvalArmMs: 250, exitWindowMs: 2000, keymap: DEFAULT_KEYMAP, ...opts };
@@ -51,6 +52,10 @@ export class UiController {
       // The agent is blocked on the user: ring once per request.
       if (e.type === 'approval_requested') services.bell();
     });
+    // The status bar counts the background processes the model started.
+    this.unwatchProcesses = services.watchProcesses(() =>
+      store.status({ processes: services.processes().length }),
+    );
     void services.loadHistory().then((entries) => store.composer({ type: 'historyLoaded', entries }));
     void services.listFiles().then(
       (files) => store.view({ files }),
@@ -62,6 +67,8 @@ export class UiController {
   stop(): void {
     this.unsubscribe?.();
     this.unsubscribe = null;
+    this.unwatchProcesses?.();
+    this.unwatchProcesses = null;
     this.shellAbort?.abort();
     this.o.services.dispose();
   }

@@ -54,6 +54,32 @@ function mcpText(ctx: SlashContext): string {
     .join('\n');
 }
 
+/** `/ps` lists the background processes; `/ps kill <id>` ends one with its process tree. */
+function psCommand(ctx: SlashContext, args: string): void {
+  const list = ctx.services.processes();
+  if (args === '') {
+    if (list.length === 0) {
+      note(ctx, 'No background processes are running.');
+      return;
+    }
+    const now = Date.now();
+    const lines = list.map(
+      (p) =>
+        `${p.id}  pid ${p.pid}  ${formatAge(Math.max(0, now - p.startedAt))}${p.tty ? '  tty' : ''}  ${p.command.split('\n')[0]}`,
+    );
+    note(ctx, [`Background processes (end one with /ps kill <id>):`, ...lines].join('\n'));
+    return;
+  }
+  const m = /^(?:kill|end|stop)\s+(\d+)$/i.exec(args) ?? /^(\d+)$/.exec(args);
+  if (!m) {
+    note(ctx, 'Usage: /ps (list) or /ps kill <id>', 'warn');
+    return;
+  }
+  const id = Number(m[1]);
+  if (ctx.services.endProcess(id)) note(ctx, `Ended process ${id} and its child processes.`);
+  else note(ctx, `No background process ${id} is running (see /ps).`, 'warn');
+}
+
 function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
@@ -151,6 +177,9 @@ export function runSlash(p: ParsedSlash, ctx: SlashContext): void {
     }
     case 'mcp':
       note(ctx, mcpText(ctx));
+      return;
+    case 'ps':
+      psCommand(ctx, p.args);
       return;
     case 'quit':
       ctx.exit(0);

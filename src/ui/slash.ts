@@ -39,6 +39,11 @@ export const SLASH_COMMANDS: readonly SlashCommand[] = [
   { name: 'copy', description: 'Copy the last answer to the clipboard (OSC 52)' },
   { name: 'quit', description: 'Exit tether' },
   { name: 'mcp', description: 'MCP servers, their state and tools' },
+  {
+    name: 'ps',
+    args: '[kill <id>]',
+    description: 'Background processes the model started; kill <id> ends one',
+  },
 ];
 
 /** A parsed slash command line. */

@@ -282,3 +282,49 @@ describe('composer', () => {
     app2.unmount();
   });
 });
+
+describe('background processes', () => {
+  it('the status bar counts them; /ps lists them and /ps kill <id> ends one', async () => {
+    const procs = [
+      { id: 4242, command: 'npm run dev', pid: 111, tty: false, startedAt: Date.now() - 5000 },
+      { id: 777, command: 'python3 -q', pid: 222, tty: true, startedAt: Date.now() - 1000 },
+    ];
+    const listeners = new Set<() => void>();
+    const changed = () => {
+      for (const l of listeners) l();
+    };
+    const app = await renderApp({
+      services: {
+        processes: () => procs,
+        endProcess: (id) => {
+          const i = procs.findIndex((p) => p.id === id);
+          if (i < 0) return false;
+          procs.splice(i, 1);
+          changed();
+          return true;
+        },
+        watchProcesses: (l) => {
+          listeners.add(l);
+          return () => listeners.delete(l);
+        },
+      },
+    });
+    cleanup = app.unmount;
+    await app.emit(started());
+    expect(statusLine(app.screen())).not.toContain('running (/ps)');
+    changed();
+    await app.advance(0);
+    expect(statusLine(app.screen())).toContain('2 processes running (/ps)');
+    await app.type(...'/ps'.split(''), KEY.enter);
+    let s = app.screen();
+    expect(s).toContain('Background processes (end one with /ps kill <id>):');
+    expect(s).toMatch(/4242 {2}pid 111 {2}\S+ {2}npm run dev/);
+    expect(s).toMatch(/777 {2}pid 222 {2}\S+ {2}tty {2}python3 -q/);
+    await app.type(...'/ps kill 4242'.split(''), KEY.enter);
+    s = app.screen();
+    expect(s).toContain('Ended process 4242 and its child processes.');
+    expect(statusLine(s)).toContain('1 process running (/ps)');
+    await app.type(...'/ps kill 4242'.split(''), KEY.enter);
+    expect(app.screen()).toContain('No background process 4242 is running (see /ps).');
+  });
+});

@@ -170,6 +170,19 @@ export async function runInteractive(ctx: CliContext): Promise<number> {
       ...(s.error ? { error: s.error } : {}),
       tools: s.tools.map((t) => t.tool),
     }));
+  const execSessions = runtime.tools.execSessions;
+  if (execSessions) {
+    services.processes = () =>
+      execSessions.list().map((p) => ({
+        id: p.id,
+        command: p.command,
+        pid: p.pid,
+        tty: p.tty,
+        startedAt: p.startedAt,
+      }));
+    services.endProcess = (id) => execSessions.end(id, 'ended with /ps');
+    services.watchProcesses = (listener) => execSessions.subscribe(listener);
+  }
   let result: { code: number; sessionId: string };
   try {
     result = await runScreen({

@@ -68,6 +68,14 @@ export function StatusBar() {
         </Text>
         {sep}
         <Text>ctx {ctx}%</Text>
+        {st.processes > 0 ? (
+          <>
+            {sep}
+            <Text color={theme.warn}>
+              {st.processes} process{st.processes === 1 ? '' : 'es'} running (/ps)
+            </Text>
+          </>
+        ) : null}
         {st.lastLatencyMs !== null ? (
           <>
             {sep}

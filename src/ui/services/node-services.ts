@@ -195,5 +195,8 @@ export function createNodeServices(opts: NodeServicesOptions): UiServices {
       live.clear();
     },
     mcpStatus: () => [],
+    processes: () => [],
+    endProcess: () => false,
+    watchProcesses: () => () => undefined,
   };
 }

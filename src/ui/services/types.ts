@@ -31,6 +31,22 @@ export interface UiServices {
   dispose(): void;
   /** The MCP servers of this session, with their state and tools (`/mcp`). */
   mcpStatus(): McpServerView[];
+  /** Background processes the model started with exec_command (`/ps`, status-bar count). */
+  processes(): ProcessView[];
+  /** Ends one background process with its tree; false when no such process runs. */
+  endProcess(id: number): boolean;
+  /** Calls `listener` whenever the set of background processes changes; returns unsubscribe. */
+  watchProcesses(listener: () => void): () => void;
+}
+
+/** One background process as `/ps` shows it. */
+export interface ProcessView {
+  id: number;
+  command: string;
+  pid: number;
+  tty: boolean;
+  /** Wall-clock ms when it started. */
+  startedAt: number;
 }
 
 /** One MCP server as `/mcp` shows it. */
@@ -55,6 +71,9 @@ export function nullServices(over: Partial<UiServices> = {}): UiServices {
     bell: () => {},
     dispose: () => {},
     mcpStatus: () => [],
+    processes: () => [],
+    endProcess: () => false,
+    watchProcesses: () => () => undefined,
     ...over,
   };
 }

@@ -41,6 +41,8 @@ export interface StatusState {
   busySince: number | null;
   retry: { attempt: number; max: number; reason: string } | null;
   turns: number;
+  /** Background processes (exec_command sessions) running. */
+  processes: number;
 }
 
 /** Initial status. */
@@ -78,6 +80,7 @@ export function initialStatus(init: {
     busySince: null,
     retry: null,
     turns: 0,
+    processes: 0,
   };
 }
 
