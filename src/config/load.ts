@@ -3,7 +3,7 @@
  * user config (conf) > defaults. Every value is validated with a message naming its source.
  * A project file applies only its harmless keys unless the project is trusted (see trust.ts).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { usageError } from '../util/errors.js';
 import { defaultSettings, SETTINGS, type Settings } from './schema.js';
@@ -33,10 +33,20 @@ export interface ResolveInput {
   trust?: ProjectTrust;
 }
 
-/** Reads `<cwd>/.tether/config.json` if present. A malformed file is a usage error. */
+/** Largest project config file read (a repository could ship a huge one). */
+const MAX_PROJECT_CONFIG_BYTES = 1024 * 1024;
+
+/**
+ * Reads `<cwd>/.tether/config.json` if present. A malformed file is a usage error, and so is one
+ * that is not a regular file (a FIFO or `/dev/zero` behind a symlink would hang or exhaust memory).
+ */
 export function readProjectConfig(cwd: string): Record<string, unknown> {
   const file = join(cwd, '.tether', 'config.json');
   if (!existsSync(file)) return {};
+  const st = statSync(file);
+  if (!st.isFile()) throw usageError(`cannot read ${file}: not a regular file`, 'invalid_config');
+  if (st.size > MAX_PROJECT_CONFIG_BYTES)
+    throw usageError(`cannot read ${file}: larger than ${MAX_PROJECT_CONFIG_BYTES} bytes`, 'invalid_config');
   try {
     const value: unknown = JSON.parse(readFileSync(file, 'utf8'));
     if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('not an object');

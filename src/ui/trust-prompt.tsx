@@ -8,9 +8,17 @@ import { useCallback, useRef, useState } from 'react';
 import { Command, type InkKeyFlags, normalizeInkKey, resolveCommand } from './keymap.js';
 import { theme } from './theme.js';
 
-/** Control characters shown as `\xNN`, never interpreted (a directory name is untrusted text). */
-function visible(text: string): string {
-  return text.replace(/[\x00-\x1f\x7f-\x9f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+/**
+ * Control characters and bidirectional overrides shown as `\xNN` / `\uNNNN`, never interpreted
+ * (a directory name is untrusted text: it could move the cursor or reorder what is shown).
+ */
+export function visible(text: string): string {
+  return text.replace(/[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => {
+    const code = c.charCodeAt(0);
+    return code <= 0xff
+      ? `\\x${code.toString(16).padStart(2, '0')}`
+      : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
 }
 
 /** The user's answer: remembered trust, remembered distrust, or nothing (Esc). */

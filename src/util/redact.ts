@@ -35,10 +35,18 @@ export function addSecret(value: string | undefined | null): void {
  */
 const PATH_VALUE = /^(\/[\w.@+-]+)+\/?$/;
 
+/**
+ * A bare origin (`NEXTAUTH_URL=http://localhost:3000`) is an address, not a secret; redacting it
+ * (and its fragments) would mangle every output naming the host. A URL with a path, query or
+ * credentials stays a secret (webhook URLs carry their token in the path).
+ */
+const PLAIN_URL_VALUE = /^[a-z][a-z0-9+.-]*:\/\/[^\s@?#/]*\/?$/i;
+
 /** Registers the values of secret-looking env vars (and OPENAI_API_KEY) from `env`. */
 export function addSecretsFromEnv(env: NodeJS.ProcessEnv = process.env): void {
   for (const [name, value] of Object.entries(env)) {
-    if (value && SECRET_NAME_RE.test(name) && !PATH_VALUE.test(value)) addSecret(value);
+    if (value && SECRET_NAME_RE.test(name) && !PATH_VALUE.test(value) && !PLAIN_URL_VALUE.test(value))
+      addSecret(value);
   }
 }
 

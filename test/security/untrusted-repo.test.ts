@@ -6,11 +6,21 @@
  * with one warning naming them; `--trust`, `TETHER_TRUST=1` and `trustedProjects` make them apply.
  * Needs `npm run build` (npm test's pretest does it).
  */
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { isProjectTrusted } from '../../src/config/trust.js';
 import { type Scenario, type Simulator, startSimulator } from '../../src/simulator/index.js';
 
 const BIN = resolve(import.meta.dirname, '../../bin/tether.js');
@@ -285,5 +295,63 @@ describe('security: an untrusted repository cannot configure tether against the 
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('unknown config key "trustedProjects"');
     expect(hostileContacted()).toBe(false);
+  });
+});
+
+describe('a hostile .tether/config.json that is not a file', () => {
+  it('a FIFO (would hang) or an oversized file is a one-line usage error, not a hang', async () => {
+    const fifo = mkdtempSync(join(root, 'repo-'));
+    mkdirSync(join(fifo, '.tether'));
+    execFileSync('mkfifo', [join(fifo, '.tether', 'config.json')]);
+    const r = await runCli(['-p', 'do it'], { home: home(), cwd: fifo });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/not a regular file/);
+    const big = hostileRepo({});
+    writeFileSync(join(big, '.tether', 'config.json'), `{"model":"${'x'.repeat(2 * 1024 * 1024)}"}`);
+    const r2 = await runCli(['-p', 'do it'], { home: home(), cwd: big });
+    expect(r2.code).toBe(2);
+    expect(r2.stderr).toMatch(/larger than/);
+    expect(hostileContacted()).toBe(false);
+  });
+});
+
+describe('trust bookkeeping', () => {
+  it('isProjectTrusted: an entry trusts itself and what is below it, nothing beside or above', () => {
+    const cases: Array<[string[], string, boolean]> = [
+      [['/a/b'], '/a/b', true],
+      [['/a/b'], '/a/b/c/d', true],
+      [['/a/b/'], '/a/b/c', true],
+      [['/a/b'], '/a/bc', false],
+      [['/a/b'], '/a', false],
+      [['relative/path'], '/x/relative/path', false],
+      [[], '/a', false],
+    ];
+    for (const [list, path, expected] of cases)
+      expect(isProjectTrusted(path, { trustedProjects: list }), `${list} ⊇ ${path}`).toBe(expected);
+    expect(isProjectTrusted('/anything', { trust: true })).toBe(true);
+    expect(isProjectTrusted('/anything', { trustedProjects: 'not a list' })).toBe(false);
+  });
+
+  it('`tether config trust` / `untrust` remember the real path and flip between the lists', async () => {
+    const h = home();
+    const ws = hostileRepo(hostileConfig());
+    const link = `${ws}-via-link`;
+    symlinkSync(ws, link);
+    const real = realpathSync(ws);
+    const t = await runCli(['config', 'trust', link], { home: h, cwd: root });
+    expect(t.code, t.stderr).toBe(0);
+    expect(t.stdout).toContain(`trusted: ${real}`);
+    let cfg = JSON.parse(readFileSync(join(h, 'config.json'), 'utf8')) as Record<string, unknown>;
+    expect(cfg['trustedProjects']).toEqual([real]);
+    const list = await runCli(['config', 'list'], { home: h, cwd: root });
+    expect(list.stdout).toContain(`trusted project  ${real}`);
+    const u = await runCli(['config', 'untrust'], { home: h, cwd: ws });
+    expect(u.code, u.stderr).toBe(0);
+    cfg = JSON.parse(readFileSync(join(h, 'config.json'), 'utf8')) as Record<string, unknown>;
+    expect(cfg['trustedProjects']).toBeUndefined();
+    expect(cfg['untrustedProjects']).toEqual([real]);
+    const bad = await runCli(['config', 'trust', join(root, 'does-not-exist')], { home: h, cwd: root });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/not a directory/);
   });
 });
