@@ -81,6 +81,16 @@ export function compactThreshold(settings: Pick<Settings, 'compactThreshold' | '
   return settings.compactThreshold > 0 ? settings.compactThreshold : Math.floor(settings.contextWindow * 0.8);
 }
 
+/** The `tools` of a request: tether's own, plus the service's hosted web search when enabled. */
+export function requestTools(
+  settings: Pick<Settings, 'webSearch'>,
+  tools: ToolRuntime,
+): NonNullable<RequestFields['tools']> {
+  const specs: NonNullable<RequestFields['tools']> = [...tools.specs()];
+  if (settings.webSearch) specs.push({ type: 'web_search' });
+  return specs;
+}
+
 /** The non-input fields of every `response.create` (PROTOCOL §2.1, §5.5: they never carry over). */
 export function buildRequestFields(
   settings: Settings,
@@ -91,7 +101,7 @@ export function buildRequestFields(
   const fields: RequestFields = {
     model: settings.model,
     instructions,
-    tools: tools.specs(),
+    tools: requestTools(settings, tools),
     tool_choice: 'auto',
     parallel_tool_calls: true,
     store: settings.store,
@@ -315,7 +325,7 @@ export async function createAgentRuntime(opts: AgentRuntimeOptions): Promise<Age
     for (const message of mcpNotices) agent.notice(message);
     // New or changed MCP tools join the next request (never a turn already on the wire).
     onMcpTools = () => {
-      session.setRequestFields({ tools: tools.specs() });
+      session.setRequestFields({ tools: requestTools(settings, tools) });
     };
     mcpStarted = manager.start().catch(() => undefined);
   }

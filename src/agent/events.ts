@@ -55,7 +55,15 @@ export type AgentEvent =
   | { type: 'turn_started'; turnId: string; index: number }
   | { type: 'assistant_delta'; turnId: string; itemId: string; text: string }
   /** The authoritative text of an assistant message: replaces the accumulated deltas. */
-  | { type: 'assistant_item_done'; turnId: string; itemId: string; text: string }
+  | { type: 'assistant_item_done'; turnId: string; itemId: string; text: string; citations?: Citation[] }
+  /** A hosted web search the service ran (`web_search_call`): started, searching, done. */
+  | {
+      type: 'web_search';
+      turnId: string;
+      itemId: string;
+      status: 'in_progress' | 'searching' | 'completed' | 'failed';
+      query?: string;
+    }
   | { type: 'reasoning_delta'; turnId: string; itemId: string; text: string }
   | { type: 'reasoning_done'; turnId: string; itemId: string; text: string }
   /** The attempt failed mid-stream: consumers discard partial output of this turn; it is retried. */
@@ -109,6 +117,12 @@ export type AgentEvent =
   | { type: 'processes_ended'; processes: Array<{ id: number; command: string; reason: string }> }
   | { type: 'error'; message: string; code?: string }
   | ({ type: 'run_finished' } & RunSummary);
+
+/** A URL citation of an assistant message (`url_citation` annotation), de-duplicated by URL. */
+export interface Citation {
+  url: string;
+  title?: string;
+}
 
 /** How a run (one prompt and everything it caused) ended: `run_finished` and the run's outcome. */
 export interface RunSummary {

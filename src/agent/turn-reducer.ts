@@ -15,7 +15,7 @@ import {
 } from '../protocol/items.js';
 import type { ServerEvent } from '../protocol/server-events.js';
 import type { TurnStreamEvent } from '../session/types.js';
-import type { AgentEvent } from './events.js';
+import type { AgentEvent, Citation } from './events.js';
 
 /** Per-item accumulation of one model call. */
 export interface TurnItemState {
@@ -105,6 +105,17 @@ function reduceServerEvent(state: TurnState, ev: ServerEvent): AgentEvent[] {
       const item = rec['item'] as Item;
       return completeItem(state, item);
     }
+    case 'response.output_item.added': {
+      const item = rec['item'] as Record<string, unknown> | undefined;
+      if (item?.['type'] !== 'web_search_call' || typeof item['id'] !== 'string') return [];
+      state.items.set(item['id'], { kind: 'other', text: '', done: false });
+      return [webSearchEvent(turnId, item['id'], 'in_progress', searchQuery(item))];
+    }
+    case 'response.web_search_call.searching': {
+      const id = str(rec['item_id']);
+      if (!id || state.items.get(id)?.done) return [];
+      return [webSearchEvent(turnId, id, 'searching')];
+    }
     default:
       return [];
   }
@@ -122,7 +133,22 @@ export function completeItem(state: TurnState, item: Item): AgentEvent[] {
   if (isMessage(item) && item.role === 'assistant') {
     const text = messageText(item as MessageItem) || refusalText(item as MessageItem);
     state.items.set(id, { kind: 'message', text, done: true });
-    return [{ type: 'assistant_item_done', turnId: state.turnId, itemId: id, text }];
+    const citations = messageCitations(item as MessageItem);
+    return [
+      {
+        type: 'assistant_item_done',
+        turnId: state.turnId,
+        itemId: id,
+        text,
+        ...(citations.length > 0 ? { citations } : {}),
+      },
+    ];
+  }
+  const rec = item as unknown as Record<string, unknown>;
+  if (rec['type'] === 'web_search_call') {
+    state.items.set(id, { kind: 'other', text: '', done: true });
+    const status = rec['status'] === 'failed' ? 'failed' : 'completed';
+    return [webSearchEvent(state.turnId, id, status, searchQuery(rec))];
   }
   if (isReasoning(item)) {
     const text = reasoningText(item);
@@ -131,6 +157,44 @@ export function completeItem(state: TurnState, item: Item): AgentEvent[] {
   }
   state.items.set(id, { kind: 'other', text: '', done: true });
   return [];
+}
+
+function webSearchEvent(
+  turnId: string,
+  itemId: string,
+  status: 'in_progress' | 'searching' | 'completed' | 'failed',
+  query?: string,
+): AgentEvent {
+  return { type: 'web_search', turnId, itemId, status, ...(query ? { query } : {}) };
+}
+
+/** The query of a `web_search_call` (`action.query`, or the first of `action.queries`). */
+function searchQuery(item: Record<string, unknown>): string | undefined {
+  const action = item['action'];
+  if (typeof action !== 'object' || action === null) return undefined;
+  const a = action as Record<string, unknown>;
+  if (typeof a['query'] === 'string') return a['query'];
+  if (Array.isArray(a['queries']) && typeof a['queries'][0] === 'string') return a['queries'][0];
+  if (typeof a['url'] === 'string') return a['url'];
+  return undefined;
+}
+
+/** `url_citation` annotations of a message's text parts, de-duplicated by URL, in order. */
+export function messageCitations(item: MessageItem): Citation[] {
+  const out: Citation[] = [];
+  for (const part of item.content as unknown as Array<Record<string, unknown>>) {
+    const anns = part['annotations'];
+    if (!Array.isArray(anns)) continue;
+    for (const a of anns as Array<Record<string, unknown>>) {
+      if (a?.['type'] !== 'url_citation' || typeof a['url'] !== 'string') continue;
+      if (!/^https?:\/\//i.test(a['url']) || out.some((c) => c.url === a['url'])) continue;
+      out.push({
+        url: a['url'],
+        ...(typeof a['title'] === 'string' && a['title'] ? { title: a['title'] } : {}),
+      });
+    }
+  }
+  return out;
 }
 
 function refusalText(item: MessageItem): string {

@@ -48,6 +48,7 @@ interface RootOptions {
   demo?: boolean;
   verbose?: boolean;
   mcpConfig?: string[];
+  search?: boolean;
 }
 
 const HELP_FOOTER = `
@@ -98,6 +99,7 @@ function buildProgram(run: (opts: RootOptions, prompt: string | undefined) => Pr
     .option('-r, --resume [id]', 'resume a session by id (or pick one)')
     .option('--demo', 'offline guided tour on the built-in simulator (no API key needed)')
     .option('--verbose', 'progress on stderr in --prompt text mode even when not a terminal')
+    .option('--search', "let the model use the service's hosted web search (setting webSearch)")
     .option('--mcp-config <file>', 'load MCP servers from this JSON file (repeatable)', collect, [])
     .version(VERSION, '-v, --version', 'print the version')
     .helpOption('-h, --help', 'show help')
@@ -272,6 +274,7 @@ export async function buildContext(
     maxTokens: opts.maxTokens,
     store: opts.store === undefined ? undefined : opts.store,
     verbose: opts.verbose ? true : undefined,
+    webSearch: opts.search ? true : undefined,
   };
   // `--no-store` and the default both give store:false; commander reports `store:false` only when
   // the flag was typed, so an untouched default must not shadow env/config.

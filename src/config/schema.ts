@@ -251,6 +251,13 @@ export const SETTINGS = [
       'Limit for capturing the shell snapshot; past it the session falls back to a login shell per command (ms).',
   }),
   def({
+    key: 'webSearch',
+    env: 'TETHER_WEB_SEARCH',
+    type: 'bool',
+    default: false,
+    description: "Offer the service's hosted web search tool (`{\"type\":\"web_search\"}`); also `--search`.",
+  }),
+  def({
     key: 'mcpStartupTimeoutMs',
     env: 'TETHER_MCP_STARTUP_TIMEOUT_MS',
     type: 'int',

@@ -95,12 +95,26 @@ export class JsonlMapper {
         if (rest) out.push({ type: 'item.delta', turn_id: e.turnId, item_id: e.itemId, delta: rest });
         this.streams.delete(e.itemId);
         this.openItems.delete(e.itemId);
+        const citations = e.type === 'assistant_item_done' ? e.citations : undefined;
         out.push({
           type: 'item.completed',
           turn_id: e.turnId,
-          item: { id: e.itemId, type: itemType, text: e.text },
+          item: {
+            id: e.itemId,
+            type: itemType,
+            text: e.text,
+            ...(citations?.length
+              ? { citations: citations.map((c) => ({ url: c.url, title: c.title ?? null })) }
+              : {}),
+          },
         });
         return out;
+      }
+      case 'web_search': {
+        const item = { id: e.itemId, type: 'web_search', query: e.query ?? '', status: e.status };
+        if (e.status === 'in_progress') return [{ type: 'item.started', turn_id: e.turnId, item }];
+        if (e.status === 'searching') return [];
+        return [{ type: 'item.completed', turn_id: e.turnId, item }];
       }
       case 'turn_retrying':
         // Items of the failed attempt are abandoned: consumers drop them (and their text).

@@ -79,6 +79,10 @@ export class TextProgress {
         );
       case 'error':
         return error(`tether: ${e.message}`);
+      case 'web_search':
+        return e.status === 'completed' || e.status === 'failed'
+          ? dim(`web search${e.status === 'failed' ? ' failed' : ''}: ${oneLine(e.query ?? '')}`)
+          : null;
       case 'user_message':
       case 'turn_started':
       case 'assistant_delta':

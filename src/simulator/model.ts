@@ -14,10 +14,27 @@ export interface PlannedResponse {
   reasoning: string[];
   say?: string;
   calls: PlannedCall[];
+  /** Hosted web searches (only when the request declares `web_search`). */
+  searches: Array<{ query: string; status: 'completed' | 'failed' }>;
+  citations: Array<{ url: string; title?: string; quote?: string }>;
   fail?: { code: string; message: string };
   incomplete?: 'max_output_tokens' | 'content_filter';
   /** Model state at the start of this response (folded into compaction items). */
   state: FoldedState;
+}
+
+/** Whether the request's `tools` offer the hosted web search. */
+function declaresWebSearch(tools: unknown): boolean {
+  return (
+    Array.isArray(tools) &&
+    tools.some(
+      (t) =>
+        typeof t === 'object' &&
+        t !== null &&
+        typeof (t as { type?: unknown }).type === 'string' &&
+        /^web_search(_preview)?(_\d{4}_\d{2}_\d{2})?$/.test((t as { type: string }).type),
+    )
+  );
 }
 
 const DEFAULT_FALLBACK = '(simulated model) There is nothing more in this script.';
@@ -125,6 +142,13 @@ export function planResponse(scenario: Scenario, a: Analysis, tools: unknown): P
     calls: (callsOf(body) ?? []).map((c) =>
       mapCall({ tool: c.tool, args: fillDeep(c.args ?? {}, vars) as Record<string, unknown> }, tools),
     ),
+    searches: declaresWebSearch(tools)
+      ? (Array.isArray(body.search) ? body.search : body.search ? [body.search] : []).map((q) => ({
+          query: fill(q.query, vars),
+          status: q.status ?? 'completed',
+        }))
+      : [],
+    citations: body.citations ?? [],
     state,
   };
   if (body.say !== undefined)

@@ -19,6 +19,13 @@ export interface GeneratedText {
   chars: number;
 }
 
+/** One hosted web search of a scripted response. */
+export interface WebSearchSpec {
+  query: string;
+  /** `failed` to script a search the service could not complete. */
+  status?: 'completed' | 'failed';
+}
+
 /** A condition on the input of a step: the outputs of the previous tool calls or the user's message. */
 export interface Condition {
   /** Case-insensitive substring of the previous batch's tool outputs (joined). */
@@ -44,6 +51,13 @@ export interface StepBody {
   call?: CallSpec;
   /** Calls emitted in one response (parallel tool calls). */
   calls?: CallSpec[];
+  /**
+   * Hosted web searches run before the message (`web_search_call` items), emitted only when the
+   * request declares the `web_search` tool, as a real model can only search when offered it.
+   */
+  search?: WebSearchSpec | WebSearchSpec[];
+  /** `url_citation` annotations on the message text (`quote`: the cited span, default the whole text). */
+  citations?: Array<{ url: string; title?: string; quote?: string }>;
   /** End with `response.failed` carrying this error. */
   fail?: { code: string; message: string };
   /** End with `response.incomplete` and this reason (after emitting the body). */

@@ -99,6 +99,19 @@ export function responseObject(
   };
 }
 
+/** `url_citation` annotations for `text` (a quote not found cites the whole text). */
+function citationAnnotations(
+  text: string,
+  citations: ReadonlyArray<{ url: string; title?: string; quote?: string }>,
+): Array<Record<string, unknown>> {
+  return citations.map((c) => {
+    const at = c.quote ? text.indexOf(c.quote) : -1;
+    const start = at >= 0 ? at : 0;
+    const end = at >= 0 ? at + (c.quote?.length ?? 0) : text.length;
+    return { type: 'url_citation', start_index: start, end_index: end, url: c.url, title: c.title ?? c.url };
+  });
+}
+
 /** Builds events for `plan`. `ids` mints item ids; `nowSeconds` stamps `completed_at`. */
 export function buildResponse(
   plan: PlannedResponse,
@@ -176,6 +189,22 @@ export function buildResponse(
     });
   }
 
+  for (const search of plan.searches ?? []) {
+    const id = ids.next('ws');
+    add({ id, type: 'web_search_call', status: 'in_progress' }, (index) => {
+      const base = { item_id: id, output_index: index };
+      events.push({ type: 'response.web_search_call.in_progress', ...base });
+      events.push({ type: 'response.web_search_call.searching', ...base });
+      events.push({ type: 'response.web_search_call.completed', ...base });
+      return {
+        id,
+        type: 'web_search_call',
+        status: search.status,
+        action: { type: 'search', query: search.query },
+      };
+    });
+  }
+
   if (say !== undefined) {
     const id = ids.next('msg');
     const text = say;
@@ -188,8 +217,12 @@ export function buildResponse(
       });
       for (const delta of chunkText(text, ctx.chunkChars))
         events.push({ type: 'response.output_text.delta', ...base, delta, logprobs: [] });
+      const annotations = citationAnnotations(text, plan.citations ?? []);
+      annotations.forEach((annotation, annotation_index) =>
+        events.push({ type: 'response.output_text.annotation.added', ...base, annotation_index, annotation }),
+      );
       events.push({ type: 'response.output_text.done', ...base, text, logprobs: [] });
-      const part = { type: 'output_text', annotations: [], logprobs: [], text };
+      const part = { type: 'output_text', annotations, logprobs: [], text };
       events.push({ type: 'response.content_part.done', ...base, part });
       outputChars += text.length;
       return {

@@ -70,6 +70,7 @@ export function eventRecord(event: AgentEvent, ts: string): BodyRecord | undefin
     case 'turn_started':
     case 'assistant_delta':
     case 'assistant_item_done':
+    case 'web_search':
     case 'reasoning_delta':
     case 'reasoning_done':
     case 'turn_retrying':

@@ -9,6 +9,7 @@ import { resolve } from 'node:path';
 import chalk from 'chalk';
 import { type AgentRuntime, createAgentRuntime } from '../../agent/create.js';
 import { composePrompt } from '../../output/compose-prompt.js';
+import { sourcesText } from '../../output/citations.js';
 import { formatJsonResult } from '../../output/json-result.js';
 import { JsonlWriter } from '../../output/jsonl-writer.js';
 import { TextProgress } from '../../output/text-progress.js';
@@ -117,6 +118,12 @@ export async function runPrint(ctx: CliContext): Promise<number> {
     agent.subscribe((e) => progress.handle(e));
   }
 
+  // URL citations of the last answer (web search), printed as numbered sources in text mode.
+  let lastCitations: Array<{ url: string; title?: string }> = [];
+  agent.subscribe((e) => {
+    if (e.type === 'assistant_item_done') lastCitations = e.citations ?? [];
+  });
+
   let signalled: NodeJS.Signals | null = null;
   // `when-exit` (loaded through conf/atomically) listens once per signal and re-raises it with
   // process.kill(process.pid, sig), so one Ctrl-C arrives twice. Each listener present before
@@ -159,7 +166,8 @@ export async function runPrint(ctx: CliContext): Promise<number> {
     if (signalled && outcome.status === 'cancelled')
       code = signalled === 'SIGTERM' ? EXIT.terminated : EXIT.interrupted;
     if (output === 'text' && outcome.status === 'success' && outcome.result) {
-      out(`${redact(outcome.result).replace(/\n*$/, '')}\n`);
+      const sources = lastCitations.length > 0 ? `\n\n${sourcesText(lastCitations)}` : '';
+      out(`${redact(outcome.result).replace(/\n*$/, '')}${redact(sources)}\n`);
     } else if (output === 'json') {
       out(formatJsonResult({ ...outcome, exitCode: code }, runtime.sessionId));
     }

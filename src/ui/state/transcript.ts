@@ -2,7 +2,9 @@
  * The transcript reducer: committed entries (printed once into scrollback through `<Static>`)
  * versus the live part (the streaming tail, reasoning, running tool cards). Pure.
  */
+
 import type { AgentEvent } from '../../agent/events.js';
+import { citationLine, sourcesText } from '../../output/citations.js';
 import { sanitizeText } from '../sanitize.js';
 import type { Entry, NewEntry, ToolView } from './entries.js';
 import { TOOL_LINE_MAX, TOOL_TAIL_LINES } from './entries.js';
@@ -153,7 +155,20 @@ export function transcriptReducer(s: TranscriptState, e: AgentEvent, now: number
       const base = s.stream && s.stream !== stream ? endStream(s) : s;
       const replaced = { ...base, stream: replaceItem(stream, e.itemId, e.text), lastAnswer: e.text };
       // The item is complete: everything up to its end can be committed.
-      return flushTranscript(replaced, true);
+      const flushed = flushTranscript(replaced, true);
+      // URL citations of a web-searched answer, as numbered footnotes under it.
+      return e.citations?.length
+        ? commit(flushed, { kind: 'notice', level: 'info', text: sourcesText(e.citations) })
+        : flushed;
+    }
+    case 'web_search': {
+      if (e.status !== 'completed' && e.status !== 'failed') return s;
+      const what = e.status === 'failed' ? 'Web search failed' : 'Searched the web';
+      return commit(endStream(s), {
+        kind: 'notice',
+        level: e.status === 'failed' ? 'warn' : 'info',
+        text: `${what}${e.query ? `: ${citationLine(e.query)}` : ''}`,
+      });
     }
     case 'reasoning_delta':
       return { ...s, reasoning: s.reasoning + e.text };

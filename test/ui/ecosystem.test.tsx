@@ -1,4 +1,4 @@
-/** Custom slash commands: loading Markdown prompt files, expansion, completion and submission. */
+/** Custom slash commands (loading, expansion, completion, submission) and web search in the TUI. */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -91,5 +91,34 @@ describe('custom commands in the interactive screen', () => {
     expect(app.agent.calls).toContainEqual({ kind: 'submit', text: 'Review src/app.ts carefully.' });
     await app.type('/help', KEY.enter);
     expect(app.screen()).toContain('/review <file> — Review a file (custom)');
+  });
+});
+
+describe('web search in the interactive screen', () => {
+  it("shows the query once the search is done, and the answer's sources as numbered footnotes", async () => {
+    const app = await renderApp();
+    cleanup = app.unmount;
+    await app.emit(
+      { type: 'turn_started', turnId: 't1', index: 1 },
+      { type: 'web_search', turnId: 't1', itemId: 'ws1', status: 'in_progress', query: 'node 20 eol' },
+      { type: 'web_search', turnId: 't1', itemId: 'ws1', status: 'searching' },
+    );
+    expect(app.screen()).not.toContain('Searched the web');
+    await app.emit(
+      { type: 'web_search', turnId: 't1', itemId: 'ws1', status: 'completed', query: 'node 20 eol' },
+      {
+        type: 'assistant_item_done',
+        turnId: 't1',
+        itemId: 'm1',
+        text: 'It ends in April 2026.',
+        citations: [{ url: 'https://nodejs.org/releases', title: 'Releases\u001b]52;c;x\u0007' }],
+      },
+    );
+    const screen = app.screen();
+    expect(screen).toContain('Searched the web: node 20 eol');
+    expect(screen).toContain('It ends in April 2026.');
+    expect(screen).toContain('[1] Releases ]52;c;x  — https://nodejs.org/releases');
+    expect(screen.indexOf('Searched the web')).toBeLessThan(screen.indexOf('It ends in April'));
+    expect(screen.indexOf('It ends in April')).toBeLessThan(screen.indexOf('Sources:'));
   });
 });
