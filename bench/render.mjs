@@ -28,6 +28,8 @@ const opt = (name, dflt) => {
 const BURST = process.argv.includes('--burst');
 const RATE = opt('rate', 10_000);
 const COLUMNS = opt('columns', 100);
+// --coalesce=MS: the store's flush window (default: the store's own).
+const COALESCE = opt('coalesce', undefined);
 const src = new URL('../src/', import.meta.url).pathname;
 const work = mkdtempSync(join(tmpdir(), 'tether-bench-render-'));
 const cleanup = [];
@@ -67,10 +69,12 @@ try {
 
   // An in-memory terminal.
   let bytes = 0;
+  let lastChunk = '';
   let writes = 0;
   const stdout = Object.assign(
     new Writable({
       write(chunk, _enc, cb) {
+        if (process.env.BENCH_DEBUG_FRAME) lastChunk = (lastChunk + chunk.toString()).slice(-6000);
         bytes += chunk.length;
         writes++;
         cb();
@@ -119,6 +123,7 @@ try {
     contextWindow: 272_000,
     columns: COLUMNS,
     rows: 40,
+    ...(COALESCE !== undefined ? { coalesceMs: COALESCE } : {}),
   });
   const controller = new m.UiController({
     store,
@@ -180,6 +185,7 @@ try {
       const due = Math.min(deltas.length, Math.ceil(((performance.now() - t0) * RATE) / 1000 / CHUNK));
       for (; i < due; i++) emit({ type: 'assistant_delta', turnId, itemId: 'msg_1', text: deltas[i] });
       if (++tick % 64 === 0) peakRss = Math.max(peakRss, process.memoryUsage().rss);
+      if (process.env.BENCH_DEBUG_FRAME && tick === 1500) console.error(JSON.stringify(lastChunk));
       if (process.env.BENCH_DEBUG && tick % 250 === 0)
         console.error(i, Math.round(performance.now() - t0), store.emits, frames);
     }

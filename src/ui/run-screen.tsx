@@ -100,9 +100,11 @@ export async function runScreen(o: RunScreenOptions): Promise<ScreenResult> {
     // Ctrl+C is ours (clear input; twice exits), not Ink's.
     exitOnCtrlC: false,
     patchConsole: true,
-    maxFps: 30,
-    // Not `incrementalRendering`: in Ink 6.8 it leaves stale lines behind once <Static> output
-    // is interleaved (seen in tmux); the default erase-and-redraw of the small live region is
+    // The store already paces streaming updates (≈30 fps); Ink's own throttle only has to stay
+    // out of the way, so a frame follows each store update at once.
+    maxFps: 60,
+    // Not `incrementalRendering`: in Ink 6.8 it leaves stale lines behind once printed output
+    // is interleaved (seen in tmux with <Static>); the default erase-and-redraw of the small live region is
     // written inside a synchronized-output block, which is what prevents flicker.
   });
   // Bracketed paste: a paste arrives between ESC[200~ and ESC[201~ and is inserted verbatim

@@ -2,7 +2,8 @@
  * The UI's external store (STYLE.md §2.5): pure reducers over AgentEvents and UI intents, read by
  * components through `useSyncExternalStore` with one small selector each. Mutable stream state
  * lives here, never in React. Text deltas are coalesced: they are applied at once but subscribers
- * are notified at most once per `coalesceMs` (≈30 fps), when complete markdown blocks are also
+ * are notified at most once per `coalesceMs` (20 fps: smooth for text, and every live frame costs
+ * Ink a full redraw of the live region), when complete markdown blocks are also
  * moved to the committed transcript.
  */
 import type { AgentEvent, AgentSnapshot, ApprovalMode } from '../agent/events.js';
@@ -77,7 +78,7 @@ export interface UiStoreOptions {
   approval: ApprovalMode;
   /** Model context window (tokens). */
   contextWindow: number;
-  /** Delta coalescing window (ms); 0 flushes synchronously (tests). Default 33. */
+  /** Delta coalescing window (ms); 0 flushes synchronously (tests). Default 50. */
   coalesceMs?: number;
   /** Spinner/elapsed-time tick while something runs (ms). Default 200. */
   tickMs?: number;
@@ -104,7 +105,7 @@ export class UiStore {
 
   constructor(opts: UiStoreOptions) {
     this.clock = opts.clock;
-    this.coalesceMs = opts.coalesceMs ?? 33;
+    this.coalesceMs = opts.coalesceMs ?? 50;
     this.tickMs = opts.tickMs ?? 200;
     this.idleTickMs = opts.idleTickMs ?? 1000;
     this.state = {
@@ -201,7 +202,19 @@ export class UiStore {
         : e.type === 'user_message' || e.type === 'turn_started'
           ? true
           : s.view.running;
-    let view: ViewState = { ...s.view, now, running, ...(snapshot ? { queued: snapshot.queued } : {}) };
+    const streaming =
+      e.type === 'assistant_delta' || e.type === 'reasoning_delta' || e.type === 'tool_output';
+    const sq = snapshot?.queued;
+    const queued =
+      sq && (sq.length !== s.view.queued.length || sq.some((q, i) => q !== s.view.queued[i]))
+        ? sq
+        : s.view.queued;
+    // Streaming events leave the view alone (the clock moves with the tick), so a delta
+    // re-renders only the live tail, not the status bar and every clock-driven component.
+    let view: ViewState =
+      streaming && running === s.view.running && queued === s.view.queued
+        ? s.view
+        : { ...s.view, now, running, queued };
     if ((e.type === 'turn_finished' || e.type === 'run_finished') && view.hint === 'Interrupting…')
       view = { ...view, hint: '' };
     const next: UiState = {
@@ -212,10 +225,7 @@ export class UiStore {
       view,
     };
     // Streaming events (text, reasoning, tool output) may arrive thousands per second.
-    if (
-      (e.type === 'assistant_delta' || e.type === 'reasoning_delta' || e.type === 'tool_output') &&
-      this.coalesceMs > 0
-    ) {
+    if (streaming && this.coalesceMs > 0) {
       // Coalesce: apply now, notify on the next flush tick.
       this.state = next;
       if (!this.flushTimer) this.flushTimer = this.clock.setTimeout(() => this.flushNow(), this.coalesceMs);
@@ -229,11 +239,7 @@ export class UiStore {
   flushNow(): void {
     this.cancelFlush();
     const s = this.state;
-    this.state = {
-      ...s,
-      transcript: flushTranscript(s.transcript),
-      view: { ...s.view, now: this.clock.now() },
-    };
+    this.state = { ...s, transcript: flushTranscript(s.transcript) };
     this.emit();
   }
 
@@ -287,6 +293,8 @@ export class UiStore {
       () => {
         this.tickTimer = null;
         this.state = { ...this.state, view: { ...this.state.view, now: this.clock.now() } };
+        // While a stream flush is due anyway, the new time rides on that frame.
+        if (this.flushTimer) return;
         this.emit();
       },
       busy ? this.tickMs : this.idleTickMs,

@@ -52,7 +52,9 @@ export async function renderApp(
     approvalArmMs: opts.armMs ?? 0,
   });
   controller.start();
-  const r = render(<App store={store} controller={controller} />);
+  // Committed transcript text (printed once into scrollback by the app).
+  const printed: string[] = [];
+  const r = render(<App store={store} controller={controller} print={(t) => printed.push(t)} />);
   await tick();
   return {
     ...r,
@@ -61,8 +63,9 @@ export async function renderApp(
     store,
     controller,
     exits,
-    /** The last frame, ANSI-stripped. */
-    screen: () => stripAnsi(r.lastFrame() ?? ''),
+    printed,
+    /** What the terminal shows: the printed transcript, then the live region (ANSI-stripped). */
+    screen: () => stripAnsi(printed.join('') + (r.lastFrame() ?? '')),
     /** Writes keys one by one, letting Ink process each. */
     async type(...keys: string[]) {
       for (const k of keys) {

@@ -118,3 +118,17 @@ describe('approvals: edit buffer and diff', () => {
     expect(approvalsReducer(s, { type: 'cancelAll' }).queue).toEqual([]);
   });
 });
+
+describe('sourceTail (the live block is not re-parsed whole each frame)', () => {
+  it('keeps the last lines, re-opening a fence the cut falls into', async () => {
+    const { sourceTail } = await import('../../src/ui/markdown/split.js');
+    const code = `Intro\n\n\`\`\`ts\n${Array.from({ length: 100 }, (_, i) => `line${i}`).join('\n')}`;
+    const t = sourceTail(code, 5);
+    expect(t.split('\n')[0]).toBe('```ts');
+    expect(t.endsWith('line99')).toBe(true);
+    expect(t.split('\n')).toHaveLength(6);
+    expect(sourceTail('a\nb', 5)).toBe('a\nb');
+    const closed = `\`\`\`\nx\n\`\`\`\n${'p\n'.repeat(10)}`;
+    expect(sourceTail(closed, 3).startsWith('```')).toBe(false);
+  });
+});

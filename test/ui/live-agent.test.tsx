@@ -74,7 +74,8 @@ it(`a socket killed mid-answer ${ITERATIONS} times: the answer appears exactly o
     onExit: () => {},
   });
   controller.start();
-  const r = render(<App store={store} controller={controller} />);
+  const printed: string[] = [];
+  const r = render(<App store={store} controller={controller} print={(t) => printed.push(t)} />);
   let seed = 99;
   const rnd = () => {
     seed = (seed * 1103515245 + 12345) % 2 ** 31;
@@ -99,7 +100,7 @@ it(`a socket killed mid-answer ${ITERATIONS} times: the answer appears exactly o
     controller.submit(`question ${i}`);
     await done;
     await new Promise((res) => setTimeout(res, 20));
-    const screen = stripAnsi(r.lastFrame() ?? '');
+    const screen = stripAnsi(printed.join('') + (r.lastFrame() ?? ''));
     expect(count(screen, 'END-MARK'), `iteration ${i}, drop after event ${k}`).toBe(i + 1);
     // Every word once per answer: no replayed prefix, no lost piece.
     for (const w of WORDS) expect(screen.match(new RegExp(`\\b${w}\\b`, 'g'))?.length ?? 0, w).toBe(i + 1);

@@ -115,13 +115,13 @@ describe('streaming transcript', () => {
   });
 
   it('coalesces deltas: subscribers are notified once per flush window', async () => {
-    const app = await renderApp({ coalesceMs: 33 });
+    const app = await renderApp({ coalesceMs: 50 });
     cleanup = app.unmount;
     await app.emit(started(), user('q'), turn());
     const before = app.store.emits;
     for (let i = 0; i < 100; i++) app.agent.emit(delta(`w${i} `));
     expect(app.store.emits).toBe(before);
-    await app.advance(33);
+    await app.advance(50);
     expect(app.store.emits - before).toBeGreaterThanOrEqual(1);
     expect(app.store.emits - before).toBeLessThanOrEqual(3);
     expect(app.screen()).toContain('w99');

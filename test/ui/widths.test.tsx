@@ -70,7 +70,9 @@ describe.each([40, 80, 120])('at %i columns', (columns) => {
     });
     controller.start();
     const stdout = new Stdout(columns);
-    const instance = render(<App store={store} controller={controller} />, {
+    // Committed transcript text (printed into scrollback) and the live frame are both checked.
+    const printed: string[] = [];
+    const instance = render(<App store={store} controller={controller} print={(t) => printed.push(t)} />, {
       stdout: stdout as unknown as NodeJS.WriteStream,
       stdin: new Stdin() as unknown as NodeJS.ReadStream,
       debug: true,
@@ -91,7 +93,7 @@ describe.each([40, 80, 120])('at %i columns', (columns) => {
       askApproval('c2', cmd(LONG_CMD)),
     );
     await tick(20);
-    const lines = stripAnsi(stdout.last).split('\n');
+    const lines = stripAnsi(printed.join('') + stdout.last).split('\n');
     const wide = lines.filter((l) => [...l].length > columns);
     expect(wide).toEqual([]);
     expect(stripAnsi(stdout.last)).toContain('Allow this command?');

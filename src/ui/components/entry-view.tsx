@@ -1,4 +1,4 @@
-/** One committed transcript entry (rendered once, inside `<Static>`). */
+/** One committed transcript entry (rendered once, to a string, by the transcript printer). */
 import { Box, Text } from 'ink';
 import { renderMarkdown } from '../markdown/render.js';
 import { wrapToWidth } from '../markdown/wrap.js';
@@ -12,26 +12,6 @@ import { ToolCard } from './tool-card.js';
 export interface EntryViewProps {
   entry: Entry;
   columns: number;
-}
-
-/**
- * Consecutive markdown blocks committed together, as one `<Text>`: the same rows as one
- * {@link EntryView} each (every block followed by a blank row), with one Ink node instead of two
- * per block, so a fast stream committing dozens of blocks per frame lays out cheaply.
- */
-export function MarkdownBatchView({ texts, columns }: { texts: readonly string[]; columns: number }) {
-  const rows: string[] = [];
-  texts.forEach((text, i) => {
-    const out = wrapToWidth(renderMarkdown(text, columns), columns);
-    if (out !== '') rows.push(out);
-    // The blank row after each block (the last one is the box's margin).
-    if (i < texts.length - 1) rows.push('');
-  });
-  return (
-    <Box marginBottom={1}>
-      <Text>{rows.join('\n')}</Text>
-    </Box>
-  );
 }
 
 /** Renders a committed entry. */

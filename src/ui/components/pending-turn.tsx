@@ -8,14 +8,21 @@ import { useMemo } from 'react';
 import { formatDuration } from '../format.js';
 import { useUi } from '../hooks/use-ui.js';
 import { renderMarkdown } from '../markdown/render.js';
+import { sourceTail } from '../markdown/split.js';
 import { wrapToWidth } from '../markdown/wrap.js';
 import { tailByRows } from '../rows.js';
 import { pendingText } from '../state/stream.js';
 import { spinnerFrame, theme } from '../theme.js';
 import { ToolCard } from './tool-card.js';
 
-/** Max lines of the live tail shown (the whole block is printed once it completes). */
-export const LIVE_TAIL_LINES = 16;
+/**
+ * Max rows of the live tail shown (the whole block is printed once it completes). Every live
+ * frame costs Ink a full cell grid of the live region, so it stays short.
+ */
+export const LIVE_TAIL_LINES = 10;
+
+/** Source lines of the live block that are rendered for its tail (a margin over the rows shown). */
+const LIVE_SOURCE_LINES = 60;
 
 /** Max tool cards in the live region. */
 export const MAX_LIVE_TOOLS = 8;
@@ -30,7 +37,11 @@ export function PendingTurn() {
   const source = stream ? pendingText(stream) : '';
   const rendered = useMemo(() => {
     if (!source.trim()) return '';
-    const tail = tailByRows(renderMarkdown(source, columns), columns, maxLines);
+    const tail = tailByRows(
+      renderMarkdown(sourceTail(source, LIVE_SOURCE_LINES), columns),
+      columns,
+      maxLines,
+    );
     const text = wrapToWidth(tail.text, columns);
     return tail.truncated ? `…\n${text}` : text;
   }, [source, columns, maxLines]);

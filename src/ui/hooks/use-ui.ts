@@ -28,6 +28,11 @@ export function useUi<T>(selector: (s: UiState) => T): T {
   return useSyncExternalStore(store.subscribe, () => selector(store.getSnapshot()));
 }
 
+/** The store itself (for a component that subscribes outside React's render, the transcript printer). */
+export function useStore(): UiStore {
+  return useCtx().store;
+}
+
 /** The UI controller (for components that derive display from it, e.g. completion). */
 export function useController(): UiController {
   return useCtx().controller;

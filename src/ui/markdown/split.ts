@@ -87,3 +87,21 @@ export function countLines(text: string): number {
   for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) if (i < text.length - 1) n++;
   return n;
 }
+
+/**
+ * The last `maxLines` source lines of a live markdown block, for drawing its tail: a long block
+ * (a big code fence) is not re-parsed whole on every frame. When the cut falls inside a fence,
+ * its opening line is put back so the tail still renders as code.
+ */
+export function sourceTail(text: string, maxLines: number): string {
+  let cut = text.length;
+  for (let n = 0; n < maxLines; n++) {
+    cut = text.lastIndexOf('\n', cut - 1);
+    if (cut <= 0) return text;
+  }
+  const head = text.slice(0, cut + 1);
+  let fence: string | null = null;
+  for (const line of head.split('\n')) fence = nextFenceState(line, fence);
+  const tail = text.slice(cut + 1);
+  return fence ? `${fence}\n${tail}` : tail;
+}
