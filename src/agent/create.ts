@@ -22,7 +22,13 @@ import type { RequestFields } from '../protocol/client-events.js';
 import type { Item } from '../protocol/items.js';
 import { createSessionController } from '../session/controller.js';
 import type { SessionController, SessionSettings } from '../session/types.js';
-import { createShellLauncher, createToolRuntime, pruneSpillRoot, sanitizeEnv } from '../tools/index.js';
+import {
+  createShellLauncher,
+  createToolRuntime,
+  pruneSpillRoot,
+  resolveToolProfile,
+  sanitizeEnv,
+} from '../tools/index.js';
 import type { ReadyCall, ToolRuntime } from '../tools/types.js';
 import { type Clock, realClock } from '../util/clock.js';
 import { newSessionId } from '../util/ids.js';
@@ -220,6 +226,7 @@ export async function createAgentRuntime(opts: AgentRuntimeOptions): Promise<Age
       toolOutputMaxChars: settings.toolOutputMaxChars,
       toolSpillMaxBytes: settings.toolSpillMaxBytes,
       toolSpillTotalMaxBytes: settings.toolSpillTotalMaxBytes,
+      imageMaxBytes: settings.imageMaxBytes,
     },
     sandbox,
     clock,
@@ -229,6 +236,7 @@ export async function createAgentRuntime(opts: AgentRuntimeOptions): Promise<Age
       bufferChars: settings.execBufferChars,
       onNotice: (message) => (agentRef ? notify(message) : early.push(message)),
     },
+    profile: resolveToolProfile(settings.toolProfile, settings.model),
   });
   const mcpServers = (opts.mcpServers ?? []).filter((s) => s.enabled);
   let mcp: McpManager | null = null;

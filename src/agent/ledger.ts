@@ -5,7 +5,7 @@
  * interrupted and gets a synthetic output instead of running again).
  */
 import type { Item } from '../protocol/items.js';
-import { isFunctionCall, isFunctionCallOutput } from '../protocol/items.js';
+import { isToolCall, isToolOutput, toolCallKind } from '../protocol/items.js';
 import type { LedgerEntry } from './events.js';
 
 /** Output sent for a call that was running when the previous process died. */
@@ -48,7 +48,7 @@ export class Ledger {
 }
 
 /**
- * For a resumed transcript: every `function_call` without a `function_call_output` needs one
+ * For a resumed transcript: every tool call (function or custom) without its output needs one
  * before the next model call. Calls the ledger saw finish reuse their recorded output; calls
  * still `running` (the process died mid-call) or never started get a synthetic output. Returns
  * the outputs to send and the ledger entries to (re)write.
@@ -56,23 +56,27 @@ export class Ledger {
 export function danglingCallOutputs(
   transcript: readonly Item[],
   ledger: Ledger,
-): { outputs: Array<{ callId: string; output: string }>; updates: LedgerEntry[] } {
+): {
+  outputs: Array<{ callId: string; kind: 'function' | 'custom'; output: string }>;
+  updates: LedgerEntry[];
+} {
   const answered = new Set<string>();
-  for (const item of transcript) if (isFunctionCallOutput(item)) answered.add(item.call_id);
-  const outputs: Array<{ callId: string; output: string }> = [];
+  for (const item of transcript) if (isToolOutput(item)) answered.add(item.call_id);
+  const outputs: Array<{ callId: string; kind: 'function' | 'custom'; output: string }> = [];
   const updates: LedgerEntry[] = [];
   for (const item of transcript) {
-    if (!isFunctionCall(item) || answered.has(item.call_id)) continue;
+    if (!isToolCall(item) || answered.has(item.call_id)) continue;
     answered.add(item.call_id);
+    const kind = toolCallKind(item);
     const entry = ledger.get(item.call_id);
     if (entry && entry.state !== 'running' && entry.output !== undefined) {
-      outputs.push({ callId: item.call_id, output: entry.output });
+      outputs.push({ callId: item.call_id, kind, output: entry.output });
       continue;
     }
     const output = entry?.state === 'running' ? INTERRUPTED_OUTPUT : ABORTED_OUTPUT;
     const state: LedgerEntry['state'] = entry?.state === 'running' ? 'failed' : 'aborted';
     updates.push(ledger.set({ callId: item.call_id, name: item.name, state, output }));
-    outputs.push({ callId: item.call_id, output });
+    outputs.push({ callId: item.call_id, kind, output });
   }
   return { outputs, updates };
 }

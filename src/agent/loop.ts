@@ -5,7 +5,7 @@
  * conversation; it implements the AgentController seam the TUI uses, plus `run(prompt)` for
  * --prompt runs.
  */
-import { type FunctionCallOutputItem, type Item, isFunctionCall, userMessage } from '../protocol/items.js';
+import { type Item, isToolCall, type ToolOutputItem, userMessage } from '../protocol/items.js';
 import { addTotals, type UsageTotals, ZERO_USAGE } from '../protocol/usage.js';
 import type { TurnResult } from '../session/types.js';
 import type { ReadyCall } from '../tools/types.js';
@@ -47,7 +47,7 @@ export class Agent implements AgentController {
   private ledger: Ledger;
   private listeners = new Set<(e: AgentEvent) => void>();
   private queue: string[] = [];
-  private pendingOutputs: FunctionCallOutputItem[] = [];
+  private pendingOutputs: ToolOutputItem[] = [];
   private approvals = new Map<string, (d: ApprovalDecision) => void>();
   private active: ActiveRun | null = null;
   private drivePromise: Promise<RunOutcome> | null = null;
@@ -216,7 +216,9 @@ export class Agent implements AgentController {
       const dangling = danglingCallOutputs(this.opts.session.transcript(), this.ledger);
       for (const entry of dangling.updates) this.persistence?.onLedger(entry);
       // A resumed transcript's unanswered calls are answered first (never re-run).
-      this.pendingOutputs.push(...dangling.outputs.map((o) => toModelOutput(o.callId, o.output)));
+      this.pendingOutputs.push(
+        ...dangling.outputs.map((o) => toModelOutput({ kind: o.kind, callId: o.callId }, o.output)),
+      );
     }
     if (!this.started) {
       const started = this.opts.session.start();
@@ -379,7 +381,7 @@ export class Agent implements AgentController {
       }
       const answer = answerText(result.output);
       if (answer) run.answer = answer;
-      const calls = result.output.filter(isFunctionCall);
+      const calls = result.output.filter(isToolCall);
       if (result.status === 'incomplete' && calls.length === 0) {
         return finish('incomplete', 'the response was incomplete (output limit or content filter)');
       }

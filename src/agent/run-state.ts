@@ -1,6 +1,6 @@
 /** State of one run (a prompt and everything it caused) and the outcome built from it. */
-import type { FunctionCallOutputItem, Item } from '../protocol/items.js';
-import { isFunctionCallOutput } from '../protocol/items.js';
+import type { Item, ToolOutputItem } from '../protocol/items.js';
+import { isToolOutput } from '../protocol/items.js';
 import { type UsageTotals, ZERO_USAGE } from '../protocol/usage.js';
 import type { Clock } from '../util/clock.js';
 import { redact } from '../util/redact.js';
@@ -63,10 +63,10 @@ export function buildOutcome(
  * Tool outputs of `input` that the session did not commit to its transcript (a failed or
  * cancelled call): they must still be sent later, since every call gets exactly one output.
  */
-export function unsentOutputs(input: readonly Item[], transcript: readonly Item[]): FunctionCallOutputItem[] {
+export function unsentOutputs(input: readonly Item[], transcript: readonly Item[]): ToolOutputItem[] {
   const committed = new Set<string>();
-  for (const item of transcript) if (isFunctionCallOutput(item)) committed.add(item.call_id);
-  return input.filter(isFunctionCallOutput).filter((o) => !committed.has(o.call_id));
+  for (const item of transcript) if (isToolOutput(item)) committed.add(item.call_id);
+  return input.filter(isToolOutput).filter((o) => !committed.has(o.call_id));
 }
 
 /** Plain text of a message item (user messages in events). */

@@ -1,14 +1,17 @@
 /**
- * Executes the function calls of one completed response: prepare → policy → approval → run (in
- * planned batches) → exactly one `function_call_output` per call, in model order. Each call is
- * written to the ledger as `running` before it runs; a call_id already in the ledger is never run
- * again (its recorded output is reused).
+ * Executes the tool calls of one completed response: prepare → policy → approval → run (in
+ * planned batches) → exactly one output per call, in model order — `function_call_output` for a
+ * function call, `custom_tool_call_output` for a freeform custom call. Each call is written to
+ * the ledger as `running` before it runs; a call_id already in the ledger is never run again
+ * (its recorded output is reused).
  */
 import {
-  type FunctionCallItem,
-  type FunctionCallOutputItem,
-  functionCallOutput,
+  type ToolCallItem,
+  type ToolOutputItem,
   type ToolOutputPart,
+  toolCallInput,
+  toolCallKind,
+  toolOutputFor,
 } from '../protocol/items.js';
 import type { ApprovalSubject, ReadyCall, ToolResult, ToolRuntime } from '../tools/types.js';
 import type { Clock } from '../util/clock.js';
@@ -59,14 +62,18 @@ interface Approved {
 }
 
 /**
- * The one way a tool's output becomes a `function_call_output` for the model: known secret
- * values (the API key, secret-looking env values) and cut fragments of them are redacted here,
- * whatever tool (shell, file reads, grep, later MCP) produced the text (issue 13 §7).
+ * The one way a tool's output becomes the output item for the model (`function_call_output`, or
+ * `custom_tool_call_output` for a freeform call): known secret values (the API key,
+ * secret-looking env values) and cut fragments of them are redacted here, whatever tool (shell,
+ * file reads, grep, MCP) produced the text (issue 13 §7).
  */
-export function toModelOutput(callId: string, output: string | ToolOutputPart[]): FunctionCallOutputItem {
-  if (typeof output === 'string') return functionCallOutput(callId, redactForModel(output));
-  return functionCallOutput(
-    callId,
+export function toModelOutput(
+  call: { kind: 'function' | 'custom'; callId: string },
+  output: string | ToolOutputPart[],
+): ToolOutputItem {
+  if (typeof output === 'string') return toolOutputFor(call, redactForModel(output));
+  return toolOutputFor(
+    call,
     output.map((p) => (p.type === 'input_text' ? { ...p, text: redactForModel(p.text) } : p)),
   );
 }
@@ -91,9 +98,9 @@ function failedSubject(name: string): ApprovalSubject {
 
 /** Runs every call of a response and returns their outputs in model order. Never throws. */
 export async function executeCalls(
-  calls: readonly FunctionCallItem[],
+  calls: readonly ToolCallItem[],
   ctx: ToolExecContext,
-): Promise<FunctionCallOutputItem[]> {
+): Promise<ToolOutputItem[]> {
   const outputs = new Map<string, string>();
   /** Images a tool returned (MCP image content): sent as `input_image` parts of its output. */
   const images = new Map<string, NonNullable<ToolResult['images']>>();
@@ -123,14 +130,19 @@ export async function executeCalls(
       );
       continue;
     }
-    const prepared = await ctx.tools.prepare({ callId: fc.call_id, name: fc.name, arguments: fc.arguments });
+    const prepared = await ctx.tools.prepare({
+      callId: fc.call_id,
+      name: fc.name,
+      arguments: toolCallInput(fc),
+      kind: toolCallKind(fc),
+    });
     if (!prepared.ok) {
       ctx.emit({
         type: 'tool_proposed',
         turnId,
         callId: fc.call_id,
         name: fc.name,
-        args: fc.arguments,
+        args: toolCallInput(fc),
         subject: failedSubject(fc.name),
       });
       finishWithout(fc.call_id, fc.name, 'failed', prepared.output, 'error');
@@ -254,13 +266,18 @@ export async function executeCalls(
   }
 
   const seen = new Set<string>();
-  const result: FunctionCallOutputItem[] = [];
+  const result: ToolOutputItem[] = [];
   for (const fc of calls) {
     if (seen.has(fc.call_id)) continue;
     seen.add(fc.call_id);
     const text = outputs.get(fc.call_id) ?? ABORTED_OUTPUT;
     const imgs = images.get(fc.call_id);
-    result.push(toModelOutput(fc.call_id, imgs ? outputWithImages(text, imgs) : text));
+    result.push(
+      toModelOutput(
+        { kind: toolCallKind(fc), callId: fc.call_id },
+        imgs ? outputWithImages(text, imgs) : text,
+      ),
+    );
   }
   return result;
 }

@@ -122,6 +122,23 @@ export const SETTINGS = [
     description: 'reasoning.effort sent with requests.',
   }),
   def({
+    key: 'toolProfile',
+    env: 'TETHER_TOOL_PROFILE',
+    type: 'enum',
+    values: ['auto', 'codex', 'json'],
+    default: 'auto',
+    description:
+      'Tool shapes offered: codex (freeform apply_patch, view_image, strict:false functions), json (strict JSON functions only), auto (json for gpt-4.1/gpt-4o/older and vendor/model ids, else codex).',
+  }),
+  def({
+    key: 'imageMaxBytes',
+    env: 'TETHER_IMAGE_MAX_BYTES',
+    type: 'int',
+    min: 1024,
+    default: 10 * 1024 * 1024,
+    description: 'Largest image (bytes) sent to the model, from -i/--image, the composer or view_image.',
+  }),
+  def({
     key: 'wsDeflate',
     env: 'TETHER_WS_DEFLATE',
     type: 'bool',

@@ -50,6 +50,7 @@ export function withMcpTools(base: ToolRuntime, manager: McpManager, opts: McpRu
   const now = opts.now ?? Date.now;
   return {
     ...(base.execSessions ? { execSessions: base.execSessions } : {}),
+    ...(base.profile ? { profile: base.profile } : {}),
     specs: () => [...base.specs(), ...manager.tools().map(mcpToolSpec)],
 
     async prepare(req: ToolCallRequest): Promise<PreparedCall> {
@@ -60,6 +61,8 @@ export function withMcpTools(base: ToolRuntime, manager: McpManager, opts: McpRu
         name: req.name,
         output,
       });
+      if (req.kind === 'custom')
+        return fail(`${req.name} is a function tool, not a freeform one: call it with JSON arguments.`);
       const info = manager.findTool(req.name);
       if (!info) {
         const names = manager.tools().map((t) => t.qualifiedName);

@@ -10,11 +10,22 @@ export interface FunctionToolSpec {
   strict: boolean;
 }
 
+/** A Responses `custom` (freeform) tool: the model writes raw text matching `format` (§5.2). */
+export interface CustomToolSpec {
+  type: 'custom';
+  name: string;
+  description: string;
+  format?: { type: 'text' } | { type: 'grammar'; syntax: 'lark' | 'regex'; definition: string };
+}
+
+/** A tool tether offers the model. */
+export type ToolSpec = FunctionToolSpec | CustomToolSpec;
+
 /** Fields of a create request other than `input` / `previous_response_id`. */
 export interface RequestFields {
   model: string;
   instructions?: string;
-  tools?: Array<FunctionToolSpec | Record<string, unknown>>;
+  tools?: Array<ToolSpec | Record<string, unknown>>;
   tool_choice?: 'auto' | 'none' | 'required' | Record<string, unknown>;
   parallel_tool_calls?: boolean;
   reasoning?: { effort?: string; summary?: string } | null;

@@ -18,6 +18,13 @@ export interface OutputTextPart {
   logprobs?: unknown[];
 }
 
+/** An image part of a user message or a tool output: `image_url` is a data URL (or https URL). */
+export interface InputImagePart {
+  type: 'input_image';
+  image_url: string;
+  detail?: 'low' | 'high' | 'auto' | 'original';
+}
+
 export interface RefusalPart {
   type: 'refusal';
   refusal: string;
@@ -28,7 +35,7 @@ export interface MessageItem {
   id?: string;
   role: 'user' | 'assistant' | 'system' | 'developer';
   status?: 'in_progress' | 'completed' | 'incomplete';
-  content: Array<InputTextPart | OutputTextPart | RefusalPart>;
+  content: Array<InputTextPart | InputImagePart | OutputTextPart | RefusalPart>;
 }
 
 export interface FunctionCallItem {
@@ -46,18 +53,45 @@ export type ToolOutputPart =
   | { type: 'input_text'; text: string }
   | { type: 'input_image'; image_url: string; detail?: 'auto' | 'low' | 'high' };
 
+/** What a tool output carries: text, or content parts (an image the tool attached). */
+export type ToolOutputContent = string | ToolOutputPart[];
+
 export interface FunctionCallOutputItem {
   type: 'function_call_output';
   call_id: string;
-  output: string | ToolOutputPart[];
+  output: ToolOutputContent;
   id?: string;
 }
 
 /** The text of a tool output (its `input_text` parts joined when it is an array). */
-export function toolOutputText(output: string | ToolOutputPart[]): string {
+export function toolOutputText(output: ToolOutputContent): string {
   if (typeof output === 'string') return output;
   return output.map((p) => (p.type === 'input_text' ? p.text : '[image]')).join('\n');
 }
+
+/** A freeform (custom tool) call: the model wrote `input` as raw text (PROTOCOL §5.2). */
+export interface CustomToolCallItem {
+  type: 'custom_tool_call';
+  id?: string;
+  call_id: string;
+  name: string;
+  input: string;
+  status?: 'in_progress' | 'completed' | 'incomplete';
+}
+
+/** The answer to a {@link CustomToolCallItem}: the same `call_id`, a different item type. */
+export interface CustomToolCallOutputItem {
+  type: 'custom_tool_call_output';
+  call_id: string;
+  output: ToolOutputContent;
+  id?: string;
+}
+
+/** A call the agent runs locally: a JSON function call or a freeform custom tool call. */
+export type ToolCallItem = FunctionCallItem | CustomToolCallItem;
+
+/** The output item answering a {@link ToolCallItem}. */
+export type ToolOutputItem = FunctionCallOutputItem | CustomToolCallOutputItem;
 
 export interface ReasoningItem {
   type: 'reasoning';
@@ -87,6 +121,8 @@ export type KnownItem =
   | MessageItem
   | FunctionCallItem
   | FunctionCallOutputItem
+  | CustomToolCallItem
+  | CustomToolCallOutputItem
   | ReasoningItem
   | CompactionItem;
 
@@ -104,6 +140,46 @@ export function functionCallOutput(
   output: string | ToolOutputPart[],
 ): FunctionCallOutputItem {
   return { type: 'function_call_output', call_id: callId, output };
+}
+
+/**
+ * The output item answering `call`: `function_call_output` for a function call,
+ * `custom_tool_call_output` for a custom tool call (the service pairs them by type too).
+ */
+export function toolOutputFor(
+  call: { kind: 'function' | 'custom'; callId: string },
+  output: ToolOutputContent,
+): ToolOutputItem {
+  return call.kind === 'custom'
+    ? { type: 'custom_tool_call_output', call_id: call.callId, output }
+    : { type: 'function_call_output', call_id: call.callId, output };
+}
+
+export function isCustomToolCall(item: Item): item is CustomToolCallItem {
+  return item.type === 'custom_tool_call' && typeof (item as CustomToolCallItem).call_id === 'string';
+}
+
+/** A function call or a custom tool call (what the agent executes). */
+export function isToolCall(item: Item): item is ToolCallItem {
+  return isFunctionCall(item) || isCustomToolCall(item);
+}
+
+/** A `function_call_output` or `custom_tool_call_output`. */
+export function isToolOutput(item: Item): item is ToolOutputItem {
+  return (
+    (item.type === 'function_call_output' || item.type === 'custom_tool_call_output') &&
+    typeof (item as ToolOutputItem).call_id === 'string'
+  );
+}
+
+/** Whether the tool call is freeform (`custom`) or a JSON function call. */
+export function toolCallKind(item: ToolCallItem): 'function' | 'custom' {
+  return item.type === 'custom_tool_call' ? 'custom' : 'function';
+}
+
+/** The raw input of a tool call: JSON arguments of a function call, the text of a custom call. */
+export function toolCallInput(item: ToolCallItem): string {
+  return item.type === 'custom_tool_call' ? item.input : item.arguments;
 }
 
 export function isMessage(item: Item): item is MessageItem {

@@ -165,24 +165,49 @@ export function lastCompactionIndex(items: WireItem[]): number {
   return -1;
 }
 
-/** Every call needs an output and every output a call (after the last compaction item). */
+/** The call item type an output item type answers (`custom_tool_call_output` → `custom_tool_call`). */
+function callTypeOf(outputType: string): string {
+  return outputType.replace(/_output$/, '');
+}
+
+/** "function call", "custom tool call", … as the service words them. */
+function callWords(type: string): string {
+  return type.replace(/_/g, ' ');
+}
+
+/**
+ * Every call needs an output of the matching type and every output a call (after the last
+ * compaction item): a `function_call` is answered by a `function_call_output`, a
+ * `custom_tool_call` by a `custom_tool_call_output` — an output of the other type does not count.
+ */
 export function validatePairing(items: WireItem[]): ApiError | undefined {
   const start = lastCompactionIndex(items);
-  const calls = new Map<string, boolean>();
+  const calls = new Map<string, { type: string; answered: boolean }>();
   for (let i = start + 1; i < items.length; i++) {
     const item = items[i]!;
-    if (isCallItem(item) && typeof item['call_id'] === 'string') calls.set(item['call_id'], false);
+    if (isCallItem(item) && typeof item['call_id'] === 'string')
+      calls.set(item['call_id'], { type: item.type, answered: false });
     else if (isOutputItem(item)) {
       const id = String(outputCallId(item));
-      if (!calls.has(id)) {
+      const call = calls.get(id);
+      if (!call) {
         if (start >= 0) continue; // the call may be folded into the compaction item
-        return invalidRequest(`No tool call found for function call output with call_id ${id}.`, 'input');
+        return invalidRequest(
+          `No tool call found for ${callWords(callTypeOf(item.type))} output with call_id ${id}.`,
+          'input',
+        );
       }
-      calls.set(id, true);
+      if (callTypeOf(item.type) !== call.type)
+        return invalidRequest(
+          `No tool output found for ${callWords(call.type)} ${id} (a ${item.type} cannot answer a ${call.type}).`,
+          'input',
+        );
+      call.answered = true;
     }
   }
-  for (const [id, answered] of calls) {
-    if (!answered) return invalidRequest(`No tool output found for function call ${id}.`, 'input');
+  for (const [id, call] of calls) {
+    if (!call.answered)
+      return invalidRequest(`No tool output found for ${callWords(call.type)} ${id}.`, 'input');
   }
   return undefined;
 }

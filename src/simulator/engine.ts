@@ -17,6 +17,7 @@ import {
   validatePairing,
   type WireItem,
 } from './conversation.js';
+import { collectImages } from './images.js';
 import { planResponse } from './model.js';
 import type { Scenario } from './scenario-types.js';
 import { type BuiltResponse, buildResponse, buildWarmup } from './stream-events.js';
@@ -126,6 +127,8 @@ export class Engine {
     if ('error' in normalized) return { error: normalized.error };
     const bad = validateInputItems(normalized.items, store);
     if (bad) return { error: bad };
+    const images = collectImages(normalized.items);
+    if ('error' in images) return { error: images.error };
 
     let parent: StoredResponse | undefined;
     if (prev) {

@@ -140,7 +140,14 @@ export function planResponse(scenario: Scenario, a: Analysis, tools: unknown): P
         ? []
         : (Array.isArray(body.reasoning) ? body.reasoning : [body.reasoning]).map((r) => fill(r, vars)),
     calls: (callsOf(body) ?? []).map((c) =>
-      mapCall({ tool: c.tool, args: fillDeep(c.args ?? {}, vars) as Record<string, unknown> }, tools),
+      mapCall(
+        {
+          tool: c.tool,
+          args: fillDeep(c.args ?? {}, vars) as Record<string, unknown>,
+          ...(typeof c.input === 'string' ? { input: fill(c.input, vars) } : {}),
+        },
+        tools,
+      ),
     ),
     searches: declaresWebSearch(tools)
       ? (Array.isArray(body.search) ? body.search : body.search ? [body.search] : []).map((q) => ({

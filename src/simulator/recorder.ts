@@ -1,3 +1,4 @@
+import { imagesOfBody, type ReceivedImage } from './images.js';
 import type { RecordedRequest, Recorder } from './types.js';
 
 /** Header names whose values never enter the recorder (R23: secrets never logged). */
@@ -50,6 +51,11 @@ export class MemoryRecorder implements Recorder {
 
   creates(): RecordedRequest[] {
     return this.list.filter((r) => r.kind === 'response.create');
+  }
+
+  /** Every `input_image` the client sent in `response.create` inputs, in arrival order. */
+  images(): Array<ReceivedImage & { seq: number }> {
+    return this.creates().flatMap((r) => imagesOfBody(r.body).map((img) => ({ seq: r.seq, ...img })));
   }
 
   clear(): void {

@@ -10,6 +10,11 @@ export interface CallSpec {
   tool: string;
   /** Arguments in our canonical names (`command`, `patch`, `path`, …); strings accept templates. */
   args?: Record<string, unknown>;
+  /**
+   * Raw freeform input: the call is emitted as a `custom_tool_call` named `tool` with this
+   * `input` (streamed with `response.custom_tool_call_input.delta/done`), declared or not.
+   */
+  input?: string;
 }
 
 /** Generated text instead of a literal (e.g. a ~200k-char markdown answer for benchmarks). */

@@ -143,6 +143,7 @@ function shellFallback(spec: CallSpec, args: Record<string, unknown>): string | 
 
 /** Turns a scenario call into the call this client understands. */
 export function mapCall(spec: CallSpec, toolsField: unknown): PlannedCall {
+  if (typeof spec.input === 'string') return { kind: 'custom', name: spec.tool, input: spec.input };
   const tools = declaredTools(toolsField);
   const args = spec.args ?? {};
   if (spec.tool === 'shell') return shellCall(tools, args);

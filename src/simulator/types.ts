@@ -88,5 +88,7 @@ export interface Recorder {
   requests(): RecordedRequest[];
   /** `response.create` requests over both transports, in arrival order. */
   creates(): RecordedRequest[];
+  /** Every `input_image` part received in `response.create` inputs (data URLs decoded, hashed). */
+  images(): Array<import('./images.js').ReceivedImage & { seq: number }>;
   clear(): void;
 }

@@ -3,10 +3,15 @@
  * parses and validates arguments against the tool's strict JSON Schema (invalid input becomes a
  * model-readable error, never a throw), truncates output head+tail with a spill file, and
  * records timing.
+ *
+ * Tool profiles (`tool_profile`): `json` offers every tool as a strict function tool; `codex`
+ * offers the shapes GPT-5-family models are trained on — tools with a freeform form (apply_patch)
+ * as `custom` tools with a Lark grammar, the others as `strict:false` functions read tolerantly
+ * (a missing optional argument is null; an unknown or mistyped one gets an actionable message).
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { SandboxInfo } from '../policy/sandbox.js';
-import type { FunctionToolSpec } from '../protocol/client-events.js';
+import type { CustomToolSpec, FunctionToolSpec, ToolSpec } from '../protocol/client-events.js';
 import type { Clock } from '../util/clock.js';
 import type { ExecSessionManager } from './exec/exec-sessions.js';
 import type { ShellLauncher } from './exec/shell-snapshot.js';
@@ -20,6 +25,7 @@ import type {
   ReadyCall,
   ToolCallRequest,
   ToolKind,
+  ToolProfile,
   ToolResult,
   ToolRunOptions,
 } from './types.js';
@@ -38,7 +44,12 @@ export interface ToolSettings {
   toolSpillMaxBytes?: number;
   /** Bytes all spill files of this runtime may use (default 512 MiB). */
   toolSpillTotalMaxBytes?: number;
+  /** Largest image view_image attaches (bytes); default {@link DEFAULT_IMAGE_MAX_BYTES}. */
+  imageMaxBytes?: number;
 }
+
+/** Default cap on one image sent to the model (the `imageMaxBytes` setting). */
+export const DEFAULT_IMAGE_MAX_BYTES = 10 * 1024 * 1024;
 
 /** What a tool can use besides its arguments. */
 export interface ToolContext {
@@ -66,6 +77,7 @@ export interface ToolOutcome {
   output: string;
   exitCode?: number;
   fileChanges?: FileChange[];
+  images?: ToolResult['images'];
   /** Set when the tool already truncated (and spilled) its own output. */
   spillPath?: string;
   truncated?: boolean;
@@ -80,6 +92,16 @@ export interface StrictObjectSchema {
   additionalProperties: false;
 }
 
+/** The freeform form of a tool (a Responses `custom` tool), offered in the codex profile. */
+export interface FreeformForm<A> {
+  /** Model-facing description of the custom tool. */
+  description: string;
+  /** Lark grammar the model's raw input follows. */
+  grammar: string;
+  /** Turns the raw input into the tool's arguments (validated like JSON arguments). */
+  toArgs(input: string): A;
+}
+
 /** A tool definition. `A` is the validated argument shape. */
 export interface ToolDef<A> {
   name: string;
@@ -88,6 +110,8 @@ export interface ToolDef<A> {
   description: string;
   /** Strict schema: every property required, optional ones typed `[T, "null"]`. */
   parameters: StrictObjectSchema;
+  /** Freeform form: in the codex profile the tool is offered as a custom tool instead. */
+  freeform?: FreeformForm<A>;
   /** Confines paths and builds the approval subject. Must not change anything on disk. */
   prepare(args: A, ctx: ToolContext): Promise<ToolPlan>;
   /** Does the work. May throw; the wrapper turns throws into error outputs. */
@@ -100,6 +124,7 @@ export interface AnyTool {
   kind: ToolKind;
   description: string;
   parameters: StrictObjectSchema;
+  freeform?: FreeformForm<unknown>;
   prepare(args: unknown, ctx: ToolContext): Promise<ToolPlan>;
   execute(args: unknown, ctx: ToolContext, opts: ToolRunOptions): Promise<ToolOutcome>;
 }
@@ -113,13 +138,33 @@ export function defineTool<A>(def: ToolDef<A>): AnyTool {
   return def as unknown as AnyTool;
 }
 
-function formatAjvErrors(errors: ErrorObject[] | null | undefined): string {
+/** True when a property's schema admits null (an optional argument of a strict schema). */
+function isNullable(prop: Record<string, unknown>): boolean {
+  const t = prop['type'];
+  return t === 'null' || (Array.isArray(t) && t.includes('null'));
+}
+
+/**
+ * The `strict:false` form of a strict schema: only the non-nullable properties are required, so
+ * the model may leave optional arguments out (they are read as null).
+ */
+export function relaxedSchema(schema: StrictObjectSchema): Record<string, unknown> {
+  return {
+    type: 'object',
+    properties: schema.properties,
+    required: schema.required.filter((k) => !isNullable(schema.properties[k] ?? {})),
+    additionalProperties: false,
+  };
+}
+
+function formatAjvErrors(errors: ErrorObject[] | null | undefined, tool: AnyTool): string {
   if (!errors || errors.length === 0) return 'arguments do not match the schema';
+  const known = Object.keys(tool.parameters.properties).join(', ');
   return errors
     .map((e) => {
       const at = e.instancePath ? e.instancePath.slice(1).replace(/\//g, '.') : 'arguments';
       if (e.keyword === 'additionalProperties')
-        return `${at}: unknown property "${String(e.params['additionalProperty'])}"`;
+        return `${at}: unknown property "${String(e.params['additionalProperty'])}" (${tool.name} takes: ${known})`;
       if (e.keyword === 'required') return `${at}: missing property "${String(e.params['missingProperty'])}"`;
       return `${at}: ${e.message ?? 'invalid'}`;
     })
@@ -135,6 +180,7 @@ export class ToolRegistry {
   constructor(
     tools: AnyTool[],
     private readonly ctx: ToolContext,
+    readonly profile: ToolProfile = 'json',
   ) {
     for (const t of tools) this.tools.set(t.name, t);
   }
@@ -153,15 +199,87 @@ export class ToolRegistry {
     return v;
   }
 
-  /** Strict function tool specs for requests. */
-  specs(): FunctionToolSpec[] {
-    return [...this.tools.values()].map((t) => ({
-      type: 'function',
-      name: t.name,
-      description: t.description,
-      parameters: t.parameters as unknown as Record<string, unknown>,
-      strict: true,
-    }));
+  /**
+   * Tool specs for requests: strict functions (json profile), or custom tools for freeform
+   * tools and `strict:false` functions for the rest (codex profile).
+   */
+  specs(): ToolSpec[] {
+    return [...this.tools.values()].map((t): ToolSpec => {
+      if (this.profile === 'json')
+        return {
+          type: 'function',
+          name: t.name,
+          description: t.description,
+          parameters: t.parameters as unknown as Record<string, unknown>,
+          strict: true,
+        } satisfies FunctionToolSpec;
+      if (t.freeform)
+        return {
+          type: 'custom',
+          name: t.name,
+          description: t.freeform.description,
+          format: { type: 'grammar', syntax: 'lark', definition: t.freeform.grammar },
+        } satisfies CustomToolSpec;
+      return {
+        type: 'function',
+        name: t.name,
+        description: t.description,
+        parameters: relaxedSchema(t.parameters),
+        strict: false,
+      } satisfies FunctionToolSpec;
+    });
+  }
+
+  /** Tool names offered to the model. */
+  names(): string[] {
+    return [...this.tools.keys()];
+  }
+
+  /**
+   * The arguments of a call before validation: the freeform input of a custom call, or the
+   * parsed JSON (missing optional properties filled with null — the tolerant reader).
+   */
+  private readArgs(
+    tool: AnyTool,
+    req: ToolCallRequest,
+  ): { ok: true; args: unknown } | { ok: false; error: string } {
+    if (req.kind === 'custom') {
+      if (!tool.freeform)
+        return {
+          ok: false,
+          error: `${tool.name} is a function tool, not a freeform one: call it with JSON arguments (${Object.keys(tool.parameters.properties).join(', ')}).`,
+        };
+      try {
+        return { ok: true, args: tool.freeform.toArgs(req.arguments) };
+      } catch (err) {
+        return { ok: false, error: `Invalid input for ${tool.name}: ${(err as Error).message}` };
+      }
+    }
+    let args: unknown;
+    try {
+      args = JSON.parse(req.arguments === '' ? '{}' : req.arguments);
+    } catch (err) {
+      return {
+        ok: false,
+        error: `Invalid arguments for ${tool.name}: not valid JSON (${(err as Error).message}). Please rewrite the input so it satisfies the expected schema.`,
+      };
+    }
+    if (typeof args === 'object' && args !== null && !Array.isArray(args)) {
+      const rec = { ...(args as Record<string, unknown>) };
+      // A freeform tool called as a function with its raw text as `input` (Codex's JSON form).
+      if (tool.freeform && typeof rec['input'] === 'string' && Object.keys(rec).length === 1) {
+        try {
+          return { ok: true, args: tool.freeform.toArgs(rec['input']) };
+        } catch (err) {
+          return { ok: false, error: `Invalid input for ${tool.name}: ${(err as Error).message}` };
+        }
+      }
+      for (const [k, prop] of Object.entries(tool.parameters.properties)) {
+        if (rec[k] === undefined && isNullable(prop)) rec[k] = null;
+      }
+      args = rec;
+    }
+    return { ok: true, args };
   }
 
   /** Parse + validate + tool-specific prepare. Never throws. */
@@ -176,17 +294,12 @@ export class ToolRegistry {
     const validate = this.validator(req.name);
     if (!tool || !validate)
       return fail(`Unknown tool "${req.name}". Available tools: ${[...this.tools.keys()].join(', ')}.`);
-    let args: unknown;
-    try {
-      args = JSON.parse(req.arguments === '' ? '{}' : req.arguments);
-    } catch (err) {
-      return fail(
-        `Invalid arguments for ${tool.name}: not valid JSON (${(err as Error).message}). Please rewrite the input so it satisfies the expected schema.`,
-      );
-    }
+    const read = this.readArgs(tool, req);
+    if (!read.ok) return fail(read.error);
+    const { args } = read;
     if (!validate(args)) {
       return fail(
-        `Invalid arguments for ${tool.name}: ${formatAjvErrors(validate.errors)}. Please rewrite the input so it satisfies the expected schema.`,
+        `Invalid arguments for ${tool.name}: ${formatAjvErrors(validate.errors, tool)}. Please rewrite the input so it satisfies the expected schema.`,
       );
     }
     let plan: ToolPlan;
@@ -226,6 +339,7 @@ export class ToolRegistry {
     const result: ToolResult = { status: outcome.status, output: outcome.output, durationMs: elapsed() };
     if (outcome.exitCode !== undefined) result.exitCode = outcome.exitCode;
     if (outcome.fileChanges) result.fileChanges = outcome.fileChanges;
+    if (outcome.images && outcome.images.length > 0) result.images = outcome.images;
     if (outcome.spillPath) result.spillPath = outcome.spillPath;
     if (outcome.truncated) result.truncated = true;
     if (!outcome.selfTruncated && outcome.output.length > this.ctx.settings.toolOutputMaxChars) {

@@ -9,14 +9,16 @@ import { grepTool } from './builtin/grep.js';
 import { listDirTool } from './builtin/list-dir.js';
 import { readFileTool } from './builtin/read-file.js';
 import { createShellTool } from './builtin/shell.js';
+import { viewImageTool } from './builtin/view-image.js';
 import { writeFileTool } from './builtin/write-file.js';
-import { ToolRegistry, type ToolSettings } from './define-tool.js';
+import { type AnyTool, ToolRegistry, type ToolSettings } from './define-tool.js';
 import { ExecSessionManager } from './exec/exec-sessions.js';
 import type { Executor } from './exec/run-process.js';
 import { loginShellLauncher, type ShellLauncher } from './exec/shell-snapshot.js';
 import { createWorkspace } from './fs/workspace.js';
+import { profileToolNames } from './profiles.js';
 import { SPILL_MAX_BYTES, SPILL_TOTAL_MAX_BYTES, setSpillLimits } from './spill.js';
-import type { ToolRuntime } from './types.js';
+import type { ToolProfile, ToolRuntime } from './types.js';
 
 export { createExecTools } from './builtin/exec-command.js';
 export type { ToolSettings } from './define-tool.js';
@@ -30,6 +32,7 @@ export {
   type ShellLauncher,
 } from './exec/shell-snapshot.js';
 export { parsePatch } from './patch/parse.js';
+export { PROFILE_TOOLS, resolveToolProfile, type ToolProfileSetting } from './profiles.js';
 export { pruneSpillRoot } from './spill-prune.js';
 export type * from './types.js';
 
@@ -53,15 +56,21 @@ export interface ToolRuntimeOptions {
   /** How commands start; default a login shell per command (no snapshot). */
   shellLauncher?: ShellLauncher;
   /**
-   * The command tools offered: `shell` (one call, one process) or `exec` (exec_command +
-   * write_stdin, long-running sessions; the `codex` tool profile). Default `shell`.
+   * The command tools built: `shell` (one call, one process) or `exec` (exec_command +
+   * write_stdin, long-running sessions). Default `shell`. The profile then offers what was built:
+   * the codex profile prefers exec_command/write_stdin, the json profile shell.
    */
   commandTools?: 'shell' | 'exec';
   /** Bounds of exec sessions (`exec` command tools). */
   exec?: { maxSessions: number; bufferChars: number; onNotice?: (message: string) => void };
+  /** Tool shapes offered (default `json`); resolve `auto` with `resolveToolProfile` first. */
+  profile?: ToolProfile;
 }
 
-/** Builds the tool runtime: shell, read_file, list_dir, glob, grep, write_file, edit, apply_patch. */
+/**
+ * Builds the tool runtime for a profile: json = shell, read_file, list_dir, glob, grep,
+ * write_file, edit, apply_patch; codex = the same with apply_patch freeform, plus view_image.
+ */
 export function createToolRuntime(opts: ToolRuntimeOptions): ToolRuntime {
   const ws = createWorkspace(opts.workspace, opts.extraWritableDirs ?? [], [opts.spillDir]);
   setSpillLimits(
@@ -74,18 +83,23 @@ export function createToolRuntime(opts: ToolRuntimeOptions): ToolRuntime {
     bufferChars: opts.exec?.bufferChars ?? 1_000_000,
     ...(opts.exec?.onNotice ? { onNotice: opts.exec.onNotice } : {}),
   });
-  const commandTools = opts.commandTools === 'exec' ? createExecTools() : [createShellTool(opts.executor)];
+  const profile = opts.profile ?? 'json';
+  const commandTools = opts.commandTools ?? 'shell';
+  const all: AnyTool[] = [
+    ...(commandTools === 'exec' ? createExecTools() : [createShellTool(opts.executor)]),
+    readFileTool,
+    listDirTool,
+    globTool,
+    grepTool,
+    writeFileTool,
+    editTool,
+    createApplyPatchTool(),
+    viewImageTool,
+  ];
+  const byName = new Map(all.map((t) => [t.name, t]));
+  const offered = profileToolNames(profile, new Set(byName.keys())).map((n) => byName.get(n) as AnyTool);
   const registry = new ToolRegistry(
-    [
-      ...commandTools,
-      readFileTool,
-      listDirTool,
-      globTool,
-      grepTool,
-      writeFileTool,
-      editTool,
-      createApplyPatchTool(),
-    ],
+    offered,
     {
       ws,
       spillDir: opts.spillDir,
@@ -96,8 +110,10 @@ export function createToolRuntime(opts: ToolRuntimeOptions): ToolRuntime {
       shell: opts.shellLauncher ?? loginShellLauncher(opts.env ?? process.env),
       exec: execSessions,
     },
+    profile,
   );
   return {
+    profile,
     specs: () => registry.specs(),
     prepare: (req) => registry.prepare(req),
     run: (call, runOpts) => registry.run(call, runOpts),

@@ -3,18 +3,23 @@
  * gets back before running (a prepared call with an approval subject) and after (a result that
  * always carries a model-facing output).
  */
-import type { FunctionToolSpec } from '../protocol/client-events.js';
+import type { ToolSpec } from '../protocol/client-events.js';
 import type { ExecSessionManager } from './exec/exec-sessions.js';
 
 /** What a tool does to the machine; drives the approval policy. */
 export type ToolKind = 'read' | 'edit' | 'execute' | 'mcp';
 
-/** One `function_call` item from the model. */
+/** Which tool shapes are offered: Codex's (freeform apply_patch, view_image…) or JSON functions only. */
+export type ToolProfile = 'codex' | 'json';
+
+/** One `function_call` or `custom_tool_call` item from the model. */
 export interface ToolCallRequest {
   callId: string;
   name: string;
-  /** Raw JSON arguments string exactly as the model sent it. */
+  /** Raw JSON arguments (function call) or the raw freeform input (custom call), as sent. */
   arguments: string;
+  /** `custom` for a freeform `custom_tool_call`; default `function`. */
+  kind?: 'function' | 'custom';
 }
 
 /** What the user is asked to approve (also shown in transcripts). */
@@ -97,8 +102,10 @@ export interface ToolResult {
 
 /** The tool runtime the agent loop talks to. */
 export interface ToolRuntime {
-  /** Function tool specs to send with requests (strict schemas). */
-  specs(): FunctionToolSpec[];
+  /** The tool profile in use. */
+  readonly profile?: ToolProfile;
+  /** Tool specs to send with requests (function tools, and custom tools in the codex profile). */
+  specs(): ToolSpec[];
   /** Parses, validates, confines paths and builds the approval subject. No side effects. */
   prepare(req: ToolCallRequest): Promise<PreparedCall>;
   /** Runs a prepared call. Never throws; a cancelled run resolves with status `aborted`. */

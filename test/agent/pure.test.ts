@@ -140,12 +140,24 @@ describe('ledger', () => {
       ledger,
     );
     expect(r.outputs).toEqual([
-      { callId: 'done', output: 'ok' },
-      { callId: 'run', output: INTERRUPTED_OUTPUT },
-      { callId: 'never', output: ABORTED_OUTPUT },
+      { callId: 'done', kind: 'function', output: 'ok' },
+      { callId: 'run', kind: 'function', output: INTERRUPTED_OUTPUT },
+      { callId: 'never', kind: 'function', output: ABORTED_OUTPUT },
     ]);
     expect(ledger.get('run')?.state).toBe('failed');
     expect(r.updates.map((u) => u.callId)).toEqual(['run', 'never']);
+  });
+
+  it('answers a dangling custom tool call with a custom_tool_call_output kind', () => {
+    const r = danglingCallOutputs(
+      [
+        { type: 'custom_tool_call', call_id: 'p1', name: 'apply_patch', input: '*** Begin Patch' },
+        { type: 'custom_tool_call', call_id: 'p2', name: 'apply_patch', input: 'x' },
+        { type: 'custom_tool_call_output', call_id: 'p2', output: 'done' },
+      ],
+      new Ledger([{ callId: 'p1', name: 'apply_patch', state: 'running' }]),
+    );
+    expect(r.outputs).toEqual([{ callId: 'p1', kind: 'custom', output: INTERRUPTED_OUTPUT }]);
   });
 });
 

@@ -62,7 +62,9 @@ beforeAll(() => {
       .specs()
       .map((s) => [
         s.name,
-        Object.keys((s.parameters as { properties: Record<string, unknown> }).properties),
+        Object.keys(
+          ((s as { parameters?: unknown }).parameters as { properties: Record<string, unknown> }).properties,
+        ),
       ]),
   );
 });
@@ -171,7 +173,9 @@ describe('fuzz: tool-argument validation (prepare)', () => {
     const accepted = { n: 0 };
     const arb = fc.integer({ min: 0, max: 1000 }).chain((k) => {
       const spec = rt.specs()[k % names.length];
-      const schema = spec?.parameters as { properties: Record<string, { type?: unknown }> };
+      const schema = (spec as { parameters?: unknown } | undefined)?.parameters as {
+        properties: Record<string, { type?: unknown }>;
+      };
       const rec: Record<string, fc.Arbitrary<unknown>> = {};
       for (const [key, sub] of Object.entries(schema.properties)) rec[key] = valueFor(key, sub);
       return fc.record(rec).map((args) => ({ name: spec?.name ?? '', args, k }));

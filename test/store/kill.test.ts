@@ -78,7 +78,7 @@ describe('kill -9 mid-turn', () => {
 
     // The agent's resume path answers the interrupted call instead of running it again.
     const { outputs, updates } = danglingCallOutputs(resume.items, new Ledger(resume.ledger));
-    expect(outputs).toEqual([{ callId: 'call_2_0', output: INTERRUPTED_OUTPUT }]);
+    expect(outputs).toEqual([{ callId: 'call_2_0', kind: 'function', output: INTERRUPTED_OUTPUT }]);
 
     // Resuming appends to the same file: the repaired ledger and a new turn follow.
     const w = new SessionWriter({

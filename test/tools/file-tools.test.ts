@@ -1,6 +1,7 @@
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { FunctionToolSpec } from '../../src/protocol/client-events.js';
 import { grepNode, hasRipgrep } from '../../src/tools/builtin/grep.js';
 import { fixturesDir } from '../../src/util/paths.js';
 import { harness, SETTINGS, tempDir } from './helpers.js';
@@ -154,7 +155,9 @@ describe('wrapper', () => {
       'shell',
       'write_file',
     ]);
-    for (const s of specs) {
+    for (const spec of specs) {
+      expect(spec.type).toBe('function');
+      const s = spec as FunctionToolSpec;
       expect(s.strict).toBe(true);
       const p = s.parameters as {
         properties: Record<string, unknown>;

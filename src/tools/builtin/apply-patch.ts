@@ -1,11 +1,12 @@
 /** `apply_patch`: the Codex patch format, confined to the workspace and applied atomically. */
 import { defineTool, type ToolContext } from '../define-tool.js';
-import { APPLY_PATCH_DESCRIPTION } from '../descriptions/files.js';
+import { APPLY_PATCH_DESCRIPTION, APPLY_PATCH_FREEFORM_DESCRIPTION } from '../descriptions/files.js';
 import { unifiedDiff } from '../fs/diff.js';
 import { readTextForEdit } from '../fs/text-file.js';
 import { pathsOf, resolveToolPath } from '../fs/workspace.js';
 import { applyHunks } from '../patch/apply-hunks.js';
 import { type CommitHooks, commitWrites, type PlannedWrite } from '../patch/commit.js';
+import { APPLY_PATCH_LARK_GRAMMAR } from '../patch/grammar.js';
 import { parsePatch } from '../patch/parse.js';
 import type { FileChange } from '../types.js';
 
@@ -132,6 +133,11 @@ export function createApplyPatchTool(hooks: CommitHooks = {}) {
       },
       required: ['patch'],
       additionalProperties: false,
+    },
+    freeform: {
+      description: APPLY_PATCH_FREEFORM_DESCRIPTION,
+      grammar: APPLY_PATCH_LARK_GRAMMAR,
+      toArgs: (input) => ({ patch: input }),
     },
     async prepare(args, ctx) {
       const p = planPatch(args.patch, ctx);

@@ -32,3 +32,21 @@ export const APPLY_PATCH_DESCRIPTION = `Edit files with a patch in this format (
 *** End Patch
 
 Each hunk needs enough unchanged context lines (usually 3 before and after) to be located uniquely; several @@ hunks may follow one Update File. The patch is applied atomically: if any hunk does not match, no file is changed and the error names the file and hunk.`;
+
+export const APPLY_PATCH_FREEFORM_DESCRIPTION = `Edit workspace files by writing a patch as plain text (this is a FREEFORM tool: send the raw patch, never JSON). Paths are relative to the workspace root.
+
+*** Begin Patch
+*** Add File: path/new.txt
++every line of a new file starts with '+'
+*** Update File: path/existing.py
+*** Move to: path/renamed.py   (optional)
+@@ def some_function():   (optional line that locates the hunk)
+ unchanged context line (leading space)
+-removed line
++added line
+*** Delete File: path/old.txt
+*** End Patch
+
+Give each hunk about 3 unchanged lines of context before and after so it matches in one place; one Update File may hold several @@ hunks; "*** End of File" after a hunk anchors it at the end of the file. The whole patch applies atomically: if any hunk does not match, nothing changes and the error names the file and hunk.`;
+
+export const VIEW_IMAGE_DESCRIPTION = `Look at an image file from the workspace (a screenshot, a rendered diagram, a UI capture): the image is attached to the conversation so you can see it. PNG, JPEG, WebP and GIF; use it only for images already on disk.`;

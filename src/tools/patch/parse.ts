@@ -45,8 +45,13 @@ const UPDATE = '*** Update File: ';
 const MOVE = '*** Move to: ';
 const EOF_MARK = '*** End of File';
 
+/**
+ * A line that starts the next file operation (or the end marker) inside the body. Only an
+ * unindented "*** End Patch" counts: " *** End Patch" is a context line of a file that contains
+ * that text (the very last line may still be padded; see `parseInner`).
+ */
 function isFileOp(line: string): boolean {
-  return line.startsWith(ADD) || line.startsWith(DELETE) || line.startsWith(UPDATE) || line.trim() === END;
+  return line.startsWith(ADD) || line.startsWith(DELETE) || line.startsWith(UPDATE) || line.trimEnd() === END;
 }
 
 class PatchError extends Error {}
@@ -147,6 +152,10 @@ function parseInner(text: string): PatchOp[] {
       ops.push({ type: 'update', path, moveTo, hunks });
     } else if (line.trim() === '') {
       i++;
+    } else if (line.trimEnd() === END) {
+      throw new PatchError(
+        `line ${lineNo(i)}: "${END}" before the end of the patch (send one patch per call; a file line that reads "${END}" needs its ' ', '-' or '+' prefix)`,
+      );
     } else {
       throw new PatchError(
         `line ${lineNo(i)}: expected "*** Add File:", "*** Update File:", "*** Delete File:" or "${END}", got ${JSON.stringify(line.slice(0, 60))}`,
