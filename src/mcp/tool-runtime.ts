@@ -5,8 +5,7 @@
  * progress as live output, text truncated and spilled like other tool output, images attached).
  */
 import type { FunctionToolSpec } from '../protocol/client-events.js';
-import { writeSpillFile } from '../tools/spill.js';
-import { renderTruncated, truncateHeadTail } from '../tools/truncate.js';
+import { applyOutputBudget } from '../tools/define-tool.js';
 import type {
   PreparedCall,
   ReadyCall,
@@ -113,18 +112,7 @@ export function withMcpTools(base: ToolRuntime, manager: McpManager, opts: McpRu
         durationMs: Math.max(0, Math.round(now() - started)),
       };
       if (res.images.length > 0) result.images = res.images;
-      if (res.text.length > opts.outputMaxChars) {
-        const t = truncateHeadTail(res.text, opts.outputMaxChars);
-        let spillPath: string | undefined;
-        try {
-          spillPath = writeSpillFile(opts.spillDir, call.name, res.text);
-        } catch {
-          spillPath = undefined;
-        }
-        result.output = renderTruncated(t, spillPath);
-        result.truncated = true;
-        if (spillPath) result.spillPath = spillPath;
-      }
+      applyOutputBudget(result, opts.outputMaxChars, opts.spillDir, call.name);
       return result;
     },
   };

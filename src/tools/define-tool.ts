@@ -342,18 +342,32 @@ export class ToolRegistry {
     if (outcome.images && outcome.images.length > 0) result.images = outcome.images;
     if (outcome.spillPath) result.spillPath = outcome.spillPath;
     if (outcome.truncated) result.truncated = true;
-    if (!outcome.selfTruncated && outcome.output.length > this.ctx.settings.toolOutputMaxChars) {
-      const t = truncateHeadTail(outcome.output, this.ctx.settings.toolOutputMaxChars);
-      let spillPath: string | undefined;
-      try {
-        spillPath = writeSpillFile(this.ctx.spillDir, tool.name, outcome.output);
-      } catch {
-        spillPath = undefined;
-      }
-      result.output = renderTruncated(t, spillPath);
-      result.truncated = true;
-      if (spillPath) result.spillPath = spillPath;
-    }
+    if (!outcome.selfTruncated)
+      applyOutputBudget(result, this.ctx.settings.toolOutputMaxChars, this.ctx.spillDir, tool.name);
     return result;
   }
+}
+
+/**
+ * Keeps `result.output` within the model-facing budget: head + tail, with the full text spilled
+ * to a file the model can read (shared by built-in and MCP tools).
+ */
+export function applyOutputBudget(
+  result: ToolResult,
+  maxChars: number,
+  spillDir: string,
+  toolName: string,
+): void {
+  const full = result.output;
+  if (full.length <= maxChars) return;
+  const t = truncateHeadTail(full, maxChars);
+  let spillPath: string | undefined;
+  try {
+    spillPath = writeSpillFile(spillDir, toolName, full);
+  } catch {
+    spillPath = undefined;
+  }
+  result.output = renderTruncated(t, spillPath);
+  result.truncated = true;
+  if (spillPath) result.spillPath = spillPath;
 }

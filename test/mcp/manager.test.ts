@@ -216,3 +216,53 @@ describe('MCP names, config and conversion (pure)', () => {
     expect(err.text).toMatch(/error/);
   });
 });
+
+describe('MCP tool runtime', () => {
+  it('truncates a huge result like other tool output and spills the whole text', async () => {
+    const { withMcpTools } = await import('../../src/mcp/tool-runtime.js');
+    const { readFileSync } = await import('node:fs');
+    const big = `${'line of output\n'.repeat(20_000)}THE END`;
+    const info = {
+      qualifiedName: 'mcp__s__t',
+      server: 's',
+      tool: 't',
+      description: '',
+      inputSchema: { type: 'object' },
+    };
+    const fake = {
+      tools: () => [info],
+      findTool: (n: string) => (n === info.qualifiedName ? info : undefined),
+      call: async () => ({ status: 'ok' as const, text: big, images: [], isError: false }),
+    } as unknown as McpManager;
+    const base = {
+      specs: () => [],
+      prepare: async () => {
+        throw new Error('not used');
+      },
+      run: async () => {
+        throw new Error('not used');
+      },
+    };
+    const rt = withMcpTools(base, fake, { spillDir: tempDir('tether-mcp-spill-'), outputMaxChars: 2000 });
+    expect(rt.specs()).toEqual([
+      expect.objectContaining({
+        type: 'function',
+        name: 'mcp__s__t',
+        strict: false,
+        parameters: { type: 'object' },
+      }),
+    ]);
+    const bad = await rt.prepare({ callId: 'c0', name: 'mcp__s__t', arguments: '[1,2]' });
+    expect(bad.ok).toBe(false);
+    const unknown = await rt.prepare({ callId: 'c0', name: 'mcp__s__nope', arguments: '{}' });
+    expect(unknown.ok ? '' : unknown.output).toMatch(/Unknown MCP tool .*mcp__s__t/);
+    const p = await rt.prepare({ callId: 'c1', name: 'mcp__s__t', arguments: '' });
+    if (!p.ok) throw new Error(p.output);
+    expect(p.kind).toBe('mcp');
+    const r = await rt.run(p, { signal: new AbortController().signal, sandboxed: false });
+    expect(r.truncated).toBe(true);
+    expect(r.output.length).toBeLessThan(4000);
+    expect(r.output).toContain('THE END');
+    expect(readFileSync(r.spillPath ?? '', 'utf8')).toBe(big);
+  });
+});

@@ -59,6 +59,17 @@ function declaredToolNames(s: Simulator): string[][] {
     .map((r) => ((r.body as { tools?: Array<{ name?: string }> }).tools ?? []).map((t) => t.name ?? ''));
 }
 
+/** `tether -p <prompt> <flags…>` in `ws` against the simulator with the MCP config `cfg`. */
+function runMcp(
+  prompt: string,
+  flags: string[],
+  ws: string,
+  cfg: string,
+  opts: Parameters<typeof runTether>[1],
+) {
+  return runTether(['-p', prompt, ...flags, '--base-url', sim.url, '-C', ws, '--mcp-config', cfg], opts);
+}
+
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
@@ -83,22 +94,9 @@ describe('MCP servers from npm (e2e)', () => {
     );
     sim.recorder.clear();
     const cfg = mcpConfig(ws, { everything: { command: process.execPath, args: [EVERYTHING, 'stdio'] } });
-    const r = await runTether(
-      [
-        '-p',
-        'use the mcp tools',
-        '--json',
-        '--approval',
-        'full-auto',
-        '--base-url',
-        sim.url,
-        '-C',
-        ws,
-        '--mcp-config',
-        cfg,
-      ],
-      { timeoutMs: 60_000 },
-    );
+    const r = await runMcp('use the mcp tools', ['--json', '--approval', 'full-auto'], ws, cfg, {
+      timeoutMs: 60_000,
+    });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     // The first model request (after the warm-up) already offers the MCP tools (a -p run waits for startup).
@@ -132,10 +130,7 @@ describe('MCP servers from npm (e2e)', () => {
     sim.setScenario(scenario([{ tool: 'mcp__everything__echo', args: { message: 'secret plan' } }]));
     sim.recorder.clear();
     const cfg = mcpConfig(ws, { everything: { command: process.execPath, args: [EVERYTHING, 'stdio'] } });
-    const r = await runTether(
-      ['-p', 'echo', '--output', 'json', '--base-url', sim.url, '-C', ws, '--mcp-config', cfg],
-      { timeoutMs: 60_000 },
-    );
+    const r = await runMcp('echo', ['--output', 'json'], ws, cfg, { timeoutMs: 60_000 });
     expect(r.code).toBe(0);
     const result = JSON.parse(r.stdout) as { permission_denials: Array<{ tool: string }> };
     expect(result.permission_denials.map((d) => d.tool)).toEqual(['mcp__everything__echo']);
@@ -246,22 +241,7 @@ describe('MCP servers from npm (e2e)', () => {
         web: { url: `http://127.0.0.1:${port}/mcp` },
         files: { command: process.execPath, args: [FILESYSTEM, shared] },
       });
-      const r = await runTether(
-        [
-          '-p',
-          'go',
-          '--json',
-          '--approval',
-          'full-auto',
-          '--base-url',
-          sim.url,
-          '-C',
-          ws,
-          '--mcp-config',
-          cfg,
-        ],
-        { timeoutMs: 60_000 },
-      );
+      const r = await runMcp('go', ['--json', '--approval', 'full-auto'], ws, cfg, { timeoutMs: 60_000 });
       expect(r.stderr).toBe('');
       expect(r.code).toBe(0);
       const text = sentOutputs(sim)
@@ -291,10 +271,7 @@ s.on('exit', (code) => process.exit(code ?? 0));
     );
     sim.setScenario(scenario([{ tool: 'mcp__everything__echo', args: { message: 'x' } }]));
     const cfg = mcpConfig(ws, { everything: { command: process.execPath, args: [launcher] } });
-    const r = await runTether(
-      ['-p', 'go', '--json', '--approval', 'full-auto', '--base-url', sim.url, '-C', ws, '--mcp-config', cfg],
-      { timeoutMs: 60_000 },
-    );
+    const r = await runMcp('go', ['--json', '--approval', 'full-auto'], ws, cfg, { timeoutMs: 60_000 });
     expect(r.code).toBe(0);
     const { readFileSync } = await import('node:fs');
     const pid = Number(readFileSync(pidFile, 'utf8'));
