@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { fixturesDir } from '../util/paths.js';
+import { safeGit } from '../util/safe-git.js';
 
 const run = promisify(execFile);
 
@@ -14,16 +15,17 @@ const run = promisify(execFile);
  */
 async function initRepository(dir: string): Promise<boolean> {
   const env = {
-    ...process.env,
-    GIT_CONFIG_NOSYSTEM: '1',
     GIT_CONFIG_GLOBAL: '/dev/null',
     GIT_AUTHOR_NAME: 'tether demo',
     GIT_AUTHOR_EMAIL: 'demo@tether.invalid',
     GIT_COMMITTER_NAME: 'tether demo',
     GIT_COMMITTER_EMAIL: 'demo@tether.invalid',
   };
-  const git = (...args: string[]) =>
-    run('git', ['-c', 'core.hooksPath=/dev/null', ...args], { cwd: dir, env, timeout: 10_000 });
+  const git = (...args: string[]) => {
+    // Hardened like every git call of tether's (util/safe-git.ts), plus the identity above.
+    const g = safeGit(args, process.env);
+    return run('git', g.args, { cwd: dir, env: { ...g.env, ...env }, timeout: 10_000 });
+  };
   try {
     await git('init', '-q', '--template=', '-b', 'main');
     await git('add', '-A');

@@ -6,10 +6,8 @@ import { readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { markerEnv } from '../../tools/index.js';
 import { dataDir } from '../../util/paths.js';
+import { readGitConfigList, safeGit } from '../../util/safe-git.js';
 import type { ShellRun, UiServices } from './types.js';
-
-/** Our own git calls never run the repo's fsmonitor hook nor take optional locks (RELIABILITY R20). */
-export const SAFE_GIT = ['-c', 'core.fsmonitor=false', '--no-optional-locks'] as const;
 
 /** Max characters of `!cmd` / `git diff` output kept (the tail wins for shell, the head for diffs). */
 export const OUTPUT_CAP_CHARS = 64_000;
@@ -125,32 +123,27 @@ function walk(root: string, limit: number): string[] {
 export function createNodeServices(opts: NodeServicesOptions): UiServices {
   const live = new Set<ChildProcess>();
   const histFile = historyPath(opts.cwd, opts.env);
+  /** One hardened git call (util/safe-git.ts); rejects when the repo's config cannot be read. */
+  const git = async (args: string[]): Promise<ShellRun> => {
+    const g = safeGit(args, opts.env, await readGitConfigList(opts.cwd, opts.env));
+    return run('git', g.args, opts.cwd, g.env, undefined, live, 'head');
+  };
   return {
     runShell: (command, signal) => run('bash', ['-lc', command], opts.cwd, opts.env, signal, live, 'tail'),
     async gitDiff() {
       // Outside a repository `git diff` falls back to --no-index and prints its usage.
-      const inside = await run(
-        'git',
-        [...SAFE_GIT, 'rev-parse', '--is-inside-work-tree'],
-        opts.cwd,
-        opts.env,
-        undefined,
-        live,
-        'head',
-      );
+      const inside = await git(['rev-parse', '--is-inside-work-tree']);
       if (inside.exitCode !== 0 || inside.output.trim() !== 'true')
         throw new Error(`not a git repository: ${opts.cwd}`);
-      // A cloned repository may configure diff.external or textconv drivers (.gitattributes):
-      // never let /diff execute them.
-      const r = await run(
-        'git',
-        [...SAFE_GIT, '-c', 'diff.external=', 'diff', '--no-ext-diff', '--no-textconv', '--no-color'],
-        opts.cwd,
-        opts.env,
-        undefined,
-        live,
-        'head',
-      );
+      // The repository's filters, fsmonitor, external diff and textconv drivers never run
+      // (util/safe-git.ts); submodules are not descended into.
+      const r = await git([
+        'diff',
+        '--no-ext-diff',
+        '--no-textconv',
+        '--no-color',
+        '--ignore-submodules=all',
+      ]);
       if (r.exitCode !== 0) throw new Error(r.output.trim().split('\n')[0] || `exit ${r.exitCode}`);
       return r.output;
     },
@@ -160,15 +153,8 @@ export function createNodeServices(opts: NodeServicesOptions): UiServices {
       opts.stdout.write(opts.env['TMUX'] ? `\x1bPtmux;${osc.replace(/\x1b/g, '\x1b\x1b')}\x1b\\` : osc);
     },
     async listFiles() {
-      const r = await run(
-        'git',
-        [...SAFE_GIT, 'ls-files', '--cached', '--others', '--exclude-standard'],
-        opts.cwd,
-        opts.env,
-        undefined,
-        live,
-        'head',
-      );
+      const r = await git(['ls-files', '--cached', '--others', '--exclude-standard']).catch(() => null);
+      if (r === null) return walk(opts.cwd, 5000);
       if (r.exitCode === 0 && r.output.trim()) return r.output.split('\n').filter(Boolean).slice(0, 20_000);
       return walk(opts.cwd, 5000);
     },
