@@ -177,6 +177,8 @@ export const KNOWN_EVENT_TYPES: ReadonlySet<string> = new Set([
   'response.reasoning_summary_text.done',
   'response.reasoning_text.delta',
   'response.reasoning_text.done',
+  // Undocumented but real on long streams (PROTOCOL §10.3): ignored, never counted as malformed.
+  'keepalive',
   'error',
 ]);
 

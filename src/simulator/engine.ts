@@ -4,6 +4,7 @@
  * the fake prompt cache, server-side compaction, and planning with the scripted model.
  */
 import type { Clock } from '../util/clock.js';
+import { accountRefusal, CONTEXT_LENGTH_MESSAGE, rateLimitMessage } from './account.js';
 import { type IdGen, sealBlob } from './blobs.js';
 import {
   type ApiError,
@@ -17,10 +18,11 @@ import {
   validatePairing,
   type WireItem,
 } from './conversation.js';
+import type { FaultSpec } from './faults.js';
 import { collectImages } from './images.js';
 import { planResponse } from './model.js';
 import type { Scenario } from './scenario-types.js';
-import { type BuiltResponse, buildResponse, buildWarmup } from './stream-events.js';
+import { type BuiltResponse, buildFailed, buildResponse, buildWarmup } from './stream-events.js';
 
 /** A response the simulator can continue from. */
 export interface StoredResponse {
@@ -63,6 +65,8 @@ export interface EngineDeps {
   scenario(): Scenario;
   /** `every` of the prev-not-found fault, if any. */
   prevNotFoundEvery(): number | undefined;
+  /** Active fault specs (account switches, rate limits, context window). */
+  faultSpecs?(): FaultSpec[];
 }
 
 function commonPrefix(a: string, b: string): number {
@@ -81,6 +85,8 @@ export class Engine {
   /** Prompt-cache key → the last prompt text seen under it. */
   private promptCache = new Map<string, string>();
   private chainedRequests = 0;
+  /** Generated (non-warm-up) responses so far, for the rate-limit fault. */
+  private generated = 0;
 
   constructor(private readonly deps: EngineDeps) {}
 
@@ -103,6 +109,8 @@ export class Engine {
     }
     const typeError = checkFieldTypes(body);
     if (typeError) return { error: typeError };
+    const refused = accountRefusal(body, this.deps.faultSpecs?.() ?? []);
+    if (refused) return { error: refused };
     if (conn && body['background'] === true) {
       return {
         error: invalidRequest(
@@ -210,7 +218,16 @@ export class Engine {
       const inputTokens = Math.max(estimateTokens(prompt), cachedTokens);
       const ctx = { ...ctxBase, inputTokens, cachedTokens };
       const threshold = compactThreshold(body['context_management']);
-      if (threshold !== undefined && inputTokens >= threshold) {
+      const specs = this.deps.faultSpecs?.() ?? [];
+      const rateLimit = specs.find((s) => s.rateLimit)?.rateLimit;
+      const window = specs.find((s) => s.contextWindow !== undefined)?.contextWindow;
+      this.generated++;
+      if (rateLimit && rateLimit.every > 0 && this.generated % rateLimit.every === 0) {
+        const message = rateLimitMessage(String(body['model']), rateLimit.retryAfterMs ?? 1200);
+        built = buildFailed(ctx, 'rate_limit_exceeded', message, now);
+      } else if (window !== undefined && window > 0 && inputTokens > window) {
+        built = buildFailed(ctx, 'context_length_exceeded', CONTEXT_LENGTH_MESSAGE, now);
+      } else if (threshold !== undefined && inputTokens >= threshold) {
         const id = ids.next('cmp');
         built = buildResponse(
           plan,

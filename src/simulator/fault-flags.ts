@@ -4,6 +4,8 @@
  * `stall:request=1,event=3`, `halfopen:event=2`, `malformed:event=3,kind=binary`,
  * `error:request=1,event=4,shape=wrapped,status=500,code=server_error`, `http-status:status=503,times=1`,
  * `prev-not-found:every=3`, `age:ms=3000`, `delay:ms=20`, `latency:ms=50`, `handshake:ms=80`.
+ * Account/model switches (PROTOCOL §10): `unverified-org`, `quota` (`quota:code=usage_not_included`),
+ * `strict-models`, `rate-limit:every=3,ms=1200`, `context-window:tokens=8000`, `keepalive:every=50`.
  */
 import type { FaultSpec, FaultTarget } from './faults.js';
 
@@ -20,6 +22,12 @@ const KINDS = [
   'delay',
   'latency',
   'handshake',
+  'unverified-org',
+  'quota',
+  'strict-models',
+  'rate-limit',
+  'context-window',
+  'keepalive',
 ];
 
 function fail(flag: string, why: string): never {
@@ -162,6 +170,32 @@ export function parseFaultFlag(flag: string): FaultSpec {
       break;
     case 'handshake':
       spec = { httpHandshakeMs: int('ms', true)! };
+      break;
+    case 'unverified-org':
+      spec = { account: { unverifiedOrg: true } };
+      break;
+    case 'quota':
+      spec = {
+        account: {
+          quota: oneOf('code', ['insufficient_quota', 'usage_not_included'] as const) ?? 'insufficient_quota',
+        },
+      };
+      break;
+    case 'strict-models':
+      spec = { account: { strictModels: true } };
+      break;
+    case 'rate-limit': {
+      const every = int('every') ?? 3;
+      if (every < 1) fail(flag, 'every must be ≥ 1');
+      const ms = int('ms');
+      spec = { rateLimit: { every, ...(ms !== undefined ? { retryAfterMs: ms } : {}) } };
+      break;
+    }
+    case 'context-window':
+      spec = { contextWindow: int('tokens', true)! };
+      break;
+    case 'keepalive':
+      spec = { keepaliveEvery: int('every', true)! };
       break;
     default:
       fail(flag, 'unknown kind');

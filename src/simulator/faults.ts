@@ -64,8 +64,35 @@ export interface HttpStatusFault extends FaultTarget {
   headers?: Record<string, string>;
 }
 
+/**
+ * Account and model behaviour of the service (PROTOCOL §10): switches, not one-off faults.
+ * Models without reasoning (gpt-4.1*, gpt-4o*, gpt-4*, gpt-3.5*) always refuse `reasoning`.
+ */
+export interface AccountSwitches {
+  /** The organization is not verified: a request carrying `reasoning.summary` gets 400 `unsupported_value`. */
+  unverifiedOrg?: boolean;
+  /** Every create is refused: 429 `insufficient_quota`, or 429 `usage_not_included`. */
+  quota?: 'insufficient_quota' | 'usage_not_included';
+  /** Models the simulator does not list answer 400 `model_not_found`. */
+  strictModels?: boolean;
+}
+
+/** Every N-th generated response (warm-ups excluded) fails with `response.failed` `rate_limit_exceeded`. */
+export interface RateLimitFault {
+  every: number;
+  /** The delay the message asks for ("Please try again in 1.2s."); default 1200 ms. */
+  retryAfterMs?: number;
+}
+
 /** All faults; lists fire in order (the first matching entry of each kind wins per request). */
 export interface FaultSpec {
+  /** Account/model switches (unverified organization, quota, strict model names). */
+  account?: AccountSwitches;
+  rateLimit?: RateLimitFault;
+  /** Context window in tokens: a generated response whose input exceeds it fails with `context_length_exceeded`. */
+  contextWindow?: number;
+  /** A `keepalive` event after every N events of a response (default 200; 0 = never). */
+  keepaliveEvery?: number;
   drop?: DropFault | DropFault[];
   stall?: SilenceFault | SilenceFault[];
   halfOpen?: SilenceFault | SilenceFault[];
@@ -154,7 +181,7 @@ export function resolveFaults(
 /** First defined numeric setting across specs (server spec wins over scenario spec). */
 export function numberSetting(
   specs: FaultSpec[],
-  key: 'eventDelayMs' | 'ageLimitMs' | 'latencyMs' | 'httpHandshakeMs',
+  key: 'eventDelayMs' | 'ageLimitMs' | 'latencyMs' | 'httpHandshakeMs' | 'contextWindow' | 'keepaliveEvery',
 ): number | undefined {
   for (const s of specs) if (typeof s[key] === 'number') return s[key];
   return undefined;
@@ -169,6 +196,11 @@ export function mergeFaults(...specs: FaultSpec[]): FaultSpec {
       if (items.length > 0) (out as Record<string, unknown>)[key] = items;
     }
     if (s.refuseUpgrade) out.refuseUpgrade = s.refuseUpgrade;
+    if (s.account) out.account = { ...out.account, ...s.account };
+    if (s.rateLimit) out.rateLimit = s.rateLimit;
+    for (const key of ['contextWindow', 'keepaliveEvery'] as const) {
+      if (s[key] !== undefined) out[key] = s[key];
+    }
     if (s.prevNotFound) out.prevNotFound = s.prevNotFound;
     for (const key of ['eventDelayMs', 'ageLimitMs', 'latencyMs', 'httpHandshakeMs'] as const) {
       if (s[key] !== undefined) out[key] = s[key];
@@ -188,17 +220,43 @@ export function injectedErrorEvent(f: ErrorFault, seq: number): Record<string, u
   };
 }
 
-/** The `response.failed` event an injected error fault with shape `failed` produces. */
-export function injectedFailedEvent(f: ErrorFault, seq: number, responseId: string): Record<string, unknown> {
+/**
+ * The `response.failed` event an injected error fault with shape `failed` produces: the complete
+ * `Response` object of the request (`base`, as the terminal event would carry it) in state failed.
+ */
+export function injectedFailedEvent(
+  f: ErrorFault,
+  seq: number,
+  base: Record<string, unknown>,
+): Record<string, unknown> {
   return {
     type: 'response.failed',
     sequence_number: seq,
-    response: {
-      id: responseId,
-      object: 'response',
-      status: 'failed',
-      output: [],
-      error: { code: f.code, message: f.message ?? `Injected ${f.code}.` },
-    },
+    response: failedResponse(base, f.code, f.message ?? `Injected ${f.code}.`),
   };
+}
+
+/** `base` (a complete Response object) turned into a failed one with `error`. */
+export function failedResponse(
+  base: Record<string, unknown>,
+  code: string,
+  message: string,
+): Record<string, unknown> {
+  return {
+    ...base,
+    status: 'failed',
+    completed_at: null,
+    incomplete_details: null,
+    output: [],
+    error: { code, message },
+  };
+}
+
+/** A switch's value across specs (server spec wins over scenario spec). */
+export function accountSwitch<K extends keyof AccountSwitches>(
+  specs: FaultSpec[],
+  key: K,
+): AccountSwitches[K] | undefined {
+  for (const s of specs) if (s.account?.[key] !== undefined) return s.account[key];
+  return undefined;
 }

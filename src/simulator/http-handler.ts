@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { SIM_MODELS } from './account.js';
 import type { ApiError } from './conversation.js';
 import { injectedErrorEvent, injectedFailedEvent, resolveFaults } from './faults.js';
 import type { ServerContext } from './server-context.js';
@@ -46,9 +47,6 @@ function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
-
-/** Models listed by `GET /models`. */
-export const SIM_MODELS = ['gpt-5.5', 'gpt-5.4', 'gpt-5.6', 'gpt-sim'];
 
 /** Handles one authenticated HTTP request under the base path (`route` excludes it). */
 export async function handleHttp(
@@ -250,7 +248,7 @@ export async function handleHttp(
     },
     sendError: (f, seq) => {
       if (f.shape === 'failed')
-        write('response.failed', JSON.stringify(injectedFailedEvent(f, seq, responseId)));
+        write('response.failed', JSON.stringify(injectedFailedEvent(f, seq, result.built.response)));
       else write('error', JSON.stringify(injectedErrorEvent(f, seq)));
       stopped = true;
       res.end();
@@ -268,6 +266,7 @@ export async function handleHttp(
   const outcome = await streamEvents(result.built.events, faults, sink, {
     clock: ctx.clock,
     eventDelayMs: ctx.eventDelayMs(),
+    keepaliveEvery: ctx.keepaliveEvery(),
     onTerminal: () => result.commit(),
   });
   if (outcome === 'completed') res.end();

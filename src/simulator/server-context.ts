@@ -17,6 +17,8 @@ export interface ServerContext {
   latencyMs(): number;
   eventDelayMs(): number;
   httpHandshakeMs(): number;
+  /** A `keepalive` event after every N events of a response (0 = never). */
+  keepaliveEvery(): number;
   /** Diagnostics (never includes secrets). */
   log(message: string): void;
 }

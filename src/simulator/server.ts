@@ -26,6 +26,8 @@ import type { Simulator, SimulatorOptions } from './types.js';
 import { WsSession } from './ws-session.js';
 
 const SIXTY_MINUTES_MS = 60 * 60_000;
+/** Events between two `keepalive` events on a long stream. */
+const DEFAULT_KEEPALIVE_EVERY = 200;
 
 function authError(header: string | undefined, apiKey: string | undefined): ApiError | undefined {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
@@ -91,6 +93,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     ids,
     scenario: () => scenario,
     prevNotFoundEvery: () => specs().find((s) => s.prevNotFound)?.prevNotFound?.every,
+    faultSpecs: () => specs(),
   });
   const ctx: ServerContext = {
     clock,
@@ -105,6 +108,8 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     latencyMs: () => numberSetting(specs(), 'latencyMs') ?? opts.latencyMs ?? 0,
     eventDelayMs: () => numberSetting(specs(), 'eventDelayMs') ?? opts.eventDelayMs ?? 0,
     httpHandshakeMs: () => numberSetting(specs(), 'httpHandshakeMs') ?? opts.httpHandshakeMs ?? 0,
+    keepaliveEvery: () =>
+      numberSetting(specs(), 'keepaliveEvery') ?? opts.keepaliveEvery ?? DEFAULT_KEEPALIVE_EVERY,
     log: (message) => {
       if (process.env['TETHER_SIM_DEBUG'] === '1') process.stderr.write(`[simulator] ${message}\n`);
     },

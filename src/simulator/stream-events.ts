@@ -35,6 +35,30 @@ export interface ResponseContext {
   compaction?: WireItem;
 }
 
+/**
+ * The `obfuscation` padding the service adds to delta events (PROTOCOL §10.3) unless the request
+ * sets `stream_options.include_obfuscation: false`: random-looking characters that round the
+ * delta up to a multiple of 16, so event sizes do not reveal token lengths.
+ */
+function obfuscation(ctx: ResponseContext, delta: string, salt: number): Record<string, string> {
+  const opts = ctx.request['stream_options'];
+  if (
+    typeof opts === 'object' &&
+    opts !== null &&
+    (opts as Record<string, unknown>)['include_obfuscation'] === false
+  )
+    return {};
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+  const len = 16 - (delta.length % 16) || 16;
+  let h = (salt * 2654435761 + delta.length * 40503) >>> 0;
+  let out = '';
+  for (let i = 0; i < len; i++) {
+    h = (h * 1103515245 + 12345) >>> 0;
+    out += alphabet[h % alphabet.length];
+  }
+  return { obfuscation: out };
+}
+
 /** A fully built response: its final output items and the event list. */
 export interface BuiltResponse {
   output: WireItem[];
@@ -165,6 +189,7 @@ export function buildResponse(
             output_index: index,
             summary_index,
             delta,
+            ...obfuscation(ctx, delta, events.length),
           });
         }
         events.push({
@@ -216,7 +241,13 @@ export function buildResponse(
         part: { type: 'output_text', annotations: [], logprobs: [], text: '' },
       });
       for (const delta of chunkText(text, ctx.chunkChars))
-        events.push({ type: 'response.output_text.delta', ...base, delta, logprobs: [] });
+        events.push({
+          type: 'response.output_text.delta',
+          ...base,
+          delta,
+          logprobs: [],
+          ...obfuscation(ctx, delta, events.length),
+        });
       const annotations = citationAnnotations(text, plan.citations ?? []);
       annotations.forEach((annotation, annotation_index) =>
         events.push({ type: 'response.output_text.annotation.added', ...base, annotation_index, annotation }),
@@ -249,6 +280,7 @@ export function buildResponse(
               item_id: id,
               output_index: index,
               delta,
+              ...obfuscation(ctx, delta, events.length),
             });
           }
           events.push({
@@ -281,6 +313,7 @@ export function buildResponse(
               item_id: id,
               output_index: index,
               delta,
+              ...obfuscation(ctx, delta, events.length),
             });
           }
           events.push({
@@ -324,6 +357,36 @@ export function buildResponse(
   const response = responseObject(ctx, status, output, extra);
   events.push({ type: `response.${status}`, response });
   return { output, events, status, response };
+}
+
+/**
+ * A response the service failed before producing output (rate limit, context window):
+ * created → in_progress → `response.failed` with the complete Response object and `error`.
+ */
+export function buildFailed(
+  ctx: ResponseContext,
+  code: string,
+  message: string,
+  _nowSeconds: number,
+): BuiltResponse {
+  const usage: SimUsage = {
+    input_tokens: 0,
+    input_tokens_details: { cached_tokens: 0, cache_write_tokens: 0 },
+    output_tokens: 0,
+    output_tokens_details: { reasoning_tokens: 0 },
+    total_tokens: 0,
+  };
+  const response = responseObject(ctx, 'failed', [], { usage, error: { code, message } });
+  return {
+    output: [],
+    status: 'failed',
+    response,
+    events: [
+      { type: 'response.created', response: responseObject(ctx, 'in_progress', []) },
+      { type: 'response.in_progress', response: responseObject(ctx, 'in_progress', []) },
+      { type: 'response.failed', response },
+    ],
+  };
 }
 
 /** The events of a `generate:false` warm-up: created → in_progress → completed, empty output. */

@@ -31,7 +31,14 @@ export async function streamEvents(
   events: SimEvent[],
   faults: RequestFaults,
   sink: EventSink,
-  opts: { clock: Clock; eventDelayMs: number; extra?: Record<string, unknown>; onTerminal: () => void },
+  opts: {
+    clock: Clock;
+    eventDelayMs: number;
+    extra?: Record<string, unknown>;
+    onTerminal: () => void;
+    /** A `keepalive` event after every N events (never after the terminal); 0 = never. */
+    keepaliveEvery?: number;
+  },
 ): Promise<StreamOutcome> {
   let seq = 0;
   const n = events.length;
@@ -72,6 +79,10 @@ export async function streamEvents(
     const event = { ...events[k]!, sequence_number: seq++, ...opts.extra };
     await sink.send(event);
     if (k === n - 1) opts.onTerminal();
+    else if (opts.keepaliveEvery && (k + 1) % opts.keepaliveEvery === 0 && sink.alive()) {
+      // The service interleaves these on long streams (PROTOCOL §10.3); clients ignore them.
+      await sink.send({ type: 'keepalive', sequence_number: seq++, ...opts.extra });
+    }
   }
   return 'completed';
 }

@@ -26,6 +26,8 @@ export interface SimulatorOptions {
   httpHandshakeMs?: number;
   /** Delay between consecutive events of a response (ms). */
   eventDelayMs?: number;
+  /** A `keepalive` event after every N events of a response, like the service on long streams; default 200, 0 = never. */
+  keepaliveEvery?: number;
   /** WebSocket connection age limit (ms); default 60 min like the service. */
   connectionAgeLimitMs?: number;
   /** Seed for ids, encrypted blobs and any other randomness; default random. */

@@ -294,16 +294,17 @@ export class WsSession {
     const responseId = this.ctx.ids.next('resp');
     rec.responseId = responseId;
     const result = this.ctx.engine.run(prepared, state, responseId);
-    const outcome = await streamEvents(result.built.events, faults, this.sink(lane, responseId), {
+    const outcome = await streamEvents(result.built.events, faults, this.sink(lane, result.built.response), {
       clock: this.ctx.clock,
       eventDelayMs: this.ctx.eventDelayMs(),
+      keepaliveEvery: this.ctx.keepaliveEvery(),
       ...(lane ? { extra: { stream_id: lane } } : {}),
       onTerminal: () => result.commit(),
     });
     if (outcome === 'error') result.fail();
   }
 
-  private sink(lane: string | undefined, responseId: string): EventSink {
+  private sink(lane: string | undefined, base: Record<string, unknown>): EventSink {
     return {
       alive: () => this.alive(),
       send: async (event) => {
@@ -341,7 +342,7 @@ export class WsSession {
         } else if (f.shape === 'flat') {
           this.sendJson(injectedErrorEvent(f, seq));
         } else {
-          this.sendJson(injectedFailedEvent(f, seq, responseId));
+          this.sendJson(injectedFailedEvent(f, seq, base));
         }
       },
       drop: async (f) => {
