@@ -5,9 +5,12 @@
  */
 import { realpathSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { parseHeaders } from '../config/headers.js';
+import type { SettingSource } from '../config/load.js';
 import type { Settings } from '../config/schema.js';
 import type { McpServerConfig } from '../mcp/config.js';
 import type { McpManager } from '../mcp/manager.js';
+import { openUserState, type UserState } from '../config/user-state.js';
 import {
   type AllowRules,
   addAllowRule,
@@ -21,7 +24,7 @@ import {
 import type { RequestFields } from '../protocol/client-events.js';
 import type { Item } from '../protocol/items.js';
 import { createSessionController } from '../session/controller.js';
-import type { SessionController, SessionSettings } from '../session/types.js';
+import type { FieldRefusal, RefusalDecision, SessionController, SessionSettings } from '../session/types.js';
 import {
   createShellLauncher,
   createToolRuntime,
@@ -33,15 +36,22 @@ import type { ReadyCall, ToolRuntime } from '../tools/types.js';
 import { type Clock, realClock } from '../util/clock.js';
 import { newSessionId } from '../util/ids.js';
 import { dataDir } from '../util/paths.js';
+import { addSecret } from '../util/redact.js';
 import { VERSION } from '../util/version.js';
 import type { AgentPersistence, ApprovalMode, LedgerEntry } from './events.js';
 import { buildInstructions, type LoadedInstructions } from './instructions.js';
 import { type Agent, createAgent } from './loop.js';
+import { modelHasReasoning } from './model-caps.js';
+import { applyRemembered, describeField, droppableFor } from './refusals.js';
 import type { CallDecision, PolicyPort } from './tool-exec.js';
 
 /** Options of {@link createAgentRuntime}. */
 export interface AgentRuntimeOptions {
   settings: Settings;
+  /** Where each setting came from: a field the user set explicitly is never dropped on refusal. */
+  sources?: Record<string, SettingSource>;
+  /** Remembered refusals (default: the state file under the config dir). */
+  userState?: UserState;
   /** Workspace directory. */
   cwd: string;
   apiKey: string;
@@ -117,12 +127,77 @@ export function buildRequestFields(
       { type: 'compaction', compact_threshold: Math.max(1000, compactThreshold(settings)) },
     ],
   };
+  return { ...fields, ...reasoningFields(settings, settings.model) };
+}
+
+/**
+ * `reasoning` / `include` for `model`: none for models without reasoning (capability table,
+ * `modelReasoning`), `summary` only when `reasoningSummary` is not `none` (§10.1).
+ */
+export function reasoningFields(
+  settings: Pick<Settings, 'reasoningEffort' | 'reasoningSummary' | 'modelReasoning'>,
+  model: string,
+): Pick<RequestFields, 'reasoning' | 'include'> {
+  if (!modelHasReasoning(model, settings.modelReasoning)) return { include: [] };
+  // Reasoning items must be replayable in full-context (stateless) requests (§5.3).
+  const out: Pick<RequestFields, 'reasoning' | 'include'> = { include: ['reasoning.encrypted_content'] };
   if (settings.reasoningEffort !== 'none') {
-    fields.reasoning = { effort: settings.reasoningEffort, summary: 'auto' };
-    // Reasoning items must be replayable in full-context (stateless) requests (§5.3).
-    fields.include = ['reasoning.encrypted_content'];
+    out.reasoning = { effort: settings.reasoningEffort };
+    if (settings.reasoningSummary !== 'none') out.reasoning.summary = settings.reasoningSummary;
   }
-  return fields;
+  return out;
+}
+
+/** Headers of every request: identity, organization/project and the gateway `headers` setting. */
+export function requestHeaders(settings: Settings): {
+  http: Record<string, string>;
+  websocket: Record<string, string>;
+} {
+  const http: Record<string, string> = { ...parseHeaders(settings.headers) };
+  // Gateway header values may be credentials: never shown anywhere.
+  for (const v of Object.values(http)) if (v.length >= 8) addSecret(v);
+  http['User-Agent'] = `tether-code/${VERSION}`;
+  if (settings.organization) http['OpenAI-Organization'] = settings.organization;
+  if (settings.project) http['OpenAI-Project'] = settings.project;
+  const websocket = { ...http };
+  if (settings.wsBetaHeader) websocket['OpenAI-Beta'] = 'responses_websockets=2026-02-06';
+  return { http, websocket };
+}
+
+/**
+ * The session's refusal hook (issue 14.1): a default field the service refuses is dropped, the
+ * refusal remembered for this base URL + model, and one notice says so; a field the user set
+ * explicitly gives one clear error instead.
+ */
+export function refusalHook(
+  settings: Settings,
+  sources: Record<string, SettingSource> | undefined,
+  state: UserState,
+  clock: Clock,
+): (r: FieldRefusal, fields: RequestFields) => RefusalDecision {
+  const explicit = (key: string) => (sources?.[key] ?? 'default') !== 'default';
+  return (r, fields) => {
+    const d = droppableFor(r.param);
+    if (!d?.present(fields)) return { action: 'pass' };
+    const what = describeField(d, fields);
+    const setBy = d.settings.find(explicit);
+    if (setBy) {
+      return {
+        action: 'fail',
+        message: `the service refused ${what}, which you set (${setBy} from ${sources?.[setBy]}): ${r.message} — change or unset ${setBy}`,
+      };
+    }
+    state.rememberRefusal(settings.baseUrl, fields.model, {
+      param: d.param,
+      code: r.code,
+      at: clock.wallNow(),
+    });
+    return {
+      action: 'drop',
+      fields: d.drop(fields),
+      notice: `the service refused ${what} for ${fields.model} (${r.code}: ${r.message}); requests are sent without ${d.param} from now on (remembered for this base URL and model${d.settings[0] ? `; set ${d.settings[0]} explicitly to send it again` : ''})`,
+    };
+  };
 }
 
 function sessionSettings(s: Settings): SessionSettings {
@@ -279,10 +354,23 @@ export async function createAgentRuntime(opts: AgentRuntimeOptions): Promise<Age
     maxBytes: settings.instructionsMaxBytes,
     env,
   });
-  const requestFields = buildRequestFields(settings, instructions.text, tools, sessionId);
+  const userState = opts.userState ?? (await openUserState(env));
+  const explicit = (key: string) => (opts.sources?.[key] ?? 'default') !== 'default';
+  const fieldsFor = ({ reasoning: _r, include: _i, ...base }: RequestFields, model: string): RequestFields =>
+    applyRemembered(
+      { ...base, model, ...reasoningFields(settings, model) },
+      userState.refusals(settings.baseUrl, model).map((r) => r.param),
+      explicit,
+    );
+  const requestFields = fieldsFor(
+    buildRequestFields(settings, instructions.text, tools, sessionId),
+    settings.model,
+  );
   const session = createSessionController({
     baseUrl: settings.baseUrl,
     apiKey: opts.apiKey,
+    headers: requestHeaders(settings),
+    onRefusedField: refusalHook(settings, opts.sources, userState, clock),
     request: requestFields,
     settings: sessionSettings(settings),
     ...(opts.resume ? { transcript: [...opts.resume.items] } : {}),
@@ -317,6 +405,10 @@ export async function createAgentRuntime(opts: AgentRuntimeOptions): Promise<Age
       ...(opts.mcpWarnings ?? []),
       ...[legacyRulesWarning(cwd)].filter((w): w is string => w !== null),
     ],
+    fieldsForModel: (model) => {
+      const { reasoning, include } = fieldsFor(session.requestFields(), model);
+      return { reasoning: reasoning ?? null, include: include ?? [] };
+    },
     newSession: async () => {
       const id = newSessionId(new Date(clock.wallNow()));
       const persistence = opts.newPersistence?.(id);

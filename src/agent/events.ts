@@ -16,6 +16,12 @@ export type TerminalReason =
   | 'max_tokens'
   | 'cancelled'
   | 'auth_refused'
+  /** The account has no quota left, or its plan does not include API use (exit 3). */
+  | 'quota_exceeded'
+  /** The model does not exist or this key cannot use it (exit 2). */
+  | 'model_not_found'
+  /** The service refused a request setting the user chose explicitly (exit 2). */
+  | 'invalid_request'
   | 'network_unreachable'
   | 'model_error'
   | 'incomplete'

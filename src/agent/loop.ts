@@ -23,7 +23,7 @@ import type {
 import { danglingCallOutputs, Ledger } from './ledger.js';
 import { checkLimits } from './limits.js';
 import { runModelCall } from './model-call.js';
-import { reasonForTurnError } from './outcome.js';
+import { describeTurnError, reasonForTurnError } from './outcome.js';
 import { type ActiveRun, buildOutcome, messageTextOf, newRun, unsentOutputs } from './run-state.js';
 import { classifyStartError } from './start-error.js';
 import { executeCalls, toModelOutput } from './tool-exec.js';
@@ -139,7 +139,7 @@ export class Agent implements AgentController {
 
   setModel(model: string): void {
     this.info = { ...this.info, model };
-    this.opts.session.setRequestFields({ model });
+    this.opts.session.setRequestFields({ model, ...this.opts.fieldsForModel?.(model) });
     this.invalidate();
   }
 
@@ -151,6 +151,25 @@ export class Agent implements AgentController {
   async compact(): Promise<void> {
     if (this.drivePromise) await this.drivePromise;
     const r = await this.opts.session.compact();
+    this.recordCompaction(r, false);
+  }
+
+  /** Automatic compaction before retrying a turn the service refused as too long: true, or the error. */
+  private async compactForRetry(): Promise<true | string> {
+    try {
+      const r = await this.opts.session.compact();
+      this.recordCompaction(r, true);
+      return true;
+    } catch (err) {
+      const why = err instanceof Error ? err.message : String(err);
+      return `the input exceeds the model's context window and ${why}`;
+    }
+  }
+
+  private recordCompaction(
+    r: { tokensBefore: number; tokensAfter: number; items: Item[] },
+    auto: boolean,
+  ): void {
     // The store records the window so a resumed session restarts from it (src/store).
     const store = this.persistence as
       | (AgentPersistence & { onCompaction?: (info: CompactionRecord) => void })
@@ -158,10 +177,10 @@ export class Agent implements AgentController {
     store?.onCompaction?.({
       tokensBefore: r.tokensBefore,
       tokensAfter: r.tokensAfter,
-      auto: false,
+      auto,
       window: r.items,
     });
-    this.emit({ type: 'compaction', tokensBefore: r.tokensBefore, tokensAfter: r.tokensAfter, auto: false });
+    this.emit({ type: 'compaction', tokensBefore: r.tokensBefore, tokensAfter: r.tokensAfter, auto });
   }
 
   async newSession(): Promise<void> {
@@ -208,7 +227,10 @@ export class Agent implements AgentController {
     if (!this.announced) {
       this.announced = true;
       this.unsubscribeSession = this.opts.session.subscribe((event) =>
-        this.emit({ type: 'transport', event }),
+        // A request the session adjusted on its own (a refused default field) is a warning.
+        event.type === 'notice'
+          ? this.emit({ type: 'warning', message: event.message })
+          : this.emit({ type: 'transport', event }),
       );
       this.emitSessionStarted(this.resumed);
       for (const message of this.opts.warnings ?? []) this.emit({ type: 'warning', message });
@@ -367,7 +389,20 @@ export class Agent implements AgentController {
       // Unsent tool outputs stay pending: the next prompt of this conversation carries them.
       if (limit) return finish(limit.reason, limit.message);
       const input = this.takeInputAnnounced();
-      const result = await this.modelCall(run, input);
+      let result = await this.modelCall(run, input);
+      if (result.status === 'failed' && result.error?.kind === 'context' && !run.abort.signal.aborted) {
+        // The input does not fit the context window: compact (/responses/compact) and retry the
+        // turn once; its input is already in the transcript the compaction summarises.
+        const compacted = await this.compactForRetry();
+        if (compacted !== true) return finish('model_error', compacted);
+        result = await this.modelCall(run, []);
+        if (result.status === 'failed' && result.error?.kind === 'context') {
+          return finish(
+            'model_error',
+            `the conversation does not fit the model's context window even after compaction (${result.error.message}); start a new session (/new) or use a model with a larger window`,
+          );
+        }
+      }
       if (result.status === 'cancelled' || (result.status === 'failed' && run.abort.signal.aborted)) {
         this.requeueUnsent(input);
         return stopped();
@@ -376,7 +411,7 @@ export class Agent implements AgentController {
         this.requeueUnsent(input);
         return finish(
           reasonForTurnError(result.error?.kind),
-          result.error?.message ?? 'the model call failed',
+          describeTurnError(result.error, this.info.model),
         );
       }
       const answer = answerText(result.output);

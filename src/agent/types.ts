@@ -37,6 +37,8 @@ export interface AgentOptions {
   resumed?: boolean;
   /** Shown as `warning` events right after `session_started` (e.g. truncated instructions). */
   warnings?: string[];
+  /** Model-dependent request fields (`reasoning`, `include`) applied by `setModel`. */
+  fieldsForModel?: (model: string) => Partial<import('../protocol/client-events.js').RequestFields>;
   /** For `/new`: a fresh session id and persistence. Without it the id is kept. */
   newSession?: () => Promise<{ sessionId: string; persistence?: AgentPersistence }>;
 }

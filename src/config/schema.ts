@@ -4,7 +4,7 @@
  * test needs lives here, never as a test-only back door.
  */
 
-export type SettingType = 'string' | 'int' | 'bool' | 'enum' | 'url';
+export type SettingType = 'string' | 'int' | 'bool' | 'enum' | 'url' | 'headers';
 
 export interface SettingDef {
   key: string;
@@ -33,6 +33,28 @@ export const SETTINGS = [
     type: 'url',
     default: 'https://api.openai.com/v1',
     description: 'API base URL; the WebSocket URL is derived from it (https→wss, + /responses).',
+  }),
+  def({
+    key: 'organization',
+    env: 'OPENAI_ORG_ID',
+    type: 'string',
+    default: '',
+    description: 'Sent as the OpenAI-Organization header (as the official SDKs do); empty = not sent.',
+  }),
+  def({
+    key: 'project',
+    env: 'OPENAI_PROJECT_ID',
+    type: 'string',
+    default: '',
+    description: 'Sent as the OpenAI-Project header; empty = not sent.',
+  }),
+  def({
+    key: 'headers',
+    env: 'TETHER_HEADERS',
+    type: 'headers',
+    default: '{}',
+    description:
+      'Extra request headers for gateways: a JSON object, or `Name: value` pairs separated by `;` or newlines (sent on every HTTP request and the WebSocket upgrade).',
   }),
   def({
     key: 'transport',
@@ -139,11 +161,37 @@ export const SETTINGS = [
     description: 'Largest image (bytes) sent to the model, from -i/--image, the composer or view_image.',
   }),
   def({
+    key: 'reasoningSummary',
+    env: 'TETHER_REASONING_SUMMARY',
+    type: 'enum',
+    values: ['auto', 'concise', 'detailed', 'none'],
+    default: 'auto',
+    description:
+      'reasoning.summary sent with requests (none = not sent). The default is dropped, with one warning, where the service refuses it (unverified organization).',
+  }),
+  def({
+    key: 'modelReasoning',
+    env: 'TETHER_MODEL_REASONING',
+    type: 'enum',
+    values: ['auto', 'on', 'off'],
+    default: 'auto',
+    description:
+      'Whether the model takes `reasoning` and encrypted reasoning items; auto: by the built-in table (gpt-4.1*, gpt-4o*, gpt-4*, gpt-3.5* have none).',
+  }),
+  def({
     key: 'wsDeflate',
     env: 'TETHER_WS_DEFLATE',
     type: 'bool',
     default: true,
     description: 'Offer permessage-deflate on the WebSocket.',
+  }),
+  def({
+    key: 'wsBetaHeader',
+    env: 'TETHER_WS_BETA_HEADER',
+    type: 'bool',
+    default: true,
+    description:
+      'Send `OpenAI-Beta: responses_websockets=2026-02-06` on the WebSocket upgrade (as Codex does).',
   }),
   def({
     key: 'connectTimeoutMs',

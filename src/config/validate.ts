@@ -1,4 +1,5 @@
 import { usageError } from '../util/errors.js';
+import { parseHeaders } from './headers.js';
 import type { SettingDef } from './schema.js';
 
 /**
@@ -39,6 +40,14 @@ export function coerceSetting(def: SettingDef, raw: unknown, source: string): st
         throw bad('an http:// or https:// URL');
       }
       return s.replace(/\/+$/, '');
+    }
+    case 'headers': {
+      try {
+        return JSON.stringify(parseHeaders(raw));
+      } catch (err) {
+        // The value may hold a gateway token: name the problem, never echo the value.
+        throw usageError(`invalid value for ${source}: ${(err as Error).message}`, 'invalid_setting');
+      }
     }
     case 'string': {
       const s = String(raw);

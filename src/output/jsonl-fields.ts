@@ -121,6 +121,9 @@ export function transportLine(ev: Extract<AgentEvent, { type: 'transport' }>['ev
       };
     case 'closed':
       return { type: 'transport', event: 'closed' };
+    case 'notice':
+      // The agent turns notices into `warning` events; a stray one still reads as a warning.
+      return { type: 'warning', message: ev.message };
     default: {
       const unreachable: never = ev;
       return unreachable;

@@ -68,6 +68,10 @@ export function createSessionController(opts: SessionControllerOptions): Session
         return;
       }
     }
+    if (st.warmRefused) {
+      st.anchor = null;
+      return;
+    }
     try {
       st.anchor = await st.warm(conn);
     } catch {
@@ -122,6 +126,7 @@ export function createSessionController(opts: SessionControllerOptions): Session
           baseUrl: st.baseUrl,
           apiKey: st.apiKey,
           clock: st.clock,
+          headers: st.httpHeaders,
         });
         if (!res.ok) {
           const f = res.failure;

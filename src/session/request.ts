@@ -3,21 +3,21 @@ import type { RequestFields, ResponseCreateEvent } from '../protocol/client-even
 import type { Item } from '../protocol/items.js';
 import { canonicalJson } from './chain.js';
 
-/** Reasoning items must be replayable statelessly (§5.3), so this include is always sent. */
+/** Reasoning items must be replayable statelessly (§5.3), so this include is sent by default. */
 export const ENCRYPTED_REASONING_INCLUDE = 'reasoning.encrypted_content';
 
 /**
- * Normalises the non-input fields sent with every create: `store` defaults to false and
- * `include` always carries `reasoning.encrypted_content`.
+ * Normalises the non-input fields sent with every create: `store` defaults to false, `include`
+ * defaults to `reasoning.encrypted_content` (an explicit list, even empty, is kept: models
+ * without reasoning refuse it), and a `null` `reasoning` is left out.
  */
 export function normaliseFields(fields: RequestFields): RequestFields {
-  const include = fields.include ?? [];
+  const { reasoning, ...rest } = fields;
   return {
-    ...fields,
+    ...rest,
+    ...(reasoning ? { reasoning } : {}),
     store: fields.store ?? false,
-    include: include.includes(ENCRYPTED_REASONING_INCLUDE)
-      ? include
-      : [...include, ENCRYPTED_REASONING_INCLUDE],
+    include: fields.include ?? [ENCRYPTED_REASONING_INCLUDE],
   };
 }
 
@@ -33,7 +33,14 @@ export function buildCreate(
   previousResponseId: string | null,
   generate = true,
 ): ResponseCreateEvent {
-  const event: ResponseCreateEvent = { type: 'response.create', ...fields, input };
+  const { include, ...rest } = fields;
+  // An empty include list is not sent (a model without reasoning has none to ask for).
+  const event: ResponseCreateEvent = {
+    type: 'response.create',
+    ...rest,
+    ...(include && include.length > 0 ? { include } : {}),
+    input,
+  };
   if (previousResponseId) event.previous_response_id = previousResponseId;
   if (!generate) event.generate = false;
   return event;

@@ -32,7 +32,7 @@ function prepareStandby(st: SessionState, reason: Standby['reason']): void {
     let standby: WsConnection | null = null;
     try {
       standby = await st.openSocket(1);
-      const anchor = await st.warm(standby);
+      const anchor = st.warmRefused ? null : await st.warm(standby);
       if (st.closed || st.mode !== 'websocket') {
         standby.terminate('session closed during rotation');
         return;

@@ -4,7 +4,9 @@
  * the switch to HTTP+SSE.
  */
 import type { RequestFields } from '../protocol/client-events.js';
+import { classifyError } from '../protocol/errors.js';
 import type { Item } from '../protocol/items.js';
+import { errorOf } from '../protocol/server-events.js';
 import { websocketUrl } from '../transport/types.js';
 import { connectWebSocket, type WsConnection } from '../transport/ws-transport.js';
 import { type Clock, realClock, type TimerHandle } from '../util/clock.js';
@@ -13,6 +15,8 @@ import type { ChainAnchor } from './chain.js';
 import { answeredPrefixLength } from './pairing.js';
 import { buildCreate, fieldsKey, normaliseFields } from './request.js';
 import type {
+  FieldRefusal,
+  RefusalDecision,
   SessionControllerOptions,
   SessionSettings,
   SessionStatusEvent,
@@ -22,7 +26,8 @@ import type {
 /** A standby socket being warmed for rotation (RELIABILITY.md R10). */
 export interface Standby {
   conn: WsConnection;
-  anchor: ChainAnchor;
+  /** Null when warm-ups are off for this session (the next turn then sends full context). */
+  anchor: ChainAnchor | null;
   /** `age`: proactive rotation; `replacement`: the previous socket died between turns. */
   reason: 'age' | 'replacement';
 }
@@ -58,6 +63,14 @@ export class SessionState {
   readonly settings: SessionSettings;
   readonly baseUrl: string;
   readonly apiKey: string;
+  /** Extra headers for HTTP requests and for the WebSocket upgrade. */
+  readonly httpHeaders: Record<string, string>;
+  readonly wsHeaders: Record<string, string>;
+  /**
+   * Set once the service refused a `generate:false` warm-up: later sockets (rotation,
+   * replacement, /new) are not warmed again in this session, so a refusal costs one round trip.
+   */
+  warmRefused = false;
   fields: RequestFields;
   fieldsKey: string;
   transcript: Item[];
@@ -79,6 +92,7 @@ export class SessionState {
   private nextConnId = 1;
   private rotationTimer: TimerHandle | null = null;
   private readonly listeners = new Set<(e: SessionStatusEvent) => void>();
+  private readonly refusalHook: SessionControllerOptions['onRefusedField'];
   /** Set by the controller: called when a socket reaches its rotation age. */
   onRotationDue: () => void = () => {};
   /** Set by the controller: called when the current socket dies on its own (not dropped by us). */
@@ -90,6 +104,9 @@ export class SessionState {
     this.settings = opts.settings;
     this.baseUrl = opts.baseUrl;
     this.apiKey = opts.apiKey;
+    this.httpHeaders = { ...(opts.headers?.http ?? {}) };
+    this.wsHeaders = { ...(opts.headers?.websocket ?? {}) };
+    this.refusalHook = opts.onRefusedField;
     this.fields = normaliseFields(opts.request);
     this.fieldsKey = fieldsKey(this.fields);
     this.transcript = [...(opts.transcript ?? [])];
@@ -100,6 +117,20 @@ export class SessionState {
   setFields(fields: RequestFields): void {
     this.fields = normaliseFields(fields);
     this.fieldsKey = fieldsKey(this.fields);
+  }
+
+  /**
+   * Asks the hook about a refused field. On `drop` the fields are replaced and the notice is
+   * emitted (the caller resends); a field that is already absent is never "dropped" twice.
+   */
+  refusal(r: FieldRefusal): RefusalDecision {
+    const decision = this.refusalHook?.(r, this.fields) ?? { action: 'pass' };
+    if (decision.action !== 'drop') return decision;
+    const next = normaliseFields(decision.fields);
+    if (fieldsKey(next) === this.fieldsKey) return { action: 'pass' };
+    this.setFields(next);
+    this.emit({ type: 'notice', message: decision.notice });
+    return decision;
   }
 
   /** Whether `store:true` is in effect (chains survive reconnects, §4.3). */
@@ -136,6 +167,7 @@ export class SessionState {
       heartbeatTimeoutMs: s.heartbeatTimeoutMs,
       clock: this.clock,
       id: this.nextConnId++,
+      headers: this.wsHeaders,
       ...(signal ? { signal } : {}),
     };
     const conn = await connectWebSocket(opts);
@@ -202,6 +234,20 @@ export class SessionState {
       ...(signal ? { signal } : {}),
     });
     const outcome = await handle.done;
+    if (outcome.type === 'error') {
+      const d = errorOf(outcome.event);
+      // A refused default field (unverified organization, a model without reasoning) is learnt
+      // here already: the first turn goes out without it. Anything else means this service does
+      // not take warm-ups; later sockets of this session are not warmed again.
+      const cls = classifyError(d.code, d.status);
+      const handled =
+        cls === 'refused_param' && d.param && d.code
+          ? this.refusal({ param: d.param, code: d.code, message: d.message }).action === 'drop'
+          : false;
+      if (!handled && cls !== 'reconnect' && cls !== 'retry' && cls !== 'auth') this.warmRefused = true;
+      throw new Error(`warm-up refused: ${d.message}`);
+    }
+    if (outcome.type === 'terminal' && outcome.event.type !== 'response.completed') this.warmRefused = true;
     if (outcome.type !== 'terminal' || outcome.event.type !== 'response.completed') {
       const why =
         outcome.type === 'failure'

@@ -6,11 +6,16 @@
  * partial output before a new attempt. Runs inside the session's serial queue.
  */
 import { toHttpBody } from '../protocol/client-events.js';
-import { classifyError, ERROR_CODES } from '../protocol/errors.js';
+import {
+  classifyError,
+  classifyFailedResponse,
+  type ErrorClass,
+  retryHintFromMessage,
+} from '../protocol/errors.js';
 import type { Item } from '../protocol/items.js';
 import { errorOf, type ServerEvent } from '../protocol/server-events.js';
 import { toTotals, ZERO_USAGE } from '../protocol/usage.js';
-import { backoffDelayMs, parseRetryAfterMs } from '../transport/backoff.js';
+import { backoffDelayMs, parseRetryAfterMs, RETRY_AFTER_CAP_MS } from '../transport/backoff.js';
 import { postSse } from '../transport/http-transport.js';
 import {
   isNotResponsesApiStatus,
@@ -41,6 +46,9 @@ export function emptyTurnMetrics(transport: TurnMetrics['transport']): TurnMetri
     cachedTokens: 0,
   };
 }
+
+/** Refused default fields dropped per turn at most (each resend is one round trip). */
+const MAX_DROPPED_FIELDS = 4;
 
 /** Runs one turn. Never throws. */
 export async function executeTurn(
@@ -82,6 +90,60 @@ export async function executeTurn(
   let wsSetupFailures = 0;
   let rechained = false;
   let limitResets = 0;
+  let dropped = 0;
+
+  /**
+   * A final (never retried) error class → the failed turn. `refused_param` asks the session's
+   * hook first: a dropped default field resends the same turn at once (returns null).
+   */
+  const finalError = (
+    cls: ErrorClass,
+    d: { code?: string | undefined; message: string; param?: string | undefined },
+  ): TurnResult | null => {
+    const code = d.code;
+    switch (cls) {
+      case 'quota':
+        return fail('quota', d.message, code);
+      case 'model':
+        return fail('model', d.message, code);
+      case 'context':
+        return fail('context', d.message, code);
+      case 'auth':
+        return fail('auth', d.message, code);
+      case 'refused_param': {
+        if (d.param && code && dropped < MAX_DROPPED_FIELDS) {
+          const decision = st.refusal({ param: d.param, code, message: d.message });
+          if (decision.action === 'drop') {
+            dropped++;
+            return null;
+          }
+          if (decision.action === 'fail') return fail('refused', decision.message, code);
+        }
+        return fail('request', d.message, code);
+      }
+      default:
+        return fail('request', d.message, code);
+    }
+  };
+
+  /**
+   * The server's requested delay (headers first, then "try again in 1.2s" in the message), or
+   * `'too_long'` when it asks for more than we ever wait (the turn then fails at once).
+   */
+  const serverDelay = (
+    headerMs: number | undefined,
+    message: string | undefined,
+  ): number | undefined | 'too_long' => {
+    const ms = headerMs ?? retryHintFromMessage(message);
+    if (ms === undefined) return undefined;
+    return ms > RETRY_AFTER_CAP_MS ? 'too_long' : ms;
+  };
+  const tooLong = (message: string, code?: string) =>
+    fail(
+      'server',
+      `the service asks to wait longer than ${RETRY_AFTER_CAP_MS / 1000} s before retrying; try again later (${message})`,
+      code,
+    );
 
   /** Backoff before the next attempt; false when cancelled. */
   const wait = async (reason: string, retryAfterMs?: number): Promise<boolean> => {
@@ -152,7 +214,9 @@ export async function executeTurn(
             }
             failures++;
             if (failures > max) return fail('network', `gave up after ${failures} attempts: ${f.message}`);
-            if (!(await wait(f.message, f.retryAfterMs))) return finish({ status: 'cancelled' });
+            const hint = serverDelay(f.retryAfterMs, undefined);
+            if (hint === 'too_long') return tooLong(f.message, f.code);
+            if (!(await wait(f.message, hint))) return finish({ status: 'cancelled' });
             continue;
           }
         }
@@ -194,6 +258,7 @@ export async function executeTurn(
             ...streamOpts,
             baseUrl: st.baseUrl,
             apiKey: st.apiKey,
+            headers: st.httpHeaders,
             connectTimeoutMs: st.settings.connectTimeoutMs,
             clock,
           });
@@ -228,13 +293,24 @@ export async function executeTurn(
             st.anchor = null;
             if (conn) st.dropConnection();
             const err = resp.error ?? {};
-            const message = err.message ?? 'response failed';
-            return finish({
-              status: 'failed',
-              responseId: resp.id,
-              usage,
-              error: err.code ? { kind: 'server', message, code: err.code } : { kind: 'server', message },
-            });
+            const message = typeof err.message === 'string' ? err.message : 'response failed';
+            const code = typeof err.code === 'string' ? err.code : undefined;
+            const cls = classifyFailedResponse(code);
+            if (cls !== 'retry') {
+              const final = finalError(cls, { code, message });
+              if (final) return { ...final, responseId: resp.id, usage };
+              resetIfShown(`request adjusted: ${message}`);
+              continue;
+            }
+            // Transient (rate limit, overload, server error): retried like Codex, honouring
+            // "Please try again in 1.2s." — the failed response's calls never ran (R8).
+            resetIfShown(message);
+            failures++;
+            if (failures > max) return fail('server', `gave up after ${failures} attempts: ${message}`, code);
+            const delay = serverDelay(undefined, message);
+            if (delay === 'too_long') return tooLong(message, code);
+            if (!(await wait(message, delay))) return finish({ status: 'cancelled' });
+            continue;
           }
           st.transcript.push(...output);
           st.anchor = {
@@ -291,14 +367,25 @@ export async function executeTurn(
               failures++;
               if (failures > max)
                 return fail('server', `gave up after ${failures} attempts: ${d.message}`, code);
-              const hint = parseRetryAfterMs(d.headers, clock.wallNow());
+              const hint = serverDelay(
+                parseRetryAfterMs(d.headers, clock.wallNow(), Number.POSITIVE_INFINITY),
+                d.message,
+              );
+              if (hint === 'too_long') return tooLong(d.message, code);
               if (!(await wait(d.message, hint))) return finish({ status: 'cancelled' });
               continue;
             }
             case 'auth':
-              return fail('auth', d.message, code);
-            case 'fatal':
-              return fail(code === ERROR_CODES.contextLengthExceeded ? 'limit' : 'request', d.message, code);
+            case 'quota':
+            case 'model':
+            case 'context':
+            case 'refused_param':
+            case 'fatal': {
+              const final = finalError(cls, { code, message: d.message, param: d.param ?? undefined });
+              if (final) return final;
+              resetIfShown(`request adjusted: ${d.message}`);
+              continue;
+            }
             default: {
               const unreachable: never = cls;
               return fail('protocol', `unexpected error class ${String(unreachable)}`);
@@ -315,6 +402,20 @@ export async function executeTurn(
               f.code ?? (f.status ? `http_${f.status}` : undefined),
               f.status,
             );
+          // An HTTP error body's code wins over its status (429 insufficient_quota is final).
+          const byCode = f.code ? classifyError(f.code, f.status) : undefined;
+          if (
+            byCode &&
+            byCode !== 'retry' &&
+            byCode !== 'fatal' &&
+            byCode !== 'rechain' &&
+            byCode !== 'reconnect'
+          ) {
+            const final = finalError(byCode, { code: f.code, message: f.message, param: f.param });
+            if (final) return final;
+            resetIfShown(`request adjusted: ${f.message}`);
+            continue;
+          }
           resetIfShown(f.message);
           const auto = st.settings.transport === 'auto';
           if (f.kind === 'fatal' || f.kind === 'no_websocket') {
@@ -337,7 +438,9 @@ export async function executeTurn(
           failures++;
           if (failures > max)
             return fail('network', `gave up after ${failures} attempts: ${f.message}`, f.code);
-          if (!(await wait(f.message, f.retryAfterMs))) return finish({ status: 'cancelled' });
+          const hint = serverDelay(f.retryAfterMs, f.reason === 'http_status' ? f.message : undefined);
+          if (hint === 'too_long') return tooLong(f.message, f.code);
+          if (!(await wait(f.message, hint))) return finish({ status: 'cancelled' });
           continue;
         }
         default: {

@@ -28,6 +28,8 @@ export type SessionStatusEvent =
    * retried) or `network` (retries exhausted / not a Responses API). The session stays usable.
    */
   | { type: 'failed'; kind: 'auth' | 'network'; message: string; status?: number }
+  /** The session changed a request on its own (a refused default field was dropped): shown once as a warning. */
+  | { type: 'notice'; message: string }
   | { type: 'closed' };
 
 /** Per-model-call measurements. */
@@ -52,7 +54,21 @@ export type TurnStreamEvent =
   /** The previous attempt failed mid-stream: discard its partial output; a new attempt follows. */
   | { type: 'attempt_reset'; attempt: number; max: number; reason: string };
 
-export type TurnErrorKind = 'auth' | 'network' | 'server' | 'protocol' | 'request' | 'limit';
+export type TurnErrorKind =
+  | 'auth'
+  | 'network'
+  | 'server'
+  | 'protocol'
+  | 'request'
+  | 'limit'
+  /** No quota / the plan does not include API usage (never retried). */
+  | 'quota'
+  /** The model does not exist or is not available to this key. */
+  | 'model'
+  /** The service refused a request field the user set explicitly. */
+  | 'refused'
+  /** The input does not fit the model's context window (the agent compacts and retries once). */
+  | 'context';
 
 export interface TurnResult {
   status: 'completed' | 'incomplete' | 'failed' | 'cancelled';
@@ -125,9 +141,30 @@ export type SessionSettings = Pick<
   | 'fallbackReprobeTurns'
 >;
 
+/** A request field the service refused (`unsupported_value` / `unsupported_parameter` / `unknown_parameter`). */
+export interface FieldRefusal {
+  /** The field path the service named, e.g. `reasoning.summary`. */
+  param: string;
+  code: string;
+  message: string;
+}
+
+/** What to do about a {@link FieldRefusal}. */
+export type RefusalDecision =
+  /** Resend the same turn at once with `fields` (the field dropped); `notice` is shown once. */
+  | { action: 'drop'; fields: RequestFields; notice: string }
+  /** Fail the turn with this one-line error (a field the user set explicitly). */
+  | { action: 'fail'; message: string }
+  /** Not a field this hook knows: the refusal is an ordinary request error. */
+  | { action: 'pass' };
+
 export interface SessionControllerOptions {
   baseUrl: string;
   apiKey: string;
+  /** Extra request headers: `http` on every HTTP request, `websocket` on the upgrade. Never logged. */
+  headers?: { http?: Record<string, string>; websocket?: Record<string, string> };
+  /** Decides about a refused request field (default: every refusal is an ordinary request error). */
+  onRefusedField?: (refusal: FieldRefusal, fields: RequestFields) => RefusalDecision;
   /** Non-input fields sent with every create: model, instructions, tools, reasoning, store, include, prompt_cache_key… */
   request: RequestFields;
   settings: SessionSettings;

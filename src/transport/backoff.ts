@@ -57,20 +57,26 @@ function header(headers: HeaderSource, name: string): string | undefined {
 
 /**
  * Server-requested delay in ms from `retry-after-ms` (ms) or `retry-after` (seconds or an HTTP
- * date, relative to `wallNowMs`), capped at 60 s; `undefined` when absent or unparseable.
+ * date, relative to `wallNowMs`), capped at `capMs` (default 60 s; the transports pass
+ * `Infinity` so the session can tell a huge request apart and give up instead of waiting);
+ * `undefined` when absent or unparseable.
  */
-export function parseRetryAfterMs(headers: HeaderSource | undefined, wallNowMs: number): number | undefined {
+export function parseRetryAfterMs(
+  headers: HeaderSource | undefined,
+  wallNowMs: number,
+  capMs: number = RETRY_AFTER_CAP_MS,
+): number | undefined {
   if (!headers) return undefined;
   const ms = header(headers, 'retry-after-ms');
   if (ms !== undefined && ms.trim() !== '') {
     const v = Number(ms);
-    if (Number.isFinite(v) && v >= 0) return Math.min(v, RETRY_AFTER_CAP_MS);
+    if (Number.isFinite(v) && v >= 0) return Math.min(v, capMs);
   }
   const ra = header(headers, 'retry-after');
   if (ra === undefined || ra.trim() === '') return undefined;
   const secs = Number(ra);
-  if (Number.isFinite(secs)) return secs >= 0 ? Math.min(secs * 1000, RETRY_AFTER_CAP_MS) : undefined;
+  if (Number.isFinite(secs)) return secs >= 0 ? Math.min(secs * 1000, capMs) : undefined;
   const date = Date.parse(ra);
   if (Number.isNaN(date)) return undefined;
-  return Math.min(Math.max(0, date - wallNowMs), RETRY_AFTER_CAP_MS);
+  return Math.min(Math.max(0, date - wallNowMs), capMs);
 }

@@ -125,6 +125,7 @@ async function statusFailure(res: Response, clock: Clock): Promise<TransportFail
   let message = `HTTP ${res.status}`;
   let code: string | undefined;
   let openAiShaped = false;
+  let param: string | undefined;
   try {
     const body: unknown = JSON.parse(await res.text());
     if (typeof body === 'object' && body !== null) {
@@ -134,6 +135,7 @@ async function statusFailure(res: Response, clock: Clock): Promise<TransportFail
         openAiShaped = true;
         if (typeof e['message'] === 'string') message += `: ${e['message']}`;
         if (typeof e['code'] === 'string') code = e['code'];
+        if (typeof e['param'] === 'string') param = e['param'];
       }
     }
   } catch {
@@ -154,7 +156,8 @@ async function statusFailure(res: Response, clock: Clock): Promise<TransportFail
       `POST with HTTP ${res.status}${res.statusText ? ` ${res.statusText}` : ''}`,
     );
   }
-  const retryAfterMs = parseRetryAfterMs(res.headers, clock.wallNow());
+  if (param !== undefined) f.param = param;
+  const retryAfterMs = parseRetryAfterMs(res.headers, clock.wallNow(), Number.POSITIVE_INFINITY);
   if (retryAfterMs !== undefined) f.retryAfterMs = retryAfterMs;
   return f;
 }
@@ -171,13 +174,23 @@ function describe(err: unknown): string {
 export async function postJson(
   path: string,
   body: Record<string, unknown>,
-  opts: { baseUrl: string; apiKey: string; signal?: AbortSignal; clock: Clock },
+  opts: {
+    baseUrl: string;
+    apiKey: string;
+    signal?: AbortSignal;
+    clock: Clock;
+    headers?: Record<string, string>;
+  },
 ): Promise<{ ok: true; value: unknown } | { ok: false; failure: TransportFailure }> {
   let res: Response;
   try {
     const init: RequestInit = {
       method: 'POST',
-      headers: { Authorization: `Bearer ${opts.apiKey}`, 'Content-Type': 'application/json' },
+      headers: {
+        ...opts.headers,
+        Authorization: `Bearer ${opts.apiKey}`,
+        'Content-Type': 'application/json',
+      },
       body: JSON.stringify(body),
       redirect: 'manual',
     };

@@ -38,6 +38,8 @@ export interface TransportFailure {
   retryAfterMs?: number;
   /** Error code from an HTTP error body, if any. */
   code?: string;
+  /** The request field an HTTP error body names (`param`), if any. */
+  param?: string;
 }
 
 /** Error thrown by connect functions; carries the classified failure. */

@@ -83,7 +83,7 @@ export function connectWebSocket(opts: WsConnectOptions): Promise<WsConnection> 
     ws.on('unexpected-response', (_req, res: IncomingMessage) => {
       const status = res.statusCode ?? 0;
       const kind = classifyStatus(status);
-      const retryAfterMs = parseRetryAfterMs(res.headers, opts.clock.wallNow());
+      const retryAfterMs = parseRetryAfterMs(res.headers, opts.clock.wallNow(), Number.POSITIVE_INFINITY);
       res.resume(); // drain; the body is not needed to classify
       const f: TransportFailure = {
         kind,

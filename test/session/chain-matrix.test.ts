@@ -50,15 +50,27 @@ describe('chain matrix (R9)', () => {
     });
   });
 
-  it('after an error (response.failed) uses a new handshake and a full create', async () => {
+  it('a transient response.failed (server_error) is retried on a new handshake with a full create', async () => {
     r = await rig({
       scenario: 'plain-answer',
       faults: { error: { request: 2, shape: 'failed', code: 'server_error', message: 'boom' } },
     });
     await turn('one');
+    const res = await turn('two');
+    expect(res.status).toBe('completed');
+    expect(res.metrics).toMatchObject({ attempts: 2, incremental: false, inputItemsSent: 3 });
+    expect(creates().at(-1)).toMatchObject({ connectionId: 2, previousResponseId: null, inputItems: 3 });
+  });
+
+  it('after a final error (response.failed invalid_prompt) uses a new handshake and a full create', async () => {
+    r = await rig({
+      scenario: 'plain-answer',
+      faults: { error: { request: 2, shape: 'failed', code: 'invalid_prompt', message: 'boom' } },
+    });
+    await turn('one');
     const failed = await turn('two');
     expect(failed.status).toBe('failed');
-    expect(failed.error).toMatchObject({ kind: 'server', code: 'server_error', message: 'boom' });
+    expect(failed.error).toMatchObject({ kind: 'request', code: 'invalid_prompt', message: 'boom' });
     const ok = await turn('three');
     expect(ok.status).toBe('completed');
     const last = creates().at(-1)!;

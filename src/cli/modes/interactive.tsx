@@ -138,6 +138,7 @@ export async function runInteractive(ctx: CliContext): Promise<number> {
     const persistence = newWriter(resumed?.sessionId);
     runtime = await createAgentRuntime({
       settings: ctx.settings,
+      sources: ctx.sources,
       cwd: ctx.cwd,
       apiKey: ctx.apiKey,
       interactive: true,

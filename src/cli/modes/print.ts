@@ -72,6 +72,7 @@ export async function runPrint(ctx: CliContext): Promise<number> {
     });
     runtime = await createAgentRuntime({
       settings,
+      sources: ctx.sources,
       cwd: ctx.cwd,
       apiKey: ctx.apiKey,
       interactive: false,

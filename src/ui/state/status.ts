@@ -146,6 +146,7 @@ export function statusReducer(s: StatusState, e: AgentEvent, now: number): Statu
           };
         case 'warmed':
         case 'rechained':
+        case 'notice':
           return s;
         case 'rotated':
           return { ...s, conn: { ...c, rotations: c.rotations + 1, lastReason: ev.reason } };
