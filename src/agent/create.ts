@@ -8,9 +8,9 @@ import { join, resolve } from 'node:path';
 import { parseHeaders } from '../config/headers.js';
 import type { SettingSource } from '../config/load.js';
 import type { Settings } from '../config/schema.js';
+import { openUserState, type UserState } from '../config/user-state.js';
 import type { McpServerConfig } from '../mcp/config.js';
 import type { McpManager } from '../mcp/manager.js';
-import { openUserState, type UserState } from '../config/user-state.js';
 import {
   type AllowRules,
   addAllowRule,
