@@ -320,7 +320,7 @@ export const SETTINGS = [
     env: 'TETHER_WEB_SEARCH',
     type: 'bool',
     default: false,
-    description: "Offer the service's hosted web search tool (`{\"type\":\"web_search\"}`); also `--search`.",
+    description: 'Offer the service\'s hosted web search tool (`{"type":"web_search"}`); also `--search`.',
   }),
   def({
     key: 'mcpStartupTimeoutMs',
