@@ -19,6 +19,7 @@
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { basename, join, sep } from 'node:path';
 import { sandboxTmpDir } from './sandbox-tmp.js';
+import { isDotenvName } from './sensitive-paths.js';
 
 /** Inputs for {@link bwrapArgs}. */
 export interface BwrapOptions {
@@ -69,15 +70,11 @@ const MAX_PATHS = 2_000;
 /** Upper bound of masked sockets per command. */
 const MAX_SOCKETS = 500;
 
-/** Template suffixes that stay readable (`.env.example`, `.env.local.sample`, …). */
-const TEMPLATE_SUFFIXES = ['example', 'sample', 'template'];
-
-/** Whether `name` is a dotenv file that must be masked (`.env`, `.env.*`, but not templates). */
-export function isDotenvName(name: string): boolean {
-  if (name !== '.env' && !name.startsWith('.env.')) return false;
-  const last = name.slice(name.lastIndexOf('.') + 1).toLowerCase();
-  return !(name !== '.env' && TEMPLATE_SUFFIXES.includes(last));
-}
+/**
+ * Whether `name` is a dotenv file that must be masked (`.env`, `.env.*`, any letter case, but
+ * not templates): the same predicate as the file tools' approval rule (sensitive-paths.ts).
+ */
+export { isDotenvName };
 
 /** What one scan of a writable root found. */
 export interface ScanResult {

@@ -4,7 +4,7 @@
  *
  * - dotenv files hold secrets: reading or grepping `.env`, `.env.local`, `.env.production`, …
  *   asks (denied in `--prompt` runs unless `allowDotenv` is set). Templates that hold no secrets
- *   (`.env.example`, `.env.sample`, `.env.template`, `.env.dist`) are ordinary files.
+ *   (last suffix `example`, `sample`, `template` or `dist`) are ordinary files.
  * - "autorun" files make a program run code on the user's next routine action without showing
  *   it: entering the directory (direnv), committing (git hook managers), opening the folder in
  *   an editor or dev container, the next npm/yarn/cargo command, pushing (CI workflows), the
@@ -22,18 +22,20 @@ export function foldName(segment: string): string {
 
 const DOTENV = /^\.env(\..+)?$/;
 
-/** dotenv names that are templates, not secrets. */
-export const DOTENV_TEMPLATES: ReadonlySet<string> = new Set([
-  '.env.example',
-  '.env.sample',
-  '.env.template',
-  '.env.dist',
-]);
+/**
+ * Last suffixes that make a dotenv name a template, not a secret (`.env.example`,
+ * `.env.local.sample`, `.env.production.template`, `.env.dist`).
+ */
+export const DOTENV_TEMPLATE_SUFFIXES: readonly string[] = ['example', 'sample', 'template', 'dist'];
 
-/** Whether a file name (one segment) is a dotenv file that may hold secrets. */
+/**
+ * Whether a file name (one segment) is a dotenv file that may hold secrets. The one predicate
+ * for the file tools, grep and the sandbox's dotenv masks.
+ */
 export function isDotenvName(name: string): boolean {
   const folded = foldName(name);
-  return DOTENV.test(folded) && !DOTENV_TEMPLATES.has(folded);
+  if (!DOTENV.test(folded)) return false;
+  return folded === '.env' || !DOTENV_TEMPLATE_SUFFIXES.includes(folded.slice(folded.lastIndexOf('.') + 1));
 }
 
 /** Whether the last segment of `path` (either separator) is a dotenv file name. */

@@ -161,6 +161,8 @@ describe('security: dotenv reads need approval in every mode', () => {
       '.env.sample',
       '.env.template',
       '.env.dist',
+      '.env.local.sample',
+      '.env.production.template',
       '.envrc',
       'env',
       'x.env',

@@ -7,7 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { closeSync, lstatSync, openSync, readFileSync, readSync, realpathSync, statSync } from 'node:fs';
 import { relative } from 'node:path';
-import { DOTENV_TEMPLATES, isDotenvName, isDotenvPath } from '../../policy/sensitive-paths.js';
+import { DOTENV_TEMPLATE_SUFFIXES, isDotenvName, isDotenvPath } from '../../policy/sensitive-paths.js';
 import { defineTool } from '../define-tool.js';
 import { GREP_DESCRIPTION } from '../descriptions/files.js';
 import { runProcess } from '../exec/run-process.js';
@@ -54,11 +54,12 @@ function isBinaryFile(path: string): boolean {
 /**
  * ripgrep `--iglob` exclusions for dotenv names that keep the templates searchable: ripgrep
  * has no "except", and one positive glob would turn the list into a whitelist, so the
- * complement of the template suffixes is spelled out over their prefix tree
- * (`.env.[!des…]*`, `.env.e`, `.env.e[!x]*`, …, `.env.example?*`).
+ * complement of the template names `.env.<suffix>` is spelled out over their prefix tree
+ * (`.env.[!des…]*`, `.env.e`, `.env.e[!x]*`, …, `.env.example?*`). Longer templates such as
+ * `.env.local.sample` are skipped too (conservative; the Node fallback searches them).
  */
 export function dotenvExcludeGlobs(): string[] {
-  const words = [...DOTENV_TEMPLATES].map((t) => t.slice('.env.'.length));
+  const words = [...DOTENV_TEMPLATE_SUFFIXES];
   // `.env.`, `.env ` and the like fold to `.env` on case-insensitive file systems (see foldName).
   const globs = ['!.env', '!.env.', '!.env *', '!.env..*'];
   const walk = (prefix: string) => {
