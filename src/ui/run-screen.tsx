@@ -12,8 +12,8 @@ import { App } from './app.js';
 import { UiController } from './controller.js';
 import { replayEntries } from './replay.js';
 import type { UiServices } from './services/types.js';
-import type { BannerInfo } from './state/entries.js';
 import { setCustomCommands } from './slash.js';
+import type { BannerInfo } from './state/entries.js';
 import { UiStore } from './store.js';
 
 /** Quiet time after the last resize event before the screen is redrawn (ms). */

@@ -1,6 +1,16 @@
 /** Keys through the real <App>: bursts in one read, paste, Ctrl+C and Esc while a turn runs. */
 import { afterEach, describe, expect, it } from 'vitest';
-import { askApproval, cmd, editSubject, started, toolStart, turn, user } from './events.js';
+import {
+  askApproval,
+  cmd,
+  editSubject,
+  finished,
+  started,
+  toolEnd,
+  toolStart,
+  turn,
+  user,
+} from './events.js';
 import { KEY, renderApp } from './harness.js';
 
 let cleanup: (() => void) | undefined;
@@ -103,5 +113,31 @@ describe('a long diff in an approval', () => {
     expect(app.agent.calls).toEqual([]);
     await app.type('y');
     expect(app.agent.calls).toEqual([{ kind: 'resolve', callId: 'c1', decision: { kind: 'approve' } }]);
+  });
+});
+
+describe('a failed tool call', () => {
+  it('shows its reason on the card, not only "invalid call"', async () => {
+    const app = await renderApp();
+    cleanup = app.unmount;
+    const subject = { kind: 'read' as const, summary: 'apply_patch (invalid call)', paths: [] };
+    await app.emit(started(), user('go'), turn());
+    await app.emit(
+      { type: 'tool_proposed', turnId: 't1', callId: 'p1', name: 'apply_patch', args: '{}', subject },
+      toolEnd(
+        'p1',
+        {
+          status: 'error',
+          output: 'apply_patch: context not found in src/stats.js:\n  let sum = 1;',
+          durationMs: 0,
+        },
+        'apply_patch',
+      ),
+      finished(),
+    );
+    const s = app.screen();
+    expect(s).toContain('apply_patch (invalid call)');
+    expect(s).toContain('apply_patch: context not found in src/stats.js:');
+    expect(s).toContain('let sum = 1;');
   });
 });

@@ -1,6 +1,7 @@
 /** A tool call card: what runs, a spinner with elapsed time, the last output lines, the outcome. */
 import { Box, Text } from 'ink';
 import { formatDuration } from '../format.js';
+import { sanitizeText } from '../sanitize.js';
 import type { ToolView } from '../state/entries.js';
 import { spinnerFrame, theme } from '../theme.js';
 import { DiffView } from './diff-view.js';
@@ -55,6 +56,24 @@ function outcome(t: ToolView): { mark: string; color: string; text: string } {
   }
 }
 
+/** Max lines of a failed call's reason shown on its card. */
+const REASON_LINES = 4;
+
+/**
+ * Why a call failed, when nothing it printed says so: a call refused before it ran (invalid
+ * arguments, a patch that does not apply, a path outside the workspace) or a file tool's error
+ * has only its result text, which the model also gets.
+ */
+export function failureReason(t: ToolView): string[] {
+  const r = t.result;
+  if (t.status !== 'done' || !r || r.status === 'ok' || t.lines > 0) return [];
+  const lines = sanitizeText(r.output).trim().split('\n');
+  if (lines[0] === '') return [];
+  return lines.length > REASON_LINES
+    ? [...lines.slice(0, REASON_LINES), `… ${lines.length - REASON_LINES} more lines`]
+    : lines;
+}
+
 /** Renders one tool card. */
 export function ToolCard({ tool: t, now, compact = false }: ToolCardProps) {
   const o = outcome(t);
@@ -63,6 +82,7 @@ export function ToolCard({ tool: t, now, compact = false }: ToolCardProps) {
   const lines = running ? [...t.tail, ...(t.partial ? [t.partial] : [])].slice(-5) : t.tail.slice(-3);
   const hidden = t.lines - t.tail.length;
   const changes = t.result?.fileChanges ?? [];
+  const reason = failureReason(t);
   if (compact) {
     return (
       <Text wrap="truncate-end">
@@ -87,6 +107,16 @@ export function ToolCard({ tool: t, now, compact = false }: ToolCardProps) {
           {lines.map((l, i) => (
             // biome-ignore lint/suspicious/noArrayIndexKey: output lines are positional
             <Text key={i} color={theme.dim} wrap="truncate-end">
+              {l === '' ? ' ' : l}
+            </Text>
+          ))}
+        </Box>
+      ) : null}
+      {reason.length > 0 ? (
+        <Box flexDirection="column" paddingLeft={2}>
+          {reason.map((l, i) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: reason lines are positional
+            <Text key={i} color={theme.error}>
               {l === '' ? ' ' : l}
             </Text>
           ))}

@@ -87,15 +87,35 @@ export function initialStatus(init: {
 /** Applies one agent event. */
 export function statusReducer(s: StatusState, e: AgentEvent, now: number): StatusState {
   switch (e.type) {
-    case 'session_started':
+    case 'session_started': {
+      // A different session on the same screen (/new, a switch): its counters start at zero.
+      const fresh = s.sessionId !== '' && s.sessionId !== e.sessionId;
+      const counters = fresh
+        ? {
+            usage: { ...ZERO_USAGE },
+            contextTokens: 0,
+            lastLatencyMs: null,
+            lastFirstEventMs: null,
+            lastIncremental: null,
+            retry: null,
+            turns: 0,
+          }
+        : {};
       return {
         ...s,
+        ...counters,
         sessionId: e.sessionId,
         model: e.model,
         approval: e.approval,
         cwd: e.cwd,
-        conn: { ...s.conn, transport: e.transport },
+        // The event carries the configured transport ('auto'); once a connection is known, the
+        // bar keeps showing the one really in use.
+        conn: {
+          ...s.conn,
+          transport: e.transport === 'auto' && s.conn.state !== 'idle' ? s.conn.transport : e.transport,
+        },
       };
+    }
     case 'user_message':
       return { ...s, running: true, busySince: s.busySince ?? now };
     case 'turn_started':
@@ -106,14 +126,34 @@ export function statusReducer(s: StatusState, e: AgentEvent, now: number): Statu
       return {
         ...s,
         usage: e.total,
-        contextTokens: e.usage.inputTokens + e.usage.outputTokens,
+        // A call cut short (Esc) may report no input: the context did not shrink.
+        contextTokens: e.usage.inputTokens > 0 ? e.usage.inputTokens + e.usage.outputTokens : s.contextTokens,
         lastLatencyMs: e.metrics.durationMs,
         lastFirstEventMs: e.metrics.timeToFirstEventMs,
         lastIncremental: e.metrics.incremental,
         conn: { ...s.conn, transport: e.metrics.transport },
       };
-    case 'turn_finished':
-      return { ...s, retry: null, turns: s.turns + 1 };
+    case 'turn_finished': {
+      // A turn that failed while (re)connecting ends the attempts: the bar must not stay on
+      // "reconnecting 5/5" (the session's own 'failed' event, when it comes, says more).
+      const stuck =
+        e.status === 'failed' && (s.conn.state === 'reconnecting' || s.conn.state === 'connecting');
+      return {
+        ...s,
+        retry: null,
+        turns: s.turns + 1,
+        ...(stuck
+          ? {
+              conn: {
+                ...s.conn,
+                state: 'failed' as const,
+                connectedAt: null,
+                lastReason: e.error ?? s.conn.lastReason,
+              },
+            }
+          : {}),
+      };
+    }
     case 'run_finished':
       return { ...s, running: false, busySince: null, retry: null };
     case 'compaction':
