@@ -105,6 +105,9 @@ function buildProgram(run: (opts: RootOptions, prompt: string | undefined) => Pr
     .helpOption('-h, --help', 'show help')
     .addHelpText('after', HELP_FOOTER)
     .showSuggestionAfterError(true)
+    // Options after a subcommand are the subcommand's (`tether sessions --json`), not the root's.
+    .enablePositionalOptions()
+    .helpCommand('help [command]', 'show help for tether or one of its commands')
     .action(async (prompt: string | undefined, opts: RootOptions) => {
       process.exitCode = await run(opts, prompt);
     });
@@ -115,18 +118,25 @@ function buildProgram(run: (opts: RootOptions, prompt: string | undefined) => Pr
     .option('--all', 'include sessions from every directory')
     .option('--search <text>', 'full-text search over prompts and answers')
     .option('--json', 'machine-readable output')
-    .action(async (opts: { all?: boolean; search?: string; json?: boolean }) => {
+    .option('-C, --cwd <dir>', 'list the sessions of this directory (default: current directory)')
+    .action(async (opts: { all?: boolean; search?: string; json?: boolean; cwd?: string }) => {
+      // `tether -C dir sessions` and `tether sessions -C dir` both name the directory.
+      const dir = opts.cwd ?? program.opts<RootOptions>().cwd;
+      const cwd = resolve(dir ?? process.cwd());
+      if (!existsSync(cwd) || !statSync(cwd).isDirectory())
+        throw usageError(`--cwd: not a directory: ${cwd}`);
       const { runSessionsCommand } = await import('./commands/sessions.js');
       process.exitCode = await runSessionsCommand({
         all: opts.all === true,
         ...(opts.search !== undefined ? { search: opts.search } : {}),
         json: opts.json === true,
-        cwd: process.cwd(),
+        cwd,
         stdout: process.stdout,
       });
     });
 
   const config = program.command('config').description('read and change settings (user config file)');
+  config.action(() => config.help()); // `tether config` alone: its subcommands
   const runConfig = async (action: string, key?: string, value?: string) => {
     const { runConfigCommand } = await import('./commands/config.js');
     process.exitCode = await runConfigCommand(action, key, value);
@@ -161,6 +171,7 @@ function buildProgram(run: (opts: RootOptions, prompt: string | undefined) => Pr
     .action(() => runConfig('path'));
 
   const mcp = program.command('mcp').description('configure MCP servers (user config)');
+  mcp.action(() => mcp.help());
   const runMcp = async (action: string, args: string[], o: Record<string, unknown> = {}) => {
     const { runMcpCommand } = await import('./commands/mcp.js');
     process.exitCode = await runMcpCommand(action, args, o);

@@ -82,7 +82,8 @@ export function resolveSettings(input: ResolveInput): ResolvedSettings {
     for (const name of [...(ENV_ALIASES[def.key] ?? []), def.env]) layers.push(['env', env[name], name]);
     layers.push(['flag', input.flags?.[def.key], flagName(def.key)]);
     for (const [source, raw, label] of layers) {
-      if (raw === undefined || raw === null || raw === '') continue;
+      // An empty variable or config value means unset; an empty flag (`-m ""`) is a mistake.
+      if (raw === undefined || raw === null || (raw === '' && source !== 'flag')) continue;
       settings[def.key] = coerceSetting(def, raw, label);
       sources[def.key] = source;
     }

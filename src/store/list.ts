@@ -11,7 +11,7 @@ import { sessionsDir } from '../util/paths.js';
 import { writeFileAtomic } from './append-log.js';
 import { loadSessionFile } from './session-loader.js';
 import { listSessionIds, sessionLogPath, sessionSummaryPath } from './session-paths.js';
-import { isSessionSummary, type SessionSummary } from './summary.js';
+import { isSessionSummary, neverAnswered, type SessionSummary } from './summary.js';
 
 function readSummaryFile(path: string): SessionSummary | undefined {
   try {
@@ -127,6 +127,8 @@ export function listSessions(opts: ListOptions): SessionListing {
   const sessions: SessionSummary[] = [];
   let hiddenOtherDirs = 0;
   for (const s of readAllSummaries(dir)) {
+    // A session whose runs never reached the model (refused key, server down) is not worth resuming.
+    if (neverAnswered(s)) continue;
     if (!matchesSearch(s.session_id, dir, terms)) continue;
     if (opts.all || inCwd(s.cwd)) sessions.push(s);
     else hiddenOtherDirs++;

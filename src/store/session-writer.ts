@@ -261,8 +261,12 @@ export class SessionWriter implements AgentPersistence {
       // Continue the same file: seed the summary with what is already there.
       const loaded = loadSessionFile(path);
       if (!loaded.metaMissing) this.builder.add(loaded.meta);
-      for (const text of loaded.prompts) this.builder.prompts.push(text);
-      for (const text of loaded.answers) this.builder.answers.push(text);
+      this.builder.seed({
+        prompts: loaded.prompts,
+        answers: loaded.answers,
+        responses: loaded.summary.responses ?? 0,
+        failedRuns: loaded.summary.failed_runs ?? 0,
+      });
       this.builder.setModel(model);
       this.hasContent = true;
       this.append({ type: 'resumed', ts: this.ts(), model, cwd, tether_version: VERSION });

@@ -28,6 +28,13 @@ export interface SessionSummary {
   turns: number;
   /** Start of the latest assistant answer. */
   last_answer: string;
+  /**
+   * Model calls that got a response (completed or incomplete). Absent in summaries written
+   * before it existed.
+   */
+  responses?: number;
+  /** Runs that ended failed (with `responses: 0`: the session is left out of listings). */
+  failed_runs?: number;
   /** Size of the JSONL file (bytes) this summary describes; a mismatch means it is stale. */
   bytes: number;
 }
@@ -60,6 +67,8 @@ export class SummaryBuilder {
   private summary: SessionSummary;
   /** Whether prompt records were seen (otherwise user message items count as prompts). */
   private sawPromptRecord = false;
+  private responses = 0;
+  private failedRuns = 0;
 
   constructor(sessionId: string) {
     this.summary = {
@@ -106,6 +115,7 @@ export class SummaryBuilder {
         }
         break;
       case 'run_end':
+        if (record.status === 'failed') this.failedRuns++;
         if (record.result.trim() && this.answers[this.answers.length - 1] !== record.result) {
           this.answers.push(record.result);
         }
@@ -113,11 +123,13 @@ export class SummaryBuilder {
       case 'resumed':
         if (record.model) s.model = record.model;
         break;
+      case 'turn_end':
+        if (record.status === 'completed' || record.status === 'incomplete') this.responses++;
+        break;
       case 'ledger':
       case 'usage':
       case 'transport':
       case 'compaction':
-      case 'turn_end':
       case 'note':
         break;
       default: {
@@ -125,6 +137,24 @@ export class SummaryBuilder {
         void unreachable;
       }
     }
+  }
+
+  /**
+   * Seeds a resumed session with what its file already holds, so the new records add to the
+   * earlier prompts (turns count across resumes; the title stays the first prompt).
+   */
+  seed(prev: {
+    prompts: readonly string[];
+    answers: readonly string[];
+    responses: number;
+    failedRuns: number;
+  }): void {
+    this.prompts.push(...prev.prompts);
+    this.answers.push(...prev.answers);
+    this.responses += prev.responses;
+    this.failedRuns += prev.failedRuns;
+    // The earlier prompts stand: later prompt records add to them instead of replacing them.
+    if (prev.prompts.length > 0) this.sawPromptRecord = true;
   }
 
   /** Sets the model when the meta record did not carry it. */
@@ -140,9 +170,20 @@ export class SummaryBuilder {
       title: oneLine(this.prompts[0] ?? '', TITLE_MAX_CHARS),
       turns: this.prompts.length,
       last_answer: oneLine(this.answers[this.answers.length - 1] ?? '', ANSWER_MAX_CHARS),
+      responses: this.responses,
+      failed_runs: this.failedRuns,
       bytes,
     };
   }
+}
+
+/**
+ * A session whose runs all failed before the model answered anything (refused key, server
+ * down, not a Responses API): nothing to resume, so listings leave it out. A session that merely
+ * stopped (killed mid-turn) has no failed run and stays listed.
+ */
+export function neverAnswered(s: SessionSummary): boolean {
+  return s.responses === 0 && (s.failed_runs ?? 0) > 0;
 }
 
 /** Validates a parsed summary file (anything else is treated as missing). */
