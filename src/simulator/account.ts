@@ -53,6 +53,9 @@ export function accountRefusal(body: Record<string, unknown>, specs: FaultSpec[]
       message: `The model \`${model}\` does not exist or you do not have access to it.`,
     };
   }
+  if (accountSwitch(specs, 'refuseWarmup') && body['generate'] === false) {
+    return invalidRequest("Unknown parameter: 'generate'.", 'generate', 'unknown_parameter');
+  }
   const reasoning = body['reasoning'];
   if (!simModelReasons(model)) {
     if (isObject(reasoning) && (reasoning['effort'] != null || reasoning['summary'] != null)) {

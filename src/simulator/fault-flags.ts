@@ -5,7 +5,7 @@
  * `error:request=1,event=4,shape=wrapped,status=500,code=server_error`, `http-status:status=503,times=1`,
  * `prev-not-found:every=3`, `age:ms=3000`, `delay:ms=20`, `latency:ms=50`, `handshake:ms=80`.
  * Account/model switches (PROTOCOL §10): `unverified-org`, `quota` (`quota:code=usage_not_included`),
- * `strict-models`, `rate-limit:every=3,ms=1200`, `context-window:tokens=8000`, `keepalive:every=50`.
+ * `strict-models`, `refuse-warmup`, `rate-limit:every=3,ms=1200`, `context-window:tokens=8000`, `keepalive:every=50`.
  */
 import type { FaultSpec, FaultTarget } from './faults.js';
 
@@ -25,6 +25,7 @@ const KINDS = [
   'unverified-org',
   'quota',
   'strict-models',
+  'refuse-warmup',
   'rate-limit',
   'context-window',
   'keepalive',
@@ -183,6 +184,9 @@ export function parseFaultFlag(flag: string): FaultSpec {
       break;
     case 'strict-models':
       spec = { account: { strictModels: true } };
+      break;
+    case 'refuse-warmup':
+      spec = { account: { refuseWarmup: true } };
       break;
     case 'rate-limit': {
       const every = int('every') ?? 3;

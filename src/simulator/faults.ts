@@ -75,6 +75,8 @@ export interface AccountSwitches {
   quota?: 'insufficient_quota' | 'usage_not_included';
   /** Models the simulator does not list answer 400 `model_not_found`. */
   strictModels?: boolean;
+  /** `generate: false` warm-ups are refused with 400 `unknown_parameter` `generate` (a gateway without warm-ups). */
+  refuseWarmup?: boolean;
 }
 
 /** Every N-th generated response (warm-ups excluded) fails with `response.failed` `rate_limit_exceeded`. */
