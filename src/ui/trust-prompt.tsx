@@ -70,7 +70,8 @@ export function TrustPrompt({ dir, keys, files, onDone }: TrustPromptProps) {
       ) : null}
       {files.length > 0 ? (
         <Text>
-          It ships <Text color={theme.warn}>{files.map(visible).join(', ')}</Text> (servers it would start).
+          It ships <Text color={theme.warn}>{files.map(visible).join(', ')}</Text> (MCP servers to start,
+          custom commands), used only in a trusted project.
         </Text>
       ) : null}
       <Text color={theme.dim}>
