@@ -169,6 +169,16 @@ function buildProgram(run: (opts: RootOptions, prompt: string | undefined) => Pr
     .command('path')
     .description('print the user config file path')
     .action(() => runConfig('path'));
+  config
+    .command('rules [action] [words...]')
+    .description('"always allow" rules of this project (`rules remove <rule>`; --all: every project)')
+    .option('--all', 'every project')
+    // `rules remove node --test`: a rule's own flags are words of the rule.
+    .allowUnknownOption()
+    .action(async (action: string | undefined, words: string[], opts: { all?: boolean }) => {
+      const { runRulesCommand } = await import('./commands/config-rules.js');
+      process.exitCode = runRulesCommand({ action, words, all: opts.all === true, cwd: process.cwd() });
+    });
 
   const mcp = program.command('mcp').description('configure MCP servers (user config)');
   mcp.action(() => mcp.help());

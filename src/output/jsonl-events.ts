@@ -4,10 +4,12 @@
  * `session.started`, the last `session.completed`. The mapper is stateful only to pair item
  * starts with completions and to fold usage into `turn.completed`.
  */
+
 import type { AgentEvent } from '../agent/events.js';
 import type { UsageTotals } from '../protocol/usage.js';
 import type { TurnMetrics } from '../session/types.js';
 import type { ApprovalSubject, ToolResult } from '../tools/types.js';
+import { visibleText } from '../util/visible-text.js';
 import { metricsJson, toolItemType, toolStatus, transportLine, usageJson } from './jsonl-fields.js';
 import { StreamRedactor } from './stream-redactor.js';
 
@@ -300,7 +302,8 @@ export class JsonlMapper {
     return {
       call_id: callId,
       tool: name,
-      summary: subject?.summary ?? name,
+      // The summary is for people: control characters escaped. `command` stays byte-exact.
+      summary: visibleText(subject?.summary ?? name),
       ...(subject?.command !== undefined ? { command: subject.command } : {}),
       paths: subject?.paths ?? [],
     };

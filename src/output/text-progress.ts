@@ -3,8 +3,10 @@
  * line each. stdout is reserved for the final answer. Progress lines are written only when
  * enabled (stderr is a TTY, or --verbose); warnings, denials and errors are always written.
  */
+
 import type { AgentEvent } from '../agent/events.js';
 import { redact } from '../util/redact.js';
+import { visibleText } from '../util/visible-text.js';
 
 /** Styling hooks (print mode passes chalk functions on a TTY; identity otherwise). */
 export interface ProgressStyle {
@@ -16,7 +18,8 @@ export interface ProgressStyle {
 const plain: ProgressStyle = { dim: (s) => s, warn: (s) => s, error: (s) => s };
 
 function oneLine(s: string, max = 160): string {
-  const line = s.replace(/\s+/g, ' ').trim();
+  // Control and invisible characters escaped (`\r`, `\x1b`), never written to the terminal.
+  const line = visibleText(s).replace(/\s+/g, ' ').trim();
   return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 }
 

@@ -249,9 +249,13 @@ export class UiController {
       case Command.DENY:
         this.decide({ kind: 'deny', reason: 'denied by the user' });
         return;
-      case Command.ALWAYS:
+      case Command.ALWAYS: {
+        // Commands: only when a rule was offered (and shown); compound commands get none.
+        const head = s.approvals.queue[0];
+        if (head?.subject.kind === 'command' && !head.allowRule) return;
         this.decide({ kind: 'always' });
         return;
+      }
       case Command.EDIT_COMMAND:
         store.approvals({ type: 'editStart' });
         return;

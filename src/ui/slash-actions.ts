@@ -1,6 +1,7 @@
 /** What each slash command does (outside React; side effects through the agent and services). */
 import type { AgentController, ApprovalMode } from '../agent/events.js';
 import { expandCommand } from '../config/custom-commands.js';
+import { visibleText } from '../util/visible-text.js';
 import { formatAge, formatTokens } from './format.js';
 import type { UiServices } from './services/types.js';
 import { allSlashCommands, findSlash, type ParsedSlash } from './slash.js';
@@ -33,11 +34,13 @@ function statusText(ctx: SlashContext): string {
   const age = c.connectedAt !== null && c.state === 'connected' ? formatAge(s.view.now - c.connectedAt) : '—';
   const cached =
     st.usage.inputTokens > 0 ? Math.round((st.usage.cachedTokens / st.usage.inputTokens) * 100) : 0;
+  const rules = ctx.services.allowRules().map(visibleText);
   return [
     `Session ${st.sessionId || '(starting)'} · model ${st.model} · approval ${st.approval}`,
     `Transport ${c.transport} (${c.state}${c.fellBack ? ', fell back to HTTP' : ''}) · socket age ${age} · connections ${c.connections} · rotations ${c.rotations} · reconnects ${c.reconnects}`,
     `Chain: ${st.turns} model calls · last request ${st.lastIncremental === null ? '—' : st.lastIncremental ? 'incremental (previous_response_id)' : 'full create'} · last latency ${st.lastLatencyMs !== null ? `${Math.round(st.lastLatencyMs)} ms` : '—'} (first event ${st.lastFirstEventMs !== null ? `${Math.round(st.lastFirstEventMs)} ms` : '—'})`,
     `Usage: ${formatTokens(st.usage.inputTokens)} in (${cached}% cached) · ${formatTokens(st.usage.outputTokens)} out · ${formatTokens(st.usage.reasoningTokens)} reasoning`,
+    `Always allowed here: ${rules.length > 0 ? rules.join(' · ') : 'nothing'} (tether config rules)`,
   ].join('\n');
 }
 

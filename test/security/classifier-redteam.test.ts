@@ -457,8 +457,16 @@ describe('classifier red team: through the CLI and the simulator (-p, nobody to 
       const ws = workspace();
       const r = await runTether(['-p', 'go', '--approval', mode, '--json', '--base-url', sim.url, '-C', ws]);
       expect(r.code, r.stderr).toBe(0);
-      const last = parseJsonl(r.stdout).at(-1) as { permission_denials?: unknown[] };
+      const lines = parseJsonl(r.stdout);
+      const last = lines.at(-1) as { permission_denials?: unknown[] };
       expect(last.permission_denials).toHaveLength(1);
+      // The JSONL summary is visible-safe; `command` stays byte-exact.
+      const item = lines.find(
+        (l) => (l['item'] as { type?: string } | undefined)?.type === 'approval_request',
+      )?.['item'] as { summary: string; command: string };
+      expect(item.command).toBe(command);
+      expect(item.summary).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
+      if (command.includes('\r')) expect(item.summary).toContain('\\r');
       if (mustNotExist) expect(existsSync(join(ws, mustNotExist))).toBe(false);
       if (mustExist) expect(existsSync(join(ws, mustExist))).toBe(true);
     },

@@ -84,7 +84,15 @@ export const askApproval = (
   subject: ApprovalSubject,
   name = 'shell',
   turnId = 't1',
-): AgentEvent => ({ type: 'approval_requested', turnId, callId, name, subject });
+  allowRule?: string,
+): AgentEvent => ({
+  type: 'approval_requested',
+  turnId,
+  callId,
+  name,
+  subject,
+  ...(allowRule ? { allowRule } : {}),
+});
 export const resolved = (
   callId: string,
   decision: 'approve' | 'deny' | 'always' | 'edit',

@@ -53,7 +53,7 @@ it('a turn, step by step', async () => {
   await app.emit(
     done('I will run the **tests**.\n\nFirst, `npm test`.'),
     proposed('c1', cmd('npm test')),
-    askApproval('c1', cmd('npm test')),
+    askApproval('c1', cmd('npm test'), 'shell', 't1', 'npm test'),
   );
   expect(frame()).toMatchInlineSnapshot(`
     "╭──────────────────────────────────────────────────────────────────────────────────────────────────╮
@@ -72,7 +72,7 @@ it('a turn, step by step', async () => {
     ╭──────────────────────────────────────────────────────────────────────────────────────────────────╮
     │ Allow this command?                                                                              │
     │ $ npm test                                                                                       │
-    │ [y] yes [n] no [a] always allow this prefix [e] edit · Esc stop the turn                         │
+    │ [y] yes [n] no [a] always allow npm test [e] edit · Esc stop the turn                            │
     ╰──────────────────────────────────────────────────────────────────────────────────────────────────╯
     gpt-test · suggest · websocket ● connected 0s · ↑0 ↓0 (0% cached) · ctx 0% · sess-1"
   `);

@@ -141,6 +141,7 @@ describe('slash commands', () => {
       services: {
         gitDiff: async () => '--- a/f\n+++ b/f\n@@ -1 +1 @@\n-a\n+b\n',
         copy: (t) => copied.push(t),
+        allowRules: () => ['npm run test', 'node --test'],
       },
     });
     cleanup = app.unmount;
@@ -150,6 +151,7 @@ describe('slash commands', () => {
     await app.type('/status', KEY.enter);
     expect(app.screen()).toContain('Session sess-9');
     expect(app.screen()).toContain('rotations 0');
+    expect(app.screen()).toContain('Always allowed here: npm run test · node --test');
     await app.type('/diff', KEY.enter);
     expect(app.screen()).toContain('git diff');
     expect(app.screen()).toContain('+b');

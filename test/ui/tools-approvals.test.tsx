@@ -92,10 +92,16 @@ describe('tool cards', () => {
 });
 
 describe('approval prompt', () => {
-  async function withPrompt(subject = cmd('rm -rf build')) {
+  async function withPrompt(subject = cmd('rm -rf build'), allowRule: string | null = 'rm -rf') {
     const app = await renderApp();
     cleanup = app.unmount;
-    await app.emit(started(), user('clean'), turn(), proposed('c1', subject), askApproval('c1', subject));
+    await app.emit(
+      started(),
+      user('clean'),
+      turn(),
+      proposed('c1', subject),
+      askApproval('c1', subject, 'shell', 't1', allowRule ?? undefined),
+    );
     return app;
   }
 
@@ -105,7 +111,7 @@ describe('approval prompt', () => {
     expect(s).toContain('Allow this command?');
     expect(s).toContain('$ rm -rf build');
     expect(s).toContain('[y] yes');
-    expect(s).toContain('[a] always allow this prefix');
+    expect(s).toContain('[a] always allow rm -rf');
     expect(s).toContain('[e] edit');
     await app.type('x', 'z');
     expect(app.store.getSnapshot().composer.text).toBe('');
@@ -140,10 +146,33 @@ describe('approval prompt', () => {
     expect(app.screen()).toContain('denied');
   });
 
-  it('a allows the prefix always', async () => {
+  it('a allows the shown rule always', async () => {
     const app = await withPrompt();
     await app.type('a');
     expect(app.agent.calls).toContainEqual({ kind: 'resolve', callId: 'c1', decision: { kind: 'always' } });
+  });
+
+  it('no rule offered (compound command): [a] is not shown and does nothing', async () => {
+    const app = await withPrompt(cmd('npm test && npm publish'), null);
+    expect(app.screen()).not.toContain('[a]');
+    await app.type('a');
+    expect(app.agent.calls.filter((c) => c.kind === 'resolve')).toHaveLength(0);
+  });
+
+  it('shows every part of a command with control characters, escaped, and warns', async () => {
+    const evil = "rm -rf victim ; \x1b[2K\r echo 'running the unit tests' \u202e";
+    const app = await withPrompt(cmd(evil), null);
+    const s = app.screen();
+    expect(s).toContain('$ rm -rf victim ; \\x1b[2K\\r echo');
+    expect(s).toContain("'running the unit tests' \\u202e");
+    expect(s).toMatch(/contains control or invisible characters/);
+    expect(s).not.toContain('\x1b[2K');
+    expect(s).not.toContain('\r');
+    await app.type('y');
+    await app.emit(resolved('c1', 'approve'), toolStart('c1', cmd(evil)));
+    const card = app.screen();
+    expect(card).toContain('$ rm -rf victim ; \\x1b[2K\\r echo');
+    expect(card).not.toContain('\u202e');
   });
 
   it('e edits the command, Enter runs the edited one', async () => {

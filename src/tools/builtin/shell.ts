@@ -6,6 +6,7 @@
  */
 import { statSync } from 'node:fs';
 import { bwrapArgs } from '../../policy/bwrap-args.js';
+import { visibleText } from '../../util/visible-text.js';
 import { defineTool, type ToolOutcome } from '../define-tool.js';
 import { SHELL_DESCRIPTION } from '../descriptions/shell.js';
 import { sanitizeEnv } from '../exec/env.js';
@@ -33,8 +34,9 @@ const SIGNAL_NUMBERS: Partial<Record<NodeJS.Signals, number>> = {
   SIGABRT: 6,
 };
 
+/** First line of the command, control and invisible characters escaped (`\r`, `\x1b`…). */
 function summaryLine(command: string): string {
-  const first = command.split('\n')[0] ?? '';
+  const first = visibleText(command.split('\n')[0] ?? '');
   const more = command.includes('\n') ? ' …' : '';
   return first.length > 200 ? `${first.slice(0, 200)}…` : first + more;
 }

@@ -1,5 +1,6 @@
 /** The approval prompt: exactly what will run (the command) or change (the diff), and the keys. */
 import { Box, Text } from 'ink';
+import { hasHiddenChars, visibleText } from '../../util/visible-text.js';
 import { useUi } from '../hooks/use-ui.js';
 import { cursorWindow, diffRows, headByRows } from '../rows.js';
 import { sanitizeText } from '../sanitize.js';
@@ -15,10 +16,16 @@ export function ApprovalPrompt() {
   if (!head) return null;
   const sub = head.subject;
   // A long command is cut to what fits (the live region must stay shorter than the terminal).
+  // Control and invisible characters are shown escaped, never interpreted: nothing is hidden.
   const command =
     sub.command !== undefined
-      ? headByRows(sanitizeText(sub.command), Math.max(10, columns - 6), Math.max(3, rows - 16))
+      ? headByRows(
+          visibleText(sub.command).replace(/\t/g, '    '),
+          Math.max(10, columns - 6),
+          Math.max(3, rows - 16),
+        )
       : null;
+  const hidden = sub.command !== undefined && hasHiddenChars(sub.command);
   const more = approvals.queue.length - 1;
   const edit = approvals.edit;
   // Newlines shown as ⏎ (same length, so the cursor offset still matches), in a bounded window.
@@ -49,6 +56,11 @@ export function ApprovalPrompt() {
               … {command.hiddenLines} more lines not shown (e shows the whole command)
             </Text>
           ) : null}
+          {hidden ? (
+            <Text color={theme.warn}>
+              ⚠ contains control or invisible characters, shown escaped (\r, \x1b, \u202e…)
+            </Text>
+          ) : null}
         </Box>
       ) : sub.kind === 'mcp' ? (
         <Text>
@@ -58,7 +70,7 @@ export function ApprovalPrompt() {
           }
         </Text>
       ) : (
-        <Text bold>{sanitizeText(sub.summary)}</Text>
+        <Text bold>{visibleText(sub.summary)}</Text>
       )}
       {sub.kind !== 'command' && sub.paths.length > 0 ? (
         <Text color={theme.dim}>{sub.paths.join(', ')}</Text>
@@ -88,7 +100,12 @@ export function ApprovalPrompt() {
           <Text color={theme.ok}>[y]</Text> yes <Text color={theme.error}>[n]</Text> no{' '}
           {sub.kind === 'command' ? (
             <>
-              <Text color={theme.accent}>[a]</Text> always allow this prefix{' '}
+              {head.allowRule ? (
+                <>
+                  <Text color={theme.accent}>[a]</Text> always allow{' '}
+                  <Text bold>{visibleText(head.allowRule)}</Text>{' '}
+                </>
+              ) : null}
               <Text color={theme.accent}>[e]</Text> edit
             </>
           ) : sub.kind === 'mcp' ? (

@@ -1,5 +1,6 @@
 /** A tool call card: what runs, a spinner with elapsed time, the last output lines, the outcome. */
 import { Box, Text } from 'ink';
+import { visibleLine, visibleText } from '../../util/visible-text.js';
 import { formatDuration } from '../format.js';
 import { sanitizeText } from '../sanitize.js';
 import type { ToolView } from '../state/entries.js';
@@ -15,10 +16,12 @@ export interface ToolCardProps {
   compact?: boolean;
 }
 
-function title(t: ToolView): string {
-  if (t.subject.kind === 'command' && t.subject.command !== undefined) return `$ ${t.subject.command}`;
-  if (t.subject.kind === 'mcp') return `⚙ ${t.subject.summary}`;
-  return t.subject.summary || t.name;
+/** What the card is about; control and invisible characters escaped, never sent to the terminal. */
+function title(t: ToolView, oneLine = false): string {
+  const show = oneLine ? visibleLine : visibleText;
+  if (t.subject.kind === 'command' && t.subject.command !== undefined) return `$ ${show(t.subject.command)}`;
+  if (t.subject.kind === 'mcp') return `⚙ ${show(t.subject.summary)}`;
+  return show(t.subject.summary || t.name);
 }
 
 function outcome(t: ToolView): { mark: string; color: string; text: string } {
@@ -87,7 +90,7 @@ export function ToolCard({ tool: t, now, compact = false }: ToolCardProps) {
     return (
       <Text wrap="truncate-end">
         <Text color={o.color}>{running ? spinnerFrame(now) : o.mark} </Text>
-        <Text bold>{title(t)}</Text>
+        <Text bold>{title(t, true)}</Text>
         <Text color={theme.dim}> · {running ? elapsed : o.text}</Text>
       </Text>
     );

@@ -1,9 +1,11 @@
 /** The real {@link UiServices}: child processes, the history file, OSC 52. */
+
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { appendFileSync, mkdirSync, readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
+import { formatRule, loadAllowRules } from '../../policy/allow-rules.js';
 import { markerEnv } from '../../tools/index.js';
 import { dataDir } from '../../util/paths.js';
 import { readGitConfigList, safeGit } from '../../util/safe-git.js';
@@ -184,5 +186,6 @@ export function createNodeServices(opts: NodeServicesOptions): UiServices {
     processes: () => [],
     endProcess: () => false,
     watchProcesses: () => () => undefined,
+    allowRules: () => loadAllowRules(opts.cwd, opts.env).prefixes.map(formatRule),
   };
 }

@@ -37,6 +37,8 @@ export interface UiServices {
   endProcess(id: number): boolean;
   /** Calls `listener` whenever the set of background processes changes; returns unsubscribe. */
   watchProcesses(listener: () => void): () => void;
+  /** This project's "always allow" rules, as the user reads them (`/status`). */
+  allowRules(): string[];
 }
 
 /** One background process as `/ps` shows it. */
@@ -74,6 +76,7 @@ export function nullServices(over: Partial<UiServices> = {}): UiServices {
     processes: () => [],
     endProcess: () => false,
     watchProcesses: () => () => undefined,
+    allowRules: () => [],
     ...over,
   };
 }

@@ -12,6 +12,8 @@ export interface PendingApproval {
   callId: string;
   name: string;
   subject: ApprovalSubject;
+  /** The "always allow" rule offered for a command (absent: `a` saves nothing, so not offered). */
+  allowRule?: string;
   /** Clock ms when it reached the head of the queue. */
   shownAt: number;
 }
@@ -67,7 +69,16 @@ export function approvalsOnEvent(s: ApprovalState, e: AgentEvent, now: number): 
       if (s.queue.some((a) => a.callId === e.callId)) return s;
       return {
         ...s,
-        queue: [...s.queue, { callId: e.callId, name: e.name, subject: e.subject, shownAt: now }],
+        queue: [
+          ...s.queue,
+          {
+            callId: e.callId,
+            name: e.name,
+            subject: e.subject,
+            ...(e.allowRule ? { allowRule: e.allowRule } : {}),
+            shownAt: now,
+          },
+        ],
       };
     case 'approval_resolved':
       return removeHead(s, e.callId, now);
