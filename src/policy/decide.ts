@@ -44,6 +44,15 @@ function commandOf(call: ReadyCall): string | null {
   return null;
 }
 
+const BASH_LIKE = new Set(['bash', 'sh', 'dash']);
+
+/** The shell a command asks for (`exec_command`'s `shell` argument), or null for the default bash. */
+function shellOf(call: ReadyCall): string | null {
+  const shell = (call.args as { shell?: unknown } | null)?.shell;
+  if (typeof shell !== 'string' || shell === '') return null;
+  return shell.slice(shell.lastIndexOf('/') + 1);
+}
+
 /** Decides whether `call` runs automatically, asks, or is denied. Pure apart from loading the parser. */
 export async function decide(
   call: ReadyCall,
@@ -112,6 +121,14 @@ export async function decide(
           ? { action: 'auto', sandboxed: true, reason: 'full-auto: runs in the sandbox (network off)' }
           : { action: 'auto', sandboxed: false, reason: 'full-auto: no sandbox available, runs unsandboxed' };
       }
+      // The classifier parses bash; a script for zsh (glob qualifiers run code) is not judged by it.
+      const shell = shellOf(call);
+      if (shell !== null && !BASH_LIKE.has(shell))
+        return {
+          action: 'ask',
+          sandboxed: false,
+          reason: `commands for ${shell} need approval in ${ctx.mode} mode`,
+        };
       if (cls.knownSafe)
         return { action: 'auto', sandboxed: canSandbox, reason: 'known-safe read-only command' };
       if (matchesAllowRules(cls.plain, ctx.rules, isSafeArgv))

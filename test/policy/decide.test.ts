@@ -128,6 +128,31 @@ describe('decide: mode × sandbox matrix', () => {
   });
 });
 
+describe('exec_command with another shell', () => {
+  it('a zsh script is never judged known-safe by the bash classifier; bash and sh are', async () => {
+    const call = (shell: string | null): ReadyCall => ({
+      ...shellCall('ls -la'),
+      name: 'exec_command',
+      args: {
+        cmd: 'ls -la',
+        shell,
+        workdir: null,
+        yield_time_ms: null,
+        max_output_tokens: null,
+        tty: null,
+        login: null,
+      },
+    });
+    const act = async (shell: string | null) =>
+      (await decide(call(shell), { mode: 'suggest', sandbox: NO_SANDBOX, rules: NONE })).action;
+    expect(await act(null)).toBe('auto');
+    expect(await act('bash')).toBe('auto');
+    expect(await act('/bin/sh')).toBe('auto');
+    expect(await act('zsh')).toBe('ask');
+    expect(await act('/usr/bin/zsh')).toBe('ask');
+  });
+});
+
 describe('allow rules', () => {
   it('persist in the user config keyed by the real project path and match next time, per sub-command', async () => {
     const ws = tempDir();
