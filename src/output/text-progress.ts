@@ -25,19 +25,26 @@ function oneLine(s: string, max = 160): string {
 
 /** Writes progress lines for AgentEvents. */
 export class TextProgress {
+  /**
+   * @param sanitize applied to each line before styling: {@link terminalSafe} when stderr is a
+   *   terminal (a command or message must not move the cursor, set the title or the clipboard).
+   */
   constructor(
     private readonly write: (s: string) => void,
     private readonly progress: boolean,
     private readonly style: ProgressStyle = plain,
+    private readonly sanitize: (s: string) => string = (s) => s,
   ) {}
 
   handle(e: AgentEvent): void {
     const line = this.lineFor(e);
-    if (line) this.write(`${redact(line)}\n`);
+    if (line) this.write(`${this.style[line[0]](this.sanitize(redact(line[1])))}\n`);
   }
 
-  private lineFor(e: AgentEvent): string | null {
-    const { dim, warn, error } = this.style;
+  private lineFor(e: AgentEvent): [keyof ProgressStyle, string] | null {
+    const dim = (s: string): [keyof ProgressStyle, string] => ['dim', s];
+    const warn = (s: string): [keyof ProgressStyle, string] => ['warn', s];
+    const error = (s: string): [keyof ProgressStyle, string] => ['error', s];
     const p = this.progress;
     switch (e.type) {
       case 'session_started':

@@ -8,10 +8,11 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import chalk from 'chalk';
 import { type AgentRuntime, createAgentRuntime } from '../../agent/create.js';
-import { composePrompt } from '../../output/compose-prompt.js';
 import { sourcesText } from '../../output/citations.js';
+import { composePrompt } from '../../output/compose-prompt.js';
 import { formatJsonResult } from '../../output/json-result.js';
 import { JsonlWriter } from '../../output/jsonl-writer.js';
+import { terminalSafe } from '../../output/terminal-safe.js';
 import { TextProgress } from '../../output/text-progress.js';
 import { createSessionWriter, loadForResume, resumeTarget, type SessionWriter } from '../../store/index.js';
 import { killAllToolProcesses } from '../../tools/index.js';
@@ -111,11 +112,18 @@ export async function runPrint(ctx: CliContext): Promise<number> {
     const writer = new JsonlWriter(out);
     agent.subscribe((e) => writer.handle(e));
   } else {
-    const progress = new TextProgress((s) => stderr.write(s), progressOn, {
-      dim: (s) => (color ? chalk.dim(s) : s),
-      warn: (s) => (color ? chalk.yellow(s) : s),
-      error: (s) => (color ? chalk.red(s) : s),
-    });
+    // On a terminal, commands and messages lose their escape sequences (no title, clipboard or
+    // cursor games); piped stderr gets the raw text.
+    const progress = new TextProgress(
+      (s) => stderr.write(s),
+      progressOn,
+      {
+        dim: (s) => (color ? chalk.dim(s) : s),
+        warn: (s) => (color ? chalk.yellow(s) : s),
+        error: (s) => (color ? chalk.red(s) : s),
+      },
+      stderr.isTTY === true ? terminalSafe : undefined,
+    );
     agent.subscribe((e) => progress.handle(e));
   }
 
@@ -168,7 +176,9 @@ export async function runPrint(ctx: CliContext): Promise<number> {
       code = signalled === 'SIGTERM' ? EXIT.terminated : EXIT.interrupted;
     if (output === 'text' && outcome.status === 'success' && outcome.result) {
       const sources = lastCitations.length > 0 ? `\n\n${sourcesText(lastCitations)}` : '';
-      out(`${redact(outcome.result).replace(/\n*$/, '')}${redact(sources)}\n`);
+      const answer = `${redact(outcome.result).replace(/\n*$/, '')}${redact(sources)}\n`;
+      // The answer is the model's text: on a terminal it may not drive it; piped, it is raw.
+      out(stdout.isTTY === true ? terminalSafe(answer) : answer);
     } else if (output === 'json') {
       out(formatJsonResult({ ...outcome, exitCode: code }, runtime.sessionId));
     }
