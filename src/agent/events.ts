@@ -156,12 +156,23 @@ export interface AgentSnapshot {
   turns: number;
 }
 
+/** An image attached to a user message (`-i/--image`, the composer): sent as `input_image`. */
+export interface UserImage {
+  /** Path as the user gave it (for display). */
+  path: string;
+  mime: string;
+  bytes: number;
+  sha256: string;
+  /** `data:<mime>;base64,…` */
+  dataUrl: string;
+}
+
 /** The seam between the core and any UI (STYLE.md §2.3). */
 export interface AgentController {
   /** Opens and warms the session (socket + `generate:false`) ahead of the first submit; optional. */
   start?(): Promise<void>;
-  /** Submits user input; queued when a turn is running. */
-  submit(input: { text: string }): void;
+  /** Submits user input (with attached images); queued when a turn is running. */
+  submit(input: { text: string; images?: UserImage[] }): void;
   /** Aborts the current turn: kills running tools, keeps what was committed. */
   cancel(): void;
   resolveApproval(callId: string, decision: ApprovalDecision): void;

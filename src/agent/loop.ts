@@ -5,7 +5,7 @@
  * conversation; it implements the AgentController seam the TUI uses, plus `run(prompt)` for
  * --prompt runs.
  */
-import { type Item, isToolCall, type ToolOutputItem, userMessage } from '../protocol/items.js';
+import { type Item, isToolCall, type ToolOutputItem, userMessageWithImages } from '../protocol/items.js';
 import { addTotals, type UsageTotals, ZERO_USAGE } from '../protocol/usage.js';
 import type { TurnResult } from '../session/types.js';
 import type { ReadyCall } from '../tools/types.js';
@@ -19,6 +19,7 @@ import type {
   ApprovalDecision,
   ApprovalMode,
   TerminalReason,
+  UserImage,
 } from './events.js';
 import { danglingCallOutputs, Ledger } from './ledger.js';
 import { checkLimits } from './limits.js';
@@ -47,6 +48,8 @@ export class Agent implements AgentController {
   private ledger: Ledger;
   private listeners = new Set<(e: AgentEvent) => void>();
   private queue: string[] = [];
+  /** Images attached to queued messages, by queue position (sent as `input_image` parts). */
+  private queueImages = new Map<number, UserImage[]>();
   private pendingOutputs: ToolOutputItem[] = [];
   private approvals = new Map<string, (d: ApprovalDecision) => void>();
   private active: ActiveRun | null = null;
@@ -74,18 +77,23 @@ export class Agent implements AgentController {
 
   // ---- AgentController -------------------------------------------------------------------
 
-  submit(input: { text: string }): void {
+  submit(input: { text: string; images?: UserImage[] }): void {
     if (this.closed) return;
-    this.queue.push(input.text);
+    this.enqueue(input.text, input.images);
     this.invalidate();
     if (!this.drivePromise) void this.drive();
   }
 
-  /** Submits `prompt` and resolves when the agent is idle again (print mode). */
-  async run(prompt: string): Promise<RunOutcome> {
+  /** Submits `prompt` (with images) and resolves when the agent is idle again (print mode). */
+  async run(prompt: string, images?: UserImage[]): Promise<RunOutcome> {
     if (this.drivePromise) await this.drivePromise;
-    this.queue.push(prompt);
+    this.enqueue(prompt, images);
     return this.drive();
+  }
+
+  private enqueue(text: string, images: UserImage[] | undefined): void {
+    if (images && images.length > 0) this.queueImages.set(this.queue.length, images);
+    this.queue.push(text);
   }
 
   /**
@@ -197,6 +205,7 @@ export class Agent implements AgentController {
     this.ledger = new Ledger();
     this.pendingOutputs = [];
     this.queue = [];
+    this.queueImages.clear();
     this.totalUsage = { ...ZERO_USAGE };
     this.turnCounter = 0;
     this.invalidate();
@@ -302,7 +311,11 @@ export class Agent implements AgentController {
   private takeInput(): Item[] {
     const items: Item[] = [...this.pendingOutputs];
     this.pendingOutputs = [];
-    for (const text of this.queue.splice(0)) items.push(userMessage(text));
+    const images = this.queueImages;
+    this.queueImages = new Map();
+    this.queue.splice(0).forEach((text, i) => {
+      items.push(userMessageWithImages(text, images.get(i) ?? []));
+    });
     this.invalidate();
     return items;
   }

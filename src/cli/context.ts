@@ -1,5 +1,6 @@
 /** What the command line resolved, handed to each mode (print, interactive, demo). */
 
+import type { UserImage } from '../agent/events.js';
 import type { SettingSource } from '../config/load.js';
 import type { Settings } from '../config/schema.js';
 import type { ProjectTrust } from '../config/trust.js';
@@ -20,6 +21,8 @@ export interface CliContext {
   prompt: string | undefined;
   /** Piped stdin content attached as context to a --prompt run (undefined when none). */
   stdinContext: string | undefined;
+  /** `-i/--image` files, loaded and checked: attached to the first prompt. */
+  images?: UserImage[];
   /** `--resume [id]`: an id, `true` for "pick one", or undefined. */
   resume: string | true | undefined;
   /** `--continue`: resume the most recent session of this directory. */

@@ -6,6 +6,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
+import type { UserImage } from '../agent/events.js';
 import { readProjectConfig, resolveSettings } from '../config/load.js';
 import { SETTINGS } from '../config/schema.js';
 import {
@@ -18,6 +19,7 @@ import {
 import type { UserConfigStore } from '../config/user-config.js';
 import { exitCodeOf, formatError, TetherError, usageError } from '../util/errors.js';
 import { EXIT } from '../util/exit-codes.js';
+import { loadImageFile } from '../util/image.js';
 import { addSecret, addSecretsFromEnv } from '../util/redact.js';
 import { VERSION } from '../util/version.js';
 import type { CliContext } from './context.js';
@@ -49,6 +51,7 @@ interface RootOptions {
   verbose?: boolean;
   mcpConfig?: string[];
   search?: boolean;
+  image?: string[];
 }
 
 const HELP_FOOTER = `
@@ -101,6 +104,12 @@ function buildProgram(run: (opts: RootOptions, prompt: string | undefined) => Pr
     .option('--verbose', 'progress on stderr in --prompt text mode even when not a terminal')
     .option('--search', "let the model use the service's hosted web search (setting webSearch)")
     .option('--mcp-config <file>', 'load MCP servers from this JSON file (repeatable)', collect, [])
+    .option(
+      '-i, --image <file>',
+      'attach a PNG, JPEG, WebP or GIF image to the first prompt (repeatable)',
+      collect,
+      [],
+    )
     .version(VERSION, '-v, --version', 'print the version')
     .helpOption('-h, --help', 'show help')
     .addHelpText('after', HELP_FOOTER)
@@ -252,6 +261,17 @@ function buildProgram(run: (opts: RootOptions, prompt: string | undefined) => Pr
   return program;
 }
 
+/** Reads `-i/--image` files (relative to the workspace): one clear line and exit 2 for a bad one. */
+function loadCliImages(paths: string[], cwd: string, maxBytes: number): UserImage[] {
+  const out: UserImage[] = [];
+  for (const p of paths) {
+    const r = loadImageFile(resolve(cwd, p), maxBytes);
+    if (!r.ok) throw usageError(`--image ${r.error.replace(resolve(cwd, p), p)}`, 'invalid_image');
+    out.push({ ...r.image, path: p });
+  }
+  return out;
+}
+
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
@@ -336,6 +356,7 @@ export async function buildContext(
     if (!opts.prompt.trim()) throw usageError('--prompt: the prompt is empty');
     stdinContext = await readPipedContext();
   }
+  const images = loadCliImages(opts.image ?? [], cwd, settings.imageMaxBytes);
   const apiKey = env['OPENAI_API_KEY']?.trim() || undefined;
   addSecret(apiKey);
   addSecretsFromEnv(env);
@@ -348,6 +369,7 @@ export async function buildContext(
     apiKey,
     prompt,
     stdinContext,
+    images,
     resume: opts.resume,
     continueLast: opts.continue === true,
     demo: opts.demo === true,

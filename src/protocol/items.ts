@@ -134,6 +134,16 @@ export function userMessage(text: string): MessageItem {
   return { type: 'message', role: 'user', content: [{ type: 'input_text', text }] };
 }
 
+/** A user message with `input_image` parts (data URLs) after its text. */
+export function userMessageWithImages(
+  text: string,
+  imageUrls: ReadonlyArray<{ dataUrl: string }>,
+): MessageItem {
+  const msg = userMessage(text);
+  for (const img of imageUrls) msg.content.push({ type: 'input_image', image_url: img.dataUrl });
+  return msg;
+}
+
 /** Builds a `function_call_output` item. */
 export function functionCallOutput(
   callId: string,

@@ -10,6 +10,7 @@ import type { Item } from '../protocol/items.js';
 import type { UsageTotals } from '../protocol/usage.js';
 import { TetherError } from '../util/errors.js';
 import { EXIT } from '../util/exit-codes.js';
+import { blobDirFor, internalizeImages } from './image-blobs.js';
 import type { CompactionRecord, SessionMetaRecord } from './records.js';
 import { parseRecord, SCHEMA_VERSION } from './records.js';
 import { type SessionSummary, SummaryBuilder } from './summary.js';
@@ -171,5 +172,8 @@ export function loadSessionFile(path: string): LoadedSession {
     const why = code === 'ENOENT' ? 'not found' : `unreadable (${code ?? 'error'})`;
     throw new TetherError(`session file ${path} ${why}`, EXIT.usage, 'session_not_found');
   }
-  return parseSessionText(raw.toString('utf8'), basename(path).replace(/\.jsonl$/, ''), raw.length);
+  const loaded = parseSessionText(raw.toString('utf8'), basename(path).replace(/\.jsonl$/, ''), raw.length);
+  const dir = blobDirFor(path);
+  loaded.items = loaded.items.map((item) => internalizeImages(item, dir));
+  return loaded;
 }

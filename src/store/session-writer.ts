@@ -17,6 +17,7 @@ import { VERSION } from '../util/version.js';
 import { AppendLog, writeFileAtomic, writeFileAtomicAsync } from './append-log.js';
 import { eventRecord } from './event-records.js';
 import { gitBranch as readGitBranch } from './git-branch.js';
+import { blobDirFor, externalizeImages } from './image-blobs.js';
 import type { BodyRecord, SessionMetaRecord, SessionRecord } from './records.js';
 import { SCHEMA_VERSION } from './records.js';
 import { redactDeep } from './redact-record.js';
@@ -96,7 +97,9 @@ export class SessionWriter implements AgentPersistence {
   }
 
   onItems(items: Item[], direction: 'input' | 'output'): void {
-    for (const item of items) {
+    for (const raw of items) {
+      // Images go to `<id>.blobs/` once, by hash; the record references them.
+      const item = externalizeImages(raw, blobDirFor(this.log.path));
       this.append({ type: 'item', ts: this.ts(), direction, item });
       if (direction === 'output' && item.type === 'compaction') {
         this.settleServerCompaction();

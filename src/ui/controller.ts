@@ -4,8 +4,9 @@
  * (approval prompt > composer), and executed here, outside React. Submissions go to the
  * injected AgentController; side effects go through {@link UiServices}.
  */
-import type { AgentController, AgentEvent } from '../agent/events.js';
+import type { AgentController, AgentEvent, UserImage } from '../agent/events.js';
 import type { Clock } from '../util/clock.js';
+import { formatBytes } from '../util/image.js';
 import { redact } from '../util/redact.js';
 import { applyCompletion, type Completion, completionFor } from './completion.js';
 import { Command, DEFAULT_KEYMAP, type KeyContext, type KeyPress, resolveCommand } from './keymap.js';
@@ -322,11 +323,27 @@ export class UiController {
     this.o.agent.resolveApproval(head.callId, decision);
   }
 
+  /** Images (`-i/--image`) that go with the next prompt submitted. */
+  private pendingImages: UserImage[] = [];
+
+  /** Attaches `images` to the next prompt (the `-i/--image` files of an interactive start). */
+  attachToNextPrompt(images: readonly UserImage[]): void {
+    this.pendingImages.push(...images);
+  }
+
   /** Submits composer text: a slash command, a `!command`, or a prompt for the agent. */
   submit(raw: string): void {
     const { store, services, agent } = this.o;
-    const text = raw.replace(/\s+$/, '');
+    let text = raw.replace(/\s+$/, '');
     if (text.trim() === '') return;
+    // Images the prompt refers to (`@shot.png`, a pasted path) are loaded first: one that cannot
+    // be attached leaves the text in the composer, with one notice per image.
+    const att = text.startsWith('/') || text.startsWith('!') ? undefined : services.attachImages?.(text);
+    if (att && att.errors.length > 0) {
+      for (const e of att.errors)
+        store.add({ kind: 'notice', level: 'warn', text: `Image not attached: ${e}` });
+      return;
+    }
     store.composer({ type: 'submitted', text });
     if (store.getSnapshot().view.hint.startsWith('Pasted ')) store.view({ hint: '' });
     // History is a file: known secrets (the API key) never reach it.
@@ -340,7 +357,16 @@ export class UiController {
       this.runShell(text.slice(1).trim());
       return;
     }
-    agent.submit({ text });
+    const images = [...this.pendingImages, ...(att?.images ?? [])];
+    this.pendingImages = [];
+    if (att) text = att.text;
+    for (const img of images)
+      store.add({
+        kind: 'notice',
+        level: 'info',
+        text: `Attached ${img.path} (${img.mime}, ${formatBytes(img.bytes)})`,
+      });
+    agent.submit(images.length > 0 ? { text, images } : { text });
     if (store.getSnapshot().view.running) store.view({ queued: agent.getSnapshot().queued });
   }
 

@@ -5,7 +5,7 @@
  * caller's cleanup (agent close, tool kill) runs before the promise resolves.
  */
 import { render } from 'ink';
-import type { AgentController, ApprovalMode } from '../agent/events.js';
+import type { AgentController, ApprovalMode, UserImage } from '../agent/events.js';
 import type { Item } from '../protocol/items.js';
 import { type Clock, realClock, type TimerHandle } from '../util/clock.js';
 import { App } from './app.js';
@@ -34,6 +34,8 @@ export interface RunScreenOptions {
   contextWindow: number;
   /** Submitted once the screen is up (the positional prompt). */
   initialPrompt?: string;
+  /** `-i/--image` files: attached to the initial prompt, or else to the first one typed. */
+  initialImages?: readonly UserImage[];
   /** Earlier conversation of a resumed session, shown above the new one. */
   history?: readonly Item[];
   /** Notices shown before the session starts (e.g. how a bare --resume was resolved). */
@@ -132,6 +134,7 @@ export async function runScreen(o: RunScreenOptions): Promise<ScreenResult> {
   for (const s of sigs) process.on(s, onSignal);
 
   // Warm the socket while the user types, so the first turn starts on a chained, warm connection.
+  if (o.initialImages?.length) controller.attachToNextPrompt(o.initialImages);
   if (o.initialPrompt?.trim()) controller.submit(o.initialPrompt);
   else void o.agent.start?.().catch(() => undefined);
 

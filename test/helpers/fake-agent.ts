@@ -10,7 +10,7 @@ import { ZERO_USAGE } from '../../src/protocol/usage.js';
 
 /** Records of what the UI asked the agent to do. */
 export type FakeCall =
-  | { kind: 'submit'; text: string }
+  | { kind: 'submit'; text: string; images?: string[] }
   | { kind: 'cancel' }
   | { kind: 'resolve'; callId: string; decision: ApprovalDecision }
   | { kind: 'setModel'; model: string }
@@ -42,8 +42,12 @@ export class FakeAgent implements AgentController {
       for (const l of [...this.listeners]) l(e);
     }
   }
-  submit(input: { text: string }): void {
-    this.calls.push({ kind: 'submit', text: input.text });
+  submit(input: { text: string; images?: Array<{ path: string }> }): void {
+    this.calls.push({
+      kind: 'submit',
+      text: input.text,
+      ...(input.images?.length ? { images: input.images.map((i) => i.path) } : {}),
+    });
     if (this.snapshot.running)
       this.snapshot = { ...this.snapshot, queued: [...this.snapshot.queued, input.text] };
   }

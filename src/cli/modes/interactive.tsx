@@ -160,7 +160,12 @@ export async function runInteractive(ctx: CliContext): Promise<number> {
   const { runScreen } = await screenModule;
   const custom = customCommandsFor(ctx);
   notices.push(...custom.warnings);
-  const services = createNodeServices({ cwd: ctx.cwd, env: ctx.env, stdout: ctx.stdout });
+  const services = createNodeServices({
+    cwd: ctx.cwd,
+    env: ctx.env,
+    stdout: ctx.stdout,
+    imageMaxBytes: ctx.settings.imageMaxBytes,
+  });
   const mcp = runtime.mcp;
   services.mcpStatus = () =>
     (mcp?.status() ?? []).map((s) => ({
@@ -195,6 +200,7 @@ export async function runInteractive(ctx: CliContext): Promise<number> {
       approval: ctx.settings.approval as ApprovalMode,
       contextWindow: ctx.settings.contextWindow,
       ...(ctx.prompt ? { initialPrompt: ctx.prompt } : {}),
+      ...(ctx.images?.length ? { initialImages: ctx.images } : {}),
       ...(resumed ? { history: resumed.allItems } : {}),
       notices,
       customCommands: custom.commands,

@@ -170,7 +170,7 @@ export async function runPrint(ctx: CliContext): Promise<number> {
     }
     const custom = customCommandsFor(ctx);
     const prompt = expandPromptCommand(ctx.prompt, custom.commands);
-    const outcome = await agent.run(composePrompt(prompt, ctx.stdinContext));
+    const outcome = await agent.run(composePrompt(prompt, ctx.stdinContext), ctx.images);
     let code = outcome.exitCode;
     if (signalled && outcome.status === 'cancelled')
       code = signalled === 'SIGTERM' ? EXIT.terminated : EXIT.interrupted;

@@ -15,11 +15,18 @@ import type { ShellRun, UiServices } from './types.js';
 export const OUTPUT_CAP_CHARS = 64_000;
 
 /** Options of {@link createNodeServices}. */
+import { attachImages } from '../../util/attachments.js';
+
+/** Default image cap when the caller does not pass `imageMaxBytes`. */
+const DEFAULT_IMAGE_MAX_BYTES = 10 * 1024 * 1024;
+
 export interface NodeServicesOptions {
   cwd: string;
   env: NodeJS.ProcessEnv;
   /** Where OSC 52 is written (the terminal). */
   stdout: NodeJS.WritableStream;
+  /** Largest image a prompt may attach (bytes; the `imageMaxBytes` setting). */
+  imageMaxBytes?: number;
 }
 
 /** Path of a project's history file under `dataDir()/history/`. */
@@ -131,6 +138,8 @@ export function createNodeServices(opts: NodeServicesOptions): UiServices {
     return run('git', g.args, opts.cwd, g.env, undefined, live, 'head');
   };
   return {
+    attachImages: (text) =>
+      attachImages(text, { cwd: opts.cwd, maxBytes: opts.imageMaxBytes ?? DEFAULT_IMAGE_MAX_BYTES }),
     runShell: (command, signal) => run('bash', ['-lc', command], opts.cwd, opts.env, signal, live, 'tail'),
     async gitDiff() {
       // Outside a repository `git diff` falls back to --no-index and prints its usage.

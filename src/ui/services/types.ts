@@ -3,6 +3,8 @@
  * fakes. The Node implementation is `createNodeServices` (node-services.ts).
  */
 
+import type { AttachResult } from '../../util/attachments.js';
+
 /** Result of a `!cmd` shell command the user ran directly. */
 export interface ShellRun {
   /** Combined stdout+stderr (tail-capped). */
@@ -21,6 +23,11 @@ export interface UiServices {
   copy(text: string): void;
   /** Workspace-relative file paths for `@` completion (git-tracked + untracked, not ignored). */
   listFiles(): Promise<string[]>;
+  /**
+   * Loads the images a prompt refers to (`@shot.png`, a pasted image path): the text to send,
+   * the images, and one line per image that could not be attached. Optional (fakes omit it).
+   */
+  attachImages?(text: string): AttachResult;
   /** Prompt history of this project, oldest first. */
   loadHistory(): Promise<string[]>;
   /** Appends one prompt to this project's history file. */
