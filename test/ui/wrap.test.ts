@@ -1,9 +1,10 @@
 import fc from 'fast-check';
+import stripAnsi from 'strip-ansi';
 import { describe, expect, it } from 'vitest';
 import wrapAnsi from 'wrap-ansi';
 import { generateMarkdown } from '../../src/simulator/markdown-gen.js';
 import { renderMarkdown } from '../../src/ui/markdown/render.js';
-import { wrapSimpleLine, wrapToWidth } from '../../src/ui/markdown/wrap.js';
+import { wrapMarkdownToWidth, wrapSimpleLine, wrapToWidth } from '../../src/ui/markdown/wrap.js';
 
 // What Ink does to a <Text> wider than its box. (Characters that string-width 7, inside
 // wrap-ansi, and string-width 8, which Ink measures with, disagree on — © and ® — are left out:
@@ -67,5 +68,23 @@ describe('wrapToWidth (pre-wrapping rendered markdown for Ink)', () => {
     }
     const fits = 'short line\n\x1b[1mbold\x1b[22m\n┌──┐';
     expect(wrapToWidth(fits, 10)).toBe(fits);
+  });
+});
+
+describe('wrapMarkdownToWidth (hanging indent)', () => {
+  it('wraps a long list item under its text, every row within the width; exact-width lines stay one row', () => {
+    const out = wrapMarkdownToWidth(renderMarkdown(`- item ${'word '.repeat(20)}\n- two`, 40), 40);
+    const rows = stripAnsi(out).split('\n');
+    expect(rows[0]?.startsWith('  * item word')).toBe(true);
+    expect(rows[1]?.startsWith('    word')).toBe(true);
+    for (const r of rows) expect(r.length).toBeLessThanOrEqual(40);
+    expect(stripAnsi(out).replace(/\s+/g, ' ')).toContain(`item ${'word '.repeat(20).trim()}`);
+    const exact = 'x'.repeat(40);
+    expect(wrapMarkdownToWidth(exact, 40)).toBe(exact);
+    expect(wrapMarkdownToWidth(`${'y'.repeat(40)}\n${'z'.repeat(41)}`, 40).split('\n')).toEqual([
+      'y'.repeat(40),
+      'z'.repeat(40),
+      'z',
+    ]);
   });
 });

@@ -1,7 +1,7 @@
 /** One committed transcript entry (rendered once, to a string, by the transcript printer). */
 import { Box, Text } from 'ink';
 import { renderMarkdown } from '../markdown/render.js';
-import { wrapToWidth } from '../markdown/wrap.js';
+import { wrapMarkdownToWidth } from '../markdown/wrap.js';
 import { sanitizeText } from '../sanitize.js';
 import type { Entry } from '../state/entries.js';
 import { theme } from '../theme.js';
@@ -64,7 +64,7 @@ export function EntryView({ entry: e, columns }: EntryViewProps) {
     case 'markdown':
       return (
         <Box marginBottom={1}>
-          <Text>{wrapToWidth(renderMarkdown(e.text, columns), columns)}</Text>
+          <Text>{wrapMarkdownToWidth(renderMarkdown(e.text, columns), columns)}</Text>
         </Box>
       );
     case 'reasoning':

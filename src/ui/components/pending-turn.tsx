@@ -9,7 +9,7 @@ import { formatDuration } from '../format.js';
 import { useUi } from '../hooks/use-ui.js';
 import { renderMarkdown } from '../markdown/render.js';
 import { sourceTail } from '../markdown/split.js';
-import { wrapToWidth } from '../markdown/wrap.js';
+import { wrapMarkdownToWidth } from '../markdown/wrap.js';
 import { tailByRows } from '../rows.js';
 import { pendingText } from '../state/stream.js';
 import { spinnerFrame, theme } from '../theme.js';
@@ -42,7 +42,7 @@ export function PendingTurn() {
       columns,
       maxLines,
     );
-    const text = wrapToWidth(tail.text, columns);
+    const text = wrapMarkdownToWidth(tail.text, columns);
     return tail.truncated ? `…\n${text}` : text;
   }, [source, columns, maxLines]);
   const thought = reasoning.trim().split('\n').filter(Boolean).pop() ?? '';

@@ -10,7 +10,7 @@ import { renderToString, useStdout } from 'ink';
 import { useLayoutEffect } from 'react';
 import { useStore } from '../hooks/use-ui.js';
 import { renderMarkdown } from '../markdown/render.js';
-import { wrapToWidth } from '../markdown/wrap.js';
+import { wrapMarkdownToWidth } from '../markdown/wrap.js';
 import type { Entry } from '../state/entries.js';
 import { EntryView } from './entry-view.js';
 
@@ -23,7 +23,7 @@ export function printEntries(entries: readonly Entry[], columns: number): string
   let out = '';
   for (const e of entries) {
     if (e.kind === 'markdown') {
-      const text = wrapToWidth(renderMarkdown(e.text, columns), columns);
+      const text = wrapMarkdownToWidth(renderMarkdown(e.text, columns), columns);
       out += text === '' ? '\n' : `${text}\n\n`;
     } else {
       out += `${renderToString(<EntryView entry={e} columns={columns} />, { columns })}\n`;

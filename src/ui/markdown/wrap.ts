@@ -181,3 +181,59 @@ export function wrapToWidth(text: string, width: number): string {
   }
   return lines ? lines.join('\n') : text;
 }
+
+// A list item's marker as marked-terminal prints it (indentation, a bullet or number, spaces),
+// or the indentation of an indented line (code blocks).
+const LIST_ITEM = /^(\s*(?:[*•+-]|\d{1,3}[.)])\s+|\s+)\S/;
+
+/** `line` cut after `visible` printable columns (escape sequences kept on the left). */
+function splitAtVisible(line: string, visible: number): [string, string] {
+  let seen = 0;
+  let i = 0;
+  while (i < line.length && seen < visible) {
+    if (line[i] === '\x1b') {
+      ANSI.lastIndex = i;
+      const m = ANSI.exec(line);
+      if (m && m.index === i) {
+        i += m[0].length;
+        continue;
+      }
+    }
+    seen++;
+    i++;
+  }
+  ANSI.lastIndex = 0;
+  return [line.slice(0, i), line.slice(i)];
+}
+
+/**
+ * Like {@link wrapToWidth}, but a list item (or indented line) that does not fit keeps a
+ * hanging indent: its continuation rows start under the item's text, not at column 0, and no
+ * continuation row starts with the space it was broken at. For markdown printed as text (the
+ * transcript and the live tail); every row still fits in `width`.
+ */
+export function wrapMarkdownToWidth(text: string, width: number): string {
+  if (width < 1 || text === '') return text;
+  const lines = text.split('\n');
+  let changed = false;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] as string;
+    if (fits(line, width)) continue;
+    changed = true;
+    const m = LIST_ITEM.exec(line.replace(ANSI, ''));
+    const indent = m?.[1]?.length ?? 0;
+    if (!m || width - indent < 10) {
+      // wrap-ansi (untrimmed) starts a continuation row with the space it broke at.
+      const rows = wrapLine(line, width).split('\n');
+      lines[i] = [rows[0], ...rows.slice(1).map((r) => (r.startsWith(' ') ? r.slice(1) : r))].join('\n');
+      continue;
+    }
+    const [head, rest] = splitAtVisible(line, indent);
+    const rows = wrapLine(rest, width - indent).split('\n');
+    const pad = ' '.repeat(indent);
+    lines[i] = [head + rows[0], ...rows.slice(1).map((r) => pad + (r.startsWith(' ') ? r.slice(1) : r))].join(
+      '\n',
+    );
+  }
+  return changed ? lines.join('\n') : text;
+}
