@@ -23,6 +23,7 @@ import { collectImages } from './images.js';
 import { planResponse } from './model.js';
 import type { Scenario } from './scenario-types.js';
 import { type BuiltResponse, buildFailed, buildResponse, buildWarmup } from './stream-events.js';
+import type { PlannedCall } from './tool-mapping.js';
 
 /** A response the simulator can continue from. */
 export interface StoredResponse {
@@ -87,6 +88,8 @@ export class Engine {
   private chainedRequests = 0;
   /** Generated (non-warm-up) responses so far, for the rate-limit fault. */
   private generated = 0;
+  /** Calls re-delivered so far (the redeliverCall fault). */
+  private redelivered = 0;
 
   constructor(private readonly deps: EngineDeps) {}
 
@@ -197,6 +200,12 @@ export class Engine {
     } else {
       const analysis = analyze(p.conversation, (callId) => this.callBatch.get(callId));
       const plan = planResponse(scenario, analysis, body['tools']);
+      const again = this.redelivery(p, conn);
+      if (again) {
+        plan.reasoning = [];
+        delete plan.say;
+        plan.calls = [again];
+      }
       // A real model honours these: no calls with tool_choice "none", at most one without parallel calls.
       if (body['tool_choice'] === 'none') {
         if (plan.calls.length > 0 && plan.say === undefined)
@@ -246,7 +255,8 @@ export class Engine {
         built = buildResponse(plan, ctx, ids, now);
       }
       for (const item of built.output) {
-        if (isCallItem(item) && typeof item['call_id'] === 'string')
+        // A re-delivered call keeps its original batch, so the script does not advance.
+        if (isCallItem(item) && typeof item['call_id'] === 'string' && !this.callBatch.has(item['call_id']))
           this.callBatch.set(item['call_id'], responseId);
       }
     }
@@ -264,6 +274,35 @@ export class Engine {
       },
       fail: () => this.evict(conn, p.parent),
     };
+  }
+
+  /** The call the `redeliverCall` fault re-delivers for this request, if it fires. */
+  private redelivery(p: Prepared, conn: ConnState | undefined): PlannedCall | undefined {
+    const f = this.deps.faultSpecs?.().find((s) => s.redeliverCall)?.redeliverCall;
+    if (!f || this.redelivered >= (f.times ?? 1) || p.previousResponseId) return undefined;
+    if (conn && (conn.id < 2 || conn.last)) return undefined; // only right after a reconnect
+    const answered = new Set<string>();
+    for (const item of p.conversation)
+      if (item.type === 'function_call_output' && typeof item['call_id'] === 'string')
+        answered.add(item['call_id']);
+    for (let i = p.conversation.length - 1; i >= 0; i--) {
+      const item = p.conversation[i]!;
+      if (item.type === 'message' && item['role'] === 'user') return undefined;
+      if (
+        item.type === 'function_call' &&
+        typeof item['call_id'] === 'string' &&
+        answered.has(item['call_id'])
+      ) {
+        this.redelivered++;
+        return {
+          kind: 'function',
+          name: String(item['name']),
+          arguments: String(item['arguments'] ?? '{}'),
+          callId: item['call_id'],
+        };
+      }
+    }
+    return undefined;
   }
 
   /** Builds the `/responses/compact` window: every user message, then one compaction item. */

@@ -5,7 +5,7 @@
  * `error:request=1,event=4,shape=wrapped,status=500,code=server_error`, `http-status:status=503,times=1`,
  * `prev-not-found:every=3`, `age:ms=3000`, `delay:ms=20`, `latency:ms=50`, `handshake:ms=80`.
  * Account/model switches (PROTOCOL §10): `unverified-org`, `quota` (`quota:code=usage_not_included`),
- * `strict-models`, `refuse-warmup`, `rate-limit:every=3,ms=1200`, `context-window:tokens=8000`, `keepalive:every=50`.
+ * `strict-models`, `refuse-warmup`, `rate-limit:every=3,ms=1200`, `context-window:tokens=8000`, `keepalive:every=50`, `redeliver[:times=N]`.
  */
 import type { FaultSpec, FaultTarget } from './faults.js';
 
@@ -29,6 +29,7 @@ const KINDS = [
   'rate-limit',
   'context-window',
   'keepalive',
+  'redeliver',
 ];
 
 function fail(flag: string, why: string): never {
@@ -201,6 +202,11 @@ export function parseFaultFlag(flag: string): FaultSpec {
     case 'keepalive':
       spec = { keepaliveEvery: int('every', true)! };
       break;
+    case 'redeliver': {
+      const times = int('times');
+      spec = { redeliverCall: times !== undefined ? { times } : {} };
+      break;
+    }
     default:
       fail(flag, 'unknown kind');
   }

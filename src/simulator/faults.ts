@@ -95,6 +95,12 @@ export interface FaultSpec {
   contextWindow?: number;
   /** A `keepalive` event after every N events of a response (default 200; 0 = never). */
   keepaliveEvery?: number;
+  /**
+   * After a reconnect (a full-context request on a socket that has served nothing yet, or an
+   * HTTP request), the response re-delivers the conversation's last answered function call with
+   * the same `call_id`, as a service may; at most `times` times (default 1).
+   */
+  redeliverCall?: { times?: number };
   drop?: DropFault | DropFault[];
   stall?: SilenceFault | SilenceFault[];
   halfOpen?: SilenceFault | SilenceFault[];
@@ -200,6 +206,7 @@ export function mergeFaults(...specs: FaultSpec[]): FaultSpec {
     if (s.refuseUpgrade) out.refuseUpgrade = s.refuseUpgrade;
     if (s.account) out.account = { ...out.account, ...s.account };
     if (s.rateLimit) out.rateLimit = s.rateLimit;
+    if (s.redeliverCall) out.redeliverCall = s.redeliverCall;
     for (const key of ['contextWindow', 'keepaliveEvery'] as const) {
       if (s[key] !== undefined) out[key] = s[key];
     }

@@ -267,7 +267,7 @@ export function buildResponse(
   }
 
   for (const call of calls) {
-    const callId = ids.next('call');
+    const callId = call.callId ?? ids.next('call');
     if (call.kind === 'function') {
       const id = ids.next('fc');
       const args = call.arguments.replace(/\{\{call_id\}\}/g, callId);

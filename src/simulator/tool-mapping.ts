@@ -8,9 +8,13 @@
 import type { CallSpec } from './scenario-types.js';
 
 /** A call ready to stream: a function call (JSON arguments) or a custom tool call (raw input). */
-export type PlannedCall =
+export type PlannedCall = (
   | { kind: 'function'; name: string; arguments: string }
-  | { kind: 'custom'; name: string; input: string };
+  | { kind: 'custom'; name: string; input: string }
+) & {
+  /** Re-delivers an earlier call under its own `call_id` (the `redeliverCall` fault). */
+  callId?: string;
+};
 
 interface Declared {
   type: string;

@@ -129,6 +129,41 @@ describe('real accounts and models (e2e)', () => {
     expect(ledger).toEqual([1, 2, 3, 4, 5].map((i) => `side-effect-${i}`));
   });
 
+  it('a call re-delivered with the same call_id after a reconnect never runs twice', async () => {
+    const s = await simWith('side-effects', {
+      drop: { request: 4, event: 3, mode: 'terminate', times: 1 },
+      redeliverCall: { times: 1 },
+    });
+    const ws = workspace();
+    const r = await runTether([
+      '-p',
+      'go',
+      '--approval',
+      'full-auto',
+      '--json',
+      '--base-url',
+      s.url,
+      '-C',
+      ws,
+    ]);
+    expect(r.code).toBe(0);
+    // The service really re-delivered a call: its output went out twice on chained requests
+    // (once per delivery), the recorded output reused the second time.
+    const answered = s.recorder
+      .creates()
+      .filter((c) => c.previousResponseId)
+      .flatMap((c) => (c.body as { input?: Array<{ type: string; call_id?: string }> }).input ?? [])
+      .filter((i) => i.type === 'function_call_output')
+      .map((i) => i.call_id);
+    expect(new Set(answered).size).toBe(answered.length - 1);
+    const ledger = readFileSync(join(ws, 'ledger.txt'), 'utf8').trim().split('\n');
+    expect(ledger).toEqual([1, 2, 3, 4, 5].map((i) => `side-effect-${i}`));
+    const started = parseJsonl(r.stdout).filter(
+      (l) => l.type === 'item.started' && (l['item'] as { type: string }).type === 'command_execution',
+    );
+    expect(started).toHaveLength(6); // five appends and the cat, none twice
+  });
+
   it.each(['websocket', 'http'])(
     'exhausted quota over %s exits 3 at once with one line and no retries',
     async (transport) => {

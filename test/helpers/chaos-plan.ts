@@ -30,7 +30,13 @@ export const FAULT_KINDS = [
   'http_status',
   'cancel',
   'event_delay',
+  // Drawn after the mix above (so the plans of existing seeds keep their faults):
+  'redeliver',
+  'slow_tool',
 ] as const;
+
+/** Kinds drawn in the random mix (the rest are drawn separately, after it). */
+const MIXED_KINDS = FAULT_KINDS.filter((k) => k !== 'redeliver' && k !== 'slow_tool');
 
 /** One fault kind. */
 export type FaultKind = (typeof FAULT_KINDS)[number];
@@ -131,7 +137,7 @@ function planFaults(
   const req = () => int(r, 1, requests);
   const n = int(r, 1, 4);
   for (let i = 0; i < n; i++) {
-    const kind = pick(r, FAULT_KINDS);
+    const kind = pick(r, MIXED_KINDS);
     switch (kind) {
       case 'drop':
         drops.push(
@@ -263,5 +269,27 @@ export function chaosPlan(seed: number): ChaosPlan {
   const rotationAgeMs = r() < 0.2 ? int(r, 100, 400) : 55 * 60_000;
   const sandbox = r() < 0.15 ? 'auto' : 'off';
   const transport = r() < 0.1 ? 'http' : 'auto';
+  const withTools = prompts.map((p, i) => ({ p, i })).filter(({ p }) => p.toolSteps > 0);
+  if (withTools.length > 0 && r() < 0.2) {
+    // A function call re-delivered with the same call_id after a reconnect (the drop forces one):
+    // it must never run twice.
+    spec.redeliverCall = { times: 1 };
+    spec.drop = [
+      ...(Array.isArray(spec.drop) ? spec.drop : spec.drop ? [spec.drop] : []),
+      { request: int(r, 2, modelCalls + 2), event: int(r, 1, 6), mode: 'terminate', times: 1 },
+    ];
+    kinds.push('redeliver');
+  }
+  if (withTools.length > 0 && r() < 0.15) {
+    // A tool that takes seconds, with the user's cancel landing while its process runs.
+    const { p, i } = pick(r, withTools);
+    const first = scenario.turns[i]!.steps[0]!;
+    for (const call of first.calls ?? (first.call ? [first.call] : [])) {
+      const args = call.args as { command: string };
+      args.command = `sleep 2 && ${args.command}`;
+    }
+    p.cancelAfterMs = int(r, 300, 1500);
+    kinds.push('slow_tool');
+  }
   return { seed, scenario, prompts, faults: spec, kinds, modelCalls, rotationAgeMs, sandbox, transport };
 }
