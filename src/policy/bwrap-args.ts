@@ -143,8 +143,8 @@ export function listUnixSockets(procNetUnix = '/proc/net/unix'): string[] {
   }
   const out = new Set<string>();
   for (const line of text.split('\n').slice(1)) {
-    const cols = line.trim().split(/\s+/);
-    const path = cols[7];
+    // Num RefCount Protocol Flags Type St Inode Path — the path is the rest (it may hold spaces).
+    const path = /^\s*\S+(?:\s+\S+){6} (.+)$/.exec(line)?.[1];
     // Abstract sockets start with '@' and are isolated by the network namespace instead.
     if (path?.startsWith('/')) out.add(path);
   }
