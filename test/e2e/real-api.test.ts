@@ -288,6 +288,19 @@ describe('real accounts and models (e2e)', () => {
     expect(upgrades[0]!.headers?.['openai-beta']).toBeUndefined();
   });
 
+  it('config set/get/list show header names, never their values', async () => {
+    const home = tempDir('tether-e2e-home-');
+    const env = { TETHER_HOME: home, HOME: home };
+    const set = await runTether(['config', 'set', 'headers', 'X-Gw: gw-secret-0123456789'], { env });
+    const get = await runTether(['config', 'get', 'headers'], { env });
+    const list = await runTether(['config', 'list'], { env });
+    for (const r of [set, get, list]) {
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain('X-Gw');
+      expect(r.stdout).not.toContain('gw-secret');
+    }
+  });
+
   it('a malformed headers setting is a one-line usage error that does not echo the value', async () => {
     const r = await runTether(['-p', 'hi', '--base-url', 'http://127.0.0.1:9/v1'], {
       env: { TETHER_HEADERS: 'Authorization: Bearer sk-stolen-0123456789' },

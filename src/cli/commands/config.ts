@@ -2,7 +2,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { resolveSettings, type SettingSource } from '../../config/load.js';
-import { SETTINGS } from '../../config/schema.js';
+import { SETTINGS, SETTINGS_BY_KEY } from '../../config/schema.js';
 import { isProjectTrusted, projectList, projectRealPath, TRUSTED_PROJECTS_KEY } from '../../config/trust.js';
 import { openUserConfig } from '../../config/user-config.js';
 import { usageError } from '../../util/errors.js';
@@ -14,6 +14,17 @@ function effective(user: Record<string, unknown>): {
 } {
   const { settings, sources } = resolveSettings({ env: process.env, cwd: process.cwd(), user });
   return { settings: settings as unknown as Record<string, unknown>, sources };
+}
+
+/** A setting's value for display: gateway header values may be credentials, so only names show. */
+function shown(key: string, value: unknown): string {
+  if (SETTINGS_BY_KEY.get(key)?.type !== 'headers') return String(value);
+  try {
+    const names = Object.keys(JSON.parse(String(value)) as Record<string, unknown>);
+    return JSON.stringify(Object.fromEntries(names.map((n) => [n, '[REDACTED]'])));
+  } catch {
+    return '[REDACTED]';
+  }
 }
 
 /** Runs one config action; returns the exit code. */
@@ -32,13 +43,13 @@ export async function runConfigCommand(
       if (!key) throw usageError('config get: missing key');
       store.get(key); // validates the key name
       const { settings } = effective(store.all());
-      out.write(`${String(settings[key])}\n`);
+      out.write(`${shown(key, settings[key])}\n`);
       return EXIT.success;
     }
     case 'set': {
       if (!key || value === undefined) throw usageError('config set: expected <key> <value>');
       const stored = store.set(key, value);
-      out.write(`${key} = ${String(stored)}\n`);
+      out.write(`${key} = ${shown(key, stored)}\n`);
       return EXIT.success;
     }
     case 'trust':
@@ -62,7 +73,7 @@ export async function runConfigCommand(
       const width = Math.max(...SETTINGS.map((s) => s.key.length));
       for (const def of SETTINGS) {
         out.write(
-          `${def.key.padEnd(width)}  ${String(settings[def.key])}  (${sources[def.key]}; ${def.env})\n`,
+          `${def.key.padEnd(width)}  ${shown(def.key, settings[def.key])}  (${sources[def.key]}; ${def.env})\n`,
         );
       }
       for (const p of projectList(store.all(), TRUSTED_PROJECTS_KEY)) out.write(`trusted project  ${p}\n`);
