@@ -44,6 +44,24 @@ export const TARGETS: readonly TargetDef[] = [
     section: 'codex',
   },
   {
+    id: 'profile-gap',
+    label: 'Real-profile HOME: median response end → next request (echo), minus the empty-HOME figure',
+    goal: '≤ 10 ms',
+    section: 'profile',
+  },
+  {
+    id: 'profile-codex-ratio',
+    label: 'Real-profile HOME: tether WS / Codex WS wall time (20-tool @50 ms)',
+    goal: '≤ 0.8',
+    section: 'profile',
+  },
+  {
+    id: 'profile-ws-http',
+    label: 'Real-profile HOME: tether WS / tether HTTP wall time (20-tool @50 ms)',
+    goal: '≤ 0.6',
+    section: 'profile',
+  },
+  {
     id: 'deflate-bytes',
     label: 'WS continuation bytes on the wire (permessage-deflate)',
     goal: '≤ 250 B',

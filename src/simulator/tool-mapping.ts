@@ -52,7 +52,8 @@ const ALIASES: Record<string, string[]> = {
   path: ['file_path', 'filepath', 'dir_path', 'directory', 'absolute_path', 'target_file'],
   patch: ['input', 'diff', 'patch_text'],
   workdir: ['cwd', 'working_directory', 'dir'],
-  timeout_ms: ['timeout'],
+  // exec_command has no timeout: how long to wait before it answers is the closest meaning.
+  timeout_ms: ['timeout', 'yield_time_ms'],
   pattern: ['query', 'regex'],
   content: ['contents', 'text'],
 };

@@ -113,6 +113,31 @@ describe('tool mapping', () => {
     );
   });
 
+  it("maps a scenario's shell call onto tether's own exec_command (strict schema, codex profile)", async () => {
+    const { createExecTools } = await import('../../src/tools/builtin/exec-command.js');
+    const specs = createExecTools().map((t) => ({
+      type: 'function',
+      name: t.name,
+      description: t.description,
+      parameters: t.parameters,
+      strict: true,
+    }));
+    const call = mapCall({ tool: 'shell', args: { command: 'npm test', timeout_ms: 5000 } }, specs);
+    expect(call).toEqual({
+      kind: 'function',
+      name: 'exec_command',
+      arguments: JSON.stringify({
+        cmd: 'npm test',
+        yield_time_ms: 5000,
+        workdir: null,
+        max_output_tokens: null,
+        tty: null,
+        login: null,
+        shell: null,
+      }),
+    });
+  });
+
   it('renames args to declared aliases, fills strict nulls, and falls back to shell for undeclared file tools', () => {
     expect(mapCall({ tool: 'read_file', args: { path: 'a.js' } }, OUR_TOOLS)).toMatchObject({
       arguments: '{"path":"a.js","start_line":null,"end_line":null}',

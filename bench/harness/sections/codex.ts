@@ -52,7 +52,7 @@ export function findCodexBinary(dir: string): string | undefined {
 }
 
 /** Installs @openai/codex with npm when missing; returns the binary and its version. */
-function ensureCodex(ctx: SectionContext): { bin: string; version: string } {
+export function ensureCodex(ctx: SectionContext): { bin: string; version: string } {
   const dir = installDir();
   let bin = findCodexBinary(dir);
   if (!bin) {
@@ -82,7 +82,7 @@ function ensureCodex(ctx: SectionContext): { bin: string; version: string } {
 }
 
 /** A CODEX_HOME whose config points Codex at the simulator over WebSocket. */
-function codexHome(baseUrl: string): string {
+export function codexHome(baseUrl: string): string {
   const home = mkdtempSync(join(scratchDir(), 'codex-home-'));
   writeFileSync(
     join(home, 'config.toml'),

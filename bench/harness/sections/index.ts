@@ -5,6 +5,7 @@ import { runRender, runSessionsList } from './external.js';
 import { runLoop } from './loop.js';
 import { runMemory } from './memory.js';
 import { runOverhead } from './overhead.js';
+import { runProfile } from './profile.js';
 import { runRotation } from './rotation.js';
 import { runStartup } from './startup.js';
 
@@ -18,4 +19,5 @@ export const SECTIONS: readonly Section[] = [
   { id: 'memory', name: 'Memory over a long session', run: runMemory },
   { id: 'sessions', name: 'Session list (1,000 sessions)', run: runSessionsList },
   { id: 'codex', name: 'Side by side with Codex CLI', run: runCodex },
+  { id: 'profile', name: 'Real login profile (HOME with a ~100 ms profile)', run: runProfile },
 ];
