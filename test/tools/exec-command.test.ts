@@ -94,16 +94,25 @@ describe('exec_command / write_stdin', () => {
     expect(r5.output).toMatch(/no session \d+/);
   });
 
-  it('write_stdin drives a REPL over pipes, and end-of-input ends it', async () => {
+  it('without tty there is no stdin: a stdin reader ends at once, input is refused with a note', async () => {
     const { exec, write } = execHarness();
-    const r1 = await exec('python3 -q -i -u', { yield_time_ms: 500 });
-    const id = sessionId(r1);
-    const r2 = await write(id, 'print(6*7)\n', { yield_time_ms: 1500 });
-    expect(r2.output).toContain('42');
-    const r3 = await write(id, 'x = 5\nprint(x * 3)\n', { yield_time_ms: 1500 });
-    expect(r3.output).toContain('15');
-    const r4 = await write(id, '\u0004', { yield_time_ms: 3000 });
-    expect(r4.output).toContain('Process exited with code 0');
+    // `cat` with no file reads stdin: with a pipe held open it would wait for ever.
+    const r1 = await exec('cat; echo cat-done');
+    expect(r1.output).toContain('cat-done');
+    expect(r1.output).toContain('Process exited with code 0');
+    const id = sessionId(await exec('sleep 30', { yield_time_ms: 250 }));
+    const r2 = await write(id, 'hello\n');
+    expect(r2.output).toMatch(/started without tty, so it has no stdin; the input was not delivered/);
+    expect(r2.output).toContain(`Process running with session ID ${id}`);
+  });
+
+  it('tty: write_stdin drives a REPL, and end-of-input (Ctrl-D) ends it', async () => {
+    const { exec, write } = execHarness();
+    const id = sessionId(await exec('python3 -q', { tty: true, yield_time_ms: 1000 }));
+    const r2 = await write(id, 'x = 5\rprint(x * 3)\r', { yield_time_ms: 1500 });
+    expect(r2.output).toContain('15');
+    const r3 = await write(id, '\u0004', { yield_time_ms: 3000 });
+    expect(r3.output).toContain('Process exited with code 0');
   });
 
   it('tty: a REPL under a pseudo-terminal; Ctrl-C interrupts the statement, not the REPL', async () => {

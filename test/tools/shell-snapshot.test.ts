@@ -85,6 +85,29 @@ describe('shell snapshot', () => {
     expect(existsSync(file)).toBe(false);
   });
 
+  it('defines only the functions a command can reach (named, through an alias, or called by one)', async () => {
+    const home = fixtureHome(
+      ['helper_a() { echo "helper a"; }', 'uses_a() { helper_a; echo uses; }', "alias ua='uses_a'"].join(
+        '\n',
+      ),
+    );
+    const sl = launcher(home);
+    const script = async (cmd: string) => (await sl.invocation(cmd)).args[1] ?? '';
+    const plain = await script('echo hi');
+    expect(plain).not.toMatch(/greet \(\)|helper_a \(\)|uses_a \(\)/);
+    expect(await script('greet x')).toMatch(/greet \(\)/);
+    const viaAlias = await script('ua');
+    expect(viaAlias).toMatch(/uses_a \(\)/);
+    expect(viaAlias).toMatch(/helper_a \(\)/);
+    expect(viaAlias).not.toMatch(/greet \(\)/);
+    const h = harness({ env: envFor(home), shellLauncher: sl });
+    const r = await run(h, 'ua; echo "defined: $(compgen -A function | sort | tr "\\n" " ")"');
+    expect(r.output).toContain('helper a');
+    expect(r.output).toContain('uses');
+    expect(r.output).toContain('defined: helper_a uses_a \n');
+    sl.dispose();
+  });
+
   it('never lets a secret the profile exports reach a command (by name or by value)', async () => {
     const home = fixtureHome();
     const sl = launcher(home);

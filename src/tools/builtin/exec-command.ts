@@ -315,7 +315,10 @@ export function createWriteStdinTool(): AnyTool {
       const notes: string[] = [];
       if (chars !== '' && s.ended)
         notes.push('[note: the process had already exited; the input was not delivered]');
-      s.write(chars);
+      else if (!s.write(chars).delivered)
+        notes.push(
+          '[note: this process was started without tty, so it has no stdin; the input was not delivered (only "\\u0003" interrupts it). Start it with tty: true to send input.]',
+        );
       const hi = chars === '' ? POLL_MAX_YIELD_MS : EXEC_MAX_YIELD_MS;
       const yieldMs = clamp(args.yield_time_ms ?? WRITE_DEFAULT_YIELD_MS, MIN_YIELD_MS, hi);
       await s.wait(yieldMs, opts.signal);

@@ -131,7 +131,9 @@ export class ExecSession {
       cwd: spec.cwd,
       env,
       detached: true,
-      stdio: ['pipe', 'pipe', 'pipe'],
+      // No terminal, no stdin (as Codex): a program that reads stdin when it is not a terminal
+      // (`rg pattern`, `cat`, `grep x`) would otherwise wait for input that never comes.
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
     if (child.pid === undefined) {
       // Spawn errors (missing binary or cwd) arrive asynchronously; report synchronously instead.
@@ -158,7 +160,6 @@ export class ExecSession {
       });
       s?.on('error', () => undefined);
     }
-    child.stdin?.on('error', () => undefined);
     child.on('exit', (code, sig) => {
       exited = true;
       this.exitCode = code;
@@ -236,30 +237,19 @@ export class ExecSession {
   }
 
   /**
-   * Writes model input. Without a terminal, Ctrl-C (\u0003) becomes SIGINT to the process group
-   * and Ctrl-D (\u0004) closes stdin, as a terminal's line discipline would do.
+   * Writes model input to the terminal. A session without one has no stdin: Ctrl-C (\u0003)
+   * still interrupts it (SIGINT to its process group, as a terminal would); other text is not
+   * delivered and the result says so.
    */
-  write(chars: string): void {
+  write(chars: string): { delivered: boolean } {
     this.lastUsed = Date.now();
-    if (this.ended || chars === '') return;
+    if (this.ended || chars === '') return { delivered: chars === '' };
     if (this.ptyProc) {
       this.ptyProc.write(chars);
-      return;
+      return { delivered: true };
     }
-    const stdin = this.child?.stdin;
-    let buf = '';
-    for (const ch of chars) {
-      if (ch === '\u0003') {
-        if (buf) stdin?.write(buf);
-        buf = '';
-        killGroup(this.pid, 'SIGINT');
-      } else if (ch === '\u0004') {
-        if (buf) stdin?.write(buf);
-        buf = '';
-        stdin?.end();
-      } else buf += ch;
-    }
-    if (buf && stdin && !stdin.writableEnded) stdin.write(buf);
+    if (chars.includes('\u0003')) killGroup(this.pid, 'SIGINT');
+    return { delivered: chars.replace(/\u0003/g, '') === '' };
   }
 
   /** Ends the process and every descendant: SIGTERM, then SIGKILL after `graceMs`. */

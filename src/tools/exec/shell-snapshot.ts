@@ -127,15 +127,85 @@ export function parseCapture(stdout: string, nonce: string): CapturedShell | nul
   };
 }
 
+/** Set (not exported) to make sourcing the snapshot define every function too. */
+const ALL_FUNCTIONS_FLAG = '__tether_all_functions';
+/** Functions inlined per command up to this size; past it the whole file is sourced. */
+const INLINE_FUNCTIONS_MAX = 64 * 1024;
+/** Called by the shell itself, never named in a command. */
+const ALWAYS_FUNCTIONS = new Set(['command_not_found_handle', 'command_not_found_handler']);
+
+/**
+ * Splits `declare -f` (bash) / `typeset -f` (zsh) output into one definition per function; null
+ * when the text does not have the expected shape (then every function is always defined).
+ */
+export function splitFunctions(text: string): Map<string, string> | null {
+  const out = new Map<string, string>();
+  const trimmed = text.trim();
+  if (trimmed === '') return out;
+  const starts = [...trimmed.matchAll(/^(\S+) \(\) ?(?:\{ ?)?$/gm)];
+  if (starts.length === 0 || starts[0]?.index !== 0) return null;
+  for (let i = 0; i < starts.length; i++) {
+    const m = starts[i] as RegExpMatchArray;
+    const end = starts[i + 1]?.index ?? trimmed.length;
+    const body = trimmed.slice(m.index ?? 0, end).trimEnd();
+    if (!body.endsWith('}')) return null;
+    out.set(m[1] as string, body);
+  }
+  return out;
+}
+
+const WORD_RE = /[A-Za-z0-9_:.+@%-]+/g;
+
+/**
+ * The functions a command can reach: those named in it (directly or through an alias it names),
+ * and, transitively, those named in their bodies. Sourcing only these keeps a profile with
+ * hundreds of functions (nvm, oh-my-zsh) from costing parse time on every command.
+ */
+export function functionsFor(
+  command: string,
+  functions: ReadonlyMap<string, string>,
+  aliases: ReadonlyMap<string, string>,
+): string[] {
+  const words = new Set(command.match(WORD_RE) ?? []);
+  for (const w of [...words]) {
+    const a = aliases.get(w);
+    if (a) for (const x of a.match(WORD_RE) ?? []) words.add(x);
+  }
+  const picked: string[] = [];
+  const seen = new Set<string>();
+  const queue = [...words, ...ALWAYS_FUNCTIONS];
+  while (queue.length > 0) {
+    const w = queue.pop() as string;
+    if (seen.has(w)) continue;
+    seen.add(w);
+    const body = functions.get(w);
+    if (body === undefined) continue;
+    picked.push(w);
+    for (const x of body.match(WORD_RE) ?? []) if (!seen.has(x) && functions.has(x)) queue.push(x);
+  }
+  return picked;
+}
+
+/** Alias name → value, from `alias -p` (bash) / `alias -L` (zsh) lines. */
+export function parseAliases(text: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const line of text.split('\n')) {
+    const m = /^alias (?:-- )?([^=\s]+)=(.*)$/.exec(line.trim());
+    if (m) out.set(m[1] as string, m[2] as string);
+  }
+  return out;
+}
+
 /**
  * The snapshot file's text: the variables the profile added or changed relative to `base` (minus
- * secrets and per-process ones), then functions, aliases and options.
+ * secrets and per-process ones), aliases and options; then, after a guard that stops a plain
+ * `.` there, every function (commands get the functions they name inlined instead).
  */
 export function renderSnapshot(
   kind: 'bash' | 'zsh',
   cap: CapturedShell,
   base: Record<string, string>,
-): { text: string; filtered: string[] } {
+): { text: string; filtered: string[]; functions: Map<string, string> | null; aliases: Map<string, string> } {
   const lines = [`# tether shell snapshot (${kind}); sourced before each command. Do not edit.`];
   const filtered: string[] = [];
   for (const [name, value] of cap.vars) {
@@ -148,8 +218,16 @@ export function renderSnapshot(
     lines.push(`export ${name}=${shQuote(value)}`);
   }
   if (kind === 'bash') lines.push('shopt -s expand_aliases');
-  lines.push(cap.functions.trim(), cap.aliases.trim(), cap.options.trim());
-  return { text: `${lines.filter((l) => l !== '').join('\n')}\n`, filtered };
+  lines.push(cap.aliases.trim(), cap.options.trim());
+  const functions = splitFunctions(cap.functions);
+  if (functions) lines.push(`[ -n "\${${ALL_FUNCTIONS_FLAG}-}" ] || return 0`);
+  lines.push(cap.functions.trim());
+  return {
+    text: `${lines.filter((l) => l !== '').join('\n')}\n`,
+    filtered,
+    functions,
+    aliases: parseAliases(cap.aliases),
+  };
 }
 
 /** Options of {@link createShellLauncher}. */
@@ -304,6 +382,8 @@ export function createShellLauncher(opts: ShellLauncherOptions): ShellLauncher {
   let path: string | null = null;
   let killCapture: (() => void) | null = null;
   let disposed = false;
+  let functions: Map<string, string> | null = null;
+  let aliases = new Map<string, string>();
   const exitHook = () => remove();
 
   const remove = () => {
@@ -349,7 +429,10 @@ export function createShellLauncher(opts: ShellLauncherOptions): ShellLauncher {
         `the login profile failed (exit ${r.code ?? 'signal'}${detail ? `: ${detail.slice(0, 200)}` : ''})`,
       );
     }
-    const { text } = renderSnapshot(shell.kind, cap, opts.env);
+    const rendered = renderSnapshot(shell.kind, cap, opts.env);
+    const { text } = rendered;
+    functions = rendered.functions;
+    aliases = rendered.aliases;
     try {
       mkdirSync(opts.dir, { recursive: true, mode: 0o700 });
       removeStaleSnapshots(opts.dir);
@@ -373,7 +456,7 @@ export function createShellLauncher(opts: ShellLauncherOptions): ShellLauncher {
     // A snapshot that does not source cleanly would print errors before every command.
     const check = await runCapture(
       shell.path,
-      ['-c', `. ${shQuote(path)}`],
+      ['-c', `${ALL_FUNCTIONS_FLAG}=1; . ${shQuote(path)}`],
       opts.env,
       Math.max(1000, opts.timeoutMs - (Date.now() - started)),
       () => undefined,
@@ -396,7 +479,14 @@ export function createShellLauncher(opts: ShellLauncherOptions): ShellLauncher {
       start();
       await ready;
       if (o.login || state !== 'ready' || !path) return login(command);
-      return { file: shell.path, args: ['-c', `. ${shQuote(path)}\n${command}`], bind: path };
+      const source = `. ${shQuote(path)}`;
+      let prefix = `${ALL_FUNCTIONS_FLAG}=1; ${source}; unset ${ALL_FUNCTIONS_FLAG}`;
+      if (functions) {
+        const fns = functionsFor(command, functions, aliases).map((n) => functions?.get(n) ?? '');
+        const inline = fns.join('\n');
+        if (inline.length <= INLINE_FUNCTIONS_MAX) prefix = inline ? `${source}\n${inline}` : source;
+      }
+      return { file: shell.path, args: ['-c', `${prefix}\n${command}`], bind: path };
     },
     state: () => state,
     dispose() {
