@@ -56,11 +56,11 @@ export interface ToolRuntimeOptions {
   /** How commands start; default a login shell per command (no snapshot). */
   shellLauncher?: ShellLauncher;
   /**
-   * The command tools built: `shell` (one call, one process) or `exec` (exec_command +
-   * write_stdin, long-running sessions). Default `shell`. The profile then offers what was built:
-   * the codex profile prefers exec_command/write_stdin, the json profile shell.
+   * The command tools built: `shell` (one call, one process), `exec` (exec_command +
+   * write_stdin, long-running sessions) or both (default). The profile offers what was built:
+   * the codex profile exec_command/write_stdin (else shell), the json profile shell.
    */
-  commandTools?: 'shell' | 'exec';
+  commandTools?: 'shell' | 'exec' | 'both';
   /** Bounds of exec sessions (`exec` command tools). */
   exec?: { maxSessions: number; bufferChars: number; onNotice?: (message: string) => void };
   /** Tool shapes offered (default `json`); resolve `auto` with `resolveToolProfile` first. */
@@ -84,9 +84,10 @@ export function createToolRuntime(opts: ToolRuntimeOptions): ToolRuntime {
     ...(opts.exec?.onNotice ? { onNotice: opts.exec.onNotice } : {}),
   });
   const profile = opts.profile ?? 'json';
-  const commandTools = opts.commandTools ?? 'shell';
+  const commandTools = opts.commandTools ?? 'both';
   const all: AnyTool[] = [
-    ...(commandTools === 'exec' ? createExecTools() : [createShellTool(opts.executor)]),
+    ...(commandTools !== 'exec' ? [createShellTool(opts.executor)] : []),
+    ...(commandTools !== 'shell' ? createExecTools() : []),
     readFileTool,
     listDirTool,
     globTool,

@@ -16,7 +16,8 @@ export type ToolProfileSetting = ToolProfile | 'auto';
 
 /**
  * Tool names per profile, in the order offered. `a|b`: `a` when the runtime has it, else `b`
- * (`write_stdin|`: only when present). The runtime builds either `shell` or the exec pair.
+ * (`write_stdin|`: only when present, and only next to exec_command). The runtime builds shell
+ * and the exec pair; codex offers the exec pair, json offers shell.
  */
 export const PROFILE_TOOLS: Readonly<Record<ToolProfile, readonly string[]>> = {
   codex: [
@@ -52,7 +53,8 @@ export function profileToolNames(profile: ToolProfile, available: ReadonlySet<st
     if (available.has(first)) out.push(first);
     else if (fallback && available.has(fallback)) out.push(fallback);
   }
-  return out;
+  // write_stdin only talks to exec_command's sessions: offered with it, never alone.
+  return out.includes('exec_command') ? out : out.filter((n) => n !== 'write_stdin');
 }
 
 /** Model families without freeform (custom) tools: offered the json profile by `auto`. */

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { ExecSessionManager } from '../../src/tools/exec/exec-sessions.js';
 import { killAllToolProcesses } from '../../src/tools/index.js';
@@ -16,7 +17,7 @@ function execHarness(exec?: { maxSessions?: number; bufferChars?: number; notice
   const notices = exec?.notices ?? [];
   const h = harness({
     env: testEnv(),
-    commandTools: 'exec',
+    profile: 'codex',
     exec: {
       maxSessions: exec?.maxSessions ?? 8,
       bufferChars: exec?.bufferChars ?? 1_000_000,
@@ -190,6 +191,11 @@ describe('exec_command / write_stdin', () => {
     expect(r1.output).toMatch(/\n1\n2\n3\n/);
     expect(r1.output).toMatch(/characters of output omitted/);
     expect(r1.output).toContain('2000000');
+    // The whole output (not just head + tail) is in a spill file the model can read.
+    const spill = /saved to (\S+); read it with read_file/.exec(r1.output)?.[1];
+    expect(spill).toBeDefined();
+    expect(r1.spillPath).toBe(spill);
+    expect(readFileSync(spill as string, 'utf8')).toContain('\n1000000\n');
     const r2 = await write(id, '', { max_output_tokens: 100 });
     expect(r2.output.length).toBeLessThan(700);
   });

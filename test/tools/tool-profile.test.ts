@@ -32,7 +32,8 @@ describe('tool profiles', () => {
     expect(rt.profile).toBe('codex');
     const specs = rt.specs();
     expect(specs.map((s) => s.name)).toEqual([
-      'shell',
+      'exec_command',
+      'write_stdin',
       'read_file',
       'list_dir',
       'glob',

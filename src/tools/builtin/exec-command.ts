@@ -17,6 +17,7 @@ import { loadPty } from '../exec/pty.js';
 import { loginShellLauncher, type ShellInvocation } from '../exec/shell-snapshot.js';
 import { displayPath, resolveToolPath } from '../fs/workspace.js';
 import { truncateHeadTail } from '../truncate.js';
+import type { ToolRunOptions } from '../types.js';
 
 /** Validated `exec_command` arguments. */
 export interface ExecCommandArgs {
@@ -88,6 +89,8 @@ function renderOutput(s: ExecSession, maxChars: number): { text: string; truncat
   }
   if (s.replacedControls > 0 && !s.tty)
     text += `\n[${s.replacedControls} binary control bytes shown as \uFFFD]`;
+  if (truncated && s.spillPath)
+    text += `\n[the whole output of this process so far is saved to ${s.spillPath}; read it with read_file]`;
   return { text, truncated };
 }
 
@@ -116,6 +119,7 @@ function report(
   };
   if (exitCode !== undefined) out.exitCode = exitCode;
   if (truncated) out.truncated = true;
+  if (truncated && s.spillPath) out.spillPath = s.spillPath;
   return out;
 }
 
@@ -237,6 +241,7 @@ export function createExecCommandTool(): AnyTool {
           cwd,
           env,
           tty: args.tty === true,
+          spill: { dir: ctx.spillDir, maxChars: ctx.settings.toolOutputMaxChars },
           ...(pty && typeof pty !== 'string' ? { pty } : {}),
         });
       } catch (err) {
@@ -247,7 +252,7 @@ export function createExecCommandTool(): AnyTool {
       }
       const { session, evicted } = started_;
       const yieldMs = clamp(args.yield_time_ms ?? EXEC_DEFAULT_YIELD_MS, MIN_YIELD_MS, EXEC_MAX_YIELD_MS);
-      await session.wait(yieldMs, opts.signal);
+      await waitWatching(session, yieldMs, opts);
       if (opts.signal.aborted && !session.ended) {
         // Interrupting the turn while the command is still in its first wait stops it (it was
         // never handed back as a background session).
@@ -321,7 +326,7 @@ export function createWriteStdinTool(): AnyTool {
         );
       const hi = chars === '' ? POLL_MAX_YIELD_MS : EXEC_MAX_YIELD_MS;
       const yieldMs = clamp(args.yield_time_ms ?? WRITE_DEFAULT_YIELD_MS, MIN_YIELD_MS, hi);
-      await s.wait(yieldMs, opts.signal);
+      await waitWatching(s, yieldMs, opts);
       s.lastUsed = Date.now();
       const out = report(s, started, maxCharsFor(ctx, args.max_output_tokens), notes);
       if (out.ended) sessions.release(s.id);
@@ -330,6 +335,37 @@ export function createWriteStdinTool(): AnyTool {
       return opts.signal.aborted ? { ...outcome, status: 'aborted' } : outcome;
     },
   });
+}
+
+/** Waits on a session, streaming its output to the UI meanwhile (coalesced, as shell does). */
+async function waitWatching(s: ExecSession, ms: number, opts: ToolRunOptions): Promise<void> {
+  const onOutput = opts.onOutput;
+  if (!onOutput) return s.wait(ms, opts.signal);
+  let pending = '';
+  let timer: NodeJS.Timeout | undefined;
+  const flush = () => {
+    timer = undefined;
+    if (!pending) return;
+    const text = pending;
+    pending = '';
+    try {
+      onOutput(text);
+    } catch {
+      /* a listener error must not break the call */
+    }
+  };
+  const stop = s.watch((text) => {
+    pending += text;
+    if (pending.length > 65_536) pending = pending.slice(-65_536);
+    timer ??= setTimeout(flush, 100);
+  });
+  try {
+    await s.wait(ms, opts.signal);
+  } finally {
+    stop();
+    clearTimeout(timer);
+    flush();
+  }
 }
 
 function unknownSession(ctx: ToolContext, id: number): string {

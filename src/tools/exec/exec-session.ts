@@ -7,6 +7,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { StringDecoder } from 'node:string_decoder';
+import { SpillWriter } from '../spill.js';
 import { HEAD_SHARE } from '../truncate.js';
 import { descendants, type ProcRef, signalRef } from './proc-tree.js';
 import { forgetWhenGone, killGroup, registerGroup, unregisterGroup } from './process-registry.js';
@@ -22,6 +23,11 @@ export interface ExecSpawnSpec {
   tty: boolean;
   /** The node-pty module (required when `tty`). */
   pty?: Exclude<Awaited<ReturnType<typeof loadPty>>, string>;
+  /**
+   * Once the output passes `maxChars`, all of it (from the start) goes to a spill file the model
+   * can read, as for `shell`; below that nothing is written.
+   */
+  spill?: { dir: string; maxChars: number };
 }
 
 /** Output not read yet, bounded: a head and a tail with a count of what was dropped between. */
@@ -91,6 +97,16 @@ export class ExecSession {
   private readonly child: ReturnType<typeof spawn> | null = null;
   private readonly decoder = new StringDecoder('utf8');
   private readonly endListeners = new Set<() => void>();
+  private readonly textListeners = new Set<(text: string) => void>();
+  private readonly spillSpec: { dir: string; maxChars: number } | undefined;
+  private early: string[] = [];
+  private earlyChars = 0;
+  private spillWriter: SpillWriter | null = null;
+  private spillFailed = false;
+  /** The spill file with this process's whole output, once it outgrew the reply budget. */
+  get spillPath(): string | undefined {
+    return this.spillWriter?.path;
+  }
   private killTimer: NodeJS.Timeout | undefined;
   /**
    * This session's own run marker (run-marker.ts), next to the tether-wide one: every process of
@@ -107,6 +123,7 @@ export class ExecSession {
     bufferChars: number,
   ) {
     this.pending = new PendingOutput(bufferChars);
+    this.spillSpec = spec.spill;
     const env = { ...spec.env, [RUN_ID_VAR]: `${markerEnv(spec.env)[RUN_ID_VAR]}:${this.marker}` };
     if (tty) {
       if (!spec.pty) throw new Error('tty requested without a pty module');
@@ -178,7 +195,33 @@ export class ExecSession {
       return '\uFFFD';
     });
     this.pending.push(clean);
+    this.toSpill(clean);
+    for (const l of this.textListeners) l(clean);
     this.wake();
+  }
+
+  private toSpill(text: string): void {
+    if (!this.spillSpec || this.spillFailed) return;
+    if (this.spillWriter) {
+      this.spillWriter.write(Buffer.from(text, 'utf8'));
+      return;
+    }
+    this.early.push(text);
+    this.earlyChars += text.length;
+    if (this.earlyChars <= this.spillSpec.maxChars) return;
+    try {
+      this.spillWriter = new SpillWriter(this.spillSpec.dir, 'exec_command');
+      for (const t of this.early) this.spillWriter.write(Buffer.from(t, 'utf8'));
+    } catch {
+      this.spillFailed = true;
+    }
+    this.early = [];
+  }
+
+  /** Live output while a tool call waits on this session (the UI's tool card); returns unsubscribe. */
+  watch(listener: (text: string) => void): () => void {
+    this.textListeners.add(listener);
+    return () => this.textListeners.delete(listener);
   }
 
   private onExit(code: number | null, signal: string | null, drained: boolean): void {
@@ -192,6 +235,8 @@ export class ExecSession {
     this.ended = true;
     const rest = this.decoder.end();
     if (rest) this.onText(rest, 0);
+    this.spillWriter?.close();
+    this.early = [];
     if (drained) unregisterGroup(this.pid);
     else {
       this.child?.stdout?.destroy();
