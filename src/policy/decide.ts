@@ -21,6 +21,7 @@ import { type AllowRules, matchesAllowRules, suggestAllowRule } from './allow-ru
 import { type CommandClass, classifyCommand, isSafeArgv } from './command-safety.js';
 import type { SandboxInfo } from './sandbox.js';
 import { sensitiveFileReason } from './sensitive-decide.js';
+import { isDotenvPath } from './sensitive-paths.js';
 
 /** Approval modes (`--approval`). */
 export type ApprovalMode = 'suggest' | 'auto-edit' | 'full-auto';
@@ -51,6 +52,11 @@ function shellOf(call: ReadyCall): string | null {
   const shell = (call.args as { shell?: unknown } | null)?.shell;
   if (typeof shell !== 'string' || shell === '') return null;
   return shell.slice(shell.lastIndexOf('/') + 1);
+}
+
+/** Whether a word names a dotenv file, also as a flag's value (`--file=.env`, `-f.env`). */
+function namesDotenv(word: string): boolean {
+  return [word, ...word.split('=').slice(1), word.replace(/^-[A-Za-z]+/, '')].some(isDotenvPath);
 }
 
 /** Decides whether `call` runs automatically, asks, or is denied. Pure apart from loading the parser. */
@@ -128,6 +134,14 @@ export async function decide(
           action: 'ask',
           sandboxed: false,
           reason: `commands for ${shell} need approval in ${ctx.mode} mode`,
+        };
+      // Reading a dotenv file asks in every mode (as read_file does); unsandboxed nothing masks it.
+      const dotenv = ctx.allowDotenv ? undefined : cls.plain?.flat().find(namesDotenv);
+      if (dotenv !== undefined)
+        return {
+          action: 'ask',
+          sandboxed: false,
+          reason: `${dotenv} is a dotenv file (may hold secrets): reading it always needs approval`,
         };
       if (cls.knownSafe)
         return { action: 'auto', sandboxed: canSandbox, reason: 'known-safe read-only command' };

@@ -6,7 +6,7 @@
  * session the user already allowed needs no new approval).
  */
 import { statSync } from 'node:fs';
-import { basename } from 'node:path';
+import { basename, dirname, isAbsolute } from 'node:path';
 import { bwrapArgs } from '../../policy/bwrap-args.js';
 import { type AnyTool, defineTool, type ToolContext, type ToolOutcome } from '../define-tool.js';
 import { EXEC_COMMAND_DESCRIPTION, WRITE_STDIN_DESCRIPTION } from '../descriptions/exec.js';
@@ -45,6 +45,28 @@ export const POLL_MAX_YIELD_MS = 300_000;
 const MIN_YIELD_MS = 250;
 const CHARS_PER_TOKEN = 4;
 const SHELLS = new Set(['bash', 'zsh', 'sh', 'dash']);
+/** Directories an absolute `shell` may name: system locations, never the workspace or /tmp. */
+const SHELL_DIRS = new Set([
+  '/bin',
+  '/usr/bin',
+  '/usr/local/bin',
+  '/opt/homebrew/bin',
+  '/opt/local/bin',
+  '/run/current-system/sw/bin',
+]);
+
+/**
+ * Why `shell` is refused, or null. A bare name (found on PATH) or an absolute path in a system
+ * directory: `bin/sh` or `/tmp/x/sh` would run a program the repository or the model planted,
+ * under a command the bash classifier judged safe.
+ */
+export function shellArgProblem(shell: string): string | null {
+  const name = basename(shell);
+  if (!SHELLS.has(name)) return `exec_command: shell must be bash, zsh, sh or dash (got ${shell})`;
+  if (shell === name) return null;
+  if (isAbsolute(shell) && SHELL_DIRS.has(dirname(shell))) return null;
+  return `exec_command: shell must be a name (bash, zsh, sh, dash) or a system path such as /bin/${name} (got ${shell})`;
+}
 
 const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
 
@@ -143,8 +165,9 @@ function maxCharsFor(ctx: ToolContext, tokens: number | null): number {
 async function invocationFor(ctx: ToolContext, args: ExecCommandArgs): Promise<ShellInvocation | string> {
   const launcher = ctx.shell ?? loginShellLauncher(ctx.env);
   if (args.shell !== null && args.shell !== '') {
+    const problem = shellArgProblem(args.shell);
+    if (problem) return problem;
     const name = basename(args.shell);
-    if (!SHELLS.has(name)) return `exec_command: shell must be bash, zsh, sh or dash (got ${args.shell})`;
     const own = await launcher.invocation('');
     if (basename(own.file) !== name) return { file: args.shell, args: [args.login ? '-lc' : '-c', args.cmd] };
   }
@@ -180,8 +203,8 @@ export function createExecCommandTool(): AnyTool {
     async prepare(args, ctx) {
       if (args.cmd.trim() === '') return { ok: false, error: 'exec_command: cmd is empty' };
       if (args.cmd.includes('\0')) return { ok: false, error: 'exec_command: cmd contains a NUL byte' };
-      if (args.shell && !SHELLS.has(basename(args.shell)))
-        return { ok: false, error: `exec_command: shell must be bash, zsh, sh or dash (got ${args.shell})` };
+      const shellProblem = args.shell ? shellArgProblem(args.shell) : null;
+      if (shellProblem) return { ok: false, error: shellProblem };
       const r = resolveCwd(ctx, args.workdir);
       if (!r.ok) return r;
       const where = r.cwd === ctx.ws.root ? '' : ` (in ${displayPath(ctx.ws, r.cwd)})`;
