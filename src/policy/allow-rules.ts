@@ -273,13 +273,31 @@ export function suggestAllowRule(plain: readonly PlainArgv[] | null): string[] |
   return ruleProblem(rule) ? null : rule;
 }
 
+/**
+ * Flags that, added after a rule, make a tool run or write something other than what the user
+ * approved: another project's scripts (`npm test --prefix /elsewhere`), another makefile or inline
+ * make code, git config/paths/output files.
+ */
+const REDIRECTING_FLAGS: Record<string, RegExp> = {
+  npm: /^(--prefix|-C|--dir|--userconfig|--globalconfig|--script-shell|--node-options)(=|$)/,
+  pnpm: /^(--prefix|-C|--dir|--config\.|--script-shell)(=|$)?/,
+  yarn: /^(--cwd|--prefix)(=|$)/,
+  make: /^(-f|--file|--makefile|-C|--directory|--eval|-E|-I|--include-dir)(=|$)|^-[A-Za-z]*[fCEI]/,
+  git: /^(-c|--config-env|--exec-path|-C|--git-dir|--work-tree|--output|-o|--upload-pack|--receive-pack|--exec|--ext-diff|--textconv|--template|--config)(=|$)/,
+  cargo: /^(--manifest-path|--config|-Z|--target-dir)(=|$)/,
+  go: /^(-C|-exec|-toolexec|-modfile|-overlay|-o)(=|$)/,
+};
+
 /** Whether `argv` starts with `prefix` (and, for an interpreter, adds no code-running flag). */
 export function argvMatchesRule(argv: readonly string[], prefix: readonly string[]): boolean {
   if (prefix.length === 0 || prefix.length > argv.length || !prefix.every((w, i) => argv[i] === w))
     return false;
   if (ruleProblem(prefix)) return false;
   const name = baseName(prefix[0] as string);
-  if (INTERPRETERS.has(name) && argv.slice(prefix.length).some((w) => CODE_FLAGS.test(w))) return false;
+  const extra = argv.slice(prefix.length);
+  if (INTERPRETERS.has(name) && extra.some((w) => CODE_FLAGS.test(w))) return false;
+  const redirecting = REDIRECTING_FLAGS[name];
+  if (redirecting && extra.some((w) => redirecting.test(w))) return false;
   return true;
 }
 

@@ -32,6 +32,7 @@ export interface CommandClass {
 }
 
 const MAX_DEPTH = 4;
+const MAX_CLASSIFIED_CHARS = 32 * 1024;
 const SHELLS = new Set(['bash', 'sh', 'zsh', 'dash', 'ksh', 'mksh', 'ash', 'busybox']);
 /** Commands that run other commands or scripts given as words or on stdin. */
 const LAUNCHERS = new Set([
@@ -55,6 +56,16 @@ const LAUNCHERS = new Set([
   'stdbuf',
   'parallel',
   'watch',
+  // Interpreters run strings as code (`perl -e 'system("rm -rf x")'`).
+  'node',
+  'python',
+  'python3',
+  'perl',
+  'ruby',
+  'php',
+  'awk',
+  'gawk',
+  'find',
 ]);
 
 function baseName(word: string): string {
@@ -209,13 +220,26 @@ function dangerousIn(parse: ParseFn, script: string, depth: number, parsed?: She
       launches = true;
   }
   // Text that a shell may run (`echo 'rm -rf x' | sh`, `bash <<EOF … EOF`, `xargs rm -rf`).
-  if (launches) for (const s of a.strings) if (/rm/.test(s) && dangerousIn(parse, s, depth + 1)) return true;
+  // Code for another interpreter may not parse as bash: a text scan decides then.
+  if (launches)
+    for (const s of a.strings)
+      if (/rm/.test(s) && (rawLooksDangerous(s) || dangerousIn(parse, s, depth + 1))) return true;
   return false;
 }
 
 /** Classifies with an already loaded parser. Pure. */
 export function classifyWith(parse: ParseFn, command: string): CommandClass {
   const hidden = hasHiddenChars(command);
+  // Beyond this a parse takes seconds: such a script is never known-safe, and a text scan
+  // decides whether it is dangerous.
+  if (command.length > MAX_CLASSIFIED_CHARS)
+    return {
+      knownSafe: false,
+      whyNotSafe: `longer than ${MAX_CLASSIFIED_CHARS} characters`,
+      dangerous: rawLooksDangerous(command),
+      hidden,
+      plain: null,
+    };
   const a = analyzeTree(parse(command));
   const whyNotSafe = knownSafeReason(parse, command, 0, a);
   return {

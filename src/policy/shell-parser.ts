@@ -88,34 +88,54 @@ async function load(): Promise<LoadedParser> {
   );
   const parser = new Parser();
   parser.setLanguage(bash);
-  type TsNode = NonNullable<ReturnType<typeof parser.parse>>['rootNode'];
-  let tooDeep = false;
-  const copy = (n: TsNode, field: string | null, src: string, depth: number): ShNode => {
-    const children: ShNode[] = [];
-    if (depth >= MAX_DEPTH) tooDeep = n.childCount > 0 || tooDeep;
-    else
-      for (let i = 0; i < n.childCount; i++) {
-        const c = n.child(i);
-        if (c) children.push(copy(c, n.fieldNameForChild(i), src, depth + 1));
-      }
-    return {
-      type: n.type,
-      named: n.isNamed,
-      field,
-      text: src.slice(n.startIndex, n.endIndex),
-      start: n.startIndex,
-      end: n.endIndex,
-      missing: n.isMissing,
-      children,
+  type TsTree = NonNullable<ReturnType<typeof parser.parse>>;
+  // One cursor walk (child(i) and fieldNameForChild(i) are linear each, so quadratic on long lists).
+  const copyTree = (tree: TsTree, src: string): { root: ShNode; tooDeep: boolean } => {
+    const cursor = tree.walk();
+    let tooDeep = false;
+    const make = (field: string | null): ShNode => {
+      const n = cursor.currentNode;
+      return {
+        type: n.type,
+        named: n.isNamed,
+        field,
+        text: src.slice(n.startIndex, n.endIndex),
+        start: n.startIndex,
+        end: n.endIndex,
+        missing: n.isMissing,
+        children: [],
+      };
     };
+    const root = make(null);
+    const stack: ShNode[] = [root];
+    try {
+      if (cursor.gotoFirstChild()) {
+        for (;;) {
+          const parent = stack[stack.length - 1] as ShNode;
+          const node = make(cursor.currentFieldName);
+          parent.children.push(node);
+          if (stack.length < MAX_DEPTH && cursor.gotoFirstChild()) {
+            stack.push(node);
+            continue;
+          }
+          if (stack.length >= MAX_DEPTH && cursor.currentNode.childCount > 0) tooDeep = true;
+          while (!cursor.gotoNextSibling()) {
+            if (!cursor.gotoParent() || stack.length <= 1) return { root, tooDeep };
+            stack.pop();
+          }
+        }
+      }
+      return { root, tooDeep };
+    } finally {
+      cursor.delete();
+    }
   };
   return {
     parse(src: string): ShTree {
       const tree = parser.parse(src.replace(CONTROL_CHARS, PLACEHOLDER));
       if (!tree) throw new Error('the bash parser returned no tree');
       try {
-        tooDeep = false;
-        const root = copy(tree.rootNode, null, src, 0);
+        const { root, tooDeep } = copyTree(tree, src);
         return { root, hasError: tree.rootNode.hasError || tooDeep };
       } finally {
         tree.delete();

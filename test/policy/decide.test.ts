@@ -230,6 +230,33 @@ describe('allow rules', () => {
     expect(await action('python3 -m pytest -c evil.ini')).toBe('ask');
   });
 
+  it('a rule never matches flags that point the tool at other code, files or config', async () => {
+    const rules: AllowRules = {
+      prefixes: [
+        ['npm', 'test'],
+        ['make', 'test'],
+        ['git', 'log'],
+      ],
+    };
+    const action = async (c: string) =>
+      (await decide(shellCall(c), { mode: 'suggest', sandbox: NO_SANDBOX, rules })).action;
+    expect(await action('npm test -- --coverage')).toBe('auto');
+    expect(await action('make test V=1')).toBe('auto');
+    expect(await action('git log --oneline -5')).toBe('auto');
+    for (const c of [
+      'npm test --prefix /tmp/evil',
+      'npm test --prefix=/tmp/evil',
+      'npm test --script-shell=/tmp/sh',
+      'make test -f /tmp/evil.mk',
+      'make test --eval=x:;touch',
+      'make test -C /tmp/evil',
+      'make test -sf evil.mk',
+      'git log --output=/tmp/x',
+      'git log -c core.pager=sh',
+    ])
+      expect(await action(c), c).toBe('ask');
+  });
+
   it('the model cannot write approvals through its tools', async () => {
     const h = harness();
     const r = await h.call('write_file', {

@@ -221,6 +221,7 @@ const NOT_SAFE: Record<string, string[]> = {
     '',
     '   ',
     '\n',
+    'ls;'.repeat(12000),
   ],
   'quoting and line-continuation tricks': [
     'sort -\\\no x y',
@@ -377,7 +378,12 @@ const DANGEROUS = [
   'rm -rf x\r',
   'ls \u202e; rm -rf x',
   'if then rm -rf x',
+  'perl -e \'system("rm -rf x")\'',
+  'python3 -c \'import os; os.system("rm -rf x")\'',
+  "find . -exec sh -c 'rm -rf x' \\;",
+  'awk \'BEGIN{system("rm -rf x")}\'',
   'rm -rf "unclosed',
+  `${'ls;'.repeat(12000)} rm -rf x`,
 ];
 
 describe('classifier red team: never known-safe', () => {
