@@ -391,8 +391,12 @@ export async function createAgentRuntime(opts: AgentRuntimeOptions): Promise<Age
       sessionId,
       model: settings.model,
       cwd,
-      transport: settings.transport as 'auto' | 'websocket' | 'http',
+      // The transport the session starts on (auto starts on the WebSocket; a later fallback to
+      // HTTP is its own transport event), not the setting.
+      transport: settings.transport === 'http' ? 'http' : 'websocket',
       sandbox: sandbox.message,
+      sandboxMode:
+        sandbox.tier === 'bwrap' ? 'bubblewrap' : sandbox.requested === 'off' ? 'off' : 'unavailable',
       version: VERSION,
       instructionFiles: instructions.files,
     },

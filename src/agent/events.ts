@@ -51,6 +51,8 @@ export type AgentEvent =
       transport: TransportKind | 'auto';
       approval: ApprovalMode;
       sandbox: string;
+      /** The sandbox as an enum; `sandbox` is the one-line detail. */
+      sandboxMode?: 'bubblewrap' | 'off' | 'unavailable';
       tools: string[];
       version: string;
       resumed: boolean;

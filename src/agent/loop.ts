@@ -279,6 +279,7 @@ export class Agent implements AgentController {
       transport: this.info.transport,
       approval: this.approval,
       sandbox: this.info.sandbox,
+      ...(this.info.sandboxMode ? { sandboxMode: this.info.sandboxMode } : {}),
       tools: this.opts.tools.specs().map((s) => s.name),
       version: this.info.version,
       resumed,

@@ -7,6 +7,9 @@ import type { AgentPersistence, ApprovalMode, LedgerEntry, RunSummary } from './
 import type { RunLimits } from './limits.js';
 import type { PolicyPort } from './tool-exec.js';
 
+/** Whether shell commands run sandboxed: `bubblewrap`, `off` (asked for), `unavailable` (no tier here). */
+export type SandboxMode = 'bubblewrap' | 'off' | 'unavailable';
+
 /** Static facts about the session, reported in `session_started`. */
 export interface AgentInfo {
   sessionId: string;
@@ -15,6 +18,8 @@ export interface AgentInfo {
   transport: TransportKind | 'auto';
   /** One line describing the sandbox tier. */
   sandbox: string;
+  /** The sandbox as an enum (JSONL `session.started.sandbox`); `sandbox` is the human detail. */
+  sandboxMode?: SandboxMode;
   version: string;
   /** Instruction files loaded into the prompt (absolute paths). */
   instructionFiles: string[];

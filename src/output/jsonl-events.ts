@@ -52,7 +52,8 @@ export class JsonlMapper {
             cwd: e.cwd,
             transport: e.transport,
             approval: e.approval,
-            sandbox: e.sandbox,
+            sandbox: e.sandboxMode ?? 'unavailable',
+            sandbox_detail: e.sandbox,
             tools: e.tools,
             version: e.version,
             resumed: e.resumed,
@@ -320,7 +321,8 @@ export class JsonlMapper {
           command: info.subject.command ?? info.subject.summary,
           sandboxed: info.sandboxed,
           exit_code: result?.exitCode ?? null,
-          output: result?.output ?? '',
+          // The model sees an "[exit code N]" footer; exit_code already says it here.
+          output: withoutExitFooter(result?.output ?? ''),
           ...(result?.truncated ? { truncated: true } : {}),
           ...(result?.spillPath ? { spill_path: result.spillPath } : {}),
           ...(result ? { duration_ms: Math.round(result.durationMs) } : {}),
@@ -360,4 +362,12 @@ export class JsonlMapper {
       }
     }
   }
+}
+
+/** The shell tool's model-facing output without its "[exit code N]" footer (and "(no output)"). */
+export function withoutExitFooter(output: string): string {
+  const m = /(?:^|\n)\[exit code -?\d+(?: \(killed by [A-Z0-9]+\))?\]$/.exec(output);
+  if (!m) return output;
+  const body = output.slice(0, m.index + (m[0].startsWith('\n') ? 1 : 0));
+  return body === '(no output)\n' ? '' : body;
 }

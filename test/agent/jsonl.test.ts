@@ -129,3 +129,15 @@ describe('JSONL stream', () => {
     expect(completed).not.toContain('partial');
   });
 });
+
+describe('JSONL command output', () => {
+  it('drops the model-facing "[exit code N]" footer (exit_code carries it)', async () => {
+    const { withoutExitFooter } = await import('../../src/output/jsonl-events.js');
+    expect(withoutExitFooter('hello\nworld\n[exit code 0]')).toBe('hello\nworld\n');
+    expect(withoutExitFooter('(no output)\n[exit code 1]')).toBe('');
+    expect(withoutExitFooter('x\n[exit code 137 (killed by SIGKILL)]')).toBe('x\n');
+    // Only a real trailing footer goes; text that merely mentions one stays.
+    expect(withoutExitFooter('[exit code 3] is what it said\n')).toBe('[exit code 3] is what it said\n');
+    expect(withoutExitFooter('partial [exit code 2]')).toBe('partial [exit code 2]');
+  });
+});

@@ -79,6 +79,21 @@ describe('tether sessions for scripts', () => {
   }, 30_000);
 });
 
+describe('JSONL session.started', () => {
+  it('has a sandbox enum with a separate detail, and the transport really used', async () => {
+    for (const [args, transport] of [
+      [[], 'websocket'],
+      [['--transport', 'http'], 'http'],
+    ] as const) {
+      const r = await tether(['-p', 'hi', '--json', '--sandbox', 'off', ...args]);
+      expect(r.code).toBe(0);
+      const first = JSON.parse(r.stdout.split('\n')[0] ?? '{}') as Record<string, unknown>;
+      expect(first).toMatchObject({ type: 'session.started', sandbox: 'off', transport });
+      expect(String(first['sandbox_detail'])).toMatch(/off/);
+    }
+  }, 30_000);
+});
+
 describe('help and bad values', () => {
   it('`tether config` and `tether help` print help (no API key needed)', async () => {
     const env = { OPENAI_API_KEY: '' };
