@@ -137,10 +137,11 @@ describe('red team: dotenv files read by a known-safe command without a sandbox 
 });
 
 describe('red team: held vectors against exec_command / write_stdin', () => {
-  it('write_stdin to an auto-approved `cat` session runs nothing it sends', async () => {
-    const started = await attempt(exec('cat', { yield_time_ms: 300 }));
+  it('write_stdin to an auto-approved `cat` session on a tty runs nothing it sends', async () => {
+    const started = await attempt(exec('cat', { yield_time_ms: 300, tty: true }));
     expect(started.verdict).toBe('auto');
     const id = Number(/session ID (\d+)/.exec(started.output)?.[1]);
+    expect(started.output).toMatch(/session ID/);
     expect(id).toBeGreaterThan(0);
     const w = await attempt({
       name: 'write_stdin',
@@ -160,6 +161,52 @@ describe('red team: held vectors against exec_command / write_stdin', () => {
     it(`workdir ${JSON.stringify(workdir)} outside the workspace is refused`, async () => {
       const r = await attempt(exec('ls', { workdir }));
       expect(r.verdict).toBe('refused');
+    });
+  }
+});
+
+describe('red team: held vectors against the freeform apply_patch (codex profile), full-auto', () => {
+  const patchOf = (body: string) => `*** Begin Patch\n${body}\n*** End Patch`;
+  const ROWS: Array<[string, string, 'refused' | 'ask']> = [
+    ['a hook', patchOf('*** Add File: .git/hooks/pre-commit\n+#!/bin/sh'), 'refused'],
+    ['a nested repo’s hook', patchOf('*** Add File: sub/.git/hooks/pre-commit\n+#!/bin/sh'), 'refused'],
+    ['a case-folded .GIT', patchOf('*** Add File: .GIT/hooks/pre-commit\n+x'), 'refused'],
+    [
+      'a move into hooks',
+      patchOf('*** Update File: a.txt\n*** Move to: .git/hooks/post-checkout\n@@\n-hello\n+x'),
+      'refused',
+    ],
+    [
+      'a move out of the workspace',
+      patchOf('*** Update File: a.txt\n*** Move to: ../moved\n@@\n-hello\n+x'),
+      'refused',
+    ],
+    ['a file outside', patchOf(`*** Add File: ${outside}/x\n+x`), 'refused'],
+    ['project commands', patchOf('*** Add File: .tether/commands/x.md\n+hi'), 'refused'],
+    ['project config', patchOf('*** Add File: .tether/config.json\n+{}'), 'refused'],
+    ['.envrc', patchOf('*** Add File: .envrc\n+touch x'), 'ask'],
+    ['a move onto .envrc', patchOf('*** Update File: a.txt\n*** Move to: sub/.envrc\n@@\n-hello\n+x'), 'ask'],
+    ['.mcp.json', patchOf('*** Add File: .mcp.json\n+{}'), 'ask'],
+  ];
+  beforeAll(() => {
+    mkdirSync(join(h.ws, '.git/hooks'), { recursive: true });
+    mkdirSync(join(h.ws, 'sub/.git'), { recursive: true });
+    writeFileSync(join(h.ws, 'a.txt'), 'hello\n');
+  });
+  for (const [label, patch, want] of ROWS) {
+    it(`${label}: ${want}`, async () => {
+      const p = await h.rt.prepare({ callId: 'c', name: 'apply_patch', arguments: patch, kind: 'custom' });
+      if (!p.ok) {
+        expect(want).toBe('refused');
+        return;
+      }
+      const d = await decide(p as ReadyCall, {
+        mode: 'full-auto',
+        sandbox: NO_SANDBOX,
+        rules: { prefixes: [] },
+        workspace: h.ws,
+      });
+      expect(d.action, d.reason).toBe(want);
     });
   }
 });
