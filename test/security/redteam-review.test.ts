@@ -8,9 +8,11 @@ import { chmodSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type ApprovalMode, decide } from '../../src/policy/index.js';
+import { startSimulator } from '../../src/simulator/index.js';
 import type { ExecSessionManager } from '../../src/tools/exec/exec-sessions.js';
 import { killAllToolProcesses } from '../../src/tools/index.js';
 import type { ReadyCall } from '../../src/tools/types.js';
+import { requireBuild, runTether, TEST_KEY } from '../agent/cli-harness.js';
 import { harness, NO_SANDBOX, tempDir, testEnv } from '../tools/helpers.js';
 
 const outside = tempDir('tether-redteam-out-');
@@ -209,4 +211,43 @@ describe('red team: held vectors against the freeform apply_patch (codex profile
       expect(d.action, d.reason).toBe(want);
     });
   }
+});
+
+describe('red team through the built CLI (codex tool profile, simulator)', () => {
+  it('a scripted exec_command with the repo’s bin/sh as `shell` runs nothing, in suggest and full-auto', async () => {
+    requireBuild();
+    for (const approval of ['suggest', 'full-auto']) {
+      const sim = await startSimulator({
+        apiKey: TEST_KEY,
+        scenario: {
+          name: 'planted-shell',
+          turns: [
+            {
+              steps: [
+                { call: { tool: 'exec_command', args: exec('ls', { shell: 'bin/sh' }).args } },
+                { say: 'done' },
+              ],
+            },
+          ],
+        },
+        seed: 5,
+      });
+      try {
+        const r = await runTether(
+          ['-p', 'go', '-a', approval, '--sandbox', 'off', '--base-url', sim.url, '-C', h.ws],
+          { env: { TETHER_TOOL_PROFILE: 'codex' }, timeoutMs: 60_000 },
+        );
+        const outputs = sim.recorder
+          .creates()
+          .flatMap((c) => (c.body as { input?: Array<{ type: string; output?: unknown }> }).input ?? [])
+          .filter((i) => i.type === 'function_call_output')
+          .map((i) => String(i.output));
+        expect(r.code, r.stderr).toBe(0);
+        expect(outputs.join('\n'), approval).toMatch(/shell must be/);
+        expect(existsSync(SENTINEL), approval).toBe(false);
+      } finally {
+        await sim.close();
+      }
+    }
+  }, 120_000);
 });
