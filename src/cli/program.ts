@@ -20,6 +20,7 @@ import type { UserConfigStore } from '../config/user-config.js';
 import { exitCodeOf, formatError, TetherError, usageError } from '../util/errors.js';
 import { EXIT } from '../util/exit-codes.js';
 import { loadImageFile } from '../util/image.js';
+import { configDir } from '../util/paths.js';
 import { addSecret, addSecretsFromEnv } from '../util/redact.js';
 import { VERSION } from '../util/version.js';
 import type { CliContext } from './context.js';
@@ -322,17 +323,21 @@ export async function buildContext(
   if (!currentArgv.some((a) => a === '--store' || a === '--no-store')) flags['store'] = undefined;
   let user: Record<string, unknown> = {};
   let userStore: UserConfigStore | undefined;
+  let userUnavailable: string | undefined;
   try {
     const { openUserConfig } = await import('../config/user-config.js');
     userStore = await openUserConfig(env);
     user = userStore.all();
   } catch (err) {
     if (err instanceof TetherError) throw err;
-    throw usageError(`cannot read the user config: ${(err as Error).message}`, 'invalid_config');
+    // An unusable config dir (read-only HOME, a container without one) must not stop a run:
+    // go on with defaults and say once that nothing from it applies and nothing is saved there.
+    userUnavailable = `cannot use the user config in ${configDir(env)} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}): running with its defaults; nothing is saved there`;
   }
   const interactive =
     opts.prompt === undefined && !opts.demo && process.stdin.isTTY === true && process.stdout.isTTY === true;
   const { trust, warnings } = await decideTrust({ flags, env, cwd, user, userStore, interactive });
+  if (userUnavailable) warnings.unshift(userUnavailable);
   const { settings, sources, ignoredProjectKeys } = resolveSettings({ flags, env, cwd, user, trust });
   const gated = trust.trusted ? [] : trustGatedFiles(cwd);
   if (ignoredProjectKeys.length > 0 || gated.length > 0)

@@ -3,6 +3,7 @@
  * Imported lazily: only commands that need settings pay for loading conf.
  */
 import { usageError } from '../util/errors.js';
+import { mkdirs } from '../util/mkdirs.js';
 import { configDir } from '../util/paths.js';
 import { SETTINGS_BY_KEY } from './schema.js';
 import { projectList, TRUSTED_PROJECTS_KEY, UNTRUSTED_PROJECTS_KEY } from './trust.js';
@@ -25,6 +26,7 @@ export interface UserConfigStore {
 }
 
 export async function openUserConfig(env: NodeJS.ProcessEnv = process.env): Promise<UserConfigStore> {
+  mkdirs(configDir(env));
   const { default: Conf } = await import('conf');
   const conf = new Conf<Record<string, unknown>>({
     projectName: 'tether',

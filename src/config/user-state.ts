@@ -4,6 +4,8 @@
  * so later sessions do not pay the refusal again. Entries expire after {@link REFUSAL_TTL_MS}
  * (an organization may get verified). Unreadable state is ignored, never fatal.
  */
+
+import { mkdirs } from '../util/mkdirs.js';
 import { configDir } from '../util/paths.js';
 
 /** How long a remembered refusal is applied (ms). */
@@ -44,6 +46,8 @@ export function memoryUserState(now: () => number = Date.now, initial: Stored = 
 /** The state file under the config dir (conf, loaded lazily); falls back to memory on any error. */
 export async function openUserState(env: NodeJS.ProcessEnv = process.env): Promise<UserState> {
   try {
+    // conf's own recursive mkdir can spin forever on odd paths; make the directory first.
+    mkdirs(configDir(env));
     const { default: Conf } = await import('conf');
     const conf = new Conf<{ refusals: Stored }>({
       projectName: 'tether',

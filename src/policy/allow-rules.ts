@@ -6,9 +6,10 @@
  * (`npm run test`, `node --test`, `git status`), never a bare interpreter or launcher, and is
  * never offered for compound commands.
  */
-import { existsSync, mkdirSync, readFileSync, realpathSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { atomicWriteFile } from '../tools/fs/safe-write.js';
+import { mkdirs } from '../util/mkdirs.js';
 import { configDir } from '../util/paths.js';
 import type { PlainArgv } from './shell-analysis.js';
 
@@ -67,7 +68,7 @@ export function loadAllRules(env: NodeJS.ProcessEnv = process.env): RulesFile {
 
 function saveAllRules(all: RulesFile, env: NodeJS.ProcessEnv): void {
   const path = allowRulesPath(env);
-  mkdirSync(dirname(path), { recursive: true });
+  mkdirs(dirname(path));
   const projects: Record<string, { prefixes: string[][] }> = {};
   for (const key of Object.keys(all).sort()) {
     const prefixes = all[key];

@@ -16,8 +16,9 @@
  *   and `.tether` re-bound read-only, and dotenv files masked with an empty file (templates stay
  *   readable), including the targets of symlinks to them.
  */
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { basename, join, sep } from 'node:path';
+import { mkdirs } from '../util/mkdirs.js';
 import { sandboxTmpDir } from './sandbox-tmp.js';
 import { isDotenvName } from './sensitive-paths.js';
 
@@ -205,7 +206,7 @@ export function bwrapArgs(opts: BwrapOptions): string[] {
     const tether = join(root, '.tether');
     if (root === opts.writableRoots[0] && !existsSync(tether)) {
       try {
-        mkdirSync(tether, { recursive: true, mode: 0o755 });
+        mkdirs(tether, 0o755);
       } catch {
         /* bound below only if it exists */
       }

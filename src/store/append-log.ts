@@ -8,7 +8,6 @@ import {
   fdatasync,
   fdatasyncSync,
   fstatSync,
-  mkdirSync,
   openSync,
   readSync,
   renameSync,
@@ -17,6 +16,7 @@ import {
 } from 'node:fs';
 import { rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { mkdirs } from '../util/mkdirs.js';
 
 /** Writes `buf` fully (a regular-file write may be short on a nearly full disk). */
 function writeAll(fd: number, buf: Buffer): void {
@@ -88,7 +88,7 @@ export class AppendLog {
 
   private open(): number {
     if (this.fd !== undefined) return this.fd;
-    mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });
+    mkdirs(dirname(this.path), 0o700);
     const fd = openSync(this.path, 'a+', 0o600);
     this.fd = fd;
     const size = fstatSync(fd).size;

@@ -6,9 +6,10 @@
  * bytes to the session.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Item } from '../protocol/items.js';
+import { mkdirs } from '../util/mkdirs.js';
 
 /** URL scheme of an image stored next to the session. */
 export const BLOB_SCHEME = 'tether-blob:';
@@ -70,7 +71,7 @@ export function externalizeImages(item: Item, dir: string): Item {
     const file = join(dir, name);
     try {
       if (!existsSync(file)) {
-        mkdirSync(dir, { recursive: true, mode: 0o700 });
+        mkdirs(dir, 0o700);
         const tmp = `${file}.${process.pid}.tmp`;
         writeFileSync(tmp, bytes, { mode: 0o600 });
         renameSync(tmp, file);

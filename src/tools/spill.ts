@@ -3,8 +3,9 @@
  * mode 0600 in a 0700 directory (they may contain anything the command printed), and readable by
  * `read_file` because the spill dir is one of the runtime's readable roots.
  */
-import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, openSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { mkdirs } from '../util/mkdirs.js';
 import { hasKnownSecrets, maxSecretLength, redactKnown, safeCutIndex } from '../util/redact.js';
 import { newSpillName } from './spill-name.js';
 
@@ -70,7 +71,7 @@ export class SpillWriter {
     this.limits = limitsFor(spillDir);
     if (this.limits.remainingBytes <= 0)
       throw new Error('the total size cap of spill files is reached; output was not saved');
-    mkdirSync(spillDir, { recursive: true, mode: 0o700 });
+    mkdirs(spillDir, 0o700);
     this.path = join(spillDir, newSpillName(toolName));
     this.fd = openSync(this.path, 'wx', 0o600);
   }

@@ -9,8 +9,9 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { mkdirs } from '../../util/mkdirs.js';
 import { SECRET_NAME_RE } from '../../util/redact.js';
 import { isSecretVar } from './env.js';
 import { markerEnv, RUN_ID_VAR } from './run-marker.js';
@@ -434,7 +435,7 @@ export function createShellLauncher(opts: ShellLauncherOptions): ShellLauncher {
     functions = rendered.functions;
     aliases = rendered.aliases;
     try {
-      mkdirSync(opts.dir, { recursive: true, mode: 0o700 });
+      mkdirs(opts.dir, 0o700);
       removeStaleSnapshots(opts.dir);
       const file = join(opts.dir, `${opts.sessionId.replace(/[^A-Za-z0-9_-]/g, '_')}.${process.pid}.sh`);
       try {

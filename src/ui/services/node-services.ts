@@ -2,7 +2,7 @@
 
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { appendFileSync, mkdirSync, readdirSync } from 'node:fs';
+import { appendFileSync, readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { formatRule, loadAllowRules } from '../../policy/allow-rules.js';
@@ -16,6 +16,7 @@ export const OUTPUT_CAP_CHARS = 64_000;
 
 /** Options of {@link createNodeServices}. */
 import { attachImages } from '../../util/attachments.js';
+import { mkdirs } from '../../util/mkdirs.js';
 
 /** Default image cap when the caller does not pass `imageMaxBytes`. */
 const DEFAULT_IMAGE_MAX_BYTES = 10 * 1024 * 1024;
@@ -178,7 +179,7 @@ export function createNodeServices(opts: NodeServicesOptions): UiServices {
     },
     appendHistory(entry) {
       try {
-        mkdirSync(join(histFile, '..'), { recursive: true, mode: 0o700 });
+        mkdirs(join(histFile, '..'), 0o700);
         appendFileSync(histFile, `${JSON.stringify(entry)}\n`, { mode: 0o600 });
       } catch {
         /* history is best effort */
