@@ -21,3 +21,15 @@ export function replayEntries(items: readonly Item[]): NewEntry[] {
     ...out.slice(-REPLAY_LIMIT),
   ];
 }
+
+/** The text of the last assistant message of `items` ('' when there is none). */
+export function lastAnswerOf(items: readonly Item[]): string {
+  for (let i = items.length - 1; i >= 0; i--) {
+    const item = items[i];
+    if (item && isMessage(item) && item.role === 'assistant') {
+      const text = messageText(item).trim();
+      if (text) return text;
+    }
+  }
+  return '';
+}

@@ -10,7 +10,7 @@ import type { Item } from '../protocol/items.js';
 import { type Clock, realClock, type TimerHandle } from '../util/clock.js';
 import { App } from './app.js';
 import { UiController } from './controller.js';
-import { replayEntries } from './replay.js';
+import { lastAnswerOf, replayEntries } from './replay.js';
 import type { UiServices } from './services/types.js';
 import { setCustomCommands } from './slash.js';
 import type { BannerInfo } from './state/entries.js';
@@ -68,7 +68,7 @@ export async function runScreen(o: RunScreenOptions): Promise<ScreenResult> {
     rows: o.stdout.rows || 40,
     simulated: o.simulated ?? false,
   });
-  if (o.history?.length) store.add(...replayEntries(o.history));
+  if (o.history?.length) store.replay(replayEntries(o.history), lastAnswerOf(o.history));
   for (const text of o.notices ?? []) store.add({ kind: 'notice', level: 'info', text });
   setCustomCommands(
     (o.customCommands ?? []).map((c) => ({

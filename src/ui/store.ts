@@ -277,6 +277,12 @@ export class UiStore {
     this.set({ ...this.state, transcript: commit(this.state.transcript, ...entries) });
   }
 
+  /** Shows a resumed session's earlier messages; its last answer is what `/copy` copies. */
+  replay(entries: NewEntry[], lastAnswer: string): void {
+    const transcript = commit(this.state.transcript, ...entries);
+    this.set({ ...this.state, transcript: lastAnswer ? { ...transcript, lastAnswer } : transcript });
+  }
+
   private busy(): boolean {
     const s = this.state;
     return (

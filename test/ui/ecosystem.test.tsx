@@ -122,3 +122,21 @@ describe('web search in the interactive screen', () => {
     expect(screen.indexOf('It ends in April')).toBeLessThan(screen.indexOf('Sources:'));
   });
 });
+
+describe('/copy after a resume', () => {
+  it("copies the resumed session's last answer before any new turn", async () => {
+    const { lastAnswerOf, replayEntries } = await import('../../src/ui/replay.js');
+    const copied: string[] = [];
+    const app = await renderApp({ services: { copy: (t: string) => void copied.push(t) } });
+    cleanup = app.unmount;
+    const history = [
+      { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'first question' }] },
+      { type: 'message', role: 'assistant', content: [{ type: 'output_text', text: 'the old answer' }] },
+      { type: 'function_call', call_id: 'c1', name: 'shell', arguments: '{}' },
+    ] as Parameters<typeof replayEntries>[0];
+    expect(lastAnswerOf(history)).toBe('the old answer');
+    app.store.replay(replayEntries(history), lastAnswerOf(history));
+    await app.type('/copy', KEY.enter);
+    expect(copied).toEqual(['the old answer']);
+  });
+});
