@@ -41,6 +41,7 @@ import { VERSION } from '../util/version.js';
 import type { AgentPersistence, ApprovalMode, LedgerEntry } from './events.js';
 import { buildInstructions, type LoadedInstructions } from './instructions.js';
 import { type Agent, createAgent } from './loop.js';
+import { setupMcp } from './mcp-setup.js';
 import { modelHasReasoning } from './model-caps.js';
 import { applyRemembered, describeField, droppableFor } from './refusals.js';
 import type { CallDecision, PolicyPort } from './tool-exec.js';
@@ -313,37 +314,19 @@ export async function createAgentRuntime(opts: AgentRuntimeOptions): Promise<Age
     },
     profile: resolveToolProfile(settings.toolProfile, settings.model),
   });
-  const mcpServers = (opts.mcpServers ?? []).filter((s) => s.enabled);
-  let mcp: McpManager | null = null;
-  let tools: ToolRuntime = builtinTools;
-  const mcpNotices: string[] = [];
-  let onMcpNotice = (message: string): void => {
-    mcpNotices.push(message);
-  };
-  let onMcpTools = () => {};
-  if (mcpServers.length > 0) {
-    const [{ McpManager }, { withMcpTools }] = await Promise.all([
-      import('../mcp/manager.js'),
-      import('../mcp/tool-runtime.js'),
-    ]);
-    mcp = new McpManager({
-      servers: opts.mcpServers ?? [],
-      cwd,
-      env,
-      startupTimeoutMs: settings.mcpStartupTimeoutMs,
-      callTimeoutMs: settings.mcpCallTimeoutMs,
-      clientVersion: VERSION,
-      onEvent: (e) => {
-        if (e.type === 'warning' && e.message) onMcpNotice(e.message);
-        if (e.type === 'tools_changed') onMcpTools();
-      },
-    });
-    tools = withMcpTools(builtinTools, mcp, {
-      spillDir,
-      outputMaxChars: settings.toolOutputMaxChars,
-      now: () => clock.now(),
-    });
-  }
+  const {
+    mcp,
+    tools,
+    start: startMcp,
+  } = await setupMcp({
+    servers: opts.mcpServers ?? [],
+    builtin: builtinTools,
+    settings,
+    cwd,
+    env,
+    spillDir,
+    clock,
+  });
   const approval = settings.approval as ApprovalMode;
   const instructions = buildInstructions({
     cwd,
@@ -422,17 +405,11 @@ export async function createAgentRuntime(opts: AgentRuntimeOptions): Promise<Age
   agentRef = agent;
   notify = (message) => agent.notice(message);
   for (const message of early.splice(0)) agent.notice(message);
-  let mcpStarted: Promise<void> = Promise.resolve();
-  if (mcp) {
-    const manager = mcp;
-    onMcpNotice = (message) => agent.notice(message);
-    for (const message of mcpNotices) agent.notice(message);
-    // New or changed MCP tools join the next request (never a turn already on the wire).
-    onMcpTools = () => {
-      session.setRequestFields({ tools: requestTools(settings, tools) });
-    };
-    mcpStarted = manager.start().catch(() => undefined);
-  }
+  // New or changed MCP tools join the next request (never a turn already on the wire).
+  const mcpStarted = startMcp({
+    notice: (message) => agent.notice(message),
+    toolsChanged: () => session.setRequestFields({ tools: requestTools(settings, tools) }),
+  });
   return {
     agent,
     session,

@@ -15,11 +15,9 @@ export interface ConvertedResult {
   isError: boolean;
 }
 
-const IMAGE_TYPES = new Set(['image/png', 'image/jpeg', 'image/webp', 'image/gif']);
+import { isObj } from './types.js';
 
-function isObj(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
+const IMAGE_TYPES = new Set(['image/png', 'image/jpeg', 'image/webp', 'image/gif']);
 
 function approxBytes(base64: string): number {
   return Math.floor((base64.length * 3) / 4);

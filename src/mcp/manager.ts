@@ -7,95 +7,28 @@
  */
 import { sanitizeEnv } from '../tools/exec/env.js';
 import { markerEnv } from '../tools/exec/run-marker.js';
-import type { McpServerConfig } from './config.js';
 import { type ConvertedResult, convertCallResult } from './convert.js';
 import { qualifiedToolName } from './names.js';
+import {
+  type ClientLike,
+  isObj,
+  lastLine,
+  type McpManagerEvent,
+  type McpManagerOptions,
+  type McpServerState,
+  type McpServerStatus,
+  type McpToolInfo,
+  type Running,
+  targetOf,
+} from './types.js';
 
-export type McpServerState = 'disabled' | 'starting' | 'ready' | 'failed' | 'exited' | 'stopped';
-
-/** One tool a server offers, as the model sees it. */
-export interface McpToolInfo {
-  /** `mcp__<server>__<tool>`. */
-  qualifiedName: string;
-  server: string;
-  tool: string;
-  description: string;
-  inputSchema: Record<string, unknown>;
-  /** Server-provided hints (`readOnlyHint`, `destructiveHint`…): shown, never trusted. */
-  annotations?: Record<string, unknown>;
-}
-
-export interface McpServerStatus {
-  name: string;
-  transport: 'stdio' | 'http';
-  /** `command args…` or the URL. */
-  target: string;
-  state: McpServerState;
-  tools: McpToolInfo[];
-  error?: string;
-  restarts: number;
-  startupMs?: number;
-}
-
-export interface McpManagerEvent {
-  type: 'state' | 'warning' | 'tools_changed';
-  server: string;
-  message?: string;
-}
-
-export interface McpManagerOptions {
-  servers: McpServerConfig[];
-  cwd: string;
-  /** Base environment for stdio servers (sanitized; the config's `env` is added on top). */
-  env?: NodeJS.ProcessEnv;
-  startupTimeoutMs: number;
-  /** Per-call time limit (ms); progress notifications reset it. */
-  callTimeoutMs: number;
-  clientVersion: string;
-  onEvent?: (e: McpManagerEvent) => void;
-  /** Backoff before a restart after the server died: base × 2^n, capped. */
-  restartBackoffMs?: number;
-}
-
-interface ClientLike {
-  listTools(params?: { cursor?: string }, opts?: unknown): Promise<{ tools: unknown[]; nextCursor?: string }>;
-  callTool(
-    params: { name: string; arguments?: Record<string, unknown> },
-    schema?: unknown,
-    opts?: unknown,
-  ): Promise<unknown>;
-  close(): Promise<void>;
-  setNotificationHandler(schema: unknown, handler: (n: unknown) => void): void;
-}
-
-interface Running {
-  cfg: McpServerConfig;
-  status: McpServerStatus;
-  client?: ClientLike;
-  closeTransport?: () => Promise<void>;
-  stderr?: () => string;
-  starting?: Promise<void>;
-  nextRestartAt: number;
-  /** Bumped on every (re)start so a late event from an old connection is ignored. */
-  generation: number;
-}
-
-function targetOf(cfg: McpServerConfig): string {
-  return cfg.transport === 'stdio' ? [cfg.command, ...cfg.args].join(' ') : cfg.url;
-}
-
-function isObj(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-/** Last non-empty stderr line, for a one-line failure message. */
-function lastLine(text: string): string {
-  const lines = text
-    .split(/\r?\n/)
-    .map((l) => l.trim())
-    .filter(Boolean);
-  return lines.at(-1)?.slice(0, 200) ?? '';
-}
+export type {
+  McpManagerEvent,
+  McpManagerOptions,
+  McpServerState,
+  McpServerStatus,
+  McpToolInfo,
+} from './types.js';
 
 export class McpManager {
   private readonly servers = new Map<string, Running>();
