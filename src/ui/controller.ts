@@ -6,17 +6,29 @@
  */
 import type { AgentController, AgentEvent, UserImage } from '../agent/events.js';
 import type { Clock } from '../util/clock.js';
-import { formatBytes } from '../util/image.js';
-import { redact } from '../util/redact.js';
 import { applyCompletion, type Completion, completionFor } from './completion.js';
 import { Command, DEFAULT_KEYMAP, type KeyContext, type KeyPress, resolveCommand } from './keymap.js';
 import { diffRows } from './rows.js';
 import type { UiServices } from './services/types.js';
-import { parseSlash } from './slash.js';
-import { runSlash } from './slash-actions.js';
 import type { ComposerAction } from './state/composer.js';
 import { ctrlC } from './state/interrupt.js';
 import type { UiStore } from './store.js';
+import { Submitter } from './submit.js';
+
+/** Commands that are one editing action on the focused editor (composer or approval edit). */
+const EDITS: Partial<Record<Command, ComposerAction>> = {
+  [Command.NEWLINE]: { type: 'insert', text: '\n' },
+  [Command.CURSOR_LEFT]: { type: 'left' },
+  [Command.CURSOR_RIGHT]: { type: 'right' },
+  [Command.HOME]: { type: 'home' },
+  [Command.END]: { type: 'end' },
+  [Command.WORD_LEFT]: { type: 'wordLeft' },
+  [Command.WORD_RIGHT]: { type: 'wordRight' },
+  [Command.BACKSPACE]: { type: 'backspace' },
+  [Command.DELETE_WORD_BACK]: { type: 'deleteWordBack' },
+  [Command.KILL_LINE_BACK]: { type: 'killLineBack' },
+  [Command.KILL_LINE_FORWARD]: { type: 'killLineForward' },
+};
 
 /** Options of {@link UiController}. */
 export interface UiControllerOptions {
@@ -36,13 +48,19 @@ export interface UiControllerOptions {
 /** Routes keys and runs UI commands. */
 export class UiController {
   private readonly o: Required<Omit<UiControllerOptions, 'keymap'>> & { keymap: typeof DEFAULT_KEYMAP };
-  private shellAbort: AbortController | null = null;
+  private readonly submitter: Submitter;
   private exited = false;
   private unsubscribe: (() => void) | null = null;
   private unwatchProcesses: (() => void) | null = null;
 
   constructor(opts: UiControllerOptions) {
     this.o = { approvalArmMs: 250, exitWindowMs: 2000, keymap: DEFAULT_KEYMAP, ...opts };
+    this.submitter = new Submitter({
+      store: opts.store,
+      agent: opts.agent,
+      services: opts.services,
+      exit: (code) => this.exit(code),
+    });
   }
 
   /** Subscribes the store to the agent's events and loads history and file names. */
@@ -70,7 +88,7 @@ export class UiController {
     this.unsubscribe = null;
     this.unwatchProcesses?.();
     this.unwatchProcesses = null;
-    this.shellAbort?.abort();
+    this.submitter.abortShell();
     this.o.services.dispose();
   }
 
@@ -160,6 +178,11 @@ export class UiController {
     const { store } = this.o;
     const s = store.getSnapshot();
     const comp = this.completion();
+    const edit = EDITS[cmd];
+    if (edit) {
+      this.compose(edit);
+      return;
+    }
     switch (cmd) {
       case Command.SUBMIT: {
         const before = s.composer.text.slice(0, s.composer.cursor);
@@ -173,9 +196,6 @@ export class UiController {
         this.submit(s.composer.text);
         return;
       }
-      case Command.NEWLINE:
-        this.compose({ type: 'insert', text: '\n' });
-        return;
       case Command.PASTE:
         this.paste(key?.text ?? '');
         return;
@@ -201,42 +221,12 @@ export class UiController {
         }
         this.compose({ type: 'down' });
         return;
-      case Command.CURSOR_LEFT:
-        this.compose({ type: 'left' });
-        return;
-      case Command.CURSOR_RIGHT:
-        this.compose({ type: 'right' });
-        return;
-      case Command.HOME:
-        this.compose({ type: 'home' });
-        return;
-      case Command.END:
-        this.compose({ type: 'end' });
-        return;
-      case Command.WORD_LEFT:
-        this.compose({ type: 'wordLeft' });
-        return;
-      case Command.WORD_RIGHT:
-        this.compose({ type: 'wordRight' });
-        return;
-      case Command.BACKSPACE:
-        this.compose({ type: 'backspace' });
-        return;
       case Command.DELETE_FORWARD_OR_EXIT:
         if (this.context() === 'composer' && s.composer.text === '') {
           this.exit(0);
           return;
         }
         this.compose({ type: 'deleteForward' });
-        return;
-      case Command.DELETE_WORD_BACK:
-        this.compose({ type: 'deleteWordBack' });
-        return;
-      case Command.KILL_LINE_BACK:
-        this.compose({ type: 'killLineBack' });
-        return;
-      case Command.KILL_LINE_FORWARD:
-        this.compose({ type: 'killLineForward' });
         return;
       case Command.INTERRUPT:
         this.interrupt();
@@ -284,6 +274,18 @@ export class UiController {
       case Command.DIFF_PAGE_DOWN:
         this.diffScroll(Infinity);
         return;
+      case Command.NEWLINE:
+      case Command.CURSOR_LEFT:
+      case Command.CURSOR_RIGHT:
+      case Command.HOME:
+      case Command.END:
+      case Command.WORD_LEFT:
+      case Command.WORD_RIGHT:
+      case Command.BACKSPACE:
+      case Command.DELETE_WORD_BACK:
+      case Command.KILL_LINE_BACK:
+      case Command.KILL_LINE_FORWARD:
+        return; // one editing action each (EDITS, above)
       case Command.PICK_UP:
       case Command.PICK_DOWN:
       case Command.PICK_CONFIRM:
@@ -323,78 +325,21 @@ export class UiController {
     this.o.agent.resolveApproval(head.callId, decision);
   }
 
-  /** Images (`-i/--image`) that go with the next prompt submitted. */
-  private pendingImages: UserImage[] = [];
-
   /** Attaches `images` to the next prompt (the `-i/--image` files of an interactive start). */
   attachToNextPrompt(images: readonly UserImage[]): void {
-    this.pendingImages.push(...images);
+    this.submitter.attachToNextPrompt(images);
   }
 
   /** Submits composer text: a slash command, a `!command`, or a prompt for the agent. */
   submit(raw: string): void {
-    const { store, services, agent } = this.o;
-    let text = raw.replace(/\s+$/, '');
-    if (text.trim() === '') return;
-    // Images the prompt refers to (`@shot.png`, a pasted path) are loaded first: one that cannot
-    // be attached leaves the text in the composer, with one notice per image.
-    const att = text.startsWith('/') || text.startsWith('!') ? undefined : services.attachImages?.(text);
-    if (att && att.errors.length > 0) {
-      for (const e of att.errors)
-        store.add({ kind: 'notice', level: 'warn', text: `Image not attached: ${e}` });
-      return;
-    }
-    store.composer({ type: 'submitted', text });
-    if (store.getSnapshot().view.hint.startsWith('Pasted ')) store.view({ hint: '' });
-    // History is a file: known secrets (the API key) never reach it.
-    services.appendHistory(redact(text));
-    const slash = text.startsWith('/') ? parseSlash(text) : null;
-    if (slash) {
-      runSlash(slash, { store, agent, services, exit: (code) => this.exit(code) });
-      return;
-    }
-    if (text.startsWith('!') && text.length > 1) {
-      this.runShell(text.slice(1).trim());
-      return;
-    }
-    const images = [...this.pendingImages, ...(att?.images ?? [])];
-    this.pendingImages = [];
-    if (att) text = att.text;
-    for (const img of images)
-      store.add({
-        kind: 'notice',
-        level: 'info',
-        text: `Attached ${img.path} (${img.mime}, ${formatBytes(img.bytes)})`,
-      });
-    agent.submit(images.length > 0 ? { text, images } : { text });
-    if (store.getSnapshot().view.running) store.view({ queued: agent.getSnapshot().queued });
-  }
-
-  private runShell(command: string): void {
-    const { store, services } = this.o;
-    if (this.shellAbort) {
-      store.add({
-        kind: 'notice',
-        level: 'warn',
-        text: 'A shell command is already running (Esc stops it).',
-      });
-      return;
-    }
-    const abort = new AbortController();
-    this.shellAbort = abort;
-    store.view({ shell: command });
-    void services.runShell(command, abort.signal).then((r) => {
-      this.shellAbort = null;
-      store.view({ shell: null });
-      store.add({ kind: 'shell', command, output: r.output, exitCode: r.exitCode });
-    });
+    this.submitter.submit(raw);
   }
 
   /** A turn, tool, approval or `!command` is in progress (what Esc and Ctrl+C stop). */
   private busy(): boolean {
     const s = this.o.store.getSnapshot();
     return (
-      this.shellAbort !== null ||
+      this.submitter.shellRunning ||
       s.view.running ||
       s.transcript.stream !== null ||
       s.transcript.tools.length > 0 ||
@@ -404,10 +349,7 @@ export class UiController {
 
   private interrupt(): void {
     const { store, agent } = this.o;
-    if (this.shellAbort) {
-      this.shellAbort.abort();
-      return;
-    }
+    if (this.submitter.abortShell()) return;
     if (!this.busy()) return;
     // Cancelling the turn also settles its open approvals (denied as cancelled) and kills the
     // process tree of a running command; the prompt goes at once.
