@@ -29,6 +29,11 @@ export interface CommandClass {
   hidden: boolean;
   /** Its simple commands when the script is plain (what allow rules match), else null. */
   plain: PlainArgv[] | null;
+  /**
+   * When known-safe: every command that runs, nested `bash -c` scripts included (their path
+   * arguments are resolved before the command runs unasked; see path-reach.ts). Else empty.
+   */
+  runs: PlainArgv[];
 }
 
 const MAX_DEPTH = 4;
@@ -121,7 +126,13 @@ function recursionProblem(plain: readonly PlainArgv[]): string {
   return '';
 }
 
-function knownSafeReason(parse: ParseFn, script: string, depth: number, parsed?: ShellAnalysis): string {
+function knownSafeReason(
+  parse: ParseFn,
+  script: string,
+  depth: number,
+  runs: PlainArgv[],
+  parsed?: ShellAnalysis,
+): string {
   if (hasHiddenChars(script)) return 'contains control or invisible characters';
   // bash joins `fo\<newline>o` into one word; tree-sitter splits it (`sort -\<newline>o x`).
   if (WORD_CONTINUATION.test(script)) return 'line continuation inside a word';
@@ -133,7 +144,7 @@ function knownSafeReason(parse: ParseFn, script: string, depth: number, parsed?:
     const inner = shellScriptOf(argv);
     if (inner !== null) {
       if (depth >= MAX_DEPTH) return 'shells nested too deep';
-      const why = knownSafeReason(parse, inner, depth + 1);
+      const why = knownSafeReason(parse, inner, depth + 1, runs);
       if (why) return why;
       continue;
     }
@@ -141,6 +152,7 @@ function knownSafeReason(parse: ParseFn, script: string, depth: number, parsed?:
     if (proc !== undefined) return `reads process information (${proc})`;
     const why = unsafeArgvReason(argv);
     if (why) return why;
+    runs.push(argv);
   }
   return '';
 }
@@ -239,9 +251,11 @@ export function classifyWith(parse: ParseFn, command: string): CommandClass {
       dangerous: rawLooksDangerous(command),
       hidden,
       plain: null,
+      runs: [],
     };
   const a = analyzeTree(parse(command));
-  const whyNotSafe = knownSafeReason(parse, command, 0, a);
+  const runs: PlainArgv[] = [];
+  const whyNotSafe = knownSafeReason(parse, command, 0, runs, a);
   return {
     knownSafe: whyNotSafe === '',
     whyNotSafe,
@@ -251,6 +265,7 @@ export function classifyWith(parse: ParseFn, command: string): CommandClass {
       (command.includes('\\\n') && dangerousIn(parse, command.replace(/\\\n/g, ''), 0)),
     hidden,
     plain: hidden ? null : a.plain,
+    runs: whyNotSafe === '' ? runs : [],
   };
 }
 

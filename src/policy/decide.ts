@@ -19,9 +19,11 @@
 import type { ReadyCall } from '../tools/types.js';
 import { type AllowRules, matchesAllowRules, suggestAllowRule } from './allow-rules.js';
 import { type CommandClass, classifyCommand, isSafeArgv } from './command-safety.js';
+import { pathReachProblem } from './path-reach.js';
 import type { SandboxInfo } from './sandbox.js';
 import { sensitiveFileReason } from './sensitive-decide.js';
 import { isDotenvPath } from './sensitive-paths.js';
+import type { PlainArgv } from './shell-analysis.js';
 
 /** Approval modes (`--approval`). */
 export type ApprovalMode = 'suggest' | 'auto-edit' | 'full-auto';
@@ -59,7 +61,19 @@ function namesDotenv(word: string): boolean {
   return [word, ...word.split('=').slice(1), word.replace(/^-[A-Za-z]+/, '')].some(isDotenvPath);
 }
 
-/** Decides whether `call` runs automatically, asks, or is denied. Pure apart from loading the parser. */
+/** Why the path arguments of `argvs` need approval (see path-reach.ts), or ''. */
+function reachProblem(
+  argvs: readonly PlainArgv[],
+  call: ReadyCall,
+  ctx: { workspace?: string; allowDotenv?: boolean },
+): string {
+  const workspace = ctx.workspace;
+  if (!workspace) return '';
+  const cwd = call.subject.paths[0] ?? workspace;
+  return pathReachProblem(argvs, { cwd, workspace, allowDotenv: ctx.allowDotenv === true });
+}
+
+/** Decides whether `call` runs automatically, asks, or is denied. Reads the file system only to resolve the path arguments of commands that would run unasked. */
 export async function decide(
   call: ReadyCall,
   ctx: {
@@ -143,9 +157,14 @@ export async function decide(
           sandboxed: false,
           reason: `${dotenv} is a dotenv file (may hold secrets): reading it always needs approval`,
         };
-      if (cls.knownSafe)
-        return { action: 'auto', sandboxed: canSandbox, reason: 'known-safe read-only command' };
-      if (matchesAllowRules(cls.plain, ctx.rules, isSafeArgv))
+      const safe = cls.knownSafe;
+      const allowed = !safe && matchesAllowRules(cls.plain, ctx.rules, isSafeArgv);
+      // Where its path arguments really lead (a repository can plant `p -> /proc`).
+      const reach = safe || allowed ? reachProblem(safe ? cls.runs : (cls.plain ?? []), call, ctx) : '';
+      if (reach)
+        return { action: 'ask', sandboxed: false, reason: `${reach}: needs approval in ${ctx.mode} mode` };
+      if (safe) return { action: 'auto', sandboxed: canSandbox, reason: 'known-safe read-only command' };
+      if (allowed)
         return { action: 'auto', sandboxed: canSandbox, reason: 'matches an always-allowed command' };
       const allowRule = suggestAllowRule(cls.plain);
       return {

@@ -6,29 +6,13 @@
  * here: even `git status` can run programs a repository configures (core.fsmonitor).
  */
 
-/** How one tool's argv is checked. */
-interface FlagSpec {
-  /** Short flags without a value (each may be grouped: `-la`). */
-  short?: string;
-  /** Short flags taking a value (`-n 5`, `-n5`). */
-  shortArg?: string;
-  /** Long flags without a value. */
-  long?: readonly string[];
-  /** Long flags taking a value (`--lines=5`, `--lines 5`). */
-  longArg?: readonly string[];
-  /** Long flags that may take `=value` but never consume the next word (`--color[=WHEN]`). */
-  longOptArg?: readonly string[];
-  /** `-5` style numeric flags (head, tail, grep context). */
-  numeric?: boolean;
-  /** Most operands allowed (`uniq IN [OUT]` writes OUT: 1). */
-  maxOperands?: number;
-  /** Accept any argv (echo, true…: nothing in their arguments writes or runs anything). */
-  any?: boolean;
-}
+import { checkFlags, type FlagSpec } from './safe-flag-spec.js';
+import { SEARCH_SPECS } from './safe-search-specs.js';
 
 const LINUX_ONLY = new Set(['numfmt', 'tac']);
 
 const SPECS: Record<string, FlagSpec> = {
+  ...SEARCH_SPECS,
   cat: {
     short: 'AbeEnstTuv',
     long: [
@@ -52,59 +36,6 @@ const SPECS: Record<string, FlagSpec> = {
   expr: { any: true },
   false: { any: true },
   true: { any: true },
-  grep: {
-    // -R (follow every symlink) is left out on purpose.
-    short: 'EFGPiyvwxcLloqsbHnhTZzaIrU',
-    shortArg: 'efmABCdD',
-    numeric: true,
-    long: [
-      'extended-regexp',
-      'fixed-strings',
-      'basic-regexp',
-      'perl-regexp',
-      'ignore-case',
-      'no-ignore-case',
-      'word-regexp',
-      'line-regexp',
-      'no-messages',
-      'invert-match',
-      'byte-offset',
-      'line-number',
-      'no-line-number',
-      'with-filename',
-      'no-filename',
-      'only-matching',
-      'quiet',
-      'silent',
-      'text',
-      'count',
-      'files-with-matches',
-      'files-without-match',
-      'null',
-      'null-data',
-      'recursive',
-      'line-buffered',
-      'initial-tab',
-      'binary',
-    ],
-    longArg: [
-      'regexp',
-      'file',
-      'max-count',
-      'label',
-      'binary-files',
-      'after-context',
-      'before-context',
-      'context',
-      'include',
-      'exclude',
-      'exclude-from',
-      'exclude-dir',
-      'devices',
-      'directories',
-    ],
-    longOptArg: ['color', 'colour'],
-  },
   head: {
     short: 'qvz',
     shortArg: 'nc',
@@ -121,55 +52,6 @@ const SPECS: Record<string, FlagSpec> = {
     longArg: ['lines', 'bytes'],
   },
   id: { short: 'agGnruzZ', long: ['group', 'groups', 'name', 'real', 'user', 'zero', 'context'] },
-  ls: {
-    short: 'aAbBcCdfFgGhHikLlmnNopqQrRsStuUvxXZ1',
-    shortArg: 'ITw',
-    long: [
-      'all',
-      'almost-all',
-      'author',
-      'escape',
-      'ignore-backups',
-      'directory',
-      'dired',
-      'classify',
-      'file-type',
-      'full-time',
-      'group-directories-first',
-      'no-group',
-      'human-readable',
-      'si',
-      'dereference-command-line',
-      'dereference-command-line-symlink-to-dir',
-      'dereference',
-      'inode',
-      'kibibytes',
-      'literal',
-      'numeric-uid-gid',
-      'hide-control-chars',
-      'show-control-chars',
-      'quote-name',
-      'reverse',
-      'recursive',
-      'size',
-      'context',
-      'zero',
-    ],
-    longArg: [
-      'block-size',
-      'format',
-      'hide',
-      'indicator-style',
-      'ignore',
-      'quoting-style',
-      'sort',
-      'time',
-      'time-style',
-      'tabsize',
-      'width',
-    ],
-    longOptArg: ['color', 'colour', 'hyperlink', 'classify'],
-  },
   nl: {
     short: 'p',
     shortArg: 'bdfhilnsvw',
@@ -281,144 +163,7 @@ const SPECS: Record<string, FlagSpec> = {
   },
   // No --pre/--pre-glob (runs a program per file), -z/--search-zip (runs decompressors),
   // --hostname-bin, -L/--follow.
-  rg: {
-    short: 'abcFHiIlnNopqsSuUvwx0.',
-    shortArg: 'ABCefgmMrtTjE',
-    long: [
-      'count',
-      'count-matches',
-      'files',
-      'files-with-matches',
-      'files-without-match',
-      'fixed-strings',
-      'hidden',
-      'no-hidden',
-      'ignore-case',
-      'smart-case',
-      'case-sensitive',
-      'invert-match',
-      'word-regexp',
-      'line-regexp',
-      'line-number',
-      'no-line-number',
-      'no-heading',
-      'heading',
-      'with-filename',
-      'no-filename',
-      'no-ignore',
-      'no-ignore-vcs',
-      'no-ignore-dot',
-      'no-ignore-parent',
-      'no-ignore-global',
-      'no-ignore-exclude',
-      'no-ignore-files',
-      'no-messages',
-      'only-matching',
-      'vimgrep',
-      'json',
-      'column',
-      'no-column',
-      'byte-offset',
-      'multiline',
-      'multiline-dotall',
-      'pcre2',
-      'null',
-      'null-data',
-      'quiet',
-      'stats',
-      'text',
-      'trim',
-      'unrestricted',
-      'passthru',
-      'sort-files',
-      'type-list',
-      'binary',
-      'crlf',
-      'one-file-system',
-      'no-config',
-      'debug',
-      'line-buffered',
-      'block-buffered',
-      'no-unicode',
-      'include-zero',
-      'files-without-match',
-    ],
-    longArg: [
-      'after-context',
-      'before-context',
-      'context',
-      'regexp',
-      'file',
-      'glob',
-      'iglob',
-      'max-count',
-      'max-columns',
-      'max-depth',
-      'max-filesize',
-      'replace',
-      'type',
-      'type-not',
-      'type-add',
-      'type-clear',
-      'sort',
-      'sortr',
-      'threads',
-      'encoding',
-      'engine',
-      'context-separator',
-      'field-match-separator',
-      'field-context-separator',
-      'path-separator',
-      'ignore-file',
-      'color',
-      'colors',
-    ],
-  },
 };
-
-function isNumeric(arg: string): boolean {
-  return /^-[0-9]+$/.test(arg);
-}
-
-/** Checks `args` (after the command name) against `spec`; returns the first problem or ''. */
-function checkFlags(cmd: string, spec: FlagSpec, args: readonly string[]): string {
-  if (spec.any) return '';
-  let operands = 0;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i] as string;
-    if (a === '--') {
-      operands += args.length - i - 1;
-      break;
-    }
-    if (a.startsWith('--')) {
-      const eq = a.indexOf('=');
-      const name = eq >= 0 ? a.slice(2, eq) : a.slice(2);
-      if (spec.long?.includes(name) && eq < 0) continue;
-      if (spec.longOptArg?.includes(name)) continue;
-      if (spec.longArg?.includes(name)) {
-        if (eq < 0) i++;
-        continue;
-      }
-      return `${cmd} flag ${a.slice(0, eq >= 0 ? eq : undefined)} is not on its allow-list`;
-    }
-    if (a.startsWith('-') && a.length > 1) {
-      if (spec.numeric && isNumeric(a)) continue;
-      for (let j = 1; j < a.length; j++) {
-        const f = a[j] as string;
-        if (spec.shortArg?.includes(f)) {
-          if (j === a.length - 1) i++;
-          break;
-        }
-        if (!spec.short?.includes(f)) return `${cmd} flag -${f} is not on its allow-list`;
-      }
-      continue;
-    }
-    operands++;
-  }
-  if (spec.maxOperands !== undefined && operands > spec.maxOperands)
-    return `${cmd} with ${operands} operands (at most ${spec.maxOperands})`;
-  return '';
-}
 
 // find: tests, options and actions that only read and print to stdout.
 const FIND_NO_ARG = new Set([
