@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Installs the system tools tether's tool tests use: bubblewrap (the Linux sandbox) and ripgrep
-# (the fast grep backend). Only runs apt-get when one of them is missing, so it is cheap on
-# machines that already have both. Needs root (CI runners and our dev containers run as root);
+# Installs the system tools tether's tool tests use: bubblewrap (the Linux sandbox), ripgrep
+# (the fast grep backend), zsh (shell snapshot tests) and the others listed below. Only runs
+# apt-get when one of them is missing, so it is cheap on machines that already have them all. Needs root (CI runners and our dev containers run as root);
 # falls back to sudo when available.
 set -euo pipefail
 
@@ -11,9 +11,10 @@ command -v rg >/dev/null 2>&1 || missing+=(ripgrep)
 command -v tmux >/dev/null 2>&1 || missing+=(tmux)   # the TUI end-to-end test drives tether in tmux
 command -v git >/dev/null 2>&1 || missing+=(git)     # git-hardening tests build hostile repositories
 command -v setpriv >/dev/null 2>&1 || missing+=(util-linux)   # npm test's unprivileged sandbox pass
+command -v zsh >/dev/null 2>&1 || missing+=(zsh)   # the shell snapshot's zsh tests ($SHELL = zsh)
 
 if [ ${#missing[@]} -eq 0 ]; then
-  echo "install-system-deps: bubblewrap, ripgrep, tmux, git and setpriv already installed"
+  echo "install-system-deps: bubblewrap, ripgrep, tmux, git, setpriv and zsh already installed"
   exit 0
 fi
 

@@ -2,6 +2,6 @@
 
 /** The prompt with piped stdin attached as a delimited context block (empty stdin is ignored). */
 export function composePrompt(prompt: string, stdinContext: string | undefined): string {
-  if (!stdinContext || !stdinContext.trim()) return prompt;
+  if (!stdinContext?.trim()) return prompt;
   return `${prompt}\n\n<stdin>\n${stdinContext.replace(/\n$/, '')}\n</stdin>`;
 }

@@ -16,7 +16,7 @@ import { StreamRedactor } from './stream-redactor.js';
 export { usageJson } from './jsonl-fields.js';
 
 /** Version of the JSONL stream; bumped on any incompatible change. */
-export const JSONL_SCHEMA_VERSION = 1;
+export const JSONL_SCHEMA_VERSION = 2;
 
 /** One JSONL line (before `seq` is assigned). */
 export type JsonlRecord = { type: string; [key: string]: unknown };

@@ -130,7 +130,7 @@ function citationAnnotations(
 ): Array<Record<string, unknown>> {
   return citations.map((c) => {
     const at = c.quote ? text.indexOf(c.quote) : -1;
-    const start = at >= 0 ? at : 0;
+    const start = Math.max(at, 0);
     const end = at >= 0 ? at + (c.quote?.length ?? 0) : text.length;
     return { type: 'url_citation', start_index: start, end_index: end, url: c.url, title: c.title ?? c.url };
   });
@@ -249,9 +249,8 @@ export function buildResponse(
           ...obfuscation(ctx, delta, events.length),
         });
       const annotations = citationAnnotations(text, plan.citations ?? []);
-      annotations.forEach((annotation, annotation_index) =>
-        events.push({ type: 'response.output_text.annotation.added', ...base, annotation_index, annotation }),
-      );
+      for (const [annotation_index, annotation] of annotations.entries())
+        events.push({ type: 'response.output_text.annotation.added', ...base, annotation_index, annotation });
       events.push({ type: 'response.output_text.done', ...base, text, logprobs: [] });
       const part = { type: 'output_text', annotations, logprobs: [], text };
       events.push({ type: 'response.content_part.done', ...base, part });

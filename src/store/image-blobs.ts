@@ -46,7 +46,7 @@ function mapImages(item: Item, fn: (url: string) => string | null): Item {
   for (const list of partLists(copy)) {
     for (let i = 0; i < list.length; i++) {
       const p = list[i];
-      if (!p || p.type !== 'input_image' || typeof p.image_url !== 'string') continue;
+      if (p?.type !== 'input_image' || typeof p.image_url !== 'string') continue;
       const next = fn(p.image_url);
       if (next === null) {
         list[i] = { type: 'input_text', text: '[image missing from the session store]' };

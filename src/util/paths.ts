@@ -39,14 +39,18 @@ export function packageRoot(): string {
     const pj = join(dir, 'package.json');
     if (existsSync(pj)) {
       try {
-        if (JSON.parse(readFileSync(pj, 'utf8')).name === 'tether-code') return (cachedRoot = dir);
+        if (JSON.parse(readFileSync(pj, 'utf8')).name === 'tether-code') {
+          cachedRoot = dir;
+          return dir;
+        }
       } catch {
         /* keep walking */
       }
     }
     dir = dirname(dir);
   }
-  return (cachedRoot = process.cwd());
+  cachedRoot = process.cwd();
+  return cachedRoot;
 }
 
 /**

@@ -3,6 +3,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { createAgent } from '../../src/agent/loop.js';
 import type { PolicyPort } from '../../src/agent/tool-exec.js';
+import { JSONL_SCHEMA_VERSION } from '../../src/output/jsonl-events.js';
 import { JsonlWriter } from '../../src/output/jsonl-writer.js';
 import { call, FakeSession, FakeTools, msg } from './fakes.js';
 
@@ -127,6 +128,19 @@ describe('JSONL stream', () => {
     for (const id of completed) expect(started).toContain(id);
     expect(started).toContain('partial');
     expect(completed).not.toContain('partial');
+  });
+});
+
+describe('JSONL schema version', () => {
+  it('the emitted version, the schema file and the README name the same version, and README lists its changes', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const started = schema.$defs.line_session_started.properties.schema_version;
+    expect(started).toEqual({ const: JSONL_SCHEMA_VERSION });
+    expect(schema.title).toContain(`(schema_version ${JSONL_SCHEMA_VERSION})`);
+    expect(readme).toContain(`### JSONL event stream (\`schema_version\` ${JSONL_SCHEMA_VERSION})`);
+    // Every version from 1 to the current one has its entry in the README's version list.
+    for (let v = 1; v <= JSONL_SCHEMA_VERSION; v++)
+      expect(readme).toMatch(new RegExp(`^- \\*\\*${v}\\*\\*: `, 'm'));
   });
 });
 

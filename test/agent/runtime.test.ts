@@ -184,6 +184,7 @@ describe('agent runtime against the simulator', () => {
     const out2 = await rt2.agent.run('parallel');
     await rt2.close();
     expect(out2.status).toBe('success');
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: the file's own template literal, verbatim
     expect(readFileSync(join(ws, 'src', 'greet.js'), 'utf8')).toContain('`Hello, ${name}!`');
     const lines = parseJsonl(text.join(''));
     expect(lines.filter((l) => l.type === 'session.completed')).toHaveLength(2);
@@ -195,6 +196,7 @@ describe('agent runtime against the simulator', () => {
       changes: [
         expect.objectContaining({
           kind: 'update',
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: the file's own template literal, verbatim
           diff: expect.stringContaining('+  return `Hello, ${name}!`;'),
         }),
       ],

@@ -60,7 +60,7 @@ describe('tether --prompt (e2e)', () => {
     const lines = parseJsonl(r.stdout);
     expect(lines[0]).toMatchObject({
       type: 'session.started',
-      schema_version: 1,
+      schema_version: 2,
       approval: 'full-auto',
       model: expect.any(String),
     });

@@ -73,7 +73,7 @@ describe('hosted web search (e2e)', () => {
     const answer = lines.find(
       (l) => l.type === 'item.completed' && (l['item'] as { type: string }).type === 'agent_message',
     );
-    expect((answer?.['item'] as { citations: unknown }).citations).toEqual([
+    expect((answer?.['item'] as { citations: unknown } | undefined)?.citations).toEqual([
       { url: 'https://nodejs.org/en/about/previous-releases', title: 'Node.js releases' },
       { url: 'https://example.org/eol', title: 'EOL \u001b[31mtable' },
     ]);

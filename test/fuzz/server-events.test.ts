@@ -175,7 +175,7 @@ describe('fuzz: parseServerEvent', () => {
     const cases = [
       '['.repeat(100_000),
       `{"type":"x","a":${'['.repeat(50_000)}`,
-      '{"type":"response.output_text.delta","delta":"' + 'x'.repeat(1_000_000) + '"}',
+      `{"type":"response.output_text.delta","delta":"${'x'.repeat(1_000_000)}"}`,
       '{"__proto__":{"type":"error"},"type":"response.created","response":{"id":"r"}}',
       '\u0000\uFFFF\uD800',
       'null',
