@@ -130,8 +130,7 @@ function placeProblem(word: string, lexical: string, ctx: PathReachContext, secr
     return `${word} cannot be resolved (${(err as Error).message})`;
   }
   if (HARMLESS_DEVICES.has(real)) return '';
-  for (const fs of SPECIAL_FS)
-    if (isSubpath(fs, real)) return `${word} leads into ${fs} (${real})`;
+  for (const fs of SPECIAL_FS) if (isSubpath(fs, real)) return `${word} leads into ${fs} (${real})`;
   if (!ctx.allowDotenv && real !== lexical && isDotenvPath(real))
     return `${word} is a link to the dotenv file ${basename(real)} (may hold secrets)`;
   const secret = secrets.find((s) => isSubpath(s, real));
