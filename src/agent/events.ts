@@ -175,6 +175,11 @@ export interface AgentController {
   start?(): Promise<void>;
   /** Submits user input (with attached images); queued when a turn is running. */
   submit(input: { text: string; images?: UserImage[] }): void;
+  /**
+   * Takes back input queued while a run worked; a failed or cancelled run never sends it on its
+   * own (the UI puts it back in the composer). Optional.
+   */
+  withdrawQueued?(): Array<{ text: string; images?: UserImage[] }>;
   /** Aborts the current turn: kills running tools, keeps what was committed. */
   cancel(): void;
   resolveApproval(callId: string, decision: ApprovalDecision): void;

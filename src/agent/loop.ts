@@ -91,6 +91,21 @@ export class Agent implements AgentController {
     return this.drive();
   }
 
+  /**
+   * Takes back the input queued while a run worked (with its images). A run that failed or was
+   * cancelled does not send it on its own: the UI returns it to the composer, nothing is lost.
+   */
+  withdrawQueued(): Array<{ text: string; images?: UserImage[] }> {
+    const out = this.queue.map((text, i) => {
+      const images = this.queueImages.get(i);
+      return images && images.length > 0 ? { text, images } : { text };
+    });
+    this.queue = [];
+    this.queueImages.clear();
+    this.invalidate();
+    return out;
+  }
+
   private enqueue(text: string, images: UserImage[] | undefined): void {
     if (images && images.length > 0) this.queueImages.set(this.queue.length, images);
     this.queue.push(text);
@@ -326,15 +341,16 @@ export class Agent implements AgentController {
       this.drivePromise = null;
       this.active = null;
       this.invalidate();
-      // Input submitted after the last check starts the next run — not after a cancel, and not
-      // after a run that never reached the model (credentials refused, server unreachable): that
-      // one would fail the same way at once, a promise loop that starves the keyboard and signals.
-      // The queued input then waits for the user's next submit.
+      // Input submitted after the last check starts the next run only after a run that
+      // succeeded — not after a cancel or a failure (credentials refused, server unreachable,
+      // quota): that one would fail the same way at once (a promise loop that starves the
+      // keyboard and signals), and the user decides after reading the error. The queued input
+      // waits; the UI takes it back into the composer (withdrawQueued).
       if (goOn && this.queue.length > 0 && !this.closed) void this.drive();
     };
     const p = this.driveInner().then(
       (o) => {
-        after(o.status !== 'cancelled' && o.numTurns > 0);
+        after(o.status === 'success');
         return o;
       },
       (err: unknown) => {

@@ -68,6 +68,7 @@ export class UiController {
     const { agent, store, services } = this.o;
     this.unsubscribe = agent.subscribe((e: AgentEvent) => {
       store.dispatch(e, agent.getSnapshot());
+      if (e.type === 'run_finished' && e.status !== 'success') this.submitter.restoreQueued(e.status);
       // The agent is blocked on the user: ring once per request.
       if (e.type === 'approval_requested') services.bell();
     });

@@ -204,7 +204,9 @@ export class UiStore {
           : s.view.running;
     const streaming =
       e.type === 'assistant_delta' || e.type === 'reasoning_delta' || e.type === 'tool_output';
-    const sq = snapshot?.queued;
+    // "queued:" lists what waits behind a running turn; a prompt still waiting for its
+    // connection (no turn yet) or left behind by a failed run is not shown as queued.
+    const sq = running ? snapshot?.queued : [];
     const queued =
       sq && (sq.length !== s.view.queued.length || sq.some((q, i) => q !== s.view.queued[i]))
         ? sq

@@ -44,6 +44,30 @@ export class Submitter {
     this.pendingImages.push(...images);
   }
 
+  /**
+   * A run that failed or was cancelled leaves the messages queued behind it unsent: they go back
+   * into the composer (before what is being typed), their images to the next prompt, with one
+   * notice. Nothing is lost and nothing is sent without a new Enter.
+   */
+  restoreQueued(status: 'failed' | 'cancelled'): void {
+    const { store, agent } = this.c;
+    const back = agent.withdrawQueued?.() ?? [];
+    if (store.getSnapshot().view.queued.length > 0) store.view({ queued: [] });
+    if (back.length === 0) return;
+    for (const b of back) if (b.images) this.attachToNextPrompt(b.images);
+    const typed = store.getSnapshot().composer.text;
+    const text = [...back.map((b) => b.text), ...(typed ? [typed] : [])].join('\n');
+    store.composer({ type: 'set', text, cursor: text.length });
+    const what = back.length === 1 ? 'The queued message was' : `${back.length} queued messages were`;
+    const why = status === 'cancelled' ? 'the turn was interrupted' : 'the turn failed';
+    const where = back.length === 1 ? 'it is' : 'they are';
+    store.add({
+      kind: 'notice',
+      level: 'warn',
+      text: `${what} not sent (${why}); ${where} back in the input: Enter sends.`,
+    });
+  }
+
   /** Submits composer text: a slash command, a `!command`, or a prompt for the agent. */
   submit(raw: string): void {
     const { store, services, agent } = this.c;
