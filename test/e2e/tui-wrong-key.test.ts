@@ -143,6 +143,15 @@ describe.skipIf(!HAS_TMUX)('a wrong API key in the interactive session', () => {
     expect(after.cpuS - before.cpuS).toBeLessThan(0.6);
     expect(after.rssMb).toBeLessThan(250);
 
+    // The refused prompt was never sent: it is back in the composer (nothing lost), not
+    // "queued", and the bar stays on its final state.
+    expect(s).toContain('› hello there');
+    expect(s).toContain('not sent (the turn failed)');
+    expect(s).not.toContain('queued:');
+    expect(s).toContain('auth refused (401)');
+    tmux('send-keys', '-t', session, 'C-u');
+    await waitFor((x) => !x.includes('› hello there'), 'the composer to clear');
+
     // Keys still reach the composer.
     await type('still typing');
     await waitText('› still typing');
@@ -163,7 +172,10 @@ describe.skipIf(!HAS_TMUX)('a wrong API key in the interactive session', () => {
     await type('another try');
     tmux('send-keys', '-t', session, 'Enter');
     await waitText('authentication failed');
-    await sleep(300);
+    // The unsent prompt is back in the composer; Ctrl+D exits once it is empty.
+    await waitText('› another try');
+    tmux('send-keys', '-t', session, 'C-u');
+    await waitFor((x) => !x.includes('› another try'), 'the composer to clear');
     tmux('send-keys', '-t', session, 'C-d');
     const s = await waitText('TETHER_EXIT:', 8000);
     expect(s).toContain('TETHER_EXIT:0');
