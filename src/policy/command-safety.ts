@@ -5,11 +5,18 @@
  *   character, and every command is a known-safe tool with only allow-listed flags
  *   (safe-tools.ts) and no path into other processes' memory or environment (`/proc`);
  * - dangerous: somewhere in it — any command of a compound, a substitution, a loop body, a
- *   `bash -c`/`eval` string, a script piped or fed to a shell — runs `rm` with a force flag.
+ *   `bash -c`/`eval` string, a script piped or fed to a shell — runs a destructive command
+ *   (forced `rm`, `git reset --hard`, `find -delete`…: the family is in destructive.ts).
  * Classification reads no config; the parser loads on the first call.
  */
 import { posix } from 'node:path';
 import { hasHiddenChars } from '../util/visible-text.js';
+import {
+  computedHeadDestroys,
+  DESTRUCTIVE_NAMES,
+  destructiveAt,
+  rawLooksDestructive,
+} from './destructive.js';
 import { unsafeArgvReason } from './safe-tools.js';
 import { analyzeTree, type PlainArgv, type ShellAnalysis, type SimpleCommand } from './shell-analysis.js';
 import { loadShellParser, type ShTree } from './shell-parser.js';
@@ -23,8 +30,10 @@ export interface CommandClass {
   knownSafe: boolean;
   /** Why it is not known-safe ('' when it is). */
   whyNotSafe: string;
-  /** Runs a forced `rm` somewhere (always asks, even in full-auto). */
+  /** Runs a destructive command somewhere (always asks, even in full-auto; see destructive.ts). */
   dangerous: boolean;
+  /** Which destructive command (`git reset --hard`, `forced rm`…), '' when none. */
+  danger: string;
   /** Contains control or invisible characters (shown escaped; always asks). */
   hidden: boolean;
   /** Its simple commands when the script is plain (what allow rules match), else null. */
@@ -157,42 +166,42 @@ function knownSafeReason(
   return '';
 }
 
-/** rm's force: `-f` in a short group, `--force` or an abbreviation (`--fo`), before `--`. */
-function rmForced(args: readonly (string | null)[]): boolean {
-  for (const a of args) {
-    if (a === null) continue;
-    if (a === '--') return false;
-    if (a.startsWith('--')) {
-      const name = a.slice(2);
-      if (name.length > 0 && ('force'.startsWith(name) || name === 'no-preserve-root')) return true;
-      continue;
-    }
-    if (a.startsWith('-') && a.slice(1).includes('f')) return true;
-  }
-  return false;
-}
-
 const WORD_CONTINUATION = /[^\s]\\\n[^\s]/;
 
-const FORCE_GROUP = /^-[rRdfviI]*f[rRdfviI]*$/;
-
-function commandIsDangerous(cmd: SimpleCommand): boolean {
+/** Why one simple command destroys data (see destructive.ts), or ''. */
+function commandDestroys(cmd: SimpleCommand, nested: (script: string) => string): string {
   const head = cmd.words[0];
-  if (!head) return false;
+  if (!head) return '';
   const values = cmd.words.map((w) => w.value);
-  // A command name bash computes at run time (`$RM`, `$(echo rm)`, `r?`) with rm's force flags.
+  // A command name bash computes at run time (`$RM`, `$(echo rm)`, `r?`).
   const unknownHead = !head.literal && head.why !== 'backslash escape';
-  if (unknownHead && values.slice(1).some((v) => v !== null && (FORCE_GROUP.test(v) || v === '--force')))
-    return true;
+  if (unknownHead) {
+    const why = computedHeadDestroys(values.slice(1));
+    if (why) return why;
+  }
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
-    if (v === null || baseName(v) !== 'rm') continue;
+    if (v === null) continue;
     const rest = cmd.words.slice(i + 1);
-    if (rmForced(values.slice(i + 1))) return true;
-    // Flags that only exist at run time (`rm $opts x`).
-    if (rest.some((w) => !w.literal && w.value !== null && /^["']?[$`]/.test(w.value))) return true;
+    const why = destructiveAt(
+      values.slice(i).map((x) => x ?? ''),
+      nested,
+    );
+    if (why) return why;
+    // rm with flags that only exist at run time (`rm $opts x`).
+    if (
+      baseName(v) === 'rm' &&
+      rest.some((w) => !w.literal && w.value !== null && /^["']?[$`]/.test(w.value))
+    )
+      return 'rm with computed flags';
+    // An alias that expands to a family member (`shopt -s expand_aliases; alias g=git`).
+    if (v === 'alias')
+      for (const def of values.slice(i + 1)) {
+        const m = def === null ? null : /^[^=]+=(.*)$/s.exec(def);
+        if (m && DESTRUCTIVE_NAMES.test(m[1] as string)) return `an alias for ${(m[1] as string).trim()}`;
+      }
   }
-  return false;
+  return '';
 }
 
 /** Scripts a command runs from its words: `bash -c S`, `sh -lc S`, `eval W…`. */
@@ -212,18 +221,21 @@ function nestedScripts(cmd: SimpleCommand): string[] {
   return out;
 }
 
-function rawLooksDangerous(script: string): boolean {
-  return /(^|[^\w.-])rm([^\w.-]|$)/.test(script) && /(^|[\s'"=])(-[A-Za-z]*f|--f)/.test(script);
-}
-
-function dangerousIn(parse: ParseFn, script: string, depth: number, parsed?: ShellAnalysis): boolean {
-  if (depth > MAX_DEPTH) return rawLooksDangerous(script);
+/** Why the script destroys data somewhere in it (see destructive.ts), or ''. */
+function dangerIn(parse: ParseFn, script: string, depth: number, parsed?: ShellAnalysis): string {
+  const raw = (s: string) => (rawLooksDestructive(s) ? 'a destructive command (text scan)' : '');
+  if (depth > MAX_DEPTH) return raw(script);
   const a = parsed ?? analyzeTree(parse(script));
-  if (a.syntaxError && rawLooksDangerous(script)) return true;
+  if (a.syntaxError && raw(script)) return raw(script);
+  const nested = (inner: string) => dangerIn(parse, inner, depth + 1);
   let launches = false;
   for (const cmd of a.commands) {
-    if (commandIsDangerous(cmd)) return true;
-    for (const inner of nestedScripts(cmd)) if (dangerousIn(parse, inner, depth + 1)) return true;
+    const why = commandDestroys(cmd, nested);
+    if (why) return why;
+    for (const inner of nestedScripts(cmd)) {
+      const innerWhy = nested(inner);
+      if (innerWhy) return innerWhy;
+    }
     const head = cmd.words[0];
     if (
       head &&
@@ -231,12 +243,15 @@ function dangerousIn(parse: ParseFn, script: string, depth: number, parsed?: She
     )
       launches = true;
   }
-  // Text that a shell may run (`echo 'rm -rf x' | sh`, `bash <<EOF … EOF`, `xargs rm -rf`).
+  // Text that a shell may run (`echo 'git reset --hard' | sh`, `bash <<EOF … EOF`, `xargs rm -rf`).
   // Code for another interpreter may not parse as bash: a text scan decides then.
   if (launches)
-    for (const s of a.strings)
-      if (/rm/.test(s) && (rawLooksDangerous(s) || dangerousIn(parse, s, depth + 1))) return true;
-  return false;
+    for (const s of a.strings) {
+      if (!DESTRUCTIVE_NAMES.test(s)) continue;
+      const why = raw(s) || nested(s);
+      if (why) return why;
+    }
+  return '';
 }
 
 /** Classifies with an already loaded parser. Pure. */
@@ -248,7 +263,8 @@ export function classifyWith(parse: ParseFn, command: string): CommandClass {
     return {
       knownSafe: false,
       whyNotSafe: `longer than ${MAX_CLASSIFIED_CHARS} characters`,
-      dangerous: rawLooksDangerous(command),
+      dangerous: rawLooksDestructive(command),
+      danger: rawLooksDestructive(command) ? 'a destructive command (text scan)' : '',
       hidden,
       plain: null,
       runs: [],
@@ -256,13 +272,15 @@ export function classifyWith(parse: ParseFn, command: string): CommandClass {
   const a = analyzeTree(parse(command));
   const runs: PlainArgv[] = [];
   const whyNotSafe = knownSafeReason(parse, command, 0, runs, a);
+  const danger =
+    dangerIn(parse, command, 0, a) ||
+    // What bash sees after joining continued lines (tree-sitter splits words there).
+    (command.includes('\\\n') ? dangerIn(parse, command.replace(/\\\n/g, ''), 0) : '');
   return {
     knownSafe: whyNotSafe === '',
     whyNotSafe,
-    dangerous:
-      dangerousIn(parse, command, 0, a) ||
-      // What bash sees after joining continued lines (tree-sitter splits words there).
-      (command.includes('\\\n') && dangerousIn(parse, command.replace(/\\\n/g, ''), 0)),
+    dangerous: danger !== '',
+    danger,
     hidden,
     plain: hidden ? null : a.plain,
     runs: whyNotSafe === '' ? runs : [],
@@ -280,7 +298,7 @@ export async function isKnownSafeCommand(command: string): Promise<boolean> {
   return (await classifyCommand(command)).knownSafe;
 }
 
-/** True when `command` runs `rm` with a force flag anywhere (always asks, even in full-auto). */
+/** True when `command` runs a destructive command anywhere (always asks, even in full-auto). */
 export async function isDangerousCommand(command: string): Promise<boolean> {
   return (await classifyCommand(command)).dangerous;
 }

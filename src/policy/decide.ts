@@ -11,7 +11,7 @@
  * Sensitive files ask in every mode (see sensitive-paths.ts): reading or grepping a dotenv file
  * (unless `allowDotenv`), and writing a file that runs code on the user's next action.
  *
- * Dangerous commands (forced `rm` anywhere in the script) and commands with control or invisible
+ * Destructive commands (forced `rm`, `git reset --hard`, `find -delete`… anywhere in the script) and commands with control or invisible
  * characters always ask. Auto-approved commands run sandboxed whenever a
  * sandbox is available; a command the user approved runs as approved (unsandboxed). Denying
  * `ask` when no one can answer is the agent loop's job.
@@ -128,7 +128,7 @@ export async function decide(
         return {
           action: 'ask',
           sandboxed: false,
-          reason: 'dangerous command (forced rm) always needs approval',
+          reason: `destructive command (${cls.danger}) always needs approval`,
         };
       if (cls.hidden)
         return {

@@ -105,6 +105,14 @@ export function analyzeTree(tree: ShTree): ShellAnalysis {
       if (v.value !== null) strings.push(n.type === 'ansi_c_string' ? n.text.slice(2, -1) : v.value);
     }
     if (n.type === 'heredoc_body') strings.push(n.text);
+    // `'git -c alias.x='\''reset --hard'\'' x'`: the pieces only make sense together.
+    if (
+      n.type === 'concatenation' &&
+      n.children.some((c) => c.type === 'raw_string' || c.type === 'string')
+    ) {
+      const v = wordValue(n);
+      if (v.value !== null) strings.push(v.value);
+    }
     // A redirected statement's here-documents feed its command.
     let feeds = herein;
     if (n.type === 'redirected_statement') {

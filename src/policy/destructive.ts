@@ -1,0 +1,254 @@
+/**
+ * The destructive-command family (issue 13 §1): commands that destroy data the sandbox does not
+ * protect — the workspace itself, uncommitted work, git history on a remote — and so always ask,
+ * even in full-auto. Judged on the words of one simple command of the bash parse; the caller
+ * (command-safety.ts) finds every simple command of a script, including `bash -c` strings, loop
+ * bodies, substitutions and text piped to a shell.
+ *
+ * Every position of a command is tried as the start of a command, so launchers in front
+ * (`sudo`, `env -i`, `nice -n 5`, `timeout 9`, `xargs -0`, `find -exec`, `nohup`…) need no
+ * modelling: `xargs -0 shred` is found at `shred`. The family, and why:
+ * - `rm` with a force flag (Codex's rule; plain `rm` asks the user on write-protected files);
+ * - `find … -delete`, or `-exec/-execdir/-ok` of a deleting command;
+ * - git: `clean` (not `-n`), `reset --hard/--merge`, `checkout` of paths (`--`, `.`, `-f`),
+ *   `restore` of the worktree, `switch --discard-changes/-f`, `push --force/-f/--force-with-lease/
+ *   --mirror/--delete/+ref/:ref`, `branch -D/-M/-C` (or `-d --force`), `stash drop/clear`,
+ *   `rm` (not `--cached`), `reflog expire/delete`, `update-ref -d`, `filter-branch`, and
+ *   `-c alias.*` definitions that expand to any of these. Long options may be abbreviated, as
+ *   git accepts (`--har`);
+ * - `dd of=…`, `mkfs*`, `mke2fs`, `mkswap`, `wipefs`, `fdisk`, `sfdisk`, `parted`, `blkdiscard`,
+ *   `shred`, `truncate`;
+ * - `chmod/chown/chgrp -R` on a broad path (`/`, `~`, `.`, `..`, `*`, a top-level directory or a
+ *   computed one);
+ * - `rsync --delete*` / `--remove-source-files`.
+ * Not in the family: `mv`/`cp` onto existing files and `>` redirections (everyday edits, the same
+ * as an edit tool's writes, which full-auto allows), plain `rm`, `rmdir`, `unlink`.
+ */
+import { posix } from 'node:path';
+
+function baseName(word: string): string {
+  const slash = word.lastIndexOf('/');
+  return slash >= 0 ? word.slice(slash + 1) : word;
+}
+
+/** `--name` is `long` or a git/GNU-style abbreviation of it (two letters at least). */
+function longIs(arg: string, long: string): boolean {
+  if (!arg.startsWith('--')) return false;
+  const name = arg.slice(2).split('=')[0] as string;
+  return name.length >= 2 && long.startsWith(name);
+}
+
+/** A short-flag group (`-fdx`) containing `flag`, before any `--`. */
+function shortHas(args: readonly string[], flag: string): boolean {
+  for (const a of args) {
+    if (a === '--') return false;
+    if (/^-[A-Za-z0-9]+$/.test(a) && a.slice(1).includes(flag)) return true;
+  }
+  return false;
+}
+
+function anyLong(args: readonly string[], ...longs: string[]): boolean {
+  const end = args.indexOf('--');
+  const opts = end >= 0 ? args.slice(0, end) : args;
+  return opts.some((a) => longs.some((l) => longIs(a, l)));
+}
+
+/** rm's force: `-f` in a short group, `--force` (or `--no-preserve-root`), before `--`. */
+function rmForced(args: readonly string[]): boolean {
+  return shortHas(args, 'f') || anyLong(args, 'force', 'no-preserve-root');
+}
+
+const DELETERS = new Set(['rm', 'shred', 'unlink', 'rmdir', 'truncate', 'dd']);
+
+function findDestroys(args: readonly string[]): string {
+  if (args.includes('-delete')) return 'find -delete';
+  for (let i = 0; i < args.length - 1; i++) {
+    if (!['-exec', '-execdir', '-ok', '-okdir'].includes(args[i] as string)) continue;
+    const name = baseName(args[i + 1] as string);
+    if (DELETERS.has(name)) return `find ${args[i]} ${name}`;
+  }
+  return '';
+}
+
+// git's global options that take a separate value.
+const GIT_GLOBAL_ARG = new Set([
+  '-C',
+  '-c',
+  '--git-dir',
+  '--work-tree',
+  '--namespace',
+  '--exec-path',
+  '--config-env',
+]);
+
+function gitSubDestroys(sub: string, args: readonly string[]): string {
+  const positional = args.filter((a) => !a.startsWith('-'));
+  switch (sub) {
+    case 'clean':
+      return shortHas(args, 'n') || anyLong(args, 'dry-run') ? '' : 'git clean';
+    case 'reset':
+      return anyLong(args, 'hard') ? 'git reset --hard' : anyLong(args, 'merge') ? 'git reset --merge' : '';
+    case 'checkout': {
+      const dd = args.indexOf('--');
+      if (dd >= 0 && dd < args.length - 1) return 'git checkout -- <paths>';
+      if (shortHas(args, 'f') || anyLong(args, 'force', 'ours', 'theirs')) return 'git checkout --force';
+      if (
+        positional.some(
+          (p) => p === '.' || p === '..' || p.startsWith('./') || p.startsWith(':') || /[*?[]/.test(p),
+        )
+      )
+        return 'git checkout <paths>';
+      const creates = shortHas(args, 'b') || shortHas(args, 'B') || anyLong(args, 'orphan');
+      return !creates && positional.length >= 2 ? 'git checkout <tree> <paths>' : '';
+    }
+    case 'restore': {
+      const staged = shortHas(args, 'S') || anyLong(args, 'staged');
+      const worktree = shortHas(args, 'W') || anyLong(args, 'worktree');
+      return staged && !worktree ? '' : 'git restore';
+    }
+    case 'switch':
+      return shortHas(args, 'f') || anyLong(args, 'force', 'discard-changes')
+        ? 'git switch --discard-changes'
+        : '';
+    case 'push':
+      if (shortHas(args, 'f') || anyLong(args, 'force', 'force-with-lease', 'force-if-includes'))
+        return 'git push --force';
+      if (anyLong(args, 'mirror', 'delete', 'prune') || shortHas(args, 'd')) return 'git push --delete';
+      return positional.slice(1).some((p) => p.startsWith('+') || p.startsWith(':'))
+        ? 'git push +/:refspec'
+        : '';
+    case 'branch':
+      if (shortHas(args, 'D') || shortHas(args, 'M') || shortHas(args, 'C')) return 'git branch -D';
+      return (shortHas(args, 'd') || anyLong(args, 'delete')) &&
+        (shortHas(args, 'f') || anyLong(args, 'force'))
+        ? 'git branch --delete --force'
+        : '';
+    case 'stash':
+      return positional[0] === 'drop' || positional[0] === 'clear' ? `git stash ${positional[0]}` : '';
+    case 'rm':
+      return anyLong(args, 'cached') ? '' : 'git rm';
+    case 'reflog':
+      return positional[0] === 'expire' || positional[0] === 'delete' ? `git reflog ${positional[0]}` : '';
+    case 'update-ref':
+      return shortHas(args, 'd') ? 'git update-ref -d' : '';
+    case 'filter-branch':
+    case 'filter-repo':
+      return `git ${sub}`;
+    default:
+      return '';
+  }
+}
+
+/** `git [global options] SUB ARGS…` (also `-c alias.x=…` definitions). */
+function gitDestroys(args: readonly string[], nested: (script: string) => string): string {
+  let i = 0;
+  for (; i < args.length; i++) {
+    const a = args[i] as string;
+    if (a === '-c' || a.startsWith('--config-env')) {
+      const kv = a === '-c' ? (args[i + 1] ?? '') : '';
+      const m = /^alias\.[^=]*=(.*)$/is.exec(kv);
+      if (m) {
+        const value = (m[1] as string).trim();
+        const why = value.startsWith('!') ? nested(value.slice(1)) : gitDestroys(value.split(/\s+/), nested);
+        if (why) return `a git alias for ${why}`;
+      }
+    }
+    if (GIT_GLOBAL_ARG.has(a)) {
+      i++;
+      continue;
+    }
+    if (!a.startsWith('-')) break;
+  }
+  const sub = args[i];
+  return sub === undefined ? '' : gitSubDestroys(sub, args.slice(i + 1));
+}
+
+/** A path that a recursive chmod/chown on would reach far beyond one project directory. */
+function isBroadPath(p: string): boolean {
+  if (p === '' || /[*?[~$`]/.test(p)) return true;
+  const norm = posix.normalize(p);
+  if (norm === '.' || norm === '..' || norm.startsWith('../')) return true;
+  return norm.startsWith('/') && norm.split('/').filter(Boolean).length <= 2;
+}
+
+/** Why the command starting at `argv[0]` is destructive ('' when it is not). */
+export function destructiveAt(
+  argv: readonly string[],
+  nested: (script: string) => string = () => '',
+): string {
+  const [head, ...args] = argv;
+  if (head === undefined) return '';
+  const name = baseName(head);
+  switch (name) {
+    case 'rm':
+      return rmForced(args) ? 'forced rm' : '';
+    case 'find':
+      return findDestroys(args);
+    case 'git':
+      return gitDestroys(args, nested);
+    case 'dd':
+      return args.some((a) => a.startsWith('of=')) ? 'dd of=' : '';
+    case 'shred':
+    case 'truncate':
+    case 'mke2fs':
+    case 'mkswap':
+    case 'wipefs':
+    case 'fdisk':
+    case 'sfdisk':
+    case 'parted':
+    case 'blkdiscard':
+      return name;
+    case 'chmod':
+    case 'chown':
+    case 'chgrp': {
+      if (!shortHas(args, 'R') && !anyLong(args, 'recursive')) return '';
+      const operands = args.filter((a) => !a.startsWith('-'));
+      // chmod MODE PATH… / chown OWNER PATH… (the first operand is not a path).
+      return operands.slice(1).some(isBroadPath) || operands.length < 2 ? `${name} -R on a broad path` : '';
+    }
+    case 'rsync':
+      return args.some((a) => a.startsWith('--del') || a === '--remove-source-files') ? 'rsync --delete' : '';
+    default:
+      return name.startsWith('mkfs') ? name : '';
+  }
+}
+
+/** Command names of the family (a cheap filter for strings that may be scripts). */
+export const DESTRUCTIVE_NAMES =
+  /(^|[^\w.-])(rm|find|git|dd|shred|truncate|mkfs[\w.]*|mke2fs|mkswap|wipefs|fdisk|sfdisk|parted|blkdiscard|chmod|chown|chgrp|rsync)([^\w.-]|$)/;
+
+/**
+ * A text scan for scripts that cannot be parsed (syntax errors, code for another interpreter):
+ * a family name and one of its destructive flags or subcommands anywhere in the text.
+ */
+export function rawLooksDestructive(text: string): boolean {
+  if (!DESTRUCTIVE_NAMES.test(text)) return false;
+  if (/(^|[^\w.-])rm([^\w.-]|$)/.test(text) && /(^|[\s'"=])(-[A-Za-z]*f|--f)/.test(text)) return true;
+  if (
+    /(^|[^\w.-])git([^\w.-]|$)/.test(text) &&
+    /(clean|reset|checkout|restore|push|branch|stash|filter-)/.test(text)
+  )
+    return /(--hard|--force|-f\b|-[A-Za-z]*[fDM]\b|clean|restore|drop|clear|--mirror|--delete|filter-| -- )/.test(
+      text,
+    );
+  return /(-delete|\bof=|\bshred\b|\btruncate\b|\bmkfs|\bwipefs\b|--delete|-R\b|--recursive|\bmke2fs\b|\bmkswap\b)/.test(
+    text,
+  );
+}
+
+const FORCE_GROUP = /^-[rRdfviI]*f[rRdfviI]*$/;
+
+/**
+ * For a command whose name bash computes at run time (`$RM -rf x`, `$G reset --hard`): whether
+ * its arguments look like a destructive command's (rm's force flags, a destructive git
+ * subcommand, `-delete`, `of=`).
+ */
+export function computedHeadDestroys(args: readonly (string | null)[]): string {
+  const values = args.map((a) => a ?? '');
+  if (values.some((v) => FORCE_GROUP.test(v) || v === '--force'))
+    return 'a computed command with force flags';
+  const sub = gitSubDestroys(values[0] ?? '', values.slice(1));
+  if (sub) return `a computed command like ${sub}`;
+  if (values.some((v) => v === '-delete' || v.startsWith('of='))) return 'a computed command that deletes';
+  return '';
+}
