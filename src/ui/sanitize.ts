@@ -1,7 +1,10 @@
 /**
- * Makes untrusted text (tool output, model text shown raw) safe to print inside the live region:
- * terminal escape sequences could move the cursor, switch screens or set the clipboard, and a
- * bare CR would overwrite what Ink drew.
+ * Makes program output (a tool's streamed output, the answer before markdown) safe to print inside
+ * the live region: terminal escape sequences could move the cursor, switch screens or set the
+ * clipboard, and a bare CR would overwrite what Ink drew. It drops text (a CR keeps only what
+ * follows it, like a terminal's progress bar), so it is never used for what an approval or a tool
+ * card shows as the call itself — command, diff, paths, MCP arguments, errors quoting a patch: those
+ * go through util/visible-text.ts, which escapes every hidden character and drops nothing.
  */
 
 // CSI, OSC (BEL or ST terminated) and two-byte escapes.

@@ -3,7 +3,6 @@ import { Box, Text } from 'ink';
 import { hasHiddenChars, visibleText } from '../../util/visible-text.js';
 import { useUi } from '../hooks/use-ui.js';
 import { cursorWindow, diffRows, headByRows } from '../rows.js';
-import { sanitizeText } from '../sanitize.js';
 import { theme } from '../theme.js';
 import { DiffView } from './diff-view.js';
 
@@ -41,7 +40,7 @@ export function ApprovalPrompt() {
           : sub.kind === 'edit'
             ? 'this change'
             : sub.kind === 'mcp'
-              ? `MCP tool ${sub.tool ?? ''} of server ${sub.server ?? ''}`
+              ? `MCP tool ${visibleText(sub.tool ?? '')} of server ${visibleText(sub.server ?? '')}`
               : 'this read'}
         ?{more > 0 ? <Text color={theme.dim}> (+{more} more waiting)</Text> : null}
       </Text>
@@ -65,21 +64,25 @@ export function ApprovalPrompt() {
       ) : sub.kind === 'mcp' ? (
         <Text>
           {
-            headByRows(sanitizeText(sub.arguments ?? '{}'), Math.max(10, columns - 6), Math.max(3, rows - 16))
-              .text
+            headByRows(
+              visibleText(sub.arguments ?? '{}').replace(/\t/g, '    '),
+              Math.max(10, columns - 6),
+              Math.max(3, rows - 16),
+            ).text
           }
         </Text>
       ) : (
         <Text bold>{visibleText(sub.summary)}</Text>
       )}
       {sub.kind !== 'command' && sub.paths.length > 0 ? (
-        <Text color={theme.dim}>{sub.paths.join(', ')}</Text>
+        <Text color={theme.dim}>{visibleText(sub.paths.join(', '))}</Text>
       ) : null}
       {sub.diff ? (
         <DiffView
           diff={sub.diff}
           maxLines={diffRows(rows, approvals.diffExpanded)}
           offset={approvals.diffExpanded ? approvals.diffScroll : 0}
+          width={Math.max(10, columns - 4)}
           moreHint={approvals.diffExpanded ? '↓/PgDn scrolls' : 'v shows all'}
         />
       ) : null}
@@ -110,7 +113,7 @@ export function ApprovalPrompt() {
             </>
           ) : sub.kind === 'mcp' ? (
             <>
-              <Text color={theme.accent}>[a]</Text> always allow {sub.server}.{sub.tool}
+              <Text color={theme.accent}>[a]</Text> always allow {visibleText(`${sub.server}.${sub.tool}`)}
             </>
           ) : null}
           {sub.diff ? (

@@ -1,6 +1,12 @@
-/** A coloured unified diff (added green, removed red, hunk headers cyan), capped in height. */
+/**
+ * A coloured unified diff (added green, removed red, hunk headers cyan), capped in height. The
+ * diff is model-controlled text (an approval shows it before the change is made): every control,
+ * escape, bidi and zero-width character is shown as a visible escape (`\r`, `\x1b`, `\u202e`) and
+ * no part of a line is ever cut off — long lines wrap, so a `\r` or a run of spaces cannot push
+ * the rest of a line out of sight.
+ */
 import { Box, Text } from 'ink';
-import { sanitizeText } from '../sanitize.js';
+import { visibleText } from '../../util/visible-text.js';
 import { theme } from '../theme.js';
 
 /** Props of {@link DiffView}. */
@@ -12,6 +18,33 @@ export interface DiffViewProps {
   offset?: number;
   /** What the "more lines" note tells the user to press, e.g. "v shows all". */
   moreHint?: string;
+  /**
+   * Columns available: long lines are wrapped into rows of this width here, so `maxLines` and
+   * `offset` count terminal rows (the live region's height stays bounded). Without it Ink wraps.
+   */
+  width?: number;
+}
+
+/** One shown row: its text and the diff line it belongs to (for the colour). */
+interface DiffRow {
+  text: string;
+  line: string;
+}
+
+/** The diff as rows: every hidden character escaped, tabs as spaces, long lines wrapped at `width`. */
+export function diffViewRows(diff: string, width?: number): DiffRow[] {
+  const out: DiffRow[] = [];
+  for (const raw of diff.replace(/\n$/, '').split('\n')) {
+    const line = visibleText(raw).replace(/\t/g, '    ');
+    const chars = [...line];
+    if (width === undefined || chars.length <= width) {
+      out.push({ text: line, line });
+      continue;
+    }
+    const w = Math.max(1, width);
+    for (let i = 0; i < chars.length; i += w) out.push({ text: chars.slice(i, i + w).join(''), line });
+  }
+  return out;
 }
 
 /** The colour of one unified-diff line (undefined: default colour). */
@@ -24,8 +57,8 @@ export function diffLineColor(line: string): string | undefined {
 }
 
 /** Renders a unified diff. */
-export function DiffView({ diff, maxLines = 60, offset = 0, moreHint }: DiffViewProps) {
-  const lines = sanitizeText(diff).replace(/\n$/, '').split('\n');
+export function DiffView({ diff, maxLines = 60, offset = 0, moreHint, width }: DiffViewProps) {
+  const lines = diffViewRows(diff, width);
   const first = Math.max(0, Math.min(offset, lines.length - maxLines));
   const shown = lines.slice(first, first + maxLines);
   const rest = lines.length - first - shown.length;
@@ -36,13 +69,14 @@ export function DiffView({ diff, maxLines = 60, offset = 0, moreHint }: DiffView
           ↑ {first} lines above · lines {first + 1}–{first + shown.length} of {lines.length}
         </Text>
       ) : null}
-      {shown.map((line, i) => {
+      {shown.map((row, i) => {
+        const { line } = row;
         const color = diffLineColor(line);
         const bold = line.startsWith('+++') || line.startsWith('---') || line.startsWith('diff ');
         return (
           // biome-ignore lint/suspicious/noArrayIndexKey: diff lines are static and positional
-          <Text key={i} color={color} bold={bold} wrap="truncate-end">
-            {line === '' ? ' ' : line}
+          <Text key={i} color={color} bold={bold} wrap="wrap">
+            {row.text === '' ? ' ' : row.text}
           </Text>
         );
       })}

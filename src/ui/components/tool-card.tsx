@@ -2,7 +2,6 @@
 import { Box, Text } from 'ink';
 import { visibleLine, visibleText } from '../../util/visible-text.js';
 import { formatDuration } from '../format.js';
-import { sanitizeText } from '../sanitize.js';
 import type { ToolView } from '../state/entries.js';
 import { spinnerFrame, theme } from '../theme.js';
 import { DiffView } from './diff-view.js';
@@ -33,7 +32,7 @@ function outcome(t: ToolView): { mark: string; color: string; text: string } {
     case 'running':
       return { mark: '', color: theme.accent, text: 'running' };
     case 'denied':
-      return { mark: '✗', color: theme.warn, text: `denied${t.reason ? `: ${t.reason}` : ''}` };
+      return { mark: '✗', color: theme.warn, text: `denied${t.reason ? `: ${visibleText(t.reason)}` : ''}` };
     case 'interrupted':
       return {
         mark: '■',
@@ -70,7 +69,8 @@ const REASON_LINES = 4;
 export function failureReason(t: ToolView): string[] {
   const r = t.result;
   if (t.status !== 'done' || !r || r.status === 'ok' || t.lines > 0) return [];
-  const lines = sanitizeText(r.output).trim().split('\n');
+  // Errors quote model input (a patch line, a path): shown escaped, never interpreted.
+  const lines = visibleText(r.output.trim()).split('\n');
   if (lines[0] === '') return [];
   return lines.length > REASON_LINES
     ? [...lines.slice(0, REASON_LINES), `… ${lines.length - REASON_LINES} more lines`]
@@ -99,7 +99,7 @@ export function ToolCard({ tool: t, now, compact = false }: ToolCardProps) {
     <Box flexDirection="column" marginBottom={1}>
       <Box>
         <Text color={o.color}>{running ? spinnerFrame(now) : o.mark} </Text>
-        <Text bold wrap="truncate-end">
+        <Text bold wrap="wrap">
           {title(t)}
         </Text>
         {t.sandboxed ? <Text color={theme.dim}> [sandboxed]</Text> : null}
@@ -133,8 +133,8 @@ export function ToolCard({ tool: t, now, compact = false }: ToolCardProps) {
       {changes.map((c) => (
         <Box key={c.path} flexDirection="column" paddingLeft={2}>
           <Text color={theme.accent}>
-            {c.kind} {c.path}
-            {c.movedTo ? ` → ${c.movedTo}` : ''}
+            {c.kind} {visibleText(c.path)}
+            {c.movedTo ? ` → ${visibleText(c.movedTo)}` : ''}
           </Text>
           <DiffView diff={c.diff} maxLines={40} />
         </Box>
