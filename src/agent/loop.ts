@@ -391,7 +391,7 @@ export class Agent implements AgentController {
     try {
       await this.start();
     } catch (err) {
-      const classified = classifyStartError(err);
+      const classified = classifyStartError(err, this.info.model);
       if (classified) return finish(classified.reason, classified.message);
       // Otherwise the first turn reconnects and reports its own, classified error.
     }

@@ -7,6 +7,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { onProcessExit } from '../util/exit-hooks.js';
 
 let dir: string | null = null;
 
@@ -19,7 +20,7 @@ export function sandboxTmpDir(): string | null {
     return null;
   }
   const created = dir;
-  process.once('exit', () => {
+  onProcessExit(() => {
     try {
       rmSync(created, { recursive: true, force: true });
     } catch {

@@ -13,15 +13,17 @@ import { TetherError } from '../util/errors.js';
 import { EXIT } from '../util/exit-codes.js';
 import { startReplacement, startRotation, switchToStandby } from './rotation.js';
 import { SerialQueue, SessionState } from './state.js';
-import { emptyTurnMetrics, executeTurn } from './turn.js';
-import type {
-  SessionController,
-  SessionControllerOptions,
-  SessionSnapshot,
-  SessionStatusEvent,
-  TransportKind,
-  TurnOptions,
-  TurnResult,
+import { executeTurn } from './turn.js';
+import { emptyTurnMetrics, finalUpgradeError } from './turn-context.js';
+import {
+  type SessionController,
+  type SessionControllerOptions,
+  type SessionSnapshot,
+  SessionStartError,
+  type SessionStatusEvent,
+  type TransportKind,
+  type TurnOptions,
+  type TurnResult,
 } from './types.js';
 
 /** Creates a controller; nothing is opened until {@link SessionController.start} or the first turn. */
@@ -58,7 +60,16 @@ export function createSessionController(opts: SessionControllerOptions): Session
       } catch (err) {
         if (err instanceof TransportError) {
           const f = err.failure;
-          if (f.kind === 'auth') {
+          const final = finalUpgradeError(f);
+          if (final && final.kind !== 'auth') {
+            // No quota, a plan without API usage, an unknown model: the run ends at once (exit 3 / 2).
+            throw new SessionStartError({
+              ...final,
+              ...(f.code ? { code: f.code } : {}),
+              ...statusOf(f.status),
+            });
+          }
+          if (f.kind === 'auth' || final?.kind === 'auth') {
             const message = `authentication failed: ${f.message}`;
             st.emit({ type: 'failed', kind: 'auth', message, ...statusOf(f.status) });
             throw new TetherError(message, EXIT.auth, 'auth_refused');

@@ -81,6 +81,20 @@ export interface TurnResult {
   metrics: TurnMetrics;
 }
 
+/**
+ * Thrown by {@link SessionController.start} when the service refused the session for good before
+ * any turn (a refused upgrade saying `insufficient_quota`, `usage_not_included`, `model_not_found`):
+ * the run ends with `turnError` as if its first turn had failed so, without another round trip.
+ */
+export class SessionStartError extends Error {
+  readonly turnError: NonNullable<TurnResult['error']>;
+  constructor(turnError: NonNullable<TurnResult['error']>) {
+    super(turnError.message);
+    this.name = 'SessionStartError';
+    this.turnError = turnError;
+  }
+}
+
 export interface TurnOptions {
   signal?: AbortSignal;
   onEvent?: (e: TurnStreamEvent) => void;

@@ -20,21 +20,9 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** The refusal an account/model gives `body`, or undefined when it accepts it. */
-export function accountRefusal(body: Record<string, unknown>, specs: FaultSpec[]): ApiError | undefined {
-  const model = String(body['model']);
-  const quota = accountSwitch(specs, 'quota');
-  if (quota === 'insufficient_quota') {
-    return {
-      status: 429,
-      type: 'insufficient_quota',
-      code: 'insufficient_quota',
-      param: null,
-      message:
-        'You exceeded your current quota, please check your plan and billing details. For more information on this error, read the docs: https://platform.openai.com/docs/guides/error-codes/api-errors.',
-    };
-  }
-  if (quota === 'usage_not_included') {
+/** The 429 the service gives an account without quota, or whose plan does not include API usage. */
+export function quotaError(code: string | undefined): ApiError {
+  if (code === 'usage_not_included') {
     return {
       status: 429,
       type: 'usage_not_included',
@@ -44,6 +32,21 @@ export function accountRefusal(body: Record<string, unknown>, specs: FaultSpec[]
         'Your current plan does not include API usage. Upgrade your plan or use a project with API billing.',
     };
   }
+  return {
+    status: 429,
+    type: 'insufficient_quota',
+    code: 'insufficient_quota',
+    param: null,
+    message:
+      'You exceeded your current quota, please check your plan and billing details. For more information on this error, read the docs: https://platform.openai.com/docs/guides/error-codes/api-errors.',
+  };
+}
+
+/** The refusal an account/model gives `body`, or undefined when it accepts it. */
+export function accountRefusal(body: Record<string, unknown>, specs: FaultSpec[]): ApiError | undefined {
+  const model = String(body['model']);
+  const quota = accountSwitch(specs, 'quota');
+  if (quota) return quotaError(quota);
   if (accountSwitch(specs, 'strictModels') && !SIM_MODELS.includes(model)) {
     return {
       status: 404,

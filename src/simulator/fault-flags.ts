@@ -1,6 +1,6 @@
 /**
  * `--fault` flag parsing for `tether simulator`: `kind:key=value,key=value`. Examples:
- * `drop:request=2,event=5,code=1006`, `refuse:status=426`, `refuse:status=429,times=2,retry-after-ms=1200`,
+ * `drop:request=2,event=5,code=1006`, `refuse:status=426`, `refuse:status=429,times=2,retry-after-ms=1200`, `refuse:status=429,code=insufficient_quota`,
  * `stall:request=1,event=3`, `halfopen:event=2`, `malformed:event=3,kind=binary`,
  * `error:request=1,event=4,shape=wrapped,status=500,code=server_error`, `http-status:status=503,times=1`,
  * `prev-not-found:every=3`, `age:ms=3000`, `delay:ms=20`, `latency:ms=50`, `handshake:ms=80`.
@@ -139,9 +139,12 @@ export function parseFaultFlag(flag: string): FaultSpec {
       const s = int('retry-after');
       if (s !== undefined) headers['retry-after'] = String(s);
       const times = int('times');
+      used.add('code');
+      const code = params.get('code');
       spec = {
         refuseUpgrade: {
           status,
+          ...(code ? { code } : {}),
           ...(times !== undefined ? { times } : {}),
           ...(Object.keys(headers).length ? { headers } : {}),
         },

@@ -37,6 +37,8 @@ export interface RefuseFault {
   times?: number;
   /** Extra response headers (e.g. `retry-after-ms`). */
   headers?: Record<string, string>;
+  /** Error code in the body (e.g. `insufficient_quota`, `rate_limit_exceeded`); default none (`code: null`). */
+  code?: string;
 }
 
 /** Inject a bad frame after event k (WebSocket only; HTTP gets a malformed `data:` line / unknown event). */

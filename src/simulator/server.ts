@@ -13,6 +13,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer } from 'ws';
 import { realClock } from '../util/clock.js';
 import { seededRandom } from '../util/random.js';
+import { quotaError } from './account.js';
 import { IdGen } from './blobs.js';
 import type { ApiError } from './conversation.js';
 import { Engine } from './engine.js';
@@ -217,20 +218,23 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     const refusal = specs().find((s) => s.refuseUpgrade)?.refuseUpgrade;
     if (refusal && counter.takeRefusal(refusal)) {
       record(0, `upgrade_refused_${refusal.status}`);
+      const quota = refusal.code === 'insufficient_quota' || refusal.code === 'usage_not_included';
       const extra: Record<string, string> =
-        refusal.status === 429 ? { 'retry-after-ms': '1000', 'retry-after': '1' } : {};
-      const err: ApiError = {
-        status: refusal.status,
-        type:
-          refusal.status === 429
-            ? 'rate_limit_error'
-            : refusal.status >= 500
-              ? 'server_error'
-              : 'invalid_request_error',
-        code: null,
-        message: `Simulated upgrade refusal (${refusal.status}).`,
-        param: null,
-      };
+        refusal.status === 429 && !quota ? { 'retry-after-ms': '1000', 'retry-after': '1' } : {};
+      const err: ApiError = quota
+        ? { ...quotaError(refusal.code), status: refusal.status }
+        : {
+            status: refusal.status,
+            type:
+              refusal.status === 429
+                ? 'rate_limit_error'
+                : refusal.status >= 500
+                  ? 'server_error'
+                  : 'invalid_request_error',
+            code: refusal.code ?? null,
+            message: `Simulated upgrade refusal (${refusal.status}).`,
+            param: null,
+          };
       return rawHttpResponse(
         socket,
         refusal.status,

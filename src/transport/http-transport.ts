@@ -6,6 +6,7 @@
 import type { Clock } from '../util/clock.js';
 import { Attempt } from './attempt.js';
 import { parseRetryAfterMs } from './backoff.js';
+import { ERROR_BODY_MAX_BYTES, parseErrorBody } from './error-body.js';
 import { SseParser } from './sse-parser.js';
 import {
   classifyStatus,
@@ -123,24 +124,16 @@ async function run(
 /** Classifies a non-2xx response, reading the `{error:{code,message}}` body if present. */
 async function statusFailure(res: Response, clock: Clock): Promise<TransportFailure> {
   let message = `HTTP ${res.status}`;
-  let code: string | undefined;
-  let openAiShaped = false;
-  let param: string | undefined;
+  let text = '';
   try {
-    const body: unknown = JSON.parse(await res.text());
-    if (typeof body === 'object' && body !== null) {
-      const err = (body as Record<string, unknown>)['error'];
-      if (typeof err === 'object' && err !== null) {
-        const e = err as Record<string, unknown>;
-        openAiShaped = true;
-        if (typeof e['message'] === 'string') message += `: ${e['message']}`;
-        if (typeof e['code'] === 'string') code = e['code'];
-        if (typeof e['param'] === 'string') param = e['param'];
-      }
-    }
+    text = await res.text();
   } catch {
-    // not JSON: the status alone classifies it
+    // an unreadable body: the status alone classifies it
   }
+  const body = parseErrorBody(text.slice(0, ERROR_BODY_MAX_BYTES));
+  const openAiShaped = body.openAiShaped;
+  const { code, param } = body;
+  if (body.message !== undefined) message += `: ${body.message}`;
   const f: TransportFailure = {
     kind: classifyStatus(res.status),
     reason: 'http_status',

@@ -10,6 +10,7 @@ import type { Clock, TimerHandle } from '../util/clock.js';
 import { Attempt } from './attempt.js';
 import { parseRetryAfterMs } from './backoff.js';
 import { closeCodeName, isRecoverableClose } from './close-codes.js';
+import { ERROR_BODY_MAX_BYTES, parseErrorBody } from './error-body.js';
 import {
   classifyStatus,
   type StreamHandle,
@@ -81,18 +82,20 @@ export function connectWebSocket(opts: WsConnectOptions): Promise<WsConnection> 
       reject(new TransportError(f));
     }
     ws.on('unexpected-response', (_req, res: IncomingMessage) => {
-      const status = res.statusCode ?? 0;
-      const kind = classifyStatus(status);
-      const retryAfterMs = parseRetryAfterMs(res.headers, opts.clock.wallNow(), Number.POSITIVE_INFINITY);
-      res.resume(); // drain; the body is not needed to classify
-      const f: TransportFailure = {
-        kind,
-        reason: 'upgrade_refused',
-        status,
-        message: `WebSocket upgrade refused: HTTP ${status}${res.statusMessage ? ` ${res.statusMessage}` : ''}`,
-      };
-      if (retryAfterMs !== undefined) f.retryAfterMs = retryAfterMs;
-      fail(f);
+      // The body says why (429 `insufficient_quota` is final, 429 `rate_limit_exceeded` is not):
+      // read up to ERROR_BODY_MAX_BYTES of it; the connect timer still bounds the wait.
+      const chunks: Buffer[] = [];
+      let size = 0;
+      const classify = () => fail(upgradeFailure(res, Buffer.concat(chunks).toString('utf8'), opts.clock));
+      res.on('data', (chunk: Buffer) => {
+        if (size >= ERROR_BODY_MAX_BYTES) return;
+        chunks.push(chunk);
+        size += chunk.length;
+        if (size >= ERROR_BODY_MAX_BYTES) classify();
+      });
+      res.on('end', classify);
+      res.on('error', classify);
+      res.on('close', classify);
     });
     ws.on('error', (err: Error) => {
       fail({
@@ -117,6 +120,32 @@ export function connectWebSocket(opts: WsConnectOptions): Promise<WsConnection> 
       resolve(new WsConnection(ws, opts));
     });
   });
+}
+
+/**
+ * Classifies a refused upgrade by its status and error body: an error code (`insufficient_quota`,
+ * `invalid_api_key`, …) rides along as `code` so the session treats it like the same error over
+ * HTTP or as an `error` event; `retry-after(-ms)` becomes `retryAfterMs`.
+ */
+export function upgradeFailure(
+  res: Pick<IncomingMessage, 'statusCode' | 'statusMessage' | 'headers'>,
+  bodyText: string,
+  clock: Pick<Clock, 'wallNow'>,
+): TransportFailure {
+  const status = res.statusCode ?? 0;
+  const body = parseErrorBody(bodyText.slice(0, ERROR_BODY_MAX_BYTES));
+  const said = body.message ? `: ${body.message.replace(/\s+/g, ' ').trim()}` : '';
+  const f: TransportFailure = {
+    kind: classifyStatus(status),
+    reason: 'upgrade_refused',
+    status,
+    message: `WebSocket upgrade refused: HTTP ${status}${res.statusMessage ? ` ${res.statusMessage}` : ''}${said}`,
+  };
+  if (body.code) f.code = body.code;
+  if (body.param) f.param = body.param;
+  const retryAfterMs = parseRetryAfterMs(res.headers, clock.wallNow(), Number.POSITIVE_INFINITY);
+  if (retryAfterMs !== undefined) f.retryAfterMs = retryAfterMs;
+  return f;
 }
 
 /** An open socket. Exactly one attempt may stream at a time (Gen-1 semantics, §1.7). */

@@ -63,11 +63,11 @@ describe('outcome', () => {
     expect(reasonForTurnError('server')).toBe('model_error');
   });
   it('classifies warm-up failures', () => {
-    expect(classifyStartError(new TetherError('401', 3, 'auth_refused'))?.reason).toBe('auth_refused');
-    expect(classifyStartError(Object.assign(new Error('x'), { kind: 'network' }))?.reason).toBe(
+    expect(classifyStartError(new TetherError('401', 3, 'auth_refused'), 'm')?.reason).toBe('auth_refused');
+    expect(classifyStartError(Object.assign(new Error('x'), { kind: 'network' }), 'm')?.reason).toBe(
       'network_unreachable',
     );
-    expect(classifyStartError(new Error('transient'))).toBeNull();
+    expect(classifyStartError(new Error('transient'), 'm')).toBeNull();
   });
 });
 

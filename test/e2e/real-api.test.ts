@@ -186,6 +186,22 @@ describe('real accounts and models (e2e)', () => {
     },
   );
 
+  it.each(['insufficient_quota', 'usage_not_included'] as const)(
+    'a WebSocket upgrade refused with 429 %s exits 3 at once with one line (no retry, no HTTP fallback)',
+    async (code) => {
+      const s = await simWith('plain-answer', { refuseUpgrade: { status: 429, code } });
+      const r = await runTether(['-p', 'hi', '--output', 'json', '--base-url', s.url, '-C', workspace()]);
+      expect(r.code).toBe(3);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(
+        code === 'insufficient_quota' ? /no quota left.*billing/ : /does not include API usage/,
+      );
+      expect(JSON.parse(r.stdout)).toMatchObject({ terminal_reason: 'quota_exceeded', exit_code: 3 });
+      expect(s.recorder.requests().filter((q) => q.kind === 'upgrade')).toHaveLength(1);
+      expect(s.recorder.requests().filter((q) => q.kind !== 'upgrade')).toHaveLength(0);
+    },
+  );
+
   it('a plan without API usage exits 3 and says what to do', async () => {
     const s = await simWith('plain-answer', { account: { quota: 'usage_not_included' } });
     const r = await runTether(['-p', 'hi', '--output', 'json', '--base-url', s.url, '-C', workspace()]);

@@ -15,6 +15,7 @@ import { type RecordedRequest, startSimulator } from '../../src/simulator/index.
 import { type LoadedSession, loadSessionFile } from '../../src/store/session-loader.js';
 import { SessionWriter } from '../../src/store/session-writer.js';
 import {
+  DISCARDED_NOTICE,
   flushTranscript,
   initialTranscript,
   type TranscriptState,
@@ -84,6 +85,26 @@ function settingsFor(plan: ChaosPlan, baseUrl: string): Settings {
     fallbackReprobeTurns: 3,
     toolTimeoutMs: 10_000,
   };
+}
+
+/**
+ * The assistant text the UI shows as standing: a retried attempt's partial text that the screen
+ * marks as replaced (the "differs" notice) or discarded (the "did not repeat" notice) — the
+ * markdown entries right before that notice — is not counted as shown twice.
+ */
+function shownAnswerTexts(ui: TranscriptState): string[] {
+  const out: Array<string | null> = [];
+  for (const e of ui.entries) {
+    if (
+      e.kind === 'notice' &&
+      (e.text === DISCARDED_NOTICE || e.text.startsWith('The retried answer differs'))
+    ) {
+      for (let i = out.length - 1; i >= 0 && out[i] !== null; i--) out[i] = '';
+      out.push(null);
+    } else if (e.kind === 'markdown') out.push(e.text);
+    else if (e.kind !== 'reasoning') out.push(null);
+  }
+  return out.filter((t): t is string => typeof t === 'string' && t !== '');
 }
 
 /** Runs `prompt` with an optional cancel timer; a run that outlives the deadline is a hang. */
@@ -244,7 +265,7 @@ export async function runChaosSession(seed: number, opts: ChaosOptions = {}): Pr
     }
     await rt.close();
     await writer.close();
-    ui = flushTranscript(ui, true);
+    ui = flushTranscript(ui, 'turn');
     try {
       loaded = loadSessionFile(writer.path);
     } catch (err) {
@@ -267,7 +288,7 @@ export async function runChaosSession(seed: number, opts: ChaosOptions = {}): Pr
   checkTerminal(events, outcomes, violations);
   const fx = checkSideEffects(ledgerText, events, loaded, violations);
   checkPairing(creates, events, violations);
-  const uiTexts = ui.entries.flatMap((e) => (e.kind === 'markdown' ? [e.text] : []));
+  const uiTexts = shownAnswerTexts(ui);
   checkAssistantText('UI transcript', uiTexts, plan, outcomes, violations);
   checkAssistantText('JSONL', jsonlChecks(jsonl, violations), plan, outcomes, violations);
   checkReload(loaded, loadError, violations);

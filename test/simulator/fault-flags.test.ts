@@ -11,6 +11,10 @@ describe('parseFaultFlag', () => {
     ],
     ['refuse:status=426', { refuseUpgrade: { status: 426 } }],
     [
+      'refuse:status=429,code=insufficient_quota',
+      { refuseUpgrade: { status: 429, code: 'insufficient_quota' } },
+    ],
+    [
       'refuse:status=429,times=2,retry-after-ms=1200',
       { refuseUpgrade: { status: 429, times: 2, headers: { 'retry-after-ms': '1200' } } },
     ],

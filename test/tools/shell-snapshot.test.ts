@@ -214,3 +214,30 @@ describe('shell snapshot', () => {
     sl.dispose();
   });
 });
+
+describe('process exit hooks', () => {
+  it('many live snapshots share one process exit listener; dispose unregisters and removes each file', async () => {
+    const { exitHookCount } = await import('../../src/util/exit-hooks.js');
+    const home = fixtureHome();
+    const before = process.listenerCount('exit');
+    const hooksBefore = exitHookCount();
+    const launchers = Array.from({ length: 12 }, (_, i) =>
+      createShellLauncher({
+        env: envFor(home),
+        dir: join(home, 'data', 'shell-snapshots'),
+        sessionId: `sess-many-${i}`,
+        enabled: true,
+        timeoutMs: 5_000,
+        shell: { path: '/bin/bash', kind: 'bash' },
+      }),
+    );
+    await Promise.all(launchers.map((l) => l.invocation('true')));
+    expect(launchers.every((l) => l.state() === 'ready')).toBe(true);
+    // Twelve sessions: at most the one shared listener (before: one per session, so Node warned at 11).
+    expect(process.listenerCount('exit') - before).toBeLessThanOrEqual(1);
+    expect(exitHookCount() - hooksBefore).toBe(12);
+    for (const l of launchers) l.dispose();
+    expect(exitHookCount()).toBe(hooksBefore);
+    expect(readdirSync(join(home, 'data', 'shell-snapshots'))).toEqual([]);
+  });
+});

@@ -4,6 +4,7 @@
  * whole process tree — on `/new`, at the end of a `--prompt` run and when tether exits.
  */
 import { randomInt } from 'node:crypto';
+import { onProcessExit } from '../../util/exit-hooks.js';
 import { ExecSession, type ExecSpawnSpec } from './exec-session.js';
 import { sweepMarkedProcesses } from './run-marker.js';
 
@@ -45,7 +46,7 @@ function trackManager(m: ExecSessionManager): void {
   managers.add(m);
   if (exitHookInstalled) return;
   exitHookInstalled = true;
-  process.once('exit', () => {
+  onProcessExit(() => {
     for (const mm of managers) mm.killAllNow();
   });
 }

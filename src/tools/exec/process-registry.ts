@@ -4,6 +4,8 @@
  * SIGINT/SIGTERM/exit. Children are group leaders (`detached: true`), so `kill(-pgid)` reaches
  * the whole group; under bwrap `--unshare-pid` it also takes down the PID namespace.
  */
+
+import { onProcessExit } from '../../util/exit-hooks.js';
 import { sweepMarkedProcesses } from './run-marker.js';
 
 const live = new Set<number>();
@@ -24,7 +26,7 @@ export function registerGroup(pgid: number): void {
   live.add(pgid);
   if (!exitHookInstalled) {
     exitHookInstalled = true;
-    process.once('exit', () => killAllToolProcesses('SIGKILL'));
+    onProcessExit(() => killAllToolProcesses('SIGKILL'));
   }
 }
 

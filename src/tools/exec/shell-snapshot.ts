@@ -11,6 +11,7 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, openSync, readdirSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { onProcessExit } from '../../util/exit-hooks.js';
 import { mkdirs } from '../../util/mkdirs.js';
 import { SECRET_NAME_RE } from '../../util/redact.js';
 import { isSecretVar } from './env.js';
@@ -385,7 +386,7 @@ export function createShellLauncher(opts: ShellLauncherOptions): ShellLauncher {
   let disposed = false;
   let functions: Map<string, string> | null = null;
   let aliases = new Map<string, string>();
-  const exitHook = () => remove();
+  let unhookExit: (() => void) | null = null;
 
   const remove = () => {
     killCapture?.();
@@ -450,7 +451,7 @@ export function createShellLauncher(opts: ShellLauncherOptions): ShellLauncher {
         closeSync(fd);
       }
       path = file;
-      process.once('exit', exitHook);
+      unhookExit ??= onProcessExit(remove);
     } catch (err) {
       return fallBack(`cannot write the snapshot: ${(err as Error).message}`);
     }
@@ -493,7 +494,8 @@ export function createShellLauncher(opts: ShellLauncherOptions): ShellLauncher {
     dispose() {
       disposed = true;
       remove();
-      process.off('exit', exitHook);
+      unhookExit?.();
+      unhookExit = null;
       if (state === 'pending') state = 'off';
     },
   };

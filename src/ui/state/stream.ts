@@ -31,6 +31,8 @@ export interface FlushResult {
   commits: string[];
   /** Set when a retried attempt diverged from text already shown. */
   diverged: boolean;
+  /** Set when the turn ended before its retried attempt repeated all of the text already shown. */
+  discarded?: boolean;
 }
 
 /** A new stream for `turnId`. */
@@ -84,8 +86,8 @@ function closingFence(open: string): string {
 /** Resolves the shadow against the retried text. */
 function resolveShadow(
   s: StreamState,
-  final: boolean,
-): { s: StreamState; diverged: boolean; waiting: boolean } {
+  final: boolean | 'turn',
+): { s: StreamState; diverged: boolean; waiting: boolean; discarded?: boolean } {
   const sh = s.shadow;
   if (!sh) return { s, diverged: false, waiting: false };
   if (s.text.length >= sh.text.length) {
@@ -99,22 +101,34 @@ function resolveShadow(
     return { s: { ...s, shadow: null, shownLen: 0, fence: null }, diverged: true, waiting: false };
   }
   if (sh.text.startsWith(s.text)) {
-    // Still replaying what is on screen. At the end, the retried answer was a prefix of it:
-    // nothing new to show.
-    if (final) return { s: { ...s, shadow: null, shownLen: s.text.length }, diverged: false, waiting: true };
+    // Still replaying what is on screen: nothing new to show. The end of one item is not the end
+    // of the retry (the next item may replay the rest), so the shadow waits for the turn's end.
+    // When the turn ends short of it, the text beyond was never repeated: say it was discarded.
+    if (final === 'turn')
+      return {
+        s: { ...s, shadow: null, shownLen: s.text.length },
+        diverged: false,
+        waiting: true,
+        discarded: true,
+      };
     return { s, diverged: false, waiting: true };
   }
   return { s: { ...s, shadow: null, shownLen: 0, fence: null }, diverged: true, waiting: false };
 }
 
 /**
- * Commits the complete blocks of the pending text (all of it when `final`: the item or turn
- * ended). `maxPendingChars` bounds how long one block may stay live.
+ * Commits the complete blocks of the pending text (all of it when `final`: the item ended, or
+ * `'turn'`: the turn ended). `maxPendingChars` bounds how long one block may stay live.
  */
-export function flushStream(input: StreamState, final: boolean, maxPendingChars = 8000): FlushResult {
+export function flushStream(
+  input: StreamState,
+  final: boolean | 'turn',
+  maxPendingChars = 8000,
+): FlushResult {
   const r = resolveShadow(input, final);
   let s = r.s;
-  if (r.waiting) return { stream: s, commits: [], diverged: r.diverged };
+  if (r.waiting)
+    return { stream: s, commits: [], diverged: r.diverged, ...(r.discarded ? { discarded: true } : {}) };
   const pending = s.text.slice(s.shownLen);
   // One commit per markdown block: small entries keep terminal layout cost linear.
   const points = safeSplitPoints(pending, s.fence, maxPendingChars);

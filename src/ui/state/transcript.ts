@@ -45,11 +45,18 @@ export function commit(s: TranscriptState, ...items: NewEntry[]): TranscriptStat
   return { ...s, entries: [...s.entries, ...added], nextId: id };
 }
 
+/** Shown when a retried attempt ended without repeating all of the partial text shown before. */
+export const DISCARDED_NOTICE =
+  'The retried answer did not repeat all of the partial text above; the part it did not repeat was discarded.';
+
 /** Runs the stream's block splitter and commits what is complete. */
-export function flushTranscript(s: TranscriptState, final = false): TranscriptState {
+export function flushTranscript(s: TranscriptState, final: boolean | 'turn' = false): TranscriptState {
   if (!s.stream) return s.dirty ? { ...s, dirty: false } : s;
   const r = flushStream(s.stream, final);
   let next: TranscriptState = { ...s, stream: r.stream, dirty: false };
+  if (r.discarded) {
+    next = commit(next, { kind: 'notice', level: 'warn', text: DISCARDED_NOTICE });
+  }
   if (r.diverged) {
     next = commit(next, {
       kind: 'notice',
@@ -62,7 +69,7 @@ export function flushTranscript(s: TranscriptState, final = false): TranscriptSt
 
 function endStream(s: TranscriptState): TranscriptState {
   if (!s.stream) return s;
-  const flushed = flushTranscript(s, true);
+  const flushed = flushTranscript(s, 'turn');
   const reasoning = flushed.reasoning.trim();
   const withReasoning = reasoning ? commit(flushed, { kind: 'reasoning', text: reasoning }) : flushed;
   return { ...withReasoning, stream: null, reasoning: '' };
