@@ -2,20 +2,28 @@
 // interactive UI — the real store, reducers, markdown splitter and Ink <App> — into an in-memory
 // 100×40 terminal at a steady pace (default 10,000 chars/s, in deltas of 24 chars: what a fast
 // model's socket delivers), so Ink renders live frames the whole time as it does for a user.
-// Prints CPU time, Ink frames rendered, CPU per frame, Ink's own render time per frame (median,
-// p95), store notifications, bytes written to the terminal, and peak RSS; the last line is JSON.
+// Colours are on (FORCE_COLOR=3 unless set): a user's terminal gets highlighted code and styled
+// text, and the ANSI codes are part of what Ink has to lay out and diff.
+// Prints CPU time, Ink frames rendered, CPU per frame (all CPU / frames), and the CPU of each live
+// frame measured around it: from the store's flush to the end of the work it triggers, split into
+// the store flush, printing committed blocks (markdown → scrollback), and the live region (React +
+// Ink: layout, output grid, terminal write) — median, mean, p95. Also Ink's own render time per
+// frame, store notifications, bytes written to the terminal, and peak RSS; the last line is JSON.
 // Usage: node [--expose-gc] bench/render.mjs [chars] [chunkChars] [--rate=CHARS_PER_S]
 //        [--burst (all deltas at once, one per macrotask: the old method)] [--store-only]
-//        [--columns=N]
+//        [--columns=N] [--stock-ink (Ink's own output grid: scripts/ink-output-plugin.mjs off)]
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Writable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
+import { inkOutputPlugin } from '../scripts/ink-output-plugin.mjs';
 
 // Production React, as the CLI runs it (interactive mode sets this before loading the UI).
 process.env.NODE_ENV ??= 'production';
+// A colour terminal (chalk and cli-highlight decide at load time).
+if (!process.env.NO_COLOR) process.env.FORCE_COLOR ??= '3';
 const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 // --store-only: the store and reducers without Ink, to split the cost between the two.
 const STORE_ONLY = process.argv.includes('--store-only');
@@ -26,6 +34,8 @@ const opt = (name, dflt) => {
   return a ? Number(a.slice(name.length + 3)) : dflt;
 };
 const BURST = process.argv.includes('--burst');
+// --stock-ink: Ink's own output grid, without tether's row memoization (for before/after figures).
+const STOCK_INK = process.argv.includes('--stock-ink');
 const RATE = opt('rate', 10_000);
 const COLUMNS = opt('columns', 100);
 // --coalesce=MS: the store's flush window (default: the store's own).
@@ -44,28 +54,36 @@ try {
       `export { nullServices } from '${src}ui/services/types.ts';`,
       `export { realClock } from '${src}util/clock.ts';`,
       `export { generateMarkdown } from '${src}simulator/markdown-gen.ts';`,
-      `export { render } from 'ink';`,
-      `export { createElement } from 'react';`,
+      `export { render, useStdout } from 'ink';`,
+      `export { createElement, useCallback } from 'react';`,
     ].join('\n'),
   );
   // Inside the repo (git-ignored) so the external packages resolve from its node_modules.
-  const tmpOut = new URL('./results/tmp/', import.meta.url).pathname;
-  mkdirSync(tmpOut, { recursive: true });
-  const outfile = join(tmpOut, `render-${process.pid}.mjs`);
-  cleanup.push(outfile);
+  const outdir = new URL(`./results/tmp/render-${process.pid}/`, import.meta.url).pathname;
+  mkdirSync(outdir, { recursive: true });
+  cleanup.push(outdir);
   await build({
-    entryPoints: [entry],
-    outfile,
+    entryPoints: { entry },
+    outdir,
     bundle: true,
+    // Split as the CLI is: Ink's devtools (react-devtools-core) stay in a chunk never loaded.
+    splitting: true,
     format: 'esm',
     platform: 'node',
     target: 'node20',
-    packages: 'external',
+    // Dependencies bundled too (from the repo's node_modules), as scripts/build.mjs bundles the CLI.
+    nodePaths: [new URL('../node_modules/', import.meta.url).pathname],
+    external: ['react-devtools-core'],
+    banner: {
+      js: "import { createRequire as __tetherRequire } from 'node:module'; const require = __tetherRequire(import.meta.url);",
+    },
     jsx: 'automatic',
     define: { __TETHER_VERSION__: '"bench"' },
+    // As scripts/build.mjs bundles the CLI (Ink's output grid with memoized rows).
+    plugins: STOCK_INK ? [] : [inkOutputPlugin()],
     logLevel: 'warning',
   });
-  const m = await import(pathToFileURL(outfile).href);
+  const m = await import(pathToFileURL(join(outdir, 'entry.js')).href);
 
   // An in-memory terminal.
   let bytes = 0;
@@ -135,9 +153,45 @@ try {
   controller.start();
   let frames = 0;
   const renderTimes = [];
+  // Per-frame CPU. A frame starts with the store's flush (the coalescing tick): it commits
+  // complete blocks and notifies; then, in microtasks, the transcript printer writes the new
+  // blocks (print is wrapped to mark its end) and React + Ink redraw the live region. The frame
+  // ends when the event loop reaches the check phase (setImmediate).
+  const cpuNow = () => {
+    const c = process.cpuUsage();
+    return (c.user + c.system) / 1000;
+  };
+  const frameCpu = { store: [], print: [], live: [], total: [] };
+  let printEnd = null;
+  const origFlush = store.flushNow.bind(store);
+  store.flushNow = () => {
+    const c0 = cpuNow();
+    printEnd = null;
+    origFlush();
+    const c1 = cpuNow();
+    setImmediate(() => {
+      const c2 = cpuNow();
+      frameCpu.store.push(c1 - c0);
+      frameCpu.print.push(printEnd === null ? 0 : printEnd - c1);
+      frameCpu.live.push(c2 - (printEnd ?? c1));
+      frameCpu.total.push(c2 - c0);
+    });
+  };
+  // <App> printing through Ink's stdout writer, as it does by default, with the end marked.
+  function BenchApp() {
+    const { write } = m.useStdout();
+    const print = m.useCallback(
+      (text) => {
+        write(text);
+        printEnd = cpuNow();
+      },
+      [write],
+    );
+    return m.createElement(m.App, { store, controller, print });
+  }
   const instance = STORE_ONLY
     ? { unmount() {} }
-    : m.render(m.createElement(m.App, { store, controller }), {
+    : m.render(m.createElement(BenchApp), {
         stdout,
         stdin,
         exitOnCtrlC: false,
@@ -218,17 +272,38 @@ try {
   store.close();
   controller.stop();
 
-  const sorted = [...renderTimes].sort((a, b) => a - b);
-  const pct = (p) => (sorted.length ? +sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))].toFixed(2) : null);
+  const pctOf = (xs, p) => {
+    const sorted = [...xs].sort((a, b) => a - b);
+    return sorted.length
+      ? +sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))].toFixed(3)
+      : null;
+  };
+  const pct = (p) => pctOf(renderTimes, p);
+  const mean = (xs) => (xs.length ? +(xs.reduce((a, b) => a + b, 0) / xs.length).toFixed(3) : null);
+  const sum = (xs) => Math.round(xs.reduce((a, b) => a + b, 0));
   const cpuMs = Math.round((cpu.user + cpu.system) / 1000);
   const result = {
-    mode: (STORE_ONLY ? 'store-only' : 'store+ink') + (BURST ? ' burst' : ` paced ${RATE} chars/s`),
+    mode:
+      (STORE_ONLY ? 'store-only' : STOCK_INK ? 'store+stock ink' : 'store+ink') +
+      (BURST ? ' burst' : ` paced ${RATE} chars/s`),
     ratePerS: BURST ? null : RATE,
     columns: COLUMNS,
     chars: markdown.length,
     deltas: deltas.length,
     cpuMs,
     cpuPerFrameMs: frames ? +(cpuMs / frames).toFixed(2) : null,
+    // CPU of the live region per frame (React + Ink), measured around each frame.
+    liveFrameCpuMsMedian: pctOf(frameCpu.live, 0.5),
+    liveFrameCpuMsMean: mean(frameCpu.live),
+    liveFrameCpuMsP95: pctOf(frameCpu.live, 0.95),
+    // Everything a frame costs (store flush + printing committed blocks + live region).
+    frameCpuMsMedian: pctOf(frameCpu.total, 0.5),
+    frameCpuMsMean: mean(frameCpu.total),
+    measuredFrames: frameCpu.total.length,
+    framesCpuMs: sum(frameCpu.total),
+    storeFlushCpuMs: sum(frameCpu.store),
+    printCpuMs: sum(frameCpu.print),
+    liveCpuMs: sum(frameCpu.live),
     inkRenderMsMedian: pct(0.5),
     inkRenderMsP95: pct(0.95),
     wallMs: Math.round(wallMs),
@@ -240,16 +315,22 @@ try {
     peakRssMB: Math.round(peakRss / 1048576),
     rssGrowthMB: Math.round((peakRss - rss0) / 1048576),
     heapAfterGcMB,
-    machine: `${cpus().length} CPUs, load ${loadavg().map((x) => x.toFixed(2)).join(' ')}`,
+    machine: `${cpus().length} CPUs, load ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}`,
   };
   console.log(
     `render (${result.mode}): ${result.chars} chars in ${result.deltas} deltas → ${result.cpuMs} ms CPU (${result.wallMs} ms wall), ` +
-      `${result.inkFrames} Ink frames, ${result.cpuPerFrameMs} ms CPU per frame (Ink render median ${result.inkRenderMsMedian} ms, p95 ${result.inkRenderMsP95} ms), ` +
+      `${result.inkFrames} Ink frames, ${result.cpuPerFrameMs} ms CPU per frame (all CPU / frames); ` +
+      `live frame (React + Ink) median ${result.liveFrameCpuMsMedian} ms, mean ${result.liveFrameCpuMsMean} ms, p95 ${result.liveFrameCpuMsP95} ms; ` +
+      `whole frame median ${result.frameCpuMsMedian} ms, mean ${result.frameCpuMsMean} ms ` +
+      `(of ${result.framesCpuMs} ms in frames: store flush ${result.storeFlushCpuMs}, printing committed blocks ${result.printCpuMs}, live region ${result.liveCpuMs}); ` +
+      `Ink render median ${result.inkRenderMsMedian} ms, p95 ${result.inkRenderMsP95} ms, ` +
       `${result.storeNotifications} store notifications, ${result.committedBlocks} blocks committed, ` +
       `${(result.terminalBytes / 1024).toFixed(0)} KiB to the terminal, peak RSS ${result.peakRssMB} MB (${result.machine})`,
   );
   console.log(JSON.stringify(result));
 } finally {
   rmSync(work, { recursive: true, force: true });
-  for (const f of cleanup) rmSync(f, { force: true });
+  for (const f of cleanup) rmSync(f, { recursive: true, force: true });
 }

@@ -6,6 +6,7 @@
 import { build } from 'esbuild';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { inkOutputPlugin } from './ink-output-plugin.mjs';
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
@@ -29,6 +30,8 @@ await build({
   legalComments: 'none',
   chunkNames: 'chunks/[name]-[hash]',
   define: { __TETHER_VERSION__: JSON.stringify(pkg.version) },
+  // Ink's output grid with memoized rows (src/ui/ink-output.ts).
+  plugins: [inkOutputPlugin()],
   logLevel: 'warning',
 });
 

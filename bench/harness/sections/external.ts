@@ -11,13 +11,15 @@ import type { SectionContext, SectionOutput } from '../context.js';
 import { round } from '../stats.js';
 import { verdict } from '../targets.js';
 
-function runScript(ctx: SectionContext, name: string, args: string[] = []): string {
+function runScript(ctx: SectionContext, name: string, args: string[] = [], color = false): string {
   const file = join(ctx.paths.root, 'bench', name);
   if (!existsSync(file)) throw new Error(`not landed: bench/${name} does not exist yet`);
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
+  if (color) delete env['NO_COLOR'];
   const r = spawnSync(process.execPath, [file, ...args], {
     encoding: 'utf8',
     timeout: 150_000,
-    env: { ...process.env, NO_COLOR: '1' },
+    env,
   });
   if (r.status !== 0)
     throw new Error(
@@ -29,7 +31,8 @@ function runScript(ctx: SectionContext, name: string, args: string[] = []): stri
 /** Streaming render of ~200k characters (bench/render.mjs). */
 export async function runRender(ctx: SectionContext): Promise<SectionOutput> {
   if (!ctx.profile.ui) throw new Error('skipped in this profile');
-  const out = runScript(ctx, 'render.mjs');
+  // In colour, as a user's terminal renders it (highlighted code, styled text).
+  const out = runScript(ctx, 'render.mjs', [], true);
   const line = out
     .split('\n')
     .map((l) => l.trim())
@@ -68,9 +71,13 @@ export async function runRender(ctx: SectionContext): Promise<SectionOutput> {
     verdicts: {
       'render-cpu': verdict(
         cpu,
-        1000,
-        `${cpu} ms CPU for ${r['chars']} chars (${r['wallMs']} ms wall, ${r['inkFrames']} frames, peak RSS ${r['peakRssMB']} MB)`,
-        "our store and reducers take ~0.12 s (`--store-only`); the rest is Ink drawing the committed <Static> output (it builds a 100-column cell grid for each of ~6,500 rows: ~0.5-0.9 s plus most of the GC) and markdown rendering (~0.24 s, tables via marked-terminal ~0.14 s). Writing committed blocks with Ink's useStdout().write instead of <Static>, or a leaner output grid upstream in Ink, is what would reach 1 s",
+        2000,
+        `${cpu} ms CPU for ${r['chars']} chars paced at ${r['ratePerS']} chars/s (${r['wallMs']} ms wall, ${r['inkFrames']} frames, peak RSS ${r['peakRssMB']} MB)`,
+      ),
+      'render-frame': verdict(
+        r['liveFrameCpuMsMean'] ?? Number.NaN,
+        1,
+        `live frame (React + Ink) mean ${r['liveFrameCpuMsMean']} ms, median ${r['liveFrameCpuMsMedian']} ms, p95 ${r['liveFrameCpuMsP95']} ms; whole frame with committed blocks mean ${r['frameCpuMsMean']} ms`,
       ),
     },
   };

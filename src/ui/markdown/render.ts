@@ -3,7 +3,9 @@
  * cli-highlight through marked-terminal). Pure string in, string out, so it is usable from the
  * store, the components and the render benchmark alike.
  */
-import { Marked } from 'marked';
+import chalk from 'chalk';
+import { supportsLanguage } from 'cli-highlight';
+import { Marked, type Tokens } from 'marked';
 import { markedTerminal } from 'marked-terminal';
 import { sanitizeText } from '../sanitize.js';
 
@@ -22,11 +24,31 @@ function instance(width: number): Marked {
         text(token) {
           return 'tokens' in token && token.tokens ? this.parser.parseInline(token.tokens) : false;
         },
+        code: codeBlock,
       },
     });
     instances.set(width, m);
   }
   return m;
+}
+
+/**
+ * A fenced or indented code block. marked-terminal hands any info string to highlight.js: without
+ * one it runs language auto-detection (every grammar tried: the first call compiles them all,
+ * ~0.6 s, then 10–30 ms per call, on every frame of a streaming block), and an unknown name (a
+ * fence line still arriving, "```t", or "```mermaid") makes highlight.js print "Could not find
+ * the language" through console.error, which lands on the screen. So only the info string's first
+ * word is passed, and only when highlight.js knows it; other code is shown as marked-terminal
+ * shows code it cannot highlight (its code style, indented).
+ */
+function codeBlock(token: Tokens.Code): string | false {
+  const lang = (token.lang ?? '').trim().split(/\s+/)[0] ?? '';
+  if (lang && supportsLanguage(lang)) {
+    token.lang = lang;
+    return false;
+  }
+  const text = chalk.level > 0 ? chalk.yellow(token.text) : token.text;
+  return `  ${text.split('\n').join('\n  ')}\n\n`;
 }
 
 /**

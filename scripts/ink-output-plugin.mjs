@@ -1,0 +1,42 @@
+// esbuild plugin: Ink's renderer gets tether's row-memoizing output grid (src/ui/ink-output.ts)
+// instead of its own `./output.js`, which that module wraps (imported as `ink-internal-output`).
+// Used by scripts/build.mjs and bench/render.mjs; vitest.config.ts maps the specifier for tests.
+// The build fails if Ink stops importing `./output.js` from its renderer (the swap would silently
+// be lost), so an Ink upgrade that changes its internals is noticed.
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+
+const require = createRequire(import.meta.url);
+/** Ink's own output.js. */
+export const inkOutputPath = join(dirname(require.resolve('ink')), 'output.js');
+const ours = new URL('../src/ui/ink-output.ts', import.meta.url).pathname;
+
+/** The plugin (see the file's comment). */
+export function inkOutputPlugin() {
+  return {
+    name: 'tether-ink-output',
+    setup(build) {
+      let swapped = 0;
+      build.onStart(() => {
+        swapped = 0;
+      });
+      build.onResolve({ filter: /^\.\/output\.js$/ }, (args) => {
+        if (!/[\\/]ink[\\/]build[\\/]renderer\.js$/.test(args.importer)) return undefined;
+        swapped++;
+        return { path: ours };
+      });
+      build.onResolve({ filter: /^ink-internal-output$/ }, () => ({ path: inkOutputPath }));
+      build.onEnd((result) => {
+        if (result.errors.length === 0 && swapped === 0)
+          return {
+            errors: [
+              {
+                text: "ink/build/renderer.js no longer imports './output.js': update scripts/ink-output-plugin.mjs and src/ui/ink-output.ts for this Ink version",
+              },
+            ],
+          };
+        return undefined;
+      });
+    },
+  };
+}

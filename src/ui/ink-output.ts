@@ -1,0 +1,121 @@
+/**
+ * Ink's output grid with memoized rows: a drop-in for Ink's internal `Output` class
+ * (`ink/build/output.js`), swapped in at bundle time by `scripts/ink-output-plugin.mjs`.
+ *
+ * For every frame Ink builds a cell object for each column of each row of the live region,
+ * tokenizes the ANSI styling of every line written into it, and serializes the cells back to a
+ * string — about a millisecond per frame for a 100-column, 15-row live region, most of a
+ * streaming frame's cost, although between two frames of a streamed answer almost every row is
+ * the same (the composer, the status bar, and the tail's lines, which only move up). Rows are
+ * independent in Ink's algorithm: a row's text depends only on the ordered writes that land on it
+ * (x and the transformed line) and on the width. So each row's writes form a key, and a row not
+ * seen before is computed by Ink's own `Output` (the same writes replayed into a one-row grid):
+ * the result is Ink's, byte for byte. A frame with clipping (`overflow` hidden) is handed to Ink's
+ * `Output` whole.
+ */
+import InkOutput from 'ink-internal-output';
+
+type Transformer = (line: string, index: number) => string;
+interface Clip {
+  x1: number | undefined;
+  x2: number | undefined;
+  y1: number | undefined;
+  y2: number | undefined;
+}
+type Operation =
+  | { type: 'write'; x: number; y: number; text: string; transformers: Transformer[] }
+  | { type: 'clip'; clip: Clip }
+  | { type: 'unclip' };
+
+/** Rows kept; cleared when full (a streamed answer adds a few new rows per frame). */
+const MAX_ROWS = 4096;
+const rowCache = new Map<string, string>();
+
+/** Rows computed by Ink's grid since start (a miss of the row cache); for the tests and benchmark. */
+export const rowStats = { computed: 0, reused: 0 };
+
+/** Ink's `Output`, with every row memoized (see the module doc). */
+export default class Output {
+  readonly width: number;
+  readonly height: number;
+  private readonly operations: Operation[] = [];
+  private clipped = false;
+
+  constructor(options: { width: number; height: number }) {
+    this.width = options.width;
+    this.height = options.height;
+  }
+
+  write(x: number, y: number, text: string, options: { transformers: Transformer[] }): void {
+    if (!text) return;
+    this.operations.push({ type: 'write', x, y, text, transformers: options.transformers });
+  }
+
+  clip(clip: Clip): void {
+    this.clipped = true;
+    this.operations.push({ type: 'clip', clip });
+  }
+
+  unclip(): void {
+    this.operations.push({ type: 'unclip' });
+  }
+
+  get(): { output: string; height: number } {
+    if (this.clipped) {
+      const ink = new InkOutput({ width: this.width, height: this.height });
+      for (const op of this.operations) {
+        if (op.type === 'write') ink.write(op.x, op.y, op.text, { transformers: op.transformers });
+        else if (op.type === 'clip') ink.clip(op.clip);
+        else ink.unclip();
+      }
+      return ink.get();
+    }
+    // The writes of each row, in order, as Ink applies them: x, then the transformed line.
+    const rows: (Array<number | string> | undefined)[] = new Array(this.height);
+    for (const op of this.operations) {
+      if (op.type !== 'write') continue;
+      const lines = op.text.split('\n');
+      let offsetY = 0;
+      for (let index = 0; index < lines.length; index++) {
+        const y = op.y + offsetY;
+        // Ink skips a line that falls outside its grid without moving on to the next row.
+        if (!(y >= 0 && y < this.height && Number.isInteger(y))) continue;
+        let line = lines[index] as string;
+        for (const transformer of op.transformers) line = transformer(line, index);
+        let row = rows[y];
+        if (!row) {
+          row = [];
+          rows[y] = row;
+        }
+        row.push(op.x, line);
+        offsetY++;
+      }
+    }
+    const out: string[] = new Array(this.height);
+    for (let y = 0; y < this.height; y++) out[y] = this.row(rows[y]);
+    return { output: out.join('\n'), height: this.height };
+  }
+
+  /** One row's text: from the cache, or from Ink's grid. */
+  private row(writes: Array<number | string> | undefined): string {
+    if (!writes) return '';
+    let key = `${this.width}`;
+    for (let i = 0; i < writes.length; i += 2) {
+      const line = writes[i + 1] as string;
+      key += `\u0000${writes[i]}\u0000${line.length}\u0000${line}`;
+    }
+    const hit = rowCache.get(key);
+    if (hit !== undefined) {
+      rowStats.reused++;
+      return hit;
+    }
+    const ink = new InkOutput({ width: this.width, height: 1 });
+    for (let i = 0; i < writes.length; i += 2)
+      ink.write(writes[i] as number, 0, writes[i + 1] as string, { transformers: [] });
+    const text = ink.get().output;
+    if (rowCache.size >= MAX_ROWS) rowCache.clear();
+    rowCache.set(key, text);
+    rowStats.computed++;
+    return text;
+  }
+}

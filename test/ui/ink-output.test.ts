@@ -1,0 +1,100 @@
+/**
+ * src/ui/ink-output.ts (Ink's output grid with memoized rows, swapped in by the build) must give
+ * exactly Ink's own output for any sequence of writes: compared against Ink's `Output` on random
+ * frames with styled, wide and combining characters, transformers, overlapping and out-of-range
+ * writes, and with the cache warm (the same rows again, in other places).
+ */
+import fc from 'fast-check';
+import InkOutput from 'ink-internal-output';
+import { describe, expect, it } from 'vitest';
+import Output, { rowStats } from '../../src/ui/ink-output.js';
+
+type Write = { x: number; y: number; text: string; upper: boolean; numbered: boolean };
+
+const piece = fc.constantFrom(
+  'a',
+  'word ',
+  ' ',
+  '─┬─',
+  '│',
+  '漢字',
+  '🙂',
+  'é',
+  'e\u0301',
+  '\x1b[31m',
+  '\x1b[39m',
+  '\x1b[1m',
+  '\x1b[22m',
+  '\x1b[0m',
+  '\x1b[7m',
+  '\x1b[38;5;208m',
+  '\x1b]8;;https://x.test\x07link\x1b]8;;\x07',
+  '\t',
+  '\n',
+);
+const text = fc.array(piece, { minLength: 1, maxLength: 24 }).map((p) => p.join(''));
+const write: fc.Arbitrary<Write> = fc.record({
+  x: fc.integer({ min: 0, max: 30 }),
+  y: fc.integer({ min: -2, max: 8 }),
+  text,
+  upper: fc.boolean(),
+  numbered: fc.boolean(),
+});
+const frame = fc.record({
+  width: fc.integer({ min: 1, max: 40 }),
+  height: fc.integer({ min: 0, max: 7 }),
+  writes: fc.array(write, { maxLength: 8 }),
+});
+
+function draw(o: InkOutput | Output, writes: Write[]) {
+  for (const w of writes) {
+    const transformers: Array<(line: string, index: number) => string> = [];
+    if (w.upper) transformers.push((line) => line.toUpperCase());
+    if (w.numbered) transformers.push((line, i) => `${i}:${line}`);
+    o.write(w.x, w.y, w.text, { transformers });
+  }
+  return o.get();
+}
+
+describe('memoized output grid', () => {
+  it('equals Ink’s output for random frames, cold and warm', () => {
+    fc.assert(
+      fc.property(frame, ({ width, height, writes }) => {
+        const ink = draw(new InkOutput({ width, height }), writes);
+        expect(draw(new Output({ width, height }), writes)).toEqual(ink);
+        // Warm: the same rows come from the cache, also shifted down by one row.
+        expect(draw(new Output({ width, height }), writes)).toEqual(ink);
+        const shifted = writes.map((w) => ({ ...w, y: w.y + 1 }));
+        expect(draw(new Output({ width, height: height + 1 }), shifted)).toEqual(
+          draw(new InkOutput({ width, height: height + 1 }), shifted),
+        );
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('computes a row once and reuses it in later frames', () => {
+    const before = { ...rowStats };
+    const writes: Write[] = [
+      { x: 0, y: 0, text: 'status \x1b[31mbar\x1b[39m', upper: false, numbered: false },
+      { x: 2, y: 1, text: 'line one\nline two', upper: false, numbered: false },
+    ];
+    draw(new Output({ width: 30, height: 3 }), writes);
+    const computed = rowStats.computed - before.computed;
+    draw(new Output({ width: 30, height: 3 }), writes);
+    expect(rowStats.computed - before.computed).toBe(computed);
+    expect(rowStats.reused - before.reused).toBeGreaterThanOrEqual(3);
+  });
+
+  it('hands a clipped frame to Ink whole', () => {
+    const o = new Output({ width: 10, height: 2 });
+    const i = new InkOutput({ width: 10, height: 2 });
+    for (const g of [o, i]) {
+      g.clip({ x1: 2, x2: 6, y1: 0, y2: 1 });
+      g.write(0, 0, 'abcdefghij\nklmnopqrst', { transformers: [] });
+      g.unclip();
+      g.write(0, 1, 'zz', { transformers: [] });
+    }
+    expect(o.get()).toEqual(i.get());
+  });
+});
