@@ -15,6 +15,8 @@ const FILES = [
   'test/security/sandbox-root.test.ts',
   'test/tools/sandbox.test.ts',
   'test/security/process-bounds.test.ts',
+  'test/security/process-bounds-exec.test.ts',
+  'test/security/pid-namespace.test.ts',
 ];
 const UID = 65534;
 const inCi = process.env.CI === 'true' || process.env.CI === '1';

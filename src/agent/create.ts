@@ -21,6 +21,7 @@ import {
   loadAllowRules,
   type SandboxInfo,
 } from '../policy/index.js';
+import type { ProcessNamespaceSetting } from '../policy/sandbox.js';
 import type { RequestFields } from '../protocol/client-events.js';
 import type { Item } from '../protocol/items.js';
 import { createSessionController } from '../session/controller.js';
@@ -273,7 +274,10 @@ export async function createAgentRuntime(opts: AgentRuntimeOptions): Promise<Age
   const env = opts.env ?? process.env;
   const clock = opts.clock ?? realClock;
   const sessionId = opts.sessionId ?? newSessionId(new Date(clock.wallNow()));
-  const sandbox = await detectSandbox(settings.sandbox as SandboxInfo['requested']);
+  const sandbox = await detectSandbox(
+    settings.sandbox as SandboxInfo['requested'],
+    settings.processNamespace as ProcessNamespaceSetting,
+  );
   // Notices from the shell snapshot reach the agent once it exists (it buffers until started).
   let notify: (message: string) => void = () => undefined;
   const early: string[] = [];

@@ -81,6 +81,15 @@ export const SETTINGS = [
     description: 'Run shell commands in a bubblewrap sandbox (auto: when available).',
   }),
   def({
+    key: 'processNamespace',
+    env: 'TETHER_PROCESS_NAMESPACE',
+    type: 'enum',
+    values: ['auto', 'off'],
+    default: 'auto',
+    description:
+      'Run unsandboxed commands in their own PID namespace so nothing they start outlives tether (auto: Linux with bubblewrap).',
+  }),
+  def({
     key: 'trust',
     env: 'TETHER_TRUST',
     type: 'bool',

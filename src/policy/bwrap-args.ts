@@ -16,8 +16,9 @@
  *   and `.tether` re-bound read-only, and dotenv files masked with an empty file (templates stay
  *   readable), including the targets of symlinks to them.
  */
-import { existsSync, lstatSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { basename, join, sep } from 'node:path';
+import { PROC_HOST_KNOBS, readProcNetUnix } from '../platform/procfs.js';
 import { mkdirs } from '../util/mkdirs.js';
 import { sandboxTmpDir } from './sandbox-tmp.js';
 import { isDotenvName } from './sensitive-paths.js';
@@ -47,20 +48,6 @@ export function hardeningProfiles(uid = process.getuid?.() ?? 0, gid = process.g
   if (uid === 0) profiles.push(['--cap-drop', 'ALL']);
   return profiles;
 }
-
-/** Host-wide procfs entries a uid-0 sandbox could write without capabilities. */
-const PROC_COVER = [
-  'sys',
-  'sysrq-trigger',
-  'irq',
-  'bus',
-  'fs',
-  'acpi',
-  'driver',
-  'scsi',
-  'mtrr',
-  'timer_list',
-];
 
 /** Directories never descended into by the scan (dependencies and git internals). */
 const PRUNE = new Set(['node_modules', '.git']);
@@ -136,12 +123,7 @@ export function scanRoot(root: string, maxEntries = SCAN_MAX_ENTRIES): ScanResul
 
 /** Path-bound unix sockets the kernel knows (`/proc/net/unix`); [] when unreadable. */
 export function listUnixSockets(procNetUnix = '/proc/net/unix'): string[] {
-  let text: string;
-  try {
-    text = readFileSync(procNetUnix, 'utf8');
-  } catch {
-    return [];
-  }
+  const text = readProcNetUnix(procNetUnix);
   const out = new Set<string>();
   for (const line of text.split('\n').slice(1)) {
     // Num RefCount Protocol Flags Type St Inode Path — the path is the rest (it may hold spaces).
@@ -174,7 +156,7 @@ export function bwrapArgs(opts: BwrapOptions): string[] {
   args.push('--new-session', '--die-with-parent', '--unshare-pid', '--unshare-ipc', '--unshare-uts');
   if (!opts.network) args.push('--unshare-net');
   args.push('--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc');
-  for (const name of PROC_COVER) args.push('--ro-bind-try', `/proc/${name}`, `/proc/${name}`);
+  for (const name of PROC_HOST_KNOBS) args.push('--ro-bind-try', `/proc/${name}`, `/proc/${name}`);
 
   // Host sockets: private /tmp, empty /run and /var/run, then any other listed socket masked.
   const tmp = opts.tmpDir === undefined ? sandboxTmpDir() : opts.tmpDir;

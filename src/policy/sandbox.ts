@@ -4,7 +4,9 @@
  * error; `auto` degrades loudly to `none`. macOS Seatbelt can be added as another tier here.
  */
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { isLinux, platformName } from '../platform/host.js';
+import { type PidNamespace, type PidNamespaceProbe, probePidNamespace } from '../platform/pid-namespace.js';
+import { readSysctl } from '../platform/procfs.js';
 import { usageError } from '../util/errors.js';
 import { hardeningProfiles } from './bwrap-args.js';
 
@@ -18,7 +20,15 @@ export interface SandboxInfo {
   message: string;
   /** The privilege-dropping bwrap flags the probe found working (bwrap-args.ts). */
   hardening?: string[];
+  /**
+   * The PID namespace unsandboxed tool commands run in (platform/pid-namespace.ts); absent when
+   * none can be made here or `processNamespace` is off (then the marker sweep alone bounds them).
+   */
+  pidNamespace?: PidNamespace;
 }
+
+/** The `processNamespace` setting. */
+export type ProcessNamespaceSetting = 'auto' | 'off';
 
 /** Result of the bwrap probe. */
 export interface ProbeResult {
@@ -54,14 +64,6 @@ function probeArgs(hardening: readonly string[]): string[] {
   ];
 }
 
-function readSysctl(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8').trim();
-  } catch {
-    return undefined;
-  }
-}
-
 /** Sysctl values that explain probe failures. */
 export interface SysctlSnapshot {
   apparmorRestrictUserns?: string;
@@ -72,9 +74,9 @@ export interface SysctlSnapshot {
 /** Reads the sysctls {@link classifyProbeFailure} looks at. */
 export function readSysctls(): SysctlSnapshot {
   const snap: SysctlSnapshot = {};
-  const a = readSysctl('/proc/sys/kernel/apparmor_restrict_unprivileged_userns');
-  const m = readSysctl('/proc/sys/user/max_user_namespaces');
-  const u = readSysctl('/proc/sys/kernel/unprivileged_userns_clone');
+  const a = readSysctl('kernel/apparmor_restrict_unprivileged_userns');
+  const m = readSysctl('user/max_user_namespaces');
+  const u = readSysctl('kernel/unprivileged_userns_clone');
   if (a !== undefined) snap.apparmorRestrictUserns = a;
   if (m !== undefined) snap.maxUserNamespaces = m;
   if (u !== undefined) snap.unprivilegedUsernsClone = u;
@@ -137,8 +139,7 @@ function runBwrap(
 
 /** Probes bubblewrap once (uncached; see {@link detectSandbox}). */
 export async function probeBwrap(timeoutMs = PROBE_TIMEOUT_MS): Promise<ProbeResult> {
-  if (process.platform !== 'linux')
-    return { ok: false, reason: `no sandbox implementation for ${process.platform} yet` };
+  if (!isLinux()) return { ok: false, reason: `no sandbox implementation for ${platformName()} yet` };
   const version = await runBwrap(['--version'], timeoutMs);
   if (version.missing || version.code !== 0)
     return { ok: false, reason: classifyProbeFailure(version.stderr, {}, true) };
@@ -187,11 +188,30 @@ export function sandboxInfoFor(requested: SandboxInfo['requested'], probe: Probe
 }
 
 /**
- * Detects the sandbox for `requested` (`auto | on | off`). The probe runs at most once per
- * process. `on` without bwrap throws a TetherError (usage, exit 2).
+ * Adds the PID namespace (or, without one, why a detached process can outlive tether) to `info`.
+ * Pure: `probe` null means `processNamespace` is off.
  */
-export async function detectSandbox(requested: SandboxInfo['requested']): Promise<SandboxInfo> {
-  if (requested === 'off') return sandboxInfoFor('off', null);
+export function withPidNamespace(info: SandboxInfo, probe: PidNamespaceProbe | null): SandboxInfo {
+  if (probe?.ok) return { ...info, pidNamespace: probe.ns };
+  const why = probe ? probe.reason : 'processNamespace off';
+  return {
+    ...info,
+    message: `${info.message}; no PID namespace for unsandboxed commands (${why}): a process that detaches and clears TETHER_RUN_ID can outlive tether`,
+  };
+}
+
+/**
+ * Detects the sandbox for `requested` (`auto | on | off`) and the PID namespace for unsandboxed
+ * commands. Each probe runs at most once per process. `on` without bwrap throws a TetherError
+ * (usage, exit 2).
+ */
+export async function detectSandbox(
+  requested: SandboxInfo['requested'],
+  processNamespace: ProcessNamespaceSetting = 'auto',
+): Promise<SandboxInfo> {
+  const ns = processNamespace === 'off' ? Promise.resolve(null) : probePidNamespace();
+  if (requested === 'off') return withPidNamespace(sandboxInfoFor('off', null), await ns);
   probeCache ??= probeBwrap();
-  return sandboxInfoFor(requested, await probeCache);
+  const [probe, pid] = await Promise.all([probeCache, ns]);
+  return withPidNamespace(sandboxInfoFor(requested, probe), pid);
 }

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isDarwin } from '../platform/host.js';
 
 /**
  * tether's directories. `TETHER_HOME` puts everything (config, sessions, history, spill files)
@@ -9,13 +10,13 @@ import { fileURLToPath } from 'node:url';
  */
 export function configDir(env: NodeJS.ProcessEnv = process.env): string {
   if (env['TETHER_HOME']) return env['TETHER_HOME'];
-  if (process.platform === 'darwin') return join(homedir(), 'Library', 'Preferences', 'tether');
+  if (isDarwin()) return join(homedir(), 'Library', 'Preferences', 'tether');
   return join(env['XDG_CONFIG_HOME'] || join(homedir(), '.config'), 'tether');
 }
 
 export function dataDir(env: NodeJS.ProcessEnv = process.env): string {
   if (env['TETHER_HOME']) return env['TETHER_HOME'];
-  if (process.platform === 'darwin') return join(homedir(), 'Library', 'Application Support', 'tether');
+  if (isDarwin()) return join(homedir(), 'Library', 'Application Support', 'tether');
   return join(env['XDG_DATA_HOME'] || join(homedir(), '.local', 'share'), 'tether');
 }
 

@@ -1,24 +1,30 @@
 /**
- * Security §8: no process a tool call starts outlives tether — normal exit, SIGINT, SIGTERM and
- * the run timeout — including children that detach with `nohup`, `&`, `setsid`, a double fork,
- * or that ignore SIGTERM. Driven through the built CLI (`tether -p`) against the simulator, with
+ * Security §8: no process a tool call starts outlives tether — normal exit, SIGINT, SIGTERM, the
+ * run timeout and SIGKILL of tether itself — including children that detach with `nohup`, `&`,
+ * `setsid`, a double fork, that ignore SIGTERM, or that drop the run marker first
+ * (`unset TETHER_RUN_ID`, `env -i`). Driven through the built CLI (`tether -p`) against the simulator, with
  * the sandbox off (the marker sweep alone must hold) and, when bubblewrap runs, on.
  * Linux only (reads /proc). Needs `npm run build`.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { probePidNamespace } from '../../src/platform/pid-namespace.js';
 import { type Simulator, startSimulator } from '../../src/simulator/index.js';
 import { requireBuild, runTether, tempDir } from '../agent/cli-harness.js';
+import { detachScript, KINDS, pidsWith, tryKill, until } from './detach-helpers.js';
 import { bwrapStatus, requireSandboxInCi } from './sandbox-ci.js';
 
 let sim: Simulator;
 let bwrap = { ok: false, reason: '' };
+let pidns: { ok: boolean; reason: string } = { ok: false, reason: '' };
 const tokens: string[] = [];
 
 beforeAll(async () => {
   requireBuild();
   sim = await startSimulator({ scenario: 'tool-loop-20', seed: 3 });
   bwrap = await bwrapStatus();
+  const p = await probePidNamespace();
+  pidns = p.ok ? { ok: true, reason: '' } : { ok: false, reason: p.reason };
 });
 afterAll(async () => {
   await sim?.close();
@@ -28,60 +34,8 @@ afterEach(() => {
   for (const t of tokens.splice(0)) for (const pid of pidsWith(t)) tryKill(pid);
 });
 
-function tryKill(pid: number): void {
-  try {
-    process.kill(pid, 'SIGKILL');
-  } catch {
-    /* gone */
-  }
-}
-
-/** Live (non-zombie) pids whose argv[0] starts with `<token>-` (set with `exec -a`). */
-function pidsWith(token: string): number[] {
-  const out: number[] = [];
-  for (const n of readdirSync('/proc')) {
-    if (!/^\d+$/.test(n)) continue;
-    try {
-      const stat = readFileSync(`/proc/${n}/stat`, 'utf8');
-      if (stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')) continue;
-      if (readFileSync(`/proc/${n}/cmdline`, 'utf8').startsWith(`${token}-`)) out.push(Number(n));
-    } catch {
-      /* exited */
-    }
-  }
-  return out;
-}
-
-/**
- * Detached children, each renamed `<token>-<how>` (exec -a) so the test can find them; the token
- * is assembled at run time so no shell's own command line contains it. Prints how many started.
- */
-function detachScript(t: string): string {
-  return [
-    `export T=${t.slice(0, 3)}"${t.slice(3)}"`,
-    `nohup bash -c 'exec -a "$T-nohup" sleep 1000' >/dev/null 2>&1 &`,
-    `setsid bash -c 'exec -a "$T-setsid" sleep 1000' >/dev/null 2>&1 </dev/null &`,
-    `(bash -c 'exec -a "$T-double" sleep 1000' >/dev/null 2>&1 </dev/null &)`,
-    `setsid bash -c '(trap "" TERM HUP INT; exec -a "$T-daemon" sleep 1000) >/dev/null 2>&1 </dev/null &' </dev/null >/dev/null 2>&1`,
-    `bash -c 'trap "" TERM HUP INT; exec -a "$T-trap" sleep 1000' >/dev/null 2>&1 </dev/null &`,
-    'disown -a',
-    'for i in $(seq 100); do n=$(pgrep -c -f "^$T-"); [ "$n" -ge 5 ] && break; sleep 0.05; done',
-    'echo "started=$n"',
-  ].join('\n');
-}
-const KINDS = ['nohup', 'setsid', 'double', 'daemon', 'trap'];
-
-async function until(cond: () => boolean, ms: number): Promise<boolean> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (cond()) return true;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  return cond();
-}
-
-type Ending = 'exit' | 'SIGINT' | 'SIGTERM' | 'timeout';
-type Case = { ending: Ending; sandbox: 'off' | 'on'; code: number };
+type Ending = 'exit' | 'SIGINT' | 'SIGTERM' | 'timeout' | 'SIGKILL';
+type Case = { ending: Ending; sandbox: 'off' | 'on'; code: number | null };
 const CASES: Case[] = [];
 for (const sandbox of ['off', 'on'] as const)
   for (const [ending, code] of [
@@ -89,6 +43,7 @@ for (const sandbox of ['off', 'on'] as const)
     ['SIGINT', 130],
     ['SIGTERM', 143],
     ['timeout', 5],
+    ['SIGKILL', null],
   ] as const)
     CASES.push({ ending, sandbox, code });
 
@@ -97,6 +52,11 @@ describe.skipIf(process.platform !== 'linux')('security: tool processes never ou
     it(`${ending} with sandbox ${sandbox}: every detached child is gone`, async (ctx) => {
       if (sandbox === 'on' && !bwrap.ok) {
         requireSandboxInCi('process bounds with the sandbox on', bwrap.reason, () => ctx.skip());
+        return;
+      }
+      // Without the sandbox, marker-less and SIGKILL cases rest on the PID namespace (bubblewrap).
+      if (sandbox === 'off' && !pidns.ok) {
+        requireSandboxInCi('process bounds in a PID namespace', pidns.reason, () => ctx.skip());
         return;
       }
       const t = `tb${Math.random().toString(36).slice(2, 10)}`;
@@ -123,17 +83,18 @@ describe.skipIf(process.platform !== 'linux')('security: tool processes never ou
         timeoutMs: 40_000,
         onLine: (line, child) => {
           if (!line.includes('"item.started"') || !line.includes('command_execution')) return;
-          if (ending !== 'SIGINT' && ending !== 'SIGTERM') return;
+          if (ending !== 'SIGINT' && ending !== 'SIGTERM' && ending !== 'SIGKILL') return;
           void until(() => pidsWith(t).length >= want, 10_000).then(() => {
             seen = pidsWith(t);
             child.kill(ending);
           });
         },
       });
-      if (ending === 'exit') expect(r.stdout, 'all five children started').toContain('started=5');
-      if (ending === 'SIGINT' || ending === 'SIGTERM')
+      if (ending === 'exit') expect(r.stdout, 'all children started').toContain(`started=${KINDS.length}`);
+      if (ending === 'SIGINT' || ending === 'SIGTERM' || ending === 'SIGKILL')
         expect(seen.length, `children seen before ${ending}`).toBeGreaterThanOrEqual(want);
-      expect(r.code, r.stderr).toBe(code);
+      if (code === null) expect(r.signal, r.stderr).toBe('SIGKILL');
+      else expect(r.code, r.stderr).toBe(code);
       const gone = await until(() => pidsWith(t).length === 0, 3_000);
       const left = pidsWith(t).map((p) => readFileSync(`/proc/${p}/cmdline`, 'utf8').replace(/\0/g, ' '));
       expect(gone, `survivors: ${left.join(' | ')}`).toBe(true);

@@ -165,6 +165,7 @@ export async function runInteractive(ctx: CliContext): Promise<number> {
     env: ctx.env,
     stdout: ctx.stdout,
     imageMaxBytes: ctx.settings.imageMaxBytes,
+    pidNamespace: runtime.sandbox.pidNamespace,
   });
   const mcp = runtime.mcp;
   services.mcpStatus = () =>

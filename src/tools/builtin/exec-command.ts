@@ -7,6 +7,7 @@
  */
 import { statSync } from 'node:fs';
 import { basename, dirname, isAbsolute } from 'node:path';
+import { wrapInPidNamespace } from '../../platform/pid-namespace.js';
 import { bwrapArgs } from '../../policy/bwrap-args.js';
 import { type AnyTool, defineTool, type ToolContext, type ToolOutcome } from '../define-tool.js';
 import { EXEC_COMMAND_DESCRIPTION, WRITE_STDIN_DESCRIPTION } from '../descriptions/exec.js';
@@ -237,6 +238,7 @@ export function createExecCommandTool(): AnyTool {
       }
       const inv = await invocationFor(ctx, { ...args, cmd });
       if (typeof inv === 'string') return { status: 'error', output: inv };
+      const env = { ...sanitizeEnv(ctx.env), PAGER: 'cat', GIT_PAGER: 'cat' };
       let file = inv.file;
       let argv = inv.args;
       if (opts.sandboxed) {
@@ -248,14 +250,21 @@ export function createExecCommandTool(): AnyTool {
           };
         file = 'bwrap';
         argv = [
-          ...bwrapArgs({ writableRoots: ctx.ws.writableRoots, cwd, network: ctx.sandbox.network }),
+          ...bwrapArgs({
+            writableRoots: ctx.ws.writableRoots,
+            cwd,
+            network: ctx.sandbox.network,
+            ...(ctx.sandbox.hardening ? { hardening: ctx.sandbox.hardening } : {}),
+          }),
           ...(inv.bind ? ['--ro-bind', inv.bind, inv.bind] : []),
           '--',
           inv.file,
           ...inv.args,
         ];
+      } else {
+        // Its own PID namespace: nothing it starts outlives it or tether (platform/pid-namespace.ts).
+        ({ file, args: argv } = wrapInPidNamespace(ctx.sandbox.pidNamespace, file, argv, env));
       }
-      const env = { ...sanitizeEnv(ctx.env), PAGER: 'cat', GIT_PAGER: 'cat' };
       let started_: ReturnType<ExecSessionManager['start']>;
       try {
         started_ = sessions.start(cmd, {

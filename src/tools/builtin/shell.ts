@@ -5,6 +5,7 @@
  * bounded, spilled output.
  */
 import { statSync } from 'node:fs';
+import { wrapInPidNamespace } from '../../platform/pid-namespace.js';
 import { bwrapArgs } from '../../policy/bwrap-args.js';
 import { visibleText } from '../../util/visible-text.js';
 import { defineTool, type ToolOutcome } from '../define-tool.js';
@@ -169,6 +170,9 @@ export function createShellTool(executor: Executor = processExecutor) {
           inv.file,
           ...inv.args,
         ];
+      } else {
+        // Its own PID namespace: nothing it starts outlives it or tether (platform/pid-namespace.ts).
+        ({ file, args: argv } = wrapInPidNamespace(ctx.sandbox.pidNamespace, file, argv, env));
       }
       const req = {
         file,

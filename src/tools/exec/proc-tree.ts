@@ -2,9 +2,10 @@
  * Descendant discovery through /proc (Linux), so a cancel also reaches children that left the
  * process group with `setsid` (gemini walks `pgrep -P` for the same reason). Each pid is kept
  * with its start time, so a later SIGKILL never hits a recycled pid. A double-forked daemon
- * reparented to init escapes this walk; the bwrap sandbox's PID namespace covers that case.
+ * reparented to init escapes this walk; the PID namespace every tool command runs in
+ * (the sandbox's, or platform/pid-namespace.ts) covers that case.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { listPids, readStat } from '../../platform/procfs.js';
 
 /** A process identity that survives pid reuse checks. */
 export interface ProcRef {
@@ -13,30 +14,10 @@ export interface ProcRef {
   start: string;
 }
 
-function readStat(pid: number): { ppid: number; start: string } | null {
-  try {
-    const s = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const f = s.slice(s.lastIndexOf(')') + 2).split(' ');
-    // After the comm field: state(0) ppid(1) … starttime is field 22 overall → index 19 here.
-    return { ppid: Number(f[1]), start: f[19] ?? '' };
-  } catch {
-    return null;
-  }
-}
-
 /** All live descendants of `root` (not including it). Empty off Linux or on error. */
 export function descendants(root: number): ProcRef[] {
-  if (process.platform !== 'linux') return [];
-  let names: string[];
-  try {
-    names = readdirSync('/proc');
-  } catch {
-    return [];
-  }
   const children = new Map<number, ProcRef[]>();
-  for (const n of names) {
-    if (!/^\d+$/.test(n)) continue;
-    const pid = Number(n);
+  for (const pid of listPids()) {
     const st = readStat(pid);
     if (!st) continue;
     const list = children.get(st.ppid) ?? [];

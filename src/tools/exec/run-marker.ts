@@ -8,11 +8,13 @@
  *
  * Limits: a process that rewrites or clears its environment (`env -i`, `exec -c`) loses the
  * marker; a non-root tether cannot read the environment of a non-dumpable process (`ssh-agent`
- * marks itself so). Sandboxed commands are additionally confined to a PID namespace that dies
- * with tether (bubblewrap `--unshare-pid --die-with-parent`), which covers both.
+ * marks itself so). Every tool command is therefore also confined to a PID namespace that dies
+ * with it and with tether (the sandbox's, or platform/pid-namespace.ts without the sandbox), which
+ * covers both; this sweep is the second layer, and the only one where no namespace can be made.
  */
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { isLinux } from '../../platform/host.js';
+import { listPids, readEnviron } from '../../platform/procfs.js';
 
 /** The marker variable's name. */
 export const RUN_ID_VAR = 'TETHER_RUN_ID';
@@ -46,25 +48,11 @@ export function environHasMarker(environ: string, id: string = RUN_ID): boolean 
 
 /** Live processes (not tether itself) whose environment carries the marker of `id`. [] off Linux. */
 export function markedProcesses(id: string = RUN_ID): number[] {
-  if (process.platform !== 'linux') return [];
-  let names: string[];
-  try {
-    names = readdirSync('/proc');
-  } catch {
-    return [];
-  }
   const out: number[] = [];
-  for (const n of names) {
-    if (n.charCodeAt(0) < 48 || n.charCodeAt(0) > 57) continue;
-    const pid = Number(n);
-    if (!Number.isInteger(pid) || pid === process.pid) continue;
-    let environ: string;
-    try {
-      environ = readFileSync(`/proc/${pid}/environ`, 'latin1');
-    } catch {
-      continue; // gone, or not ours to read
-    }
-    if (environ.includes(RUN_ID_VAR) && environHasMarker(environ, id)) out.push(pid);
+  for (const pid of listPids()) {
+    if (pid === process.pid) continue;
+    const environ = readEnviron(pid); // null: gone, or not ours to read
+    if (environ?.includes(RUN_ID_VAR) && environHasMarker(environ, id)) out.push(pid);
   }
   return out;
 }
@@ -85,7 +73,7 @@ function send(pid: number, signal: NodeJS.Signals): boolean {
  * process sees them. Synchronous: safe in an `'exit'` handler.
  */
 export function sweepMarkedProcesses(signal: NodeJS.Signals = 'SIGKILL', id: string = RUN_ID): number {
-  if (process.platform !== 'linux') return 0;
+  if (!isLinux()) return 0;
   if (signal !== 'SIGKILL') {
     const pids = markedProcesses(id);
     for (const pid of pids) if (send(pid, signal)) send(pid, 'SIGCONT');

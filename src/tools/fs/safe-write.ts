@@ -24,6 +24,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { basename, dirname, join, relative, sep } from 'node:path';
+import { hasProcSelfFd } from '../../platform/procfs.js';
 import { displayPath, isProtectedPath, isSubpath, type Workspace } from './workspace.js';
 
 /** Linux `O_PATH`: a directory handle that needs no read permission (fallback only). */
@@ -49,7 +50,7 @@ function openDirFd(dir: string): number {
   try {
     return openSync(dir, constants.O_RDONLY | constants.O_DIRECTORY);
   } catch (err) {
-    if (process.platform !== 'linux' || (err as NodeJS.ErrnoException).code !== 'EACCES') throw err;
+    if (!hasProcSelfFd() || (err as NodeJS.ErrnoException).code !== 'EACCES') throw err;
     return openSync(dir, O_PATH_LINUX | constants.O_DIRECTORY);
   }
 }
@@ -60,7 +61,7 @@ function openSubdirFd(p: string): number {
   try {
     return openSync(p, constants.O_RDONLY | flags);
   } catch (err) {
-    if (process.platform !== 'linux' || (err as NodeJS.ErrnoException).code !== 'EACCES') throw err;
+    if (!hasProcSelfFd() || (err as NodeJS.ErrnoException).code !== 'EACCES') throw err;
     return openSync(p, O_PATH_LINUX | flags);
   }
 }

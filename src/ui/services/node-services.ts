@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { appendFileSync, readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
+import { type PidNamespace, wrapInPidNamespace } from '../../platform/pid-namespace.js';
 import { formatRule, loadAllowRules } from '../../policy/allow-rules.js';
 import { markerEnv } from '../../tools/index.js';
 import { dataDir } from '../../util/paths.js';
@@ -28,6 +29,8 @@ export interface NodeServicesOptions {
   stdout: NodeJS.WritableStream;
   /** Largest image a prompt may attach (bytes; the `imageMaxBytes` setting). */
   imageMaxBytes?: number;
+  /** The PID namespace `!cmd` runs in, as the tools' unsandboxed commands (none: run plainly). */
+  pidNamespace?: PidNamespace | undefined;
 }
 
 /** Path of a project's history file under `dataDir()/history/`. */
@@ -141,7 +144,10 @@ export function createNodeServices(opts: NodeServicesOptions): UiServices {
   return {
     attachImages: (text) =>
       attachImages(text, { cwd: opts.cwd, maxBytes: opts.imageMaxBytes ?? DEFAULT_IMAGE_MAX_BYTES }),
-    runShell: (command, signal) => run('bash', ['-lc', command], opts.cwd, opts.env, signal, live, 'tail'),
+    runShell: (command, signal) => {
+      const w = wrapInPidNamespace(opts.pidNamespace, 'bash', ['-lc', command], opts.env);
+      return run(w.file, w.args, opts.cwd, opts.env, signal, live, 'tail');
+    },
     async gitDiff() {
       // Outside a repository `git diff` falls back to --no-index and prints its usage.
       const inside = await git(['rev-parse', '--is-inside-work-tree']);
