@@ -69,7 +69,9 @@ export interface AgentRuntimeOptions {
   /** Shown once at session start besides the instruction warnings (e.g. untrusted project keys). */
   warnings?: string[];
   /** For `/new` in the TUI: fresh persistence for a new session id. */
-  newPersistence?: (sessionId: string) => AgentPersistence | undefined;
+  newPersistence?: (
+    sessionId: string,
+  ) => AgentPersistence | undefined | Promise<AgentPersistence | undefined>;
   /** MCP servers to start in the background (their tools join the request when ready). */
   mcpServers?: McpServerConfig[];
   /** One-line notices about the MCP configuration (e.g. an untrusted `.mcp.json` ignored). */
@@ -400,9 +402,9 @@ export async function createAgentRuntime(opts: AgentRuntimeOptions): Promise<Age
       const { reasoning, include } = fieldsFor(session.requestFields(), model);
       return { reasoning: reasoning ?? null, include: include ?? [] };
     },
-    newSession: async () => {
-      const id = newSessionId(new Date(clock.wallNow()));
-      const persistence = opts.newPersistence?.(id);
+    newSession: async (resumeId) => {
+      const id = resumeId ?? newSessionId(new Date(clock.wallNow()));
+      const persistence = await opts.newPersistence?.(id);
       return { sessionId: id, ...(persistence ? { persistence } : {}) };
     },
   });

@@ -191,7 +191,21 @@ export interface AgentController {
   compact(): Promise<void>;
   /** Starts a fresh session on the same process and socket (`/new`). */
   newSession(): Promise<void>;
+  /**
+   * Switches to a saved session (`/resume` inside a running session): its context is sent in
+   * full on the next request (a new chain), usage counters start at zero, the current session's
+   * background processes end. Rejects while a run is in progress. Optional.
+   */
+  resumeSession?(target: ResumeTarget): Promise<void>;
   close(): Promise<void>;
+}
+
+/** A saved session to switch to (see {@link AgentController.resumeSession}). */
+export interface ResumeTarget {
+  sessionId: string;
+  /** The context window to send (from the latest compaction on). */
+  items: import('../protocol/items.js').Item[];
+  ledger: LedgerEntry[];
 }
 
 /** State of one tool call in the side-effect ledger (a call never runs twice). */

@@ -18,6 +18,7 @@ import type {
   AgentSnapshot,
   ApprovalDecision,
   ApprovalMode,
+  ResumeTarget,
   TerminalReason,
   UserImage,
 } from './events.js';
@@ -62,6 +63,8 @@ export class Agent implements AgentController {
   private snapshot: AgentSnapshot | null = null;
   private unsubscribeSession: (() => void) | null = null;
   private closed = false;
+  /** A `/new` or `/resume` switch is under way: submitted input waits for it. */
+  private switching = false;
   private resumed: boolean;
   private earlyNotices: string[] = [];
 
@@ -81,7 +84,7 @@ export class Agent implements AgentController {
     if (this.closed) return;
     this.enqueue(input.text, input.images);
     this.invalidate();
-    if (!this.drivePromise) void this.drive();
+    if (!this.drivePromise && !this.switching) void this.drive();
   }
 
   /** Submits `prompt` (with images) and resolves when the agent is idle again (print mode). */
@@ -209,30 +212,52 @@ export class Agent implements AgentController {
   async newSession(): Promise<void> {
     this.cancel();
     if (this.drivePromise) await this.drivePromise.catch(() => undefined);
-    this.endProcesses('a new session was started (/new)');
-    await this.persistence?.flush();
-    if (this.opts.newSession) {
-      const next = await this.opts.newSession();
-      this.info = { ...this.info, sessionId: next.sessionId };
-      this.persistence = next.persistence;
-      this.opts.session.setRequestFields({ prompt_cache_key: next.sessionId });
+    await this.switchSession('a new session was started (/new)');
+  }
+
+  async resumeSession(target: ResumeTarget): Promise<void> {
+    if (this.drivePromise || this.switching) throw new Error('a turn is running: interrupt it (Esc) first');
+    await this.switchSession('another session was resumed (/resume)', target);
+  }
+
+  /**
+   * `/new` (no target) or `/resume`: the same process and socket, another conversation. Input
+   * submitted meanwhile waits for the switch and goes to the new conversation.
+   */
+  private async switchSession(why: string, target?: ResumeTarget): Promise<void> {
+    this.switching = true;
+    try {
+      this.endProcesses(why);
+      this.ledger = new Ledger(target?.ledger ?? []);
+      this.pendingOutputs = [];
+      this.queue = [];
+      this.queueImages.clear();
+      this.totalUsage = { ...ZERO_USAGE };
+      this.turnCounter = 0;
+      this.resumed = target !== undefined;
+      this.invalidate();
+      await this.persistence?.flush();
+      if (this.opts.newSession) {
+        const next = await this.opts.newSession(target?.sessionId);
+        this.info = { ...this.info, sessionId: next.sessionId };
+        this.persistence = next.persistence;
+        this.opts.session.setRequestFields({ prompt_cache_key: next.sessionId });
+        this.invalidate();
+      }
+      const items = target?.items ?? [];
+      // Before the first start(), start() warms the transcript and announces the new id.
+      if (!this.announced) {
+        await this.opts.session.resetTranscript([...items]);
+        return await this.start().catch(() => undefined);
+      }
+      // A failed warm-up (e.g. credentials refused: on the status bar) does not undo the switch.
+      await this.opts.session.resetTranscript([...items], { warm: true }).catch(() => undefined);
+      this.emitSessionStarted(this.resumed);
+      this.answerDangling();
+    } finally {
+      this.switching = false;
+      if (this.queue.length > 0 && !this.drivePromise && !this.closed) void this.drive();
     }
-    this.ledger = new Ledger();
-    this.pendingOutputs = [];
-    this.queue = [];
-    this.queueImages.clear();
-    this.totalUsage = { ...ZERO_USAGE };
-    this.turnCounter = 0;
-    this.invalidate();
-    this.resumed = false;
-    // Before the first start(), start() warms the empty transcript and announces the new id.
-    if (!this.announced) {
-      await this.opts.session.resetTranscript([]);
-      return this.start().catch(() => undefined);
-    }
-    // A failed warm-up (e.g. credentials refused: on the status bar) does not undo the reset.
-    await this.opts.session.resetTranscript([], { warm: true }).catch(() => undefined);
-    this.emitSessionStarted(false);
   }
 
   async close(): Promise<void> {
@@ -259,12 +284,7 @@ export class Agent implements AgentController {
       this.emitSessionStarted(this.resumed);
       for (const message of this.opts.warnings ?? []) this.emit({ type: 'warning', message });
       for (const message of this.earlyNotices.splice(0)) this.emit({ type: 'warning', message });
-      const dangling = danglingCallOutputs(this.opts.session.transcript(), this.ledger);
-      for (const entry of dangling.updates) this.persistence?.onLedger(entry);
-      // A resumed transcript's unanswered calls are answered first (never re-run).
-      this.pendingOutputs.push(
-        ...dangling.outputs.map((o) => toModelOutput({ kind: o.kind, callId: o.callId }, o.output)),
-      );
+      this.answerDangling();
     }
     if (!this.started) {
       const started = this.opts.session.start();
@@ -278,6 +298,15 @@ export class Agent implements AgentController {
   }
 
   // ---- internals -------------------------------------------------------------------------
+
+  /** A resumed transcript's unanswered calls are answered first (never re-run). */
+  private answerDangling(): void {
+    const dangling = danglingCallOutputs(this.opts.session.transcript(), this.ledger);
+    for (const entry of dangling.updates) this.persistence?.onLedger(entry);
+    this.pendingOutputs.push(
+      ...dangling.outputs.map((o) => toModelOutput({ kind: o.kind, callId: o.callId }, o.output)),
+    );
+  }
 
   /** Ends every exec_command session (with its process tree) and reports them. */
   private endProcesses(reason: string): void {

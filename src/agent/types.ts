@@ -44,8 +44,11 @@ export interface AgentOptions {
   warnings?: string[];
   /** Model-dependent request fields (`reasoning`, `include`) applied by `setModel`. */
   fieldsForModel?: (model: string) => Partial<import('../protocol/client-events.js').RequestFields>;
-  /** For `/new`: a fresh session id and persistence. Without it the id is kept. */
-  newSession?: () => Promise<{ sessionId: string; persistence?: AgentPersistence }>;
+  /**
+   * For `/new`: a fresh session id and persistence (without it the id is kept); for `/resume`,
+   * the persistence that appends to the saved session `sessionId`.
+   */
+  newSession?: (sessionId?: string) => Promise<{ sessionId: string; persistence?: AgentPersistence }>;
 }
 
 /** The outcome of one run (one prompt and everything it caused); the fields of `run_finished`. */

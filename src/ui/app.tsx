@@ -13,6 +13,7 @@ import { Transcript } from './components/transcript.js';
 import type { UiController } from './controller.js';
 import { UiContext, useUi } from './hooks/use-ui.js';
 import { INITIAL_KEY_PARSER, parseKeys } from './input/parse-keys.js';
+import { PickerList } from './session-picker.js';
 import type { UiStore } from './store.js';
 
 /** Props of {@link App}. */
@@ -25,6 +26,8 @@ export interface AppProps {
 
 function InputArea() {
   const hasApproval = useUi((s) => s.approvals.queue.length > 0);
+  const picker = useUi((s) => s.view.picker);
+  if (picker) return <PickerList items={picker.items} index={picker.index} now={Date.now()} />;
   return hasApproval ? <ApprovalPrompt /> : <Composer />;
 }
 

@@ -8,10 +8,12 @@ import type { AgentController, AgentEvent, UserImage } from '../agent/events.js'
 import type { Clock } from '../util/clock.js';
 import { applyCompletion, type Completion, completionFor } from './completion.js';
 import { Command, DEFAULT_KEYMAP, type KeyContext, type KeyPress, resolveCommand } from './keymap.js';
+import { resumeSession } from './resume.js';
 import { diffRows } from './rows.js';
 import type { UiServices } from './services/types.js';
 import type { ComposerAction } from './state/composer.js';
 import { ctrlC } from './state/interrupt.js';
+import { movePicker } from './state/picker.js';
 import type { UiStore } from './store.js';
 import { Submitter } from './submit.js';
 
@@ -95,6 +97,7 @@ export class UiController {
 
   /** The focused context. */
   context(): KeyContext {
+    if (this.o.store.getSnapshot().view.picker) return 'picker';
     const a = this.o.store.getSnapshot().approvals;
     if (a.queue.length > 0) return a.edit ? 'approvalEdit' : 'approval';
     return 'composer';
@@ -137,7 +140,8 @@ export class UiController {
     }
     if (cmd === null) {
       // Printable text goes to the focused editor; in the approval prompt it does nothing.
-      if (key.text && ctx !== 'approval') this.compose({ type: 'insert', text: key.text });
+      if (key.text && (ctx === 'composer' || ctx === 'approvalEdit'))
+        this.compose({ type: 'insert', text: key.text });
       return;
     }
     this.run(cmd, key);
@@ -289,9 +293,18 @@ export class UiController {
         return; // one editing action each (EDITS, above)
       case Command.PICK_UP:
       case Command.PICK_DOWN:
-      case Command.PICK_CONFIRM:
+        if (s.view.picker)
+          store.view({ picker: movePicker(s.view.picker, cmd === Command.PICK_UP ? -1 : 1) });
+        return;
+      case Command.PICK_CONFIRM: {
+        const chosen = s.view.picker?.items[s.view.picker.index];
+        if (chosen) void resumeSession(this.o, chosen.id);
+        else store.view({ picker: null });
+        return;
+      }
       case Command.PICK_CANCEL:
-        // Only the session picker (a screen of its own) uses these.
+        // Esc: the picker goes, nothing else changes.
+        store.view({ picker: null });
         return;
       default: {
         const unreachable: never = cmd;

@@ -1,24 +1,51 @@
 /**
- * The session picker for a bare `--resume`: a small screen of its own, shown before the session
- * starts. ↑/↓ choose, Enter resumes, Esc cancels. Keys resolve through the keymap's `picker` context.
+ * The session picker: a bare `--resume` shows it as a small screen of its own before the session
+ * starts (`pickSession`); `/resume` shows the same list in place of the composer (`PickerList`,
+ * keys routed by the UI controller). ↑/↓ choose, Enter resumes, Esc cancels. Keys resolve
+ * through the keymap's `picker` context.
  */
 import { Box, render, Text, useInput } from 'ink';
 import { useCallback, useRef, useState } from 'react';
 import { formatAge } from './format.js';
 import { Command, type InkKeyFlags, normalizeInkKey, resolveCommand } from './keymap.js';
+import { firstVisibleRow, PICKER_ROWS, type PickItem } from './state/picker.js';
 import { theme } from './theme.js';
 
-/** One session offered by the picker. */
-export interface PickItem {
-  id: string;
-  title: string;
-  /** Last activity (Unix ms). */
-  updatedAt: number;
-  turns: number;
+export type { PickItem } from './state/picker.js';
+export { PICKER_ROWS } from './state/picker.js';
+
+/** Props of {@link PickerList}. */
+export interface PickerListProps {
+  items: readonly PickItem[];
+  index: number;
+  /** Wall clock now (Unix ms) for the ages. */
+  now: number;
 }
 
-/** Rows shown at once. */
-export const PICKER_ROWS = 12;
+/** The list of sessions with the selected row highlighted (no input handling). */
+export function PickerList({ items, index, now }: PickerListProps) {
+  const first = firstVisibleRow(index, items.length);
+  return (
+    <Box flexDirection="column">
+      <Text bold>Resume which session? (↑/↓ choose · Enter resume · Esc cancel)</Text>
+      {items.slice(first, first + PICKER_ROWS).map((s, i) => (
+        <Text key={s.id} inverse={first + i === index} wrap="truncate-end">
+          {first + i === index ? '› ' : '  '}
+          {s.title.split('\n')[0] || '(no prompt)'}
+          <Text color={theme.dim}>
+            {' '}
+            · {formatAge(now - s.updatedAt)} ago · {s.turns} turns · {s.id}
+          </Text>
+        </Text>
+      ))}
+      {items.length > PICKER_ROWS ? (
+        <Text color={theme.dim}>
+          {index + 1}/{items.length}
+        </Text>
+      ) : null}
+    </Box>
+  );
+}
 
 /** Props of {@link SessionPicker}. */
 export interface SessionPickerProps {
@@ -28,7 +55,7 @@ export interface SessionPickerProps {
   onDone: (id: string | null) => void;
 }
 
-/** The picker component. */
+/** The start-up picker: {@link PickerList} with its own keys. */
 export function SessionPicker({ items, now, onDone }: SessionPickerProps) {
   const [index, setIndex] = useState(0);
   // Keys can arrive faster than React re-renders: read the selection from a ref, not a closure.
@@ -51,27 +78,7 @@ export function SessionPicker({ items, now, onDone }: SessionPickerProps) {
     [items, onDone, move],
   );
   useInput(onInput);
-  const first = Math.max(0, Math.min(index - Math.floor(PICKER_ROWS / 2), items.length - PICKER_ROWS));
-  return (
-    <Box flexDirection="column">
-      <Text bold>Resume which session? (↑/↓ choose · Enter resume · Esc cancel)</Text>
-      {items.slice(first, first + PICKER_ROWS).map((s, i) => (
-        <Text key={s.id} inverse={first + i === index} wrap="truncate-end">
-          {first + i === index ? '› ' : '  '}
-          {s.title.split('\n')[0] || '(no prompt)'}
-          <Text color={theme.dim}>
-            {' '}
-            · {formatAge(now - s.updatedAt)} ago · {s.turns} turns · {s.id}
-          </Text>
-        </Text>
-      ))}
-      {items.length > PICKER_ROWS ? (
-        <Text color={theme.dim}>
-          {index + 1}/{items.length}
-        </Text>
-      ) : null}
-    </Box>
-  );
+  return <PickerList items={items} index={index} now={now} />;
 }
 
 /** Shows the picker on the terminal; resolves with the chosen id, or null when cancelled. */

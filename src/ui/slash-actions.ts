@@ -3,6 +3,7 @@ import type { AgentController, ApprovalMode } from '../agent/events.js';
 import { expandCommand } from '../config/custom-commands.js';
 import { visibleText } from '../util/visible-text.js';
 import { formatAge, formatTokens } from './format.js';
+import { openResume } from './resume.js';
 import type { UiServices } from './services/types.js';
 import { allSlashCommands, findSlash, type ParsedSlash } from './slash.js';
 import type { UiStore } from './store.js';
@@ -160,14 +161,9 @@ export function runSlash(p: ParsedSlash, ctx: SlashContext): void {
         .newSession()
         .catch((err: unknown) => note(ctx, `Could not start a new session: ${errorText(err)}`, 'error'));
       return;
-    case 'resume': {
-      const id = ctx.store.getSnapshot().status.sessionId;
-      note(
-        ctx,
-        `To resume a session, restart with: tether --resume <id> (list them with: tether sessions). This session: ${id || '(starting)'}`,
-      );
+    case 'resume':
+      openResume(ctx, p.args);
       return;
-    }
     case 'copy': {
       const answer = ctx.store.getSnapshot().transcript.lastAnswer;
       if (!answer) {

@@ -35,7 +35,7 @@ export const SLASH_COMMANDS: readonly SlashCommand[] = [
   { name: 'diff', description: 'Show the git diff of the workspace' },
   { name: 'compact', description: 'Compact the conversation context now' },
   { name: 'new', description: 'Start a fresh session' },
-  { name: 'resume', description: 'How to resume a previous session' },
+  { name: 'resume', args: '[id]', description: 'Switch to a saved session of this directory (picker)' },
   { name: 'copy', description: 'Copy the last answer to the clipboard (OSC 52)' },
   { name: 'quit', description: 'Exit tether' },
   { name: 'mcp', description: 'MCP servers, their state and tools' },

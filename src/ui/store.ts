@@ -22,6 +22,7 @@ import {
   initialComposer,
 } from './state/composer.js';
 import type { NewEntry } from './state/entries.js';
+import type { PickerState } from './state/picker.js';
 import { initialStatus, type StatusState, statusReducer } from './state/status.js';
 import {
   commit,
@@ -60,6 +61,8 @@ export interface ViewState {
    * again at the new width.
    */
   epoch: number;
+  /** The `/resume` session picker, shown in place of the composer (null: closed). */
+  picker: PickerState | null;
 }
 
 /** The whole UI state. */
@@ -130,6 +133,7 @@ export class UiStore {
         rows: opts.rows ?? 40,
         simulated: opts.simulated ?? false,
         epoch: 0,
+        picker: null,
       },
     };
   }
@@ -283,6 +287,15 @@ export class UiStore {
   replay(entries: NewEntry[], lastAnswer: string): void {
     const transcript = commit(this.state.transcript, ...entries);
     this.set({ ...this.state, transcript: lastAnswer ? { ...transcript, lastAnswer } : transcript });
+  }
+
+  /**
+   * Another saved session replaces the current one on this screen (`/resume`): its earlier
+   * messages are shown below what is already printed, and `/copy` copies its last answer.
+   */
+  switchSession(entries: NewEntry[], lastAnswer: string): void {
+    const transcript = commit(this.state.transcript, ...entries);
+    this.set({ ...this.state, transcript: { ...transcript, lastAnswer } });
   }
 
   private busy(): boolean {

@@ -5,6 +5,7 @@ import type {
   AgentSnapshot,
   ApprovalDecision,
   ApprovalMode,
+  ResumeTarget,
 } from '../../src/agent/events.js';
 import { ZERO_USAGE } from '../../src/protocol/usage.js';
 
@@ -17,6 +18,7 @@ export type FakeCall =
   | { kind: 'setApprovalMode'; mode: ApprovalMode }
   | { kind: 'compact' }
   | { kind: 'newSession' }
+  | { kind: 'resumeSession'; sessionId: string; items: number }
   | { kind: 'close' };
 
 /** A fake agent. `emit` pushes events to subscribers. */
@@ -75,6 +77,24 @@ export class FakeAgent implements AgentController {
   }
   async newSession(): Promise<void> {
     this.calls.push({ kind: 'newSession' });
+  }
+  /** Like the agent: announces the resumed session (a new id, resumed). */
+  async resumeSession(target: ResumeTarget): Promise<void> {
+    this.calls.push({ kind: 'resumeSession', sessionId: target.sessionId, items: target.items.length });
+    this.snapshot = { ...this.snapshot, sessionId: target.sessionId, usage: { ...ZERO_USAGE }, turns: 0 };
+    this.emit({
+      type: 'session_started',
+      sessionId: target.sessionId,
+      model: this.snapshot.model,
+      cwd: '/work/demo',
+      transport: 'auto',
+      approval: this.snapshot.approval,
+      sandbox: 'none',
+      tools: ['shell'],
+      version: '0.1.0',
+      resumed: true,
+      instructionFiles: [],
+    });
   }
   async close(): Promise<void> {
     this.calls.push({ kind: 'close' });

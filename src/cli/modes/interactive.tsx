@@ -94,6 +94,7 @@ export async function runInteractive(ctx: CliContext): Promise<number> {
   screenModule.catch(() => undefined);
   const dir = sessionsDir(ctx.env);
   const writers: SessionWriter[] = [];
+  let savedBefore = false;
   const notices: string[] = [];
   let runtime: AgentRuntime;
   let resumed: ResumeData | undefined;
@@ -147,7 +148,16 @@ export async function runInteractive(ctx: CliContext): Promise<number> {
       persistence,
       env: ctx.env,
       warnings: ctx.warnings ?? [],
-      newPersistence: (id) => newWriter(id),
+      newPersistence: async (id) => {
+        // Resuming a session this process wrote earlier (/resume back to it): its idle writer
+        // is closed first, so its summary is never written over the newer one.
+        for (const w of writers.filter((x) => x.sessionId === id)) {
+          writers.splice(writers.indexOf(w), 1);
+          savedBefore ||= w.saved;
+          await w.close().catch(() => undefined);
+        }
+        return newWriter(id);
+      },
       mcpServers: ctx.mcpServers,
       mcpWarnings: ctx.mcpWarnings,
     });
@@ -190,6 +200,18 @@ export async function runInteractive(ctx: CliContext): Promise<number> {
     services.endProcess = (id) => execSessions.end(id, 'ended with /ps');
     services.watchProcesses = (listener) => execSessions.subscribe(listener);
   }
+  // In-session /resume: this directory's saved sessions, and one loaded to switch to.
+  services.listSessions = () =>
+    listSessions({ cwd: ctx.cwd, all: false, dir }).sessions.map((x) => ({
+      id: x.session_id,
+      title: x.title,
+      updatedAt: Date.parse(x.updated_at) || 0,
+      turns: x.turns,
+    }));
+  services.loadSession = (id) => {
+    const data = loadForResume(id, dir);
+    return { sessionId: data.sessionId, items: data.items, ledger: data.ledger, allItems: data.allItems };
+  };
   let result: { code: number; sessionId: string };
   try {
     result = await runScreen({
@@ -227,7 +249,7 @@ export async function runInteractive(ctx: CliContext): Promise<number> {
     );
   }
   const id = result.sessionId || runtime.sessionId;
-  if (writers.some((w) => w.saved))
+  if (savedBefore || writers.some((w) => w.saved))
     ctx.stdout.write(`Session ${id} saved. Resume it with: tether --resume ${id}\n`);
   return result.code;
 }

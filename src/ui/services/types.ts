@@ -3,7 +3,10 @@
  * fakes. The Node implementation is `createNodeServices` (node-services.ts).
  */
 
+import type { ResumeTarget } from '../../agent/events.js';
+import type { Item } from '../../protocol/items.js';
 import type { AttachResult } from '../../util/attachments.js';
+import type { PickItem } from '../state/picker.js';
 
 /** Result of a `!cmd` shell command the user ran directly. */
 export interface ShellRun {
@@ -46,6 +49,16 @@ export interface UiServices {
   watchProcesses(listener: () => void): () => void;
   /** This project's "always allow" rules, as the user reads them (`/status`). */
   allowRules(): string[];
+  /** Saved sessions of this directory, newest first (`/resume`). Optional. */
+  listSessions?(): PickItem[];
+  /** Loads saved session `id` to switch to (`/resume`); throws a one-line error. Optional. */
+  loadSession?(id: string): SavedSession;
+}
+
+/** A saved session loaded for an in-session `/resume`. */
+export interface SavedSession extends ResumeTarget {
+  /** Every item ever recorded (what the screen shows of the earlier conversation). */
+  allItems: Item[];
 }
 
 /** One background process as `/ps` shows it. */

@@ -131,8 +131,8 @@ export function transcriptReducer(s: TranscriptState, e: AgentEvent, now: number
   switch (e.type) {
     case 'session_started':
       // The screen may have shown this session's banner already (at startup, before the agent
-      // connected); a new id (/new) gets its own.
-      if (s.entries.some((x) => x.kind === 'banner' && x.banner.sessionId === e.sessionId)) return s;
+      // connected); a new id (/new, /resume, also back to an earlier one) gets its own.
+      if (s.entries.findLast((x) => x.kind === 'banner')?.banner.sessionId === e.sessionId) return s;
       return commit(endStream(s), {
         kind: 'banner',
         banner: {

@@ -1,0 +1,100 @@
+/**
+ * `/resume` inside a running session: the picker opens in place of the composer; choosing a
+ * session switches the agent to it (its context, a new chain, zero counters, its session file;
+ * the current session's background processes end, as Codex ends them when it leaves a thread)
+ * and shows its earlier conversation below the current one. Esc closes the picker and changes
+ * nothing. Refused, with one line, while a turn runs (Codex: "disabled while a task is in
+ * progress").
+ */
+import type { AgentController } from '../agent/events.js';
+import { lastAnswerOf, replayEntries } from './replay.js';
+import type { SavedSession, UiServices } from './services/types.js';
+import type { UiStore } from './store.js';
+
+/** What `/resume` needs. */
+export interface ResumeContext {
+  store: UiStore;
+  agent: AgentController;
+  services: UiServices;
+}
+
+const BUSY = '/resume is not available while a turn runs: interrupt it (Esc) or wait for it to finish.';
+
+function note(c: ResumeContext, text: string, level: 'info' | 'warn' | 'error' = 'info'): void {
+  c.store.add({ kind: 'notice', level, text });
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** `/resume [id]`: opens the picker, or switches at once to the one session `id` starts. */
+export function openResume(c: ResumeContext, args: string): void {
+  const s = c.store.getSnapshot();
+  if (!c.services.listSessions || !c.agent.resumeSession) {
+    note(
+      c,
+      `To resume a session, restart with: tether --resume <id> (list them with: tether sessions). This session: ${s.status.sessionId || '(starting)'}`,
+    );
+    return;
+  }
+  if (s.view.running || s.approvals.queue.length > 0) {
+    note(c, BUSY, 'warn');
+    return;
+  }
+  let items: ReturnType<NonNullable<UiServices['listSessions']>>;
+  try {
+    items = c.services.listSessions().filter((x) => x.id !== s.status.sessionId);
+  } catch (err) {
+    note(c, `Could not list the saved sessions: ${errorText(err)}`, 'error');
+    return;
+  }
+  if (args) {
+    const matches = items.filter((x) => x.id === args || x.id.startsWith(args));
+    if (matches.length === 1 && matches[0]) void resumeSession(c, matches[0].id);
+    else if (matches.length === 0)
+      note(c, `No other saved session here starts with "${args}" (/resume lists them).`, 'warn');
+    else
+      note(
+        c,
+        `"${args}" matches ${matches.length} sessions; type more of the id, or /resume to pick.`,
+        'warn',
+      );
+    return;
+  }
+  if (items.length === 0) {
+    note(c, 'No other saved session in this directory (tether sessions --all lists every one).');
+    return;
+  }
+  c.store.view({ picker: { items, index: 0 } });
+}
+
+/** Switches this screen and the agent to saved session `id` (the picker's Enter). */
+export async function resumeSession(c: ResumeContext, id: string): Promise<void> {
+  const { store, agent, services } = c;
+  store.view({ picker: null });
+  if (!agent.resumeSession || !services.loadSession) return;
+  if (store.getSnapshot().view.running) {
+    note(c, BUSY, 'warn');
+    return;
+  }
+  let data: SavedSession;
+  try {
+    data = services.loadSession(id);
+  } catch (err) {
+    note(c, `Could not resume ${id}: ${errorText(err)}`, 'error');
+    return;
+  }
+  store.switchSession(
+    [
+      { kind: 'notice', level: 'info', text: `Resuming session ${id}; its earlier conversation:` },
+      ...replayEntries(data.allItems),
+    ],
+    lastAnswerOf(data.allItems),
+  );
+  try {
+    await agent.resumeSession({ sessionId: data.sessionId, items: data.items, ledger: data.ledger });
+  } catch (err) {
+    note(c, `Could not resume ${id}: ${errorText(err)}`, 'error');
+  }
+}
