@@ -19,6 +19,8 @@ import {
   formatRule,
   legacyRulesWarning,
   loadAllowRules,
+  mcpRule,
+  mcpToolAllowed,
   type SandboxInfo,
 } from '../policy/index.js';
 import type { ProcessNamespaceSetting } from '../policy/sandbox.js';
@@ -242,7 +244,7 @@ export function policyPort(
         rules,
         workspace: root,
         allowDotenv,
-        mcpAllowed: (name) => rules.prefixes.some((p) => p.length === 1 && p[0] === name),
+        mcpAllowed: (server, tool) => mcpToolAllowed(rules, server, tool),
       });
       if (!allowRule) return d;
       offered.set(call.callId, allowRule);
@@ -250,8 +252,11 @@ export function policyPort(
     },
     allowAlways(call: ReadyCall) {
       if (call.kind === 'mcp') {
-        // An MCP tool is allowed by its qualified name (`mcp__server__tool`), nothing wider.
-        rules = addAllowRule(workspace, [call.name], env);
+        // Exactly this server's tool (`@mcp server tool`), never the model-facing name that two
+        // servers' tools may share.
+        const { server, tool } = call.subject;
+        if (server !== undefined && tool !== undefined)
+          rules = addAllowRule(workspace, mcpRule(server, tool), env);
         return;
       }
       const rule = offered.get(call.callId);

@@ -146,8 +146,15 @@ function buildProgram(run: (opts: RootOptions, prompt: string | undefined) => Pr
     // `rules remove node --test`: a rule's own flags are words of the rule.
     .allowUnknownOption()
     .action(async (action: string | undefined, words: string[], opts: { all?: boolean }) => {
-      const { runRulesCommand } = await import('./commands/config-rules.js');
-      process.exitCode = runRulesCommand({ action, words, all: opts.all === true, cwd: process.cwd() });
+      const { currentTrust, runRulesCommand } = await import('./commands/config-rules.js');
+      const trust = await currentTrust(process.cwd());
+      process.exitCode = runRulesCommand({
+        action,
+        words,
+        all: opts.all === true,
+        cwd: process.cwd(),
+        ...(trust ? { trust } : {}),
+      });
     });
 
   const mcp = program.command('mcp').description('configure MCP servers (user config)');

@@ -119,6 +119,21 @@ function boolFrom(raw: unknown, label: string): boolean | undefined {
   return coerceSetting(def, raw, label) as boolean;
 }
 
+const SOURCE_TEXT: Record<TrustSource, string> = {
+  flag: 'the --trust flag',
+  env: 'TETHER_TRUST',
+  'user-config': 'the `trust` setting in the user config',
+  'trusted-projects': 'the trustedProjects list in the user config',
+  'untrusted-projects': 'the untrustedProjects list in the user config',
+  prompt: 'your answer at the trust prompt',
+  none: 'not decided yet: untrusted until you trust it',
+};
+
+/** `trusted (the trustedProjects list in the user config)`: what `/status` and `tether config` show. */
+export function describeTrust(t: Pick<ProjectTrust, 'trusted' | 'source'>): string {
+  return `${t.trusted ? 'trusted' : 'not trusted'} (${SOURCE_TEXT[t.source]})`;
+}
+
 /** Resolves a project's trust from flags > env > user config (never from the project). */
 export function resolveProjectTrust(input: {
   cwd: string;

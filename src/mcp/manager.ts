@@ -8,7 +8,7 @@
 import { sanitizeEnv } from '../tools/exec/env.js';
 import { markerEnv } from '../tools/exec/run-marker.js';
 import { type ConvertedResult, convertCallResult } from './convert.js';
-import { qualifiedToolName } from './names.js';
+import { qualifiedToolName, uniqueToolNames } from './names.js';
 import {
   type ClientLike,
   isObj,
@@ -33,6 +33,7 @@ export type {
 export class McpManager {
   private readonly servers = new Map<string, Running>();
   private closed = false;
+  private readonly warnedNames = new Set<string>();
 
   constructor(private readonly opts: McpManagerOptions) {
     for (const cfg of opts.servers) {
@@ -68,12 +69,23 @@ export class McpManager {
     return [...this.servers.values()].map((r) => ({ ...r.status, tools: [...r.status.tools] }));
   }
 
-  /** Every tool of every ready (or died-but-restartable) server. */
+  /**
+   * Every tool of every ready (or died-but-restartable) server, each under a distinct name (a
+   * collision of sanitized names is resolved and warned about once; see names.ts).
+   */
   tools(): McpToolInfo[] {
     const out: McpToolInfo[] = [];
     for (const r of this.servers.values())
       if (r.status.state === 'ready' || r.status.state === 'exited') out.push(...r.status.tools);
-    return out;
+    const { names, warnings } = uniqueToolNames(out);
+    for (const w of warnings) {
+      if (this.warnedNames.has(w)) continue;
+      this.warnedNames.add(w);
+      this.emit({ type: 'warning', server: '', message: w });
+    }
+    return out.map((t, i) =>
+      names[i] === t.qualifiedName ? t : { ...t, qualifiedName: names[i] as string },
+    );
   }
 
   findTool(qualifiedName: string): McpToolInfo | undefined {

@@ -289,10 +289,35 @@ const REDIRECTING_FLAGS: Record<string, RegExp> = {
   go: /^(-C|-exec|-toolexec|-modfile|-overlay|-o)(=|$)/,
 };
 
+/**
+ * The first word of an MCP tool's rule, `@mcp <server> <tool>`: the exact server and tool names,
+ * never the model-facing `mcp__…` name (sanitizing maps server `a.b` and server `a_b` to the same
+ * one). Such a rule never matches a shell command, and a rule saved by an older version under the
+ * model-facing name (`mcp__a_b__c`) matches nothing: that tool asks again.
+ */
+export const MCP_RULE_WORD = '@mcp';
+
+/** The rule that always allows `tool` of `server`. */
+export function mcpRule(server: string, tool: string): string[] {
+  return [MCP_RULE_WORD, server, tool];
+}
+
+/** Whether the rules always allow `tool` of `server` (exactly that server and tool). */
+export function mcpToolAllowed(rules: AllowRules, server: string, tool: string): boolean {
+  return rules.prefixes.some(
+    (p) => p.length === 3 && p[0] === MCP_RULE_WORD && p[1] === server && p[2] === tool,
+  );
+}
+
+function isMcpRule(prefix: readonly string[]): boolean {
+  return prefix[0] === MCP_RULE_WORD || (prefix[0] ?? '').startsWith('mcp__');
+}
+
 /** Whether `argv` starts with `prefix` (and, for an interpreter, adds no code-running flag). */
 export function argvMatchesRule(argv: readonly string[], prefix: readonly string[]): boolean {
   if (prefix.length === 0 || prefix.length > argv.length || !prefix.every((w, i) => argv[i] === w))
     return false;
+  if (isMcpRule(prefix)) return false;
   if (ruleProblem(prefix)) return false;
   const name = baseName(prefix[0] as string);
   const extra = argv.slice(prefix.length);

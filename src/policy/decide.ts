@@ -80,8 +80,8 @@ export async function decide(
     mode: ApprovalMode;
     sandbox: SandboxInfo;
     rules: AllowRules;
-    /** Whether the user always allows this MCP tool (`mcp__server__tool`). */
-    mcpAllowed?: (qualifiedName: string) => boolean;
+    /** Whether the user always allows this MCP tool (by its exact server and tool names). */
+    mcpAllowed?: (server: string, tool: string) => boolean;
     /** Workspace real path: sensitive names are matched relative to it. */
     workspace?: string;
     /** The `allowDotenv` setting: dotenv reads need no approval. */
@@ -106,7 +106,8 @@ export async function decide(
       // Server annotations (readOnlyHint…) are hints, not trust: only the user's rules count.
       if (ctx.mode === 'full-auto')
         return { action: 'auto', sandboxed: false, reason: 'full-auto: MCP tools run' };
-      if (call.name && ctx.mcpAllowed?.(call.name))
+      const { server, tool } = call.subject;
+      if (server !== undefined && tool !== undefined && ctx.mcpAllowed?.(server, tool))
         return { action: 'auto', sandboxed: false, reason: 'MCP tool is always allowed' };
       return { action: 'ask', sandboxed: false, reason: `MCP tool calls need approval in ${ctx.mode} mode` };
     }

@@ -8,6 +8,8 @@ export {
   loadAllowRules,
   loadAllRules,
   matchesAllowRules,
+  mcpRule,
+  mcpToolAllowed,
   projectKey,
   removeAllowRule,
   suggestAllowRule,

@@ -41,6 +41,7 @@ function statusText(ctx: SlashContext): string {
     `Transport ${c.transport} (${c.state}${c.fellBack ? ', fell back to HTTP' : ''}) · socket age ${age} · connections ${c.connections} · rotations ${c.rotations} · reconnects ${c.reconnects}`,
     `Chain: ${st.turns} model calls · last request ${st.lastIncremental === null ? '—' : st.lastIncremental ? 'incremental (previous_response_id)' : 'full create'} · last latency ${st.lastLatencyMs !== null ? `${Math.round(st.lastLatencyMs)} ms` : '—'} (first event ${st.lastFirstEventMs !== null ? `${Math.round(st.lastFirstEventMs)} ms` : '—'})`,
     `Usage: ${formatTokens(st.usage.inputTokens)} in (${cached}% cached) · ${formatTokens(st.usage.outputTokens)} out · ${formatTokens(st.usage.reasoningTokens)} reasoning`,
+    `Project: ${visibleText(ctx.services.projectTrust())}`,
     `Always allowed here: ${rules.length > 0 ? rules.join(' · ') : 'nothing'} (tether config rules)`,
   ].join('\n');
 }

@@ -37,4 +37,23 @@ describe('tether config rules', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/no rule "rm -rf"/);
   });
+
+  it('shows the project’s trust and where it came from, in `config rules` and `config list`', async () => {
+    const home = tempDir('tether-rules-trust-home-');
+    const ws = tempDir('tether-rules-trust-ws-');
+    const env = { TETHER_HOME: home };
+    const rules = async (extra: Record<string, string> = {}) =>
+      (await runTether(['config', 'rules'], { cwd: ws, env: { ...env, ...extra } })).stdout;
+    expect(await rules()).toContain('  trust: not trusted (not decided yet: untrusted until you trust it)\n');
+    expect(await rules({ TETHER_TRUST: '1' })).toContain('  trust: trusted (TETHER_TRUST)\n');
+    expect(await rules({ TETHER_TRUST: '0' })).toContain('  trust: not trusted (TETHER_TRUST)\n');
+    expect((await runTether(['config', 'trust'], { cwd: ws, env })).code).toBe(0);
+    expect(await rules()).toContain('  trust: trusted (the trustedProjects list in the user config)\n');
+    const list = await runTether(['config', 'list'], { cwd: ws, env });
+    expect(list.stdout).toContain(
+      `this project  ${realpathSync(ws)}  trusted (the trustedProjects list in the user config)\n`,
+    );
+    expect((await runTether(['config', 'untrust'], { cwd: ws, env })).code).toBe(0);
+    expect(await rules()).toContain('  trust: not trusted (the untrustedProjects list in the user config)\n');
+  });
 });

@@ -142,6 +142,7 @@ describe('slash commands', () => {
         gitDiff: async () => '--- a/f\n+++ b/f\n@@ -1 +1 @@\n-a\n+b\n',
         copy: (t) => copied.push(t),
         allowRules: () => ['npm run test', 'node --test'],
+        projectTrust: () => 'trusted (the --trust flag)',
       },
     });
     cleanup = app.unmount;
@@ -152,6 +153,7 @@ describe('slash commands', () => {
     expect(app.screen()).toContain('Session sess-9');
     expect(app.screen()).toContain('rotations 0');
     expect(app.screen()).toContain('Always allowed here: npm run test · node --test');
+    expect(app.screen()).toContain('Project: trusted (the --trust flag)');
     await app.type('/diff', KEY.enter);
     expect(app.screen()).toContain('git diff');
     expect(app.screen()).toContain('+b');

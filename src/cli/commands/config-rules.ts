@@ -3,6 +3,9 @@
  * project's); `tether config rules remove <rule>` deletes one. Rules live in the user config dir,
  * keyed by the project's real path; nothing inside a repository can add any.
  */
+
+import { describeTrust, type ProjectTrust, resolveProjectTrust } from '../../config/trust.js';
+import { openUserConfig } from '../../config/user-config.js';
 import {
   allowRulesPath,
   formatRule,
@@ -25,6 +28,21 @@ export interface RulesCommandOptions {
   env?: NodeJS.ProcessEnv;
   out?: NodeJS.WritableStream;
   err?: NodeJS.WritableStream;
+  /** The project's trust (shown above its rules). */
+  trust?: Pick<ProjectTrust, 'trusted' | 'source'>;
+}
+
+/** The trust of the project at `cwd` as a session there would start with it (no prompt). */
+export async function currentTrust(
+  cwd: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<Pick<ProjectTrust, 'trusted' | 'source'> | undefined> {
+  try {
+    const user = (await openUserConfig()).all();
+    return resolveProjectTrust({ cwd, env, user });
+  } catch {
+    return undefined; // a broken user config is reported by the commands that need it
+  }
 }
 
 /** Runs `config rules …`; returns the exit code. */
@@ -48,6 +66,7 @@ export function runRulesCommand(o: RulesCommandOptions): number {
       }
     } else {
       out.write(`${visibleText(projectKey(o.cwd))}\n`);
+      if (o.trust) out.write(`  trust: ${describeTrust(o.trust)}\n`);
       show(loadAllowRules(o.cwd, env).prefixes);
     }
     const legacy = legacyRulesWarning(o.cwd);

@@ -3,7 +3,14 @@ import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { resolveSettings, type SettingSource } from '../../config/load.js';
 import { SETTINGS, SETTINGS_BY_KEY } from '../../config/schema.js';
-import { isProjectTrusted, projectList, projectRealPath, TRUSTED_PROJECTS_KEY } from '../../config/trust.js';
+import {
+  describeTrust,
+  isProjectTrusted,
+  projectList,
+  projectRealPath,
+  resolveProjectTrust,
+  TRUSTED_PROJECTS_KEY,
+} from '../../config/trust.js';
 import { openUserConfig } from '../../config/user-config.js';
 import { usageError } from '../../util/errors.js';
 import { EXIT } from '../../util/exit-codes.js';
@@ -77,6 +84,8 @@ export async function runConfigCommand(
         );
       }
       for (const p of projectList(store.all(), TRUSTED_PROJECTS_KEY)) out.write(`trusted project  ${p}\n`);
+      const here = resolveProjectTrust({ cwd: process.cwd(), env: process.env, user: store.all() });
+      out.write(`this project  ${here.realPath}  ${describeTrust(here)}\n`);
       return EXIT.success;
     }
     default:

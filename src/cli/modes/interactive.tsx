@@ -176,6 +176,7 @@ export async function runInteractive(ctx: CliContext): Promise<number> {
     stdout: ctx.stdout,
     imageMaxBytes: ctx.settings.imageMaxBytes,
     pidNamespace: runtime.sandbox.pidNamespace,
+    ...(ctx.trust ? { trust: ctx.trust } : {}),
   });
   const mcp = runtime.mcp;
   services.mcpStatus = () =>

@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { appendFileSync, readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
+import { describeTrust, type ProjectTrust } from '../../config/trust.js';
 import { type PidNamespace, wrapInPidNamespace } from '../../platform/pid-namespace.js';
 import { formatRule, loadAllowRules } from '../../policy/allow-rules.js';
 import { markerEnv } from '../../tools/index.js';
@@ -31,6 +32,8 @@ export interface NodeServicesOptions {
   imageMaxBytes?: number;
   /** The PID namespace `!cmd` runs in, as the tools' unsandboxed commands (none: run plainly). */
   pidNamespace?: PidNamespace | undefined;
+  /** The project's trust as this session resolved it (`/status`). */
+  trust?: Pick<ProjectTrust, 'trusted' | 'source'>;
 }
 
 /** Path of a project's history file under `dataDir()/history/`. */
@@ -203,5 +206,6 @@ export function createNodeServices(opts: NodeServicesOptions): UiServices {
     endProcess: () => false,
     watchProcesses: () => () => undefined,
     allowRules: () => loadAllowRules(opts.cwd, opts.env).prefixes.map(formatRule),
+    projectTrust: () => (opts.trust ? describeTrust(opts.trust) : 'unknown'),
   };
 }

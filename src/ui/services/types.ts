@@ -53,6 +53,8 @@ export interface UiServices {
   listSessions?(): PickItem[];
   /** Loads saved session `id` to switch to (`/resume`); throws a one-line error. Optional. */
   loadSession?(id: string): SavedSession;
+  /** This project's trust and where it came from, e.g. `trusted (the --trust flag)` (`/status`). */
+  projectTrust(): string;
 }
 
 /** A saved session loaded for an in-session `/resume`. */
@@ -97,6 +99,7 @@ export function nullServices(over: Partial<UiServices> = {}): UiServices {
     endProcess: () => false,
     watchProcesses: () => () => undefined,
     allowRules: () => [],
+    projectTrust: () => 'unknown',
     ...over,
   };
 }
