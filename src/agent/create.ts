@@ -33,6 +33,7 @@ import {
   createToolRuntime,
   pruneSpillRoot,
   resolveToolProfile,
+  type ShellLauncher,
   sanitizeEnv,
 } from '../tools/index.js';
 import type { ReadyCall, ToolRuntime } from '../tools/types.js';
@@ -92,6 +93,8 @@ export interface AgentRuntime {
   requestFields: RequestFields;
   /** The MCP servers of this runtime, or null when none is configured. */
   mcp: McpManager | null;
+  /** The session's shell engine (snapshot launcher): the TUI's `!cmd` runs through it too. */
+  shell: ShellLauncher;
   /** Resolves when every MCP server has started or failed (at once when there are none). */
   mcpSettled(): Promise<void>;
   /** Closes the agent and its socket. */
@@ -409,6 +412,8 @@ export async function createAgentRuntime(opts: AgentRuntimeOptions): Promise<Age
     },
     newSession: async (resumeId) => {
       const id = resumeId ?? newSessionId(new Date(clock.wallNow()));
+      // The snapshot is per session: the old file goes, the new capture runs in the background.
+      shellLauncher.renew(id);
       const persistence = await opts.newPersistence?.(id);
       return { sessionId: id, ...(persistence ? { persistence } : {}) };
     },
@@ -430,6 +435,7 @@ export async function createAgentRuntime(opts: AgentRuntimeOptions): Promise<Age
     sessionId,
     requestFields,
     mcp,
+    shell: shellLauncher,
     mcpSettled: () => mcpStarted,
     close: async () => {
       await agent.close();

@@ -172,6 +172,43 @@ describe('shell snapshot', () => {
     sl.dispose();
   });
 
+  it('renew (/new): the old file goes, a capture still running is killed, the new session gets its own file', async () => {
+    // The first capture hangs (and records its pid); the second one is quick.
+    const home = fixtureHome(
+      'if [ ! -f "$HOME/once" ]; then : > "$HOME/once"; echo $$ > "$HOME/pid1"; sleep 30; fi',
+    );
+    const notices: string[] = [];
+    const sl = launcher(home, { notices, timeoutMs: 20_000 });
+    const dir = join(home, 'data', 'shell-snapshots');
+    sl.start();
+    const pidFile = join(home, 'pid1');
+    for (let i = 0; i < 200 && !existsSync(pidFile); i++) await new Promise((r) => setTimeout(r, 25));
+    const pid1 = Number(readFileSync(pidFile, 'utf8'));
+    sl.renew('sess-two');
+    const alive = (pid: number) => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    for (let i = 0; i < 80 && alive(pid1); i++) await new Promise((r) => setTimeout(r, 25));
+    expect(alive(pid1), 'the superseded capture was killed').toBe(false);
+    const inv = await sl.invocation('greet two');
+    expect(sl.state()).toBe('ready');
+    expect(inv.args[0]).toBe('-c');
+    expect(readdirSync(dir)).toEqual([`sess-two.${process.pid}.sh`]);
+    const first = sl.file() as string;
+    sl.renew('sess-three');
+    expect(existsSync(first)).toBe(false);
+    await sl.invocation('true');
+    expect(readdirSync(dir)).toEqual([`sess-three.${process.pid}.sh`]);
+    expect(notices).toEqual([]);
+    sl.dispose();
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
   it('off: every command is a login shell, no file is written', async () => {
     const home = fixtureHome();
     const sl = createShellLauncher({

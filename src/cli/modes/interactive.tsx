@@ -177,6 +177,7 @@ export async function runInteractive(ctx: CliContext): Promise<number> {
     imageMaxBytes: ctx.settings.imageMaxBytes,
     pidNamespace: runtime.sandbox.pidNamespace,
     ...(ctx.trust ? { trust: ctx.trust } : {}),
+    shell: runtime.shell,
   });
   const mcp = runtime.mcp;
   services.mcpStatus = () =>

@@ -8,7 +8,7 @@ import { join, relative } from 'node:path';
 import { describeTrust, type ProjectTrust } from '../../config/trust.js';
 import { type PidNamespace, wrapInPidNamespace } from '../../platform/pid-namespace.js';
 import { formatRule, loadAllowRules } from '../../policy/allow-rules.js';
-import { markerEnv } from '../../tools/index.js';
+import { loginShellLauncher, markerEnv, type ShellLauncher, sanitizeEnv } from '../../tools/index.js';
 import { dataDir } from '../../util/paths.js';
 import { readGitConfigList, safeGit } from '../../util/safe-git.js';
 import type { ShellRun, UiServices } from './types.js';
@@ -34,6 +34,11 @@ export interface NodeServicesOptions {
   pidNamespace?: PidNamespace | undefined;
   /** The project's trust as this session resolved it (`/status`). */
   trust?: Pick<ProjectTrust, 'trusted' | 'source'>;
+  /**
+   * The session's shell engine (its snapshot): `!cmd` runs through it like the model's commands.
+   * Default: a login shell per command.
+   */
+  shell?: ShellLauncher;
 }
 
 /** Path of a project's history file under `dataDir()/history/`. */
@@ -147,9 +152,23 @@ export function createNodeServices(opts: NodeServicesOptions): UiServices {
   return {
     attachImages: (text) =>
       attachImages(text, { cwd: opts.cwd, maxBytes: opts.imageMaxBytes ?? DEFAULT_IMAGE_MAX_BYTES }),
-    runShell: (command, signal) => {
-      const w = wrapInPidNamespace(opts.pidNamespace, 'bash', ['-lc', command], opts.env);
-      return run(w.file, w.args, opts.cwd, opts.env, signal, live, 'tail');
+    async runShell(command, signal) {
+      // A command the user typed: the session's shell engine (snapshot, or a login shell when it
+      // is off or failed) and the model's environment policy (secret-looking variables removed),
+      // but no sandbox and no approval. Its own process group, ended by Esc/Ctrl+C and at exit.
+      const shell = opts.shell ?? loginShellLauncher(opts.env);
+      // Esc while a slow profile is still being captured: the command never starts, and the
+      // prompt comes back at once (the capture goes on for the session's later commands).
+      const aborted = new Promise<null>((resolve) => {
+        if (signal.aborted) resolve(null);
+        signal.addEventListener('abort', () => resolve(null), { once: true });
+      });
+      const inv = await Promise.race([shell.invocation(command), aborted]);
+      if (inv === null || signal.aborted) return { output: 'interrupted before it started', exitCode: null };
+      const env = { ...sanitizeEnv(opts.env), PAGER: 'cat', GIT_PAGER: 'cat' };
+      // The same PID namespace as the tools' unsandboxed commands, when there is one.
+      const w = wrapInPidNamespace(opts.pidNamespace, inv.file, inv.args, env);
+      return run(w.file, w.args, opts.cwd, env, signal, live, 'tail');
     },
     async gitDiff() {
       // Outside a repository `git diff` falls back to --no-index and prints its usage.

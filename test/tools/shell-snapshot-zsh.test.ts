@@ -1,0 +1,136 @@
+/**
+ * The shell snapshot with `$SHELL` = zsh: a fixture `.zprofile` (PATH addition, a function, an
+ * alias, an option, exported secrets, stdout chatter), and broken/hanging profiles that fall
+ * back to a login zsh with one notice. zsh is installed by .ci/install-system-deps.sh: in CI a
+ * missing zsh fails these tests instead of skipping them.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { sanitizeEnv } from '../../src/tools/exec/env.js';
+import { pickShell } from '../../src/tools/exec/shell-snapshot.js';
+import { createShellLauncher, killAllToolProcesses, type ShellLauncher } from '../../src/tools/index.js';
+import { harness, tempDir } from './helpers.js';
+
+const ZSH = ['/usr/bin/zsh', '/bin/zsh'].find((p) => existsSync(p));
+const SECRET = 'sk-zshprofilesecret0123456789abcdefXYZ';
+const launchers: ShellLauncher[] = [];
+afterAll(() => {
+  for (const l of launchers.splice(0)) l.dispose();
+  killAllToolProcesses('SIGKILL');
+});
+
+function zshHome(extra = ''): string {
+  const home = tempDir('tether-zsh-home-');
+  mkdirSync(join(home, 'bin-extra'));
+  writeFileSync(join(home, 'bin-extra', 'hello-tool'), '#!/bin/sh\necho hello-tool-ran\n', { mode: 0o755 });
+  writeFileSync(
+    join(home, '.zprofile'),
+    [
+      'print run >> "$HOME/profile-runs"',
+      'export PATH="$HOME/bin-extra:$PATH"',
+      'export MY_TOOL_HOME="$HOME/tool dir"',
+      `export OPENAI_API_KEY=${SECRET}`,
+      `export INNOCENT_NAME=${SECRET}`,
+      'greet() { print -r -- "hello from $1"; }',
+      "alias ll='print ll-alias-ran'",
+      'setopt extendedglob',
+      'print "profile chatter on stdout"',
+      extra,
+    ].join('\n'),
+  );
+  return home;
+}
+
+function setup(home: string, over: { timeoutMs?: number } = {}) {
+  const env = sanitizeEnv({ ...process.env, HOME: home, ZDOTDIR: home, SHELL: ZSH ?? '/bin/zsh' });
+  const notices: string[] = [];
+  const sl = createShellLauncher({
+    env,
+    dir: join(home, 'data', 'shell-snapshots'),
+    sessionId: 'zsh-test',
+    enabled: true,
+    timeoutMs: over.timeoutMs ?? 5_000,
+    onNotice: (m) => notices.push(m),
+  });
+  launchers.push(sl);
+  const h = harness({ env, shellLauncher: sl });
+  const run = (command: string) => h.call('shell', { command, workdir: null, timeout_ms: null });
+  return { sl, notices, run, env };
+}
+
+/** zsh must be there in CI (installed by .ci/install-system-deps.sh); locally its absence skips. */
+function needZsh(): boolean {
+  if (ZSH) return true;
+  if (process.env['CI'] === 'true')
+    throw new Error('zsh is not installed (.ci/install-system-deps.sh installs it)');
+  return false;
+}
+
+describe('shell snapshot with zsh', () => {
+  it('$SHELL=zsh is picked; PATH additions, functions, aliases and options carry over; secrets never do', async () => {
+    if (!needZsh()) return;
+    const home = zshHome();
+    const { sl, notices, run, env } = setup(home);
+    expect(pickShell(env)).toEqual({ path: ZSH, kind: 'zsh' });
+    const r = await run(
+      'hello-tool; echo "mt=$MY_TOOL_HOME"; greet zsh; ll; [[ -o extendedglob ]] && echo eg-on; echo "k=[$OPENAI_API_KEY][$INNOCENT_NAME]"; echo "shell=$ZSH_NAME"',
+    );
+    expect(r.output).toContain('hello-tool-ran');
+    expect(r.output).toContain(`mt=${home}/tool dir`);
+    expect(r.output).toContain('hello from zsh');
+    expect(r.output).toContain('ll-alias-ran');
+    expect(r.output).toContain('eg-on');
+    expect(r.output).toContain('k=[][]');
+    expect(r.output).toContain('shell=zsh');
+    expect(r.output).not.toContain('profile chatter');
+    expect(sl.state()).toBe('ready');
+    expect(notices).toEqual([]);
+    const dir = join(home, 'data', 'shell-snapshots');
+    const file = join(dir, readdirSync(dir)[0] as string);
+    expect(readFileSync(file, 'utf8')).not.toContain(SECRET);
+    await run('greet again');
+    expect(readFileSync(join(home, 'profile-runs'), 'utf8')).toBe('run\n');
+  });
+
+  it('a command’s cd and export do not leak into the next (zsh)', async () => {
+    if (!needZsh()) return;
+    const { run } = setup(zshHome());
+    await run('cd /; export LEAK=yes');
+    const r = await run('echo "pwd=$PWD leak=[$LEAK]"');
+    expect(r.output).not.toContain('pwd=/ ');
+    expect(r.output).toContain('leak=[]');
+  });
+
+  it('a broken zsh profile falls back to a login zsh with one notice; secrets are scrubbed there too', async () => {
+    if (!needZsh()) return;
+    const home = zshHome('[[ -f "$HOME/break" ]] && exit 3');
+    writeFileSync(join(home, 'break'), '');
+    const { sl, notices, run } = setup(home);
+    const r1 = await run('echo "k=[$OPENAI_API_KEY]"');
+    expect(sl.state()).toBe('login');
+    expect(notices).toHaveLength(1);
+    expect(notices[0]).toMatch(/login profile failed \(exit 3/);
+    expect(r1.output).not.toContain(SECRET);
+    // The login fallback still runs the profile (which now exits 3 before the command runs).
+    const { rmSync } = await import('node:fs');
+    rmSync(join(home, 'break'));
+    const r2 = await run('greet fallback; echo "k=[$OPENAI_API_KEY]"');
+    expect(r2.output).toContain('hello from fallback');
+    expect(r2.output).toContain('k=[]');
+    expect(notices).toHaveLength(1);
+  });
+
+  it('a hanging zsh profile falls back after the limit with one notice', async () => {
+    if (!needZsh()) return;
+    const home = zshHome('[[ -f "$HOME/hang" ]] && sleep 30');
+    writeFileSync(join(home, 'hang'), '');
+    const { sl, notices } = setup(home, { timeoutMs: 400 });
+    const started = Date.now();
+    const inv = await sl.invocation('true');
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(inv.args[0]).toBe('-lc');
+    expect(sl.state()).toBe('login');
+    expect(notices).toEqual([expect.stringMatching(/took longer than 400 ms/)]);
+  });
+});
