@@ -57,6 +57,18 @@ export const QUICK: Profile = {
   processTimeoutMs: 15_000,
 };
 
+/**
+ * The simulator's service-side cost of context its connection-local cache does not hold (µs per
+ * token, `contextCostUsPerToken`): a WebSocket continuation pays for its new items, a full-context
+ * HTTP request (`store:false`) for everything, every turn (PROTOCOL.md §2.3, §7). PROTOCOL gives no
+ * per-token figure, only OpenAI's "up to ~40% faster end-to-end for rollouts with 20+ tool calls"
+ * (§8.3). This value is the one at which Codex CLI — OpenAI's own client of that mode (§8.2) —
+ * shows that figure on the 20-call loop at 50 ms RTT (Codex WS / Codex HTTP ≈ 0.6; measured
+ * 0.70 at 0, 0.50 at 5 µs/token, machine loaded). It was chosen from Codex's runs alone, never from
+ * tether's, and the `profile` section prints Codex's WS/HTTP ratio on every run as a check.
+ */
+export const CONTEXT_COST_US_PER_TOKEN = 2;
+
 /** Handshake cost of a new HTTP connection for a given RTT: TCP (1 RTT) + TLS 1.3 (1 RTT). */
 export function handshakeMsFor(rttMs: number): number {
   return 2 * rttMs;

@@ -31,6 +31,8 @@ export interface StoredResponse {
   /** Full conversation up to and including this response's output. */
   conversation: WireItem[];
   store: boolean;
+  /** The non-input context it was built with (instructions and tools, as JSON). */
+  fields?: string;
 }
 
 /** Per-WebSocket state: the connection-local continuation cache (one response, G1). */
@@ -48,6 +50,13 @@ export interface Prepared {
   parent?: StoredResponse;
   store: boolean;
   previousResponseId: string | null;
+  /**
+   * Tokens of context the service must (re)build for this request because its connection-local
+   * cache does not hold them (PROTOCOL §2.3): only the new items (and changed instructions/tools)
+   * when continuing the response cached on this connection; the whole context for a full-context
+   * create (HTTP with `store:false`, or a new socket) or a `store:true` hydration.
+   */
+  uncachedTokens: number;
 }
 
 /** Outcome of running a prepared request. */
@@ -75,6 +84,11 @@ function commonPrefix(a: string, b: string): number {
   let i = 0;
   while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;
   return i;
+}
+
+/** The non-input part of the context a request carries (instructions and tools). */
+function contextFields(body: Record<string, unknown>): string {
+  return JSON.stringify([body['instructions'] ?? null, body['tools'] ?? null]);
 }
 
 /** Request handling shared by both transports. */
@@ -168,7 +182,18 @@ export class Engine {
       this.evict(conn, parent);
       return { error: pairing };
     }
-    const out: Prepared = { body, conversation, store, previousResponseId: prev };
+    const fields = contextFields(body);
+    const local = parent !== undefined && (conn?.last === parent || !!conn?.forkable?.().includes(parent));
+    const uncached = local
+      ? `${parent?.fields === fields ? '' : fields}\n${normalized.items.map(renderItem).join('\n')}`
+      : `${fields}\n${conversation.map(renderItem).join('\n')}`;
+    const out: Prepared = {
+      body,
+      conversation,
+      store,
+      previousResponseId: prev,
+      uncachedTokens: estimateTokens(uncached),
+    };
     if (parent) out.parent = parent;
     return out;
   }
@@ -264,6 +289,7 @@ export class Engine {
       id: responseId,
       conversation: [...p.conversation, ...built.output],
       store: p.store,
+      fields: contextFields(body),
     };
     return {
       built,

@@ -3,7 +3,8 @@
  * `drop:request=2,event=5,code=1006`, `refuse:status=426`, `refuse:status=429,times=2,retry-after-ms=1200`, `refuse:status=429,code=insufficient_quota`,
  * `stall:request=1,event=3`, `halfopen:event=2`, `malformed:event=3,kind=binary`,
  * `error:request=1,event=4,shape=wrapped,status=500,code=server_error`, `http-status:status=503,times=1`,
- * `prev-not-found:every=3`, `age:ms=3000`, `delay:ms=20`, `latency:ms=50`, `handshake:ms=80`.
+ * `prev-not-found:every=3`, `age:ms=3000`, `delay:ms=20`, `latency:ms=50`, `handshake:ms=80`,
+ * `context-cost:us=10`.
  * Account/model switches (PROTOCOL §10): `unverified-org`, `quota` (`quota:code=usage_not_included`),
  * `strict-models`, `refuse-warmup`, `rate-limit:every=3,ms=1200`, `context-window:tokens=8000`, `keepalive:every=50`, `redeliver[:times=N]`.
  */
@@ -22,6 +23,7 @@ const KINDS = [
   'delay',
   'latency',
   'handshake',
+  'context-cost',
   'unverified-org',
   'quota',
   'strict-models',
@@ -175,6 +177,9 @@ export function parseFaultFlag(flag: string): FaultSpec {
       break;
     case 'handshake':
       spec = { httpHandshakeMs: int('ms', true)! };
+      break;
+    case 'context-cost':
+      spec = { contextCostUsPerToken: int('us', true)! };
       break;
     case 'unverified-org':
       spec = { account: { unverifiedOrg: true } };

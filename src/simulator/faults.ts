@@ -120,6 +120,8 @@ export interface FaultSpec {
   latencyMs?: number;
   /** Extra cost per new HTTP connection (ms). */
   httpHandshakeMs?: number;
+  /** Service time per token of context not in the connection-local cache (µs; see SimulatorOptions). */
+  contextCostUsPerToken?: number;
 }
 
 /** The faults that hit one request, resolved once when it starts. */
@@ -191,7 +193,14 @@ export function resolveFaults(
 /** First defined numeric setting across specs (server spec wins over scenario spec). */
 export function numberSetting(
   specs: FaultSpec[],
-  key: 'eventDelayMs' | 'ageLimitMs' | 'latencyMs' | 'httpHandshakeMs' | 'contextWindow' | 'keepaliveEvery',
+  key:
+    | 'eventDelayMs'
+    | 'ageLimitMs'
+    | 'latencyMs'
+    | 'httpHandshakeMs'
+    | 'contextCostUsPerToken'
+    | 'contextWindow'
+    | 'keepaliveEvery',
 ): number | undefined {
   for (const s of specs) if (typeof s[key] === 'number') return s[key];
   return undefined;
@@ -213,7 +222,13 @@ export function mergeFaults(...specs: FaultSpec[]): FaultSpec {
       if (s[key] !== undefined) out[key] = s[key];
     }
     if (s.prevNotFound) out.prevNotFound = s.prevNotFound;
-    for (const key of ['eventDelayMs', 'ageLimitMs', 'latencyMs', 'httpHandshakeMs'] as const) {
+    for (const key of [
+      'eventDelayMs',
+      'ageLimitMs',
+      'latencyMs',
+      'httpHandshakeMs',
+      'contextCostUsPerToken',
+    ] as const) {
       if (s[key] !== undefined) out[key] = s[key];
     }
   }

@@ -204,6 +204,7 @@ export async function handleHttp(
     rec.errorCode = prepared.error.code ?? prepared.error.type;
     return sendHttpError(res, prepared.error);
   }
+  await ctx.contextCost(prepared.uncachedTokens);
   const responseId = ctx.ids.next('resp');
   rec.responseId = responseId;
   const result = ctx.engine.run(prepared, undefined, responseId);

@@ -17,6 +17,10 @@ export interface ServerContext {
   latencyMs(): number;
   eventDelayMs(): number;
   httpHandshakeMs(): number;
+  /** Service time per token of context the connection-local cache does not hold (µs; 0 = free). */
+  contextCostUsPerToken(): number;
+  /** Waits the service time for `tokens` of uncached context (resolves at once when free). */
+  contextCost(tokens: number): Promise<void>;
   /** A `keepalive` event after every N events of a response (0 = never). */
   keepaliveEvery(): number;
   /** Diagnostics (never includes secrets). */

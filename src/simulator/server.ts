@@ -109,6 +109,12 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<Simul
     latencyMs: () => numberSetting(specs(), 'latencyMs') ?? opts.latencyMs ?? 0,
     eventDelayMs: () => numberSetting(specs(), 'eventDelayMs') ?? opts.eventDelayMs ?? 0,
     httpHandshakeMs: () => numberSetting(specs(), 'httpHandshakeMs') ?? opts.httpHandshakeMs ?? 0,
+    contextCostUsPerToken: () =>
+      numberSetting(specs(), 'contextCostUsPerToken') ?? opts.contextCostUsPerToken ?? 0,
+    contextCost: async (tokens) => {
+      const ms = (tokens * ctx.contextCostUsPerToken()) / 1000;
+      if (ms > 0) await clock.sleep(ms);
+    },
     keepaliveEvery: () =>
       numberSetting(specs(), 'keepaliveEvery') ?? opts.keepaliveEvery ?? DEFAULT_KEEPALIVE_EVERY,
     log: (message) => {

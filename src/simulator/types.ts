@@ -24,6 +24,15 @@ export interface SimulatorOptions {
   latencyMs?: number;
   /** Extra cost charged to each new HTTP connection, WebSocket upgrades included (TCP+TLS, ms). */
   httpHandshakeMs?: number;
+  /**
+   * Service time to (re)build context the connection-local cache does not hold, in µs per token
+   * (≈ 4 characters), charged before the first event on both transports: a continuation of the
+   * response cached on its socket pays for its new items only; a full-context create (HTTP with
+   * `store:false`, a new socket) or a `store:true` hydration pays for the whole context
+   * (PROTOCOL §2.3, §7). Default 0 (free, as before). The benchmark's default and its grounding:
+   * bench/README.md.
+   */
+  contextCostUsPerToken?: number;
   /** Delay between consecutive events of a response (ms). */
   eventDelayMs?: number;
   /** A `keepalive` event after every N events of a response, like the service on long streams; default 200, 0 = never. */

@@ -291,6 +291,8 @@ export class WsSession {
       rec.errorCode = prepared.error.code ?? prepared.error.type;
       return this.sendApiError(prepared.error, lane);
     }
+    await this.ctx.contextCost(prepared.uncachedTokens);
+    if (!this.alive()) return;
     const responseId = this.ctx.ids.next('resp');
     rec.responseId = responseId;
     const result = this.ctx.engine.run(prepared, state, responseId);

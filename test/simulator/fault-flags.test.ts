@@ -31,6 +31,7 @@ describe('parseFaultFlag', () => {
     ['delay:ms=20', { eventDelayMs: 20 }],
     ['latency:ms=50', { latencyMs: 50 }],
     ['handshake:ms=80', { httpHandshakeMs: 80 }],
+    ['context-cost:us=10', { contextCostUsPerToken: 10 }],
   ])('%s', (flag, spec) => {
     expect(parseFaultFlag(flag)).toEqual(spec);
   });

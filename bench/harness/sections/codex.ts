@@ -16,7 +16,7 @@ import {
   runTether,
   scratchDir,
 } from '../cli-run.js';
-import { handshakeMsFor } from '../config.js';
+import { CONTEXT_COST_US_PER_TOKEN, handshakeMsFor } from '../config.js';
 import type { SectionContext, SectionOutput } from '../context.js';
 import { type MeasuredRun, runMeasured } from '../proc.js';
 import { generatingCreates, scenarioFor, startSim } from '../sim.js';
@@ -81,8 +81,8 @@ export function ensureCodex(ctx: SectionContext): { bin: string; version: string
   return { bin, version: v.stdout.trim() };
 }
 
-/** A CODEX_HOME whose config points Codex at the simulator over WebSocket. */
-export function codexHome(baseUrl: string): string {
+/** A CODEX_HOME whose config points Codex at the simulator (over WebSocket unless `websocket` is false). */
+export function codexHome(baseUrl: string, websocket = true): string {
   const home = mkdtempSync(join(scratchDir(), 'codex-home-'));
   writeFileSync(
     join(home, 'config.toml'),
@@ -95,7 +95,7 @@ export function codexHome(baseUrl: string): string {
       `base_url = "${baseUrl}"`,
       'env_key = "OPENAI_API_KEY"',
       'wire_api = "responses"',
-      'supports_websockets = true',
+      `supports_websockets = ${websocket}`,
       '',
     ].join('\n'),
   );
@@ -145,6 +145,7 @@ async function oneRun(ctx: SectionContext, who: 'tether' | 'codex', bin: string)
     scenario: scenarioFor(ctx.paths, 'tool-loop-20', CALLS),
     latencyMs: RTT_MS,
     httpHandshakeMs: handshakeMsFor(RTT_MS),
+    contextCostUsPerToken: CONTEXT_COST_US_PER_TOKEN,
   });
   try {
     let run: MeasuredRun;

@@ -7,8 +7,9 @@
  *   median over a 20-call loop at 0 ms RTT, from the socket probe preloaded into the CLI; empty
  *   HOME, profile HOME, and profile HOME with the shell snapshot off (the old login shell per
  *   command).
- * - tool-loop-20 at 50 ms RTT with the profile HOME: tether WS, tether HTTP, Codex WS (and tether
- *   WS with the snapshot off), runs interleaved, median wall time.
+ * - tool-loop-20 at 50 ms RTT with each HOME (empty, profile): tether WS, tether HTTP, Codex WS,
+ *   Codex HTTP (and, with the profile, tether WS with the snapshot off), runs interleaved, median
+ *   wall time, with the simulator's context cost (config.ts) applied to every client alike.
  */
 import { join } from 'node:path';
 import { readProbe } from '../cli-probe.js';
@@ -20,7 +21,7 @@ import {
   runTether,
   scratchDir,
 } from '../cli-run.js';
-import { handshakeMsFor } from '../config.js';
+import { CONTEXT_COST_US_PER_TOKEN, handshakeMsFor } from '../config.js';
 import type { SectionContext, SectionOutput } from '../context.js';
 import { runMeasured } from '../proc.js';
 import { loginShellMs, makeProfileHome } from '../profile-home.js';
@@ -70,7 +71,8 @@ async function turnGap(
   return { median: median(gaps), gaps };
 }
 
-type Who = 'tether-ws' | 'tether-http' | 'tether-ws-nosnap' | 'codex-ws';
+type Who = 'tether-ws' | 'tether-http' | 'tether-ws-nosnap' | 'codex-ws' | 'codex-http';
+type HomeKind = 'empty' | 'profile';
 
 async function loopRun(ctx: SectionContext, who: Who, home: string, codexBin?: string): Promise<number> {
   const http = who === 'tether-http';
@@ -78,10 +80,11 @@ async function loopRun(ctx: SectionContext, who: Who, home: string, codexBin?: s
     scenario: scenarioFor(ctx.paths, 'tool-loop-20', CALLS),
     latencyMs: RTT_MS,
     httpHandshakeMs: handshakeMsFor(RTT_MS),
+    contextCostUsPerToken: CONTEXT_COST_US_PER_TOKEN,
   });
   try {
-    if (who === 'codex-ws') {
-      const config = codexHome(sim.url);
+    if (who === 'codex-ws' || who === 'codex-http') {
+      const config = codexHome(sim.url, who === 'codex-ws');
       const run = await runMeasured(
         codexBin as string,
         [
@@ -144,34 +147,48 @@ export async function runProfile(ctx: SectionContext): Promise<SectionOutput> {
     }
   }
   const reps = ctx.profile.name === 'quick' ? 1 : 3;
-  const order: Who[] = [
-    'tether-ws',
-    'tether-http',
-    'tether-ws-nosnap',
-    ...(codexBin ? (['codex-ws'] as Who[]) : []),
-  ];
-  const walls: Record<Who, number[]> = {
-    'tether-ws': [],
-    'tether-http': [],
-    'tether-ws-nosnap': [],
-    'codex-ws': [],
+  const codexWho: Who[] = codexBin ? ['codex-ws', 'codex-http'] : [];
+  const orders: Record<HomeKind, Who[]> = {
+    empty: ['tether-ws', 'tether-http', ...codexWho],
+    profile: ['tether-ws', 'tether-http', 'tether-ws-nosnap', ...codexWho],
+  };
+  const homes: Record<HomeKind, string> = { empty, profile };
+  const walls: Record<HomeKind, Record<Who, number[]>> = {
+    empty: { 'tether-ws': [], 'tether-http': [], 'tether-ws-nosnap': [], 'codex-ws': [], 'codex-http': [] },
+    profile: { 'tether-ws': [], 'tether-http': [], 'tether-ws-nosnap': [], 'codex-ws': [], 'codex-http': [] },
   };
   for (let rep = 0; rep < reps; rep++) {
-    const seq = rep % 2 === 0 ? order : [...order].reverse();
-    for (const who of seq) {
-      try {
-        walls[who].push(await loopRun(ctx, who, profile, codexBin));
-      } catch (err) {
-        if (who !== 'codex-ws') throw err;
-        codexError = err instanceof Error ? err.message : String(err);
+    for (const kind of ['profile', 'empty'] as const) {
+      const seq = rep % 2 === 0 ? orders[kind] : [...orders[kind]].reverse();
+      for (const who of seq) {
+        try {
+          walls[kind][who].push(await loopRun(ctx, who, homes[kind], codexBin));
+        } catch (err) {
+          if (!who.startsWith('codex')) throw err;
+          codexError = err instanceof Error ? err.message : String(err);
+        }
       }
     }
   }
-  const med = (w: Who) => (walls[w].length ? median(walls[w]) : Number.NaN);
+  const med = (w: Who, kind: HomeKind = 'profile') =>
+    walls[kind][w].length ? median(walls[kind][w]) : Number.NaN;
   const wsHttp = med('tether-ws') / med('tether-http');
   const wsCodex = med('tether-ws') / med('codex-ws');
   const extra = gapProfile.median - gapEmpty.median;
-  const fmt = (w: Who) => (walls[w].length ? walls[w].map((x) => round(x, 0)).join(', ') : '—');
+  const fmt = (w: Who, kind: HomeKind) =>
+    walls[kind][w].length ? walls[kind][w].map((x) => round(x, 0)).join(', ') : '—';
+  const ratio = (a: number, b: number) => (Number.isFinite(a / b) ? round(a / b, 3) : '—');
+  const ms = (x: number) => (Number.isFinite(x) ? round(x, 0) : '—');
+  const loopRows = (['empty', 'profile'] as const).map((kind) => [
+    `${kind} HOME`,
+    ms(med('tether-ws', kind)),
+    ms(med('tether-http', kind)),
+    ratio(med('tether-ws', kind), med('tether-http', kind)),
+    ms(med('codex-ws', kind)),
+    ms(med('codex-http', kind)),
+    ratio(med('codex-ws', kind), med('codex-http', kind)),
+    ratio(med('tether-ws', kind), med('codex-ws', kind)),
+  ]);
   return {
     figures: {
       loginShellMs: { emptyHome: round(shellEmpty, 1), profileHome: round(shellProfile, 1) },
@@ -180,10 +197,25 @@ export async function runProfile(ctx: SectionContext): Promise<SectionOutput> {
         profileHome: round(gapProfile.median, 2),
         profileHomeSnapshotOff: round(gapNoSnap.median, 2),
       },
+      contextCostUsPerToken: CONTEXT_COST_US_PER_TOKEN,
       loop20At50ms: Object.fromEntries(
-        order.map((w) => [w, { medianMs: round(med(w), 0), runsMs: walls[w] }]),
+        (['empty', 'profile'] as const).map((kind) => [
+          kind,
+          Object.fromEntries(
+            orders[kind].map((w) => [w, { medianMs: round(med(w, kind), 0), runsMs: walls[kind][w] }]),
+          ),
+        ]),
       ),
-      ratios: { wsOverHttp: round(wsHttp, 3), wsOverCodex: round(wsCodex, 3) },
+      ratios: {
+        wsOverHttp: round(wsHttp, 3),
+        wsOverCodex: round(wsCodex, 3),
+        codexWsOverHttp: round(med('codex-ws') / med('codex-http'), 3),
+        emptyHome: {
+          wsOverHttp: round(med('tether-ws', 'empty') / med('tether-http', 'empty'), 3),
+          wsOverCodex: round(med('tether-ws', 'empty') / med('codex-ws', 'empty'), 3),
+          codexWsOverHttp: round(med('codex-ws', 'empty') / med('codex-http', 'empty'), 3),
+        },
+      },
       codexVersion,
     },
     tables: [
@@ -201,18 +233,30 @@ export async function runProfile(ctx: SectionContext): Promise<SectionOutput> {
         ],
       },
       {
-        title: `tool-loop-20 at ${RTT_MS} ms RTT with the profile HOME, ${reps} interleaved runs each (wall = spawn to exit)`,
-        headers: ['client', 'median wall ms', 'runs ms'],
-        rows: [
-          ['tether WebSocket', round(med('tether-ws'), 0), fmt('tether-ws')],
-          ['tether HTTP', round(med('tether-http'), 0), fmt('tether-http')],
-          ['tether WebSocket, shellSnapshot off', round(med('tether-ws-nosnap'), 0), fmt('tether-ws-nosnap')],
-          [`Codex WebSocket ${codexVersion}`, round(med('codex-ws'), 0), fmt('codex-ws')],
+        title: `tool-loop-20 at ${RTT_MS} ms RTT, context cost ${CONTEXT_COST_US_PER_TOKEN} µs/token, ${reps} interleaved runs each (median wall ms, spawn to exit)`,
+        headers: [
+          'HOME',
+          'tether WS',
+          'tether HTTP',
+          'tether WS/HTTP',
+          `Codex WS ${codexVersion}`,
+          'Codex HTTP',
+          'Codex WS/HTTP',
+          'tether WS / Codex WS',
         ],
+        rows: loopRows,
+      },
+      {
+        title: 'Every run (ms)',
+        headers: ['HOME', 'client', 'runs ms'],
+        rows: (['empty', 'profile'] as const).flatMap((kind) =>
+          orders[kind].map((w) => [kind, w, fmt(w, kind)]),
+        ),
       },
     ],
     notes: [
       'The profile HOME sources 200 plugin files and evals a Python and a Node init (pyenv/fnm-shaped); both clients get it as HOME (Codex keeps its config in a separate CODEX_HOME).',
+      `tether WS with shellSnapshot off (profile HOME): ${round(med('tether-ws-nosnap'), 0)} ms.`,
       ...(codexError ? [`Codex: ${codexError}`] : []),
     ],
     verdicts: {
@@ -232,7 +276,7 @@ export async function runProfile(ctx: SectionContext): Promise<SectionOutput> {
       'profile-ws-http': verdict(
         wsHttp,
         0.6,
-        `${round(wsHttp, 3)} (WS ${round(med('tether-ws'), 0)} ms vs HTTP ${round(med('tether-http'), 0)} ms)`,
+        `${round(wsHttp, 3)} (WS ${round(med('tether-ws'), 0)} ms vs HTTP ${round(med('tether-http'), 0)} ms; Codex's own WS/HTTP under the same model: ${ratio(med('codex-ws'), med('codex-http'))})`,
       ),
     },
   };
