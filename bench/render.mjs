@@ -54,6 +54,7 @@ try {
       `export { nullServices } from '${src}ui/services/types.ts';`,
       `export { realClock } from '${src}util/clock.ts';`,
       `export { generateMarkdown } from '${src}simulator/markdown-gen.ts';`,
+      `export { rowStats } from '${src}ui/ink-output.ts';`,
       `export { render, useStdout } from 'ink';`,
       `export { createElement, useCallback } from 'react';`,
     ].join('\n'),
@@ -304,6 +305,9 @@ try {
     storeFlushCpuMs: sum(frameCpu.store),
     printCpuMs: sum(frameCpu.print),
     liveCpuMs: sum(frameCpu.live),
+    // Rows of Ink's output grid computed / reused from the memo (src/ui/ink-output.ts).
+    inkRowsComputed: STOCK_INK ? null : m.rowStats.computed,
+    inkRowsReused: STOCK_INK ? null : m.rowStats.reused,
     inkRenderMsMedian: pct(0.5),
     inkRenderMsP95: pct(0.95),
     wallMs: Math.round(wallMs),

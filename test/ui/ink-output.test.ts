@@ -2,12 +2,15 @@
  * src/ui/ink-output.ts (Ink's output grid with memoized rows, swapped in by the build) must give
  * exactly Ink's own output for any sequence of writes: compared against Ink's `Output` on random
  * frames with styled, wide and combining characters, transformers, overlapping and out-of-range
- * writes, and with the cache warm (the same rows again, in other places).
+ * writes, and with the cache warm (the same rows again, in other places). Likewise the memoized
+ * `widest-line` (src/ui/ink-widest-line.ts) against widest-line itself.
  */
 import fc from 'fast-check';
 import InkOutput from 'ink-internal-output';
 import { describe, expect, it } from 'vitest';
+import inkWidestLine from 'widest-line';
 import Output, { rowStats } from '../../src/ui/ink-output.js';
+import widestLine from '../../src/ui/ink-widest-line.js';
 
 type Write = { x: number; y: number; text: string; upper: boolean; numbered: boolean };
 
@@ -96,5 +99,18 @@ describe('memoized output grid', () => {
       g.write(0, 1, 'zz', { transformers: [] });
     }
     expect(o.get()).toEqual(i.get());
+  });
+});
+
+describe('memoized widest-line', () => {
+  it('equals widest-line, cold and warm', () => {
+    fc.assert(
+      fc.property(fc.array(text, { maxLength: 4 }), (parts) => {
+        const t = parts.join('\n');
+        expect(widestLine(t)).toBe(inkWidestLine(t));
+        expect(widestLine(t)).toBe(inkWidestLine(t));
+      }),
+      { numRuns: 300 },
+    );
   });
 });
