@@ -3,8 +3,8 @@
  * small live region (streaming tail, running tools, approval prompt or composer, status bar).
  * One `useInput` routes every key through the controller; no other component handles input.
  */
-import { Box, useStdin } from 'ink';
-import { useEffect } from 'react';
+import { Box, type DOMElement, useStdin } from 'ink';
+import { type RefObject, useEffect } from 'react';
 import { ApprovalPrompt } from './components/approval-prompt.js';
 import { Composer } from './components/composer.js';
 import { LiveTools, PendingTurn, WorkingLine } from './components/pending-turn.js';
@@ -22,6 +22,8 @@ export interface AppProps {
   controller: UiController;
   /** Where committed transcript text goes (default: Ink's stdout writer); tests capture it. */
   print?: (text: string) => void;
+  /** The live region's box, measured before a resize repaint (run-screen.tsx). */
+  liveRef?: RefObject<DOMElement | null>;
 }
 
 function InputArea() {
@@ -60,12 +62,12 @@ function InputRouter({ controller }: { controller: UiController }) {
 }
 
 /** The interactive screen. */
-export function App({ store, controller, print }: AppProps) {
+export function App({ store, controller, print, liveRef }: AppProps) {
   return (
     <UiContext.Provider value={{ store, controller }}>
       <InputRouter controller={controller} />
       <Transcript {...(print ? { print } : {})} />
-      <Box flexDirection="column">
+      <Box flexDirection="column" ref={liveRef}>
         <PendingTurn />
         <LiveTools />
         <WorkingLine />

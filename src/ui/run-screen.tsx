@@ -4,12 +4,14 @@
  * no full-screen clears), raw mode is restored and the cursor shown on every way out, and the
  * caller's cleanup (agent close, tool kill) runs before the promise resolves.
  */
-import { render } from 'ink';
+import { type DOMElement, measureElement, render } from 'ink';
+import { createRef } from 'react';
 import type { AgentController, ApprovalMode, UserImage } from '../agent/events.js';
 import type { Item } from '../protocol/items.js';
 import { type Clock, realClock, type TimerHandle } from '../util/clock.js';
 import { App } from './app.js';
 import { UiController } from './controller.js';
+import { eraseVisibleRows } from './repaint.js';
 import { lastAnswerOf, replayEntries } from './replay.js';
 import type { UiServices } from './services/types.js';
 import { setCustomCommands } from './slash.js';
@@ -18,9 +20,6 @@ import { UiStore } from './store.js';
 
 /** Quiet time after the last resize event before the screen is redrawn (ms). */
 const RESIZE_SETTLE_MS = 120;
-
-/** Erase the screen and its scrollback, cursor home (a redraw reprints the transcript). */
-const CLEAR_SCREEN = '\x1b[2J\x1b[3J\x1b[H';
 
 /** Options of {@link runScreen}. */
 export interface RunScreenOptions {
@@ -96,7 +95,8 @@ export async function runScreen(o: RunScreenOptions): Promise<ScreenResult> {
   });
   controller.start();
 
-  const instance = render(<App store={store} controller={controller} />, {
+  const liveRef = createRef<DOMElement>();
+  const instance = render(<App store={store} controller={controller} liveRef={liveRef} />, {
     stdout: o.stdout,
     stdin: o.stdin,
     // Ctrl+C is ours (clear input; twice exits), not Ink's.
@@ -112,18 +112,28 @@ export async function runScreen(o: RunScreenOptions): Promise<ScreenResult> {
   // Bracketed paste: a paste arrives between ESC[200~ and ESC[201~ and is inserted verbatim
   // (never submitted line by line). Turned off again on every way out.
   if (o.stdin.isTTY) o.stdout.write('\x1b[?2004h');
-  // A terminal that reflows on resize re-wraps the live region Ink drew, so Ink's erase-by-line-
-  // count misses rows and half-drawn boxes stay behind. Once the size settles the screen is
-  // cleared and everything is drawn again at the new size (what Claude Code and gemini-cli do).
+  // After the width shrank, a reflowing terminal leaves half-drawn boxes of the live region:
+  // once the size settles the visible screen (not the scrollback) is repainted (repaint.ts).
   let resizeTimer: TimerHandle | null = null;
+  let lastColumns = o.stdout.columns || 100;
+  // Any narrowing since the last repaint counts (100→40→120 reflowed the live region at 40).
+  let narrowed = false;
   const onResize = () => {
-    store.view({ columns: o.stdout.columns || 100, rows: o.stdout.rows || 40 });
+    const columns = o.stdout.columns || 100;
+    if (columns < lastColumns) narrowed = true;
+    lastColumns = columns;
+    store.view({ columns, rows: o.stdout.rows || 40 });
     resizeTimer?.cancel();
+    if (!narrowed) return;
     resizeTimer = clock.setTimeout(() => {
       resizeTimer = null;
+      narrowed = false;
+      const rows = o.stdout.rows || 40;
+      const live = liveRef.current ? measureElement(liveRef.current).height : 0;
       instance.clear();
-      o.stdout.write(CLEAR_SCREEN);
-      store.view({ epoch: store.getSnapshot().view.epoch + 1 });
+      o.stdout.write(eraseVisibleRows(rows));
+      const v = store.getSnapshot().view;
+      store.view({ epoch: v.epoch + 1, repaintRows: Math.max(0, rows - live - 1) });
     }, RESIZE_SETTLE_MS);
   };
   o.stdout.on('resize', onResize);

@@ -57,10 +57,12 @@ export interface ViewState {
   /** Demo mode: the screen states the model is simulated. */
   simulated: boolean;
   /**
-   * Bumped when the screen is redrawn from scratch (after a resize): the transcript is printed
-   * again at the new width.
+   * Bumped when the visible screen is repainted (after the width shrank): the transcript's last
+   * entries that fit in {@link repaintRows} rows are printed again at the new width.
    */
   epoch: number;
+  /** Rows above the live region the repaint may fill (see repaint.ts). */
+  repaintRows: number;
   /** The `/resume` session picker, shown in place of the composer (null: closed). */
   picker: PickerState | null;
 }
@@ -133,6 +135,7 @@ export class UiStore {
         rows: opts.rows ?? 40,
         simulated: opts.simulated ?? false,
         epoch: 0,
+        repaintRows: 0,
         picker: null,
       },
     };

@@ -11,6 +11,7 @@ import { useLayoutEffect } from 'react';
 import { useStore } from '../hooks/use-ui.js';
 import { renderMarkdown } from '../markdown/render.js';
 import { wrapMarkdownToWidth } from '../markdown/wrap.js';
+import { transcriptTail } from '../repaint.js';
 import type { Entry } from '../state/entries.js';
 import { EntryView } from './entry-view.js';
 
@@ -39,8 +40,8 @@ export interface TranscriptProps {
 }
 
 /**
- * Prints entries as they are committed (and all of them again when the view's epoch changes:
- * the screen was cleared after a resize). Renders nothing itself.
+ * Prints entries as they are committed (and the last ones that fit again when the view's epoch
+ * changes: the visible screen was erased after a resize, see repaint.ts). Renders nothing itself.
  */
 export function Transcript({ print }: TranscriptProps) {
   const store = useStore();
@@ -55,11 +56,16 @@ export function Transcript({ print }: TranscriptProps) {
       queued = false;
       if (!live) return;
       const s = store.getSnapshot();
-      if (s.view.epoch !== epoch) {
-        epoch = s.view.epoch;
-        printed = 0;
-      }
       const entries = s.transcript.entries;
+      if (s.view.epoch !== epoch) {
+        // The visible screen was erased after a resize: the last entries that fit above the live
+        // region are printed again at the new width (always written, so Ink redraws the live
+        // region too).
+        epoch = s.view.epoch;
+        printed = entries.length;
+        out(transcriptTail(entries, s.view.repaintRows, (e) => printEntries([e], s.view.columns)));
+        return;
+      }
       // The last entry may be replaced in place (the demo banner); like <Static>, what is
       // printed stays printed.
       if (entries.length <= printed) return;
