@@ -77,8 +77,11 @@ const statusBar = (s: string) =>
     .split('\n')
     .filter((l) => l.trim())
     .at(-1) ?? '';
-const running = (pattern: string) =>
-  spawnSync('pgrep', ['-f', pattern], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean).length;
+/** Processes whose whole command line is `command` (not the wrappers that launched it). */
+const running = (command: string) =>
+  spawnSync('pgrep', ['-f', `^${command.replace(/\./g, '\\.')}$`], { encoding: 'utf8' })
+    .stdout.split('\n')
+    .filter(Boolean).length;
 const sessionsDir = () => join(home, '.tether', 'sessions');
 const sessionIds = () =>
   existsSync(sessionsDir())
