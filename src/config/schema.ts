@@ -243,6 +243,23 @@ export const SETTINGS = [
     description: 'Max silence while a response streams before the attempt is retried (ms).',
   }),
   def({
+    key: 'warmup',
+    env: 'TETHER_WARMUP',
+    type: 'bool',
+    default: true,
+    description:
+      "Warm each new WebSocket with the first request's fields and `generate: false` (as Codex does); a service that refuses it is remembered per base URL + model.",
+  }),
+  def({
+    key: 'warmupWaitMs',
+    env: 'TETHER_WARMUP_WAIT_MS',
+    type: 'int',
+    min: 0,
+    default: 1_500,
+    description:
+      'Longest a ready turn waits for an unanswered warm-up; then it goes out unchained on a new socket and the session stops warming (ms).',
+  }),
+  def({
     key: 'maxRetries',
     env: 'TETHER_MAX_RETRIES',
     type: 'int',

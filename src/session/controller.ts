@@ -25,6 +25,7 @@ import {
   type TurnOptions,
   type TurnResult,
 } from './types.js';
+import { beginWarmup, settleWarmup, warmupsOn } from './warmup.js';
 
 /** Creates a controller; nothing is opened until {@link SessionController.start} or the first turn. */
 export function createSessionController(opts: SessionControllerOptions): SessionController {
@@ -49,9 +50,14 @@ export function createSessionController(opts: SessionControllerOptions): Session
       }
     });
 
-  /** Opens the socket and warms it; a warm-up failure is not fatal (the first turn recovers). */
+  /**
+   * Opens the socket and sends the warm-up *in the background* (warmup.ts): it resolves once the
+   * socket is open, so nothing waits for the warm-up's answer except a turn, for at most
+   * `warmupWaitMs`. A warm-up failure is not fatal (the first turn recovers).
+   */
   const warmUp = async (): Promise<void> => {
     if (st.closed || st.mode !== 'websocket') return;
+    await settleWarmup(st); // one still in flight (a reset right after start) goes first
     let conn = st.liveConnection();
     if (!conn) {
       try {
@@ -79,15 +85,8 @@ export function createSessionController(opts: SessionControllerOptions): Session
         return;
       }
     }
-    if (st.warmRefused) {
-      st.anchor = null;
-      return;
-    }
-    try {
-      st.anchor = await st.warm(conn);
-    } catch {
-      st.anchor = null;
-    }
+    st.anchor = null;
+    if (warmupsOn(st)) beginWarmup(st, conn);
   };
 
   const controller: SessionController = {
@@ -182,6 +181,7 @@ export function createSessionController(opts: SessionControllerOptions): Session
     async whenIdle(): Promise<void> {
       for (let i = 0; i < 10; i++) {
         await queue.run(async () => {});
+        await st.warming?.done;
         if (!st.rotating) return;
         await st.rotating;
         await Promise.resolve(); // let the post-rotation switch run

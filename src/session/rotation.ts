@@ -8,6 +8,7 @@
  */
 import type { WsConnection } from '../transport/ws-transport.js';
 import type { SessionState, Standby } from './state.js';
+import { warm, warmupsOn } from './warmup.js';
 
 /** Starts a background rotation if the current socket is due and none is running. */
 export function startRotation(st: SessionState): void {
@@ -32,7 +33,7 @@ function prepareStandby(st: SessionState, reason: Standby['reason']): void {
     let standby: WsConnection | null = null;
     try {
       standby = await st.openSocket(1);
-      const anchor = st.warmRefused ? null : await st.warm(standby);
+      const anchor = warmupsOn(st) ? await warm(st, standby) : null;
       if (st.closed || st.mode !== 'websocket') {
         standby.terminate('session closed during rotation');
         return;

@@ -1,19 +1,16 @@
 /**
  * The controller's mutable state and the helpers every session file shares: status events,
- * socket opening (with connection ids and the rotation timer), the `generate:false` warm-up and
- * the switch to HTTP+SSE.
+ * socket opening (with connection ids and the rotation timer) and the switch to HTTP+SSE. The
+ * `generate:false` warm-up lives in warmup.ts.
  */
 import type { RequestFields } from '../protocol/client-events.js';
-import { classifyError } from '../protocol/errors.js';
 import type { Item } from '../protocol/items.js';
-import { errorOf } from '../protocol/server-events.js';
 import { websocketUrl } from '../transport/types.js';
 import { connectWebSocket, type WsConnection } from '../transport/ws-transport.js';
 import { type Clock, realClock, type TimerHandle } from '../util/clock.js';
 import { type Random, realRandom } from '../util/random.js';
 import type { ChainAnchor } from './chain.js';
-import { answeredPrefixLength } from './pairing.js';
-import { buildCreate, fieldsKey, normaliseFields } from './request.js';
+import { fieldsKey, normaliseFields } from './request.js';
 import type {
   FieldRefusal,
   RefusalDecision,
@@ -22,6 +19,7 @@ import type {
   SessionStatusEvent,
   TransportKind,
 } from './types.js';
+import type { Warming } from './warmup.js';
 
 /** A standby socket being warmed for rotation (RELIABILITY.md R10). */
 export interface Standby {
@@ -71,6 +69,10 @@ export class SessionState {
    * replacement, /new) are not warmed again in this session, so a refusal costs one round trip.
    */
   warmRefused = false;
+  /** A warm-up in flight on the current socket (session start, /new): see warmup.ts. */
+  warming: Warming | null = null;
+  /** Set by the controller's options: a refused warm-up, remembered per base URL + model. */
+  readonly onWarmupRefused: SessionControllerOptions['onWarmupRefused'];
   fields: RequestFields;
   fieldsKey: string;
   transcript: Item[];
@@ -107,6 +109,7 @@ export class SessionState {
     this.httpHeaders = { ...(opts.headers?.http ?? {}) };
     this.wsHeaders = { ...(opts.headers?.websocket ?? {}) };
     this.refusalHook = opts.onRefusedField;
+    this.onWarmupRefused = opts.onWarmupRefused;
     this.fields = normaliseFields(opts.request);
     this.fieldsKey = fieldsKey(this.fields);
     this.transcript = [...(opts.transcript ?? [])];
@@ -215,64 +218,6 @@ export class SessionState {
   /** A live current socket, or null. */
   liveConnection(): WsConnection | null {
     return this.conn?.isAlive() ? this.conn : null;
-  }
-
-  /**
-   * Sends the `generate:false` warm-up on `conn` carrying the full context (instructions, tools,
-   * transcript) and resolves with the anchor the next turn chains from. Throws on any failure.
-   */
-  async warm(conn: WsConnection, signal?: AbortSignal): Promise<ChainAnchor> {
-    const started = this.clock.now();
-    // Between tool turns the transcript ends in calls whose outputs are still being produced;
-    // warm with the answered prefix and let the next turn send the rest incrementally.
-    const input = this.transcript.slice(0, answeredPrefixLength(this.transcript));
-    const key = this.fieldsKey;
-    const payload = buildCreate(this.fields, input, null, false);
-    const handle = conn.stream(payload, {
-      onEvent: () => {},
-      idleTimeoutMs: this.settings.streamIdleTimeoutMs,
-      ...(signal ? { signal } : {}),
-    });
-    const outcome = await handle.done;
-    if (outcome.type === 'error') {
-      const d = errorOf(outcome.event);
-      // A refused default field (unverified organization, a model without reasoning) is learnt
-      // here already: the first turn goes out without it. Anything else means this service does
-      // not take warm-ups; later sockets of this session are not warmed again.
-      const cls = classifyError(d.code, d.status);
-      const handled =
-        cls === 'refused_param' && d.param && d.code
-          ? this.refusal({ param: d.param, code: d.code, message: d.message }).action === 'drop'
-          : false;
-      if (!handled && cls !== 'reconnect' && cls !== 'retry' && cls !== 'auth') this.warmRefused = true;
-      throw new Error(`warm-up refused: ${d.message}`);
-    }
-    if (outcome.type === 'terminal' && outcome.event.type !== 'response.completed') this.warmRefused = true;
-    if (outcome.type !== 'terminal' || outcome.event.type !== 'response.completed') {
-      const why =
-        outcome.type === 'failure'
-          ? outcome.failure.message
-          : outcome.type === 'terminal'
-            ? outcome.event.type
-            : outcome.type;
-      throw new Error(`warm-up failed: ${why}`);
-    }
-    const anchor: ChainAnchor = {
-      transport: 'websocket',
-      connectionId: conn.id,
-      responseId: outcome.event.response.id,
-      fieldsKey: key,
-      input,
-      output: [],
-      completed: true,
-    };
-    this.emit({
-      type: 'warmed',
-      responseId: anchor.responseId,
-      fullContext: input.length > 0,
-      durationMs: this.clock.now() - started,
-    });
-    return anchor;
   }
 
   /** Switches the session to HTTP+SSE with one `fallback_http` event (RELIABILITY.md R6). */

@@ -26,6 +26,7 @@ import { switchToStandby } from './rotation.js';
 import type { SessionState } from './state.js';
 import { authMessage, failureOf, finalUpgradeError, reprobe, TurnContext } from './turn-context.js';
 import type { TurnOptions, TurnResult } from './types.js';
+import { raceBound, settleWarmup } from './warmup.js';
 
 /** Runs one turn. Never throws. */
 export async function executeTurn(
@@ -38,6 +39,9 @@ export async function executeTurn(
   const t = new TurnContext(st, opts);
   if (signal?.aborted || st.closed) return t.cancelled();
 
+  // A warm-up still in flight is answered, or abandoned after `warmupWaitMs` (warmup.ts).
+  await settleWarmup(st, signal);
+  if (signal?.aborted || st.closed) return t.cancelled();
   const gen = ++st.generation;
   const onAbort = () => {
     st.generation++; // late events of this turn are dropped from now on (R12)
@@ -57,7 +61,8 @@ export async function executeTurn(
       if (st.mode === 'websocket') {
         conn = st.liveConnection();
         if (!conn && st.rotating) {
-          await st.rotating;
+          // A replacement being warmed in the background: worth a short wait, never a long one.
+          await raceBound(st, st.rotating, signal);
           if (switchToStandby(st)) conn = st.liveConnection();
         }
         if (!conn) {

@@ -153,7 +153,9 @@ export type SessionSettings = Pick<
   | 'backoffBaseMs'
   | 'backoffMaxMs'
   | 'fallbackReprobeTurns'
->;
+> &
+  /** Warm-ups (default on) and how long a ready turn waits for one (default 1500 ms). */
+  Partial<Pick<Settings, 'warmup' | 'warmupWaitMs'>>;
 
 /** A request field the service refused (`unsupported_value` / `unsupported_parameter` / `unknown_parameter`). */
 export interface FieldRefusal {
@@ -177,6 +179,11 @@ export interface SessionControllerOptions {
   apiKey: string;
   /** Extra request headers: `http` on every HTTP request, `websocket` on the upgrade. Never logged. */
   headers?: { http?: Record<string, string>; websocket?: Record<string, string> };
+  /**
+   * Called once when the service refused the `generate:false` warm-up (the session stops warming):
+   * the runtime remembers it per base URL + model so later sessions skip the round trip.
+   */
+  onWarmupRefused?: (code: string, message: string) => void;
   /** Decides about a refused request field (default: every refusal is an ordinary request error). */
   onRefusedField?: (refusal: FieldRefusal, fields: RequestFields) => RefusalDecision;
   /** Non-input fields sent with every create: model, instructions, tools, reasoning, store, include, prompt_cache_key… */

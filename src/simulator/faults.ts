@@ -79,6 +79,11 @@ export interface AccountSwitches {
   strictModels?: boolean;
   /** `generate: false` warm-ups are refused with 400 `unknown_parameter` `generate` (a gateway without warm-ups). */
   refuseWarmup?: boolean;
+  /**
+   * `generate: false` warm-ups are accepted (`response.created`) and never answered: the socket
+   * keeps answering pings but, one response at a time (Gen 1), serves nothing after the warm-up.
+   */
+  silentWarmup?: boolean;
 }
 
 /** Every N-th generated response (warm-ups excluded) fails with `response.failed` `rate_limit_exceeded`. */

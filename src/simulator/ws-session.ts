@@ -9,7 +9,13 @@ import type { WebSocket } from 'ws';
 import type { TimerHandle } from '../util/clock.js';
 import type { ApiError } from './conversation.js';
 import type { ConnState, StoredResponse } from './engine.js';
-import { injectedErrorEvent, injectedFailedEvent, type RequestFaults, resolveFaults } from './faults.js';
+import {
+  accountSwitch,
+  injectedErrorEvent,
+  injectedFailedEvent,
+  type RequestFaults,
+  resolveFaults,
+} from './faults.js';
 import type { MemoryRecorder } from './recorder.js';
 import type { ServerContext } from './server-context.js';
 import { type EventSink, streamEvents } from './streamer.js';
@@ -296,7 +302,12 @@ export class WsSession {
     const responseId = this.ctx.ids.next('resp');
     rec.responseId = responseId;
     const result = this.ctx.engine.run(prepared, state, responseId);
-    const outcome = await streamEvents(result.built.events, faults, this.sink(lane, result.built.response), {
+    // `silentWarmup`: the warm-up is accepted (`response.created`) and never answered; the socket
+    // keeps answering pings, and like any Gen-1 socket serves nothing after it (§1.7).
+    const silent =
+      body['generate'] === false && accountSwitch(this.ctx.faultSpecs(), 'silentWarmup') === true;
+    const applied = silent ? { ...faults, stall: { event: 1 } } : faults;
+    const outcome = await streamEvents(result.built.events, applied, this.sink(lane, result.built.response), {
       clock: this.ctx.clock,
       eventDelayMs: this.ctx.eventDelayMs(),
       keepaliveEvery: this.ctx.keepaliveEvery(),

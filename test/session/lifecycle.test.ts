@@ -124,6 +124,7 @@ describe('close and status', () => {
   it('status() reports the socket; close() emits closed and later turns are cancelled', async () => {
     r = await rig({ scenario: 'plain-answer' });
     await r.session.start();
+    await r.session.whenIdle?.(); // the warm-up runs in the background
     const s = r.session.status();
     expect(s).toMatchObject({
       transport: 'websocket',

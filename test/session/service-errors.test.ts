@@ -139,6 +139,7 @@ describe('service errors (session)', () => {
     r = await rig({ scenario: 'plain-answer' });
     await r.session.start();
     await r.session.resetTranscript([], { warm: true });
+    await r.session.whenIdle?.(); // the warm-up runs in the background
     expect(r.sim.recorder.creates().filter((c) => c.generate === false)).toHaveLength(2);
   });
 });

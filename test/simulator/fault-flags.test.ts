@@ -32,6 +32,8 @@ describe('parseFaultFlag', () => {
     ['latency:ms=50', { latencyMs: 50 }],
     ['handshake:ms=80', { httpHandshakeMs: 80 }],
     ['context-cost:us=10', { contextCostUsPerToken: 10 }],
+    ['refuse-warmup', { account: { refuseWarmup: true } }],
+    ['silent-warmup', { account: { silentWarmup: true } }],
   ])('%s', (flag, spec) => {
     expect(parseFaultFlag(flag)).toEqual(spec);
   });

@@ -82,6 +82,7 @@ export async function rig(
     seed?: number;
     transcript?: Item[];
     apiKey?: string;
+    onWarmupRefused?: (code: string, message: string) => void;
   } = {},
 ): Promise<Rig> {
   const sim = await startSimulator({ apiKey: API_KEY, seed: 1, ...simOpts });
@@ -93,6 +94,7 @@ export async function rig(
     random: seededRandom(over.seed ?? 42),
     ...(over.clock ? { clock: over.clock } : {}),
     ...(over.transcript ? { transcript: over.transcript } : {}),
+    ...(over.onWarmupRefused ? { onWarmupRefused: over.onWarmupRefused } : {}),
   });
   const status: SessionStatusEvent[] = [];
   session.subscribe((e) => status.push(e));
