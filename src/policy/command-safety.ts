@@ -12,6 +12,7 @@
 import { posix } from 'node:path';
 import { hasHiddenChars } from '../util/visible-text.js';
 import {
+  atCommandPosition,
   computedHeadDestroys,
   DESTRUCTIVE_NAMES,
   destructiveAt,
@@ -179,14 +180,12 @@ function commandDestroys(cmd: SimpleCommand, nested: (script: string) => string)
     const why = computedHeadDestroys(values.slice(1));
     if (why) return why;
   }
+  const words = values.map((x) => x ?? '');
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     if (v === null) continue;
     const rest = cmd.words.slice(i + 1);
-    const why = destructiveAt(
-      values.slice(i).map((x) => x ?? ''),
-      nested,
-    );
+    const why = atCommandPosition(words, i) ? destructiveAt(words.slice(i), nested) : '';
     if (why) return why;
     // rm with flags that only exist at run time (`rm $opts x`).
     if (

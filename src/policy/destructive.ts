@@ -62,10 +62,12 @@ const DELETERS = new Set(['rm', 'shred', 'unlink', 'rmdir', 'truncate', 'dd']);
 
 function findDestroys(args: readonly string[]): string {
   if (args.includes('-delete')) return 'find -delete';
-  for (let i = 0; i < args.length - 1; i++) {
-    if (!['-exec', '-execdir', '-ok', '-okdir'].includes(args[i] as string)) continue;
-    const name = baseName(args[i + 1] as string);
-    if (DELETERS.has(name)) return `find ${args[i]} ${name}`;
+  let action = '';
+  for (const a of args) {
+    if (['-exec', '-execdir', '-ok', '-okdir'].includes(a)) action = a;
+    else if (a === ';' || a === '+') action = '';
+    // Any word of the action (`-exec busybox rm {} ;`, `-exec /bin/rm {} +`).
+    else if (action && DELETERS.has(baseName(a))) return `find ${action} ${baseName(a)}`;
   }
   return '';
 }
@@ -160,15 +162,73 @@ function gitDestroys(args: readonly string[], nested: (script: string) => string
     if (!a.startsWith('-')) break;
   }
   const sub = args[i];
-  return sub === undefined ? '' : gitSubDestroys(sub, args.slice(i + 1));
+  if (sub === undefined) return '';
+  // `--hard` with any subcommand (an autocorrected `git rest --hard`, a repository alias).
+  if (args.slice(i + 1).includes('--hard'))
+    return gitSubDestroys(sub, args.slice(i + 1)) || `git ${sub} --hard`;
+  return gitSubDestroys(sub, args.slice(i + 1));
 }
 
 /** A path that a recursive chmod/chown on would reach far beyond one project directory. */
 function isBroadPath(p: string): boolean {
   if (p === '' || /[*?[~$`]/.test(p)) return true;
-  const norm = posix.normalize(p);
+  const norm = posix.normalize(p).replace(/(.)\/+$/, '$1');
   if (norm === '.' || norm === '..' || norm.startsWith('../')) return true;
   return norm.startsWith('/') && norm.split('/').filter(Boolean).length <= 2;
+}
+
+/**
+ * Words after which the next non-option word may be a command: launchers, runners, `find`'s
+ * actions. A family member later in a command counts only after one of them (`sudo shred x`, not
+ * `grep -rn shred src`); `rm` and `git` count anywhere, as they always did.
+ */
+export const LAUNCHER_WORDS = new Set([
+  'sudo',
+  'doas',
+  'su',
+  'runuser',
+  'setpriv',
+  'env',
+  'xargs',
+  'parallel',
+  'nice',
+  'ionice',
+  'chrt',
+  'taskset',
+  'timeout',
+  'time',
+  'nohup',
+  'setsid',
+  'stdbuf',
+  'unbuffer',
+  'exec',
+  'command',
+  'builtin',
+  'find',
+  'busybox',
+  'toybox',
+  'flock',
+  'watch',
+  'chroot',
+  'unshare',
+  'nsenter',
+  'strace',
+  'ltrace',
+  'caffeinate',
+  'npx',
+  'pnpx',
+  'bunx',
+  'uvx',
+  'pipx',
+  'run',
+]);
+
+/** Whether the family member at `argv[i]` may be run (see {@link LAUNCHER_WORDS}). */
+export function atCommandPosition(argv: readonly string[], i: number): boolean {
+  if (i === 0) return true;
+  const name = baseName(argv[i] as string);
+  if (name === 'rm' || name === 'git') return true;
+  return argv.slice(0, i).some((w) => LAUNCHER_WORDS.has(baseName(w)));
 }
 
 /** Why the command starting at `argv[0]` is destructive ('' when it is not). */

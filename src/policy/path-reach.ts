@@ -59,7 +59,17 @@ const HOME_SECRETS = [
   '.gem/credentials',
 ];
 /** Secret locations anywhere. */
-const SYSTEM_SECRETS = ['/etc/shadow', '/etc/gshadow', '/etc/sudoers', '/etc/sudoers.d', '/etc/ssh', '/root'];
+const SYSTEM_SECRETS = [
+  '/etc/shadow',
+  '/etc/gshadow',
+  '/etc/sudoers',
+  '/etc/sudoers.d',
+  '/etc/ssh',
+  '/etc/ssl/private',
+  '/root',
+  '/run/secrets',
+  '/var/run/secrets',
+];
 const SPECIAL_FS = ['/proc', '/sys', '/dev'];
 const HARMLESS_DEVICES = new Set(['/dev/null']);
 const MAX_WORDS = 256;
@@ -93,8 +103,8 @@ export interface PathReachContext {
 
 /** The words of one argument that may name a path: itself, a `--flag=` value, a `-fVALUE` value. */
 function candidates(arg: string): string[] {
-  const out = new Set<string>();
-  if (!arg.startsWith('-')) out.add(arg);
+  // The whole word too, even when it looks like a flag: after `--` it is a file (`-k -> ~/.ssh`).
+  const out = new Set<string>([arg]);
   const eq = arg.indexOf('=');
   if (eq >= 0) out.add(arg.slice(eq + 1));
   if (/^-[A-Za-z]/.test(arg) && !arg.startsWith('--')) {
@@ -171,6 +181,9 @@ export function pathReachProblem(argvs: readonly (readonly string[])[], ctx: Pat
       const target = args.find((a) => !a.startsWith('-') || a === '-');
       // `cd -` goes to $OLDPWD, which the environment decides.
       if (target === '-') return 'cd - (to $OLDPWD)';
+      // With CDPATH set, `cd name` may enter a directory found elsewhere (`CDPATH=~ cd .ssh`).
+      if (env['CDPATH'] && target !== undefined && !/^\.{0,2}\//.test(target))
+        return `cd ${target} with CDPATH set`;
       const home = env['HOME'] || homedir();
       for (const cwd of [...cwds]) cwds.add(realOr(target === undefined ? home : resolve(cwd, target)));
     }

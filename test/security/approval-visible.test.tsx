@@ -124,6 +124,29 @@ describe('approval prompt: paths, MCP names and arguments, commands', () => {
   }
 });
 
+describe('the edit field and notices', () => {
+  for (const [label, ch, shown] of VECTORS.slice(0, 8)) {
+    it(`${label}: pressing e keeps the model's command escaped in the edit field`, async () => {
+      const command = `echo a${ch}b`;
+      const { app } = await promptFor({ kind: 'command', summary: command, command, paths: [] });
+      await app.type('e');
+      const raw = app.printed.join('') + (app.lastFrame() ?? '');
+      expect(rawLeftovers(raw)).toEqual([]);
+      expect(app.screen()).toContain(`edit $ echo a${shown}b`);
+    });
+
+    it(`${label}: a notice quoting a server's tool name shows it escaped`, async () => {
+      const app = await renderApp();
+      cleanup = app.unmount;
+      app.store.add({ kind: 'notice', level: 'warn', text: `MCP tools "x${ch}y" of server "s" collide` });
+      await app.emit(started());
+      const raw = app.printed.join('') + (app.lastFrame() ?? '');
+      expect(rawLeftovers(raw)).toEqual([]);
+      expect(app.screen()).toContain(`"x${shown}y"`);
+    });
+  }
+});
+
 describe('tool cards: the call as it ran, escaped and whole', () => {
   it('a long command title wraps on the card instead of being cut', async () => {
     const app = await renderApp();

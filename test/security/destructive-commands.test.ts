@@ -156,6 +156,18 @@ const SPECIAL: string[] = [
   'time git reset --hard',
   'stdbuf -o0 git clean -fdx',
   'setsid git push --force',
+  // Found by the adversarial review of this change:
+  'find . -exec busybox rm {} \\;',
+  'find . -type f -exec /usr/bin/shred -u {} +',
+  'git rest --hard', // help.autocorrect in a hostile repo config runs `reset`
+  'git nuke --hard',
+  'chmod -R 777 ./',
+  'chmod -R 000 src/../',
+  'uv run shred x',
+  'sudo truncate -s0 src/a.ts',
+  'ionice -c3 shred x',
+  'some-wrapper rm -rf x',
+  'busybox rm -rf x',
 ];
 
 /** Everyday commands that must not force an ask. */
@@ -208,6 +220,12 @@ const BENIGN: string[] = [
   'cat > out.txt',
   'truncated=1',
   'echo shredded',
+  'grep -rn truncate src',
+  'grep -w shred docs/*.md',
+  'rg -n "mkfs|wipefs" scripts',
+  'echo mkfs.ext4 is not run',
+  'grep -c dd src/a.ts',
+  'ls -la chmod',
 ];
 
 describe('destructive commands force an ask in every mode', () => {

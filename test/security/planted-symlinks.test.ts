@@ -54,6 +54,8 @@ beforeAll(() => {
     ['tmpl', '.env.example'],
     ['inside', 'src'],
     ['null', '/dev/null'],
+    ['-k', join(home, '.ssh')], // a link named like a flag: a file after `--`
+    ['tok', '/var/run/secrets/kubernetes.io/serviceaccount/token'],
   ];
   for (const [name, target] of links) symlinkSync(target, join(ws, name));
   process.env['HOME'] = home;
@@ -135,6 +137,9 @@ const ASKS: string[] = [
   'cat /etc/shadow',
   'cat /dev/zero',
   'stat /root',
+  'cat -- -k/id_ed25519',
+  'head -n 1 -- -k/id_ed25519',
+  'cat tok',
 ];
 // The same tools on ordinary paths stay known-safe.
 const AUTO: string[] = [
@@ -178,6 +183,20 @@ describe('security: planted symlinks make a known-safe command ask', () => {
     const d = await actionOf('grep -r KEY p');
     expect(d.reason).toMatch(/p leads into \/proc/);
     expect((await actionOf('cat out/notes.txt')).reason).toMatch(/symlink out of the workspace/);
+  });
+
+  it('with CDPATH set, cd to a bare name may land anywhere: asks', () => {
+    const argvs = [
+      ['cd', '.ssh'],
+      ['cat', 'id_ed25519'],
+    ];
+    expect(pathReachProblem(argvs, { cwd: ws, workspace: ws, env: { HOME: home, CDPATH: home } })).toMatch(
+      /CDPATH/,
+    );
+    expect(
+      pathReachProblem([['cd', './src']], { cwd: ws, workspace: ws, env: { HOME: home, CDPATH: home } }),
+    ).toBe('');
+    expect(pathReachProblem(argvs, { cwd: ws, workspace: ws, env: { HOME: home } })).toBe('');
   });
 
   it('a workdir inside the workspace is the base for relative paths', async () => {

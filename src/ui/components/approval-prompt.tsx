@@ -91,9 +91,10 @@ export function ApprovalPrompt() {
           <Text>
             <Text color={theme.accent}>edit $ </Text>
             {editView?.cutStart ? '…' : ''}
-            <Text>{editView?.before}</Text>
-            <Text inverse>{editView?.at}</Text>
-            <Text>{editView?.after}</Text>
+            {/* The buffer starts as the model's command: hidden characters stay escaped here too. */}
+            <Text>{visibleText(editView?.before ?? '')}</Text>
+            <Text inverse>{visibleText(editView?.at ?? '')}</Text>
+            <Text>{visibleText(editView?.after ?? '')}</Text>
             {editView?.cutEnd ? '…' : ''}
           </Text>
           <Text color={theme.dim}>Enter run the edited command · Esc back · Ctrl+C stop the turn</Text>

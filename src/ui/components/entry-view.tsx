@@ -1,5 +1,6 @@
 /** One committed transcript entry (rendered once, to a string, by the transcript printer). */
 import { Box, Text } from 'ink';
+import { visibleText } from '../../util/visible-text.js';
 import { renderMarkdown } from '../markdown/render.js';
 import { wrapMarkdownToWidth } from '../markdown/wrap.js';
 import { sanitizeText } from '../sanitize.js';
@@ -84,7 +85,8 @@ export function EntryView({ entry: e, columns }: EntryViewProps) {
         <Box marginBottom={1}>
           <Text color={color}>
             {mark}
-            {sanitizeText(e.text)}
+            {/* Notices quote names from servers and files (MCP tools, paths): escaped, never cut. */}
+            {visibleText(e.text).replace(/\t/g, '    ')}
           </Text>
         </Box>
       );
