@@ -3,22 +3,41 @@
  * unified exec: a command that ends within its yield time answers like a shell call; one still
  * running keeps running as a session the model polls, writes to and interrupts by id. Sandbox,
  * approval and environment policy are those of `shell` (the approval is for `cmd`; writing to a
- * session the user already allowed needs no new approval).
+ * session the user already allowed needs no new approval). `write_stdin` is in write-stdin.ts; the
+ * report and wait both share are in exec-shared.ts.
  */
 import { statSync } from 'node:fs';
 import { basename, dirname, isAbsolute } from 'node:path';
 import { wrapInPidNamespace } from '../../platform/pid-namespace.js';
 import { bwrapArgs } from '../../policy/bwrap-args.js';
-import { type AnyTool, defineTool, type ToolContext, type ToolOutcome } from '../define-tool.js';
-import { EXEC_COMMAND_DESCRIPTION, WRITE_STDIN_DESCRIPTION } from '../descriptions/exec.js';
+import { type AnyTool, defineTool, type ToolContext } from '../define-tool.js';
+import { EXEC_COMMAND_DESCRIPTION } from '../descriptions/exec.js';
 import { sanitizeEnv } from '../exec/env.js';
-import type { ExecSession } from '../exec/exec-session.js';
-import type { EndedSession, ExecSessionManager } from '../exec/exec-sessions.js';
+import type { ExecSessionManager } from '../exec/exec-sessions.js';
 import { loadPty } from '../exec/pty.js';
 import { loginShellLauncher, type ShellInvocation } from '../exec/shell-snapshot.js';
 import { displayPath, resolveToolPath } from '../fs/workspace.js';
-import { truncateHeadTail } from '../truncate.js';
-import type { ToolRunOptions } from '../types.js';
+import {
+  clamp,
+  EXEC_DEFAULT_YIELD_MS,
+  EXEC_MAX_YIELD_MS,
+  evictionNotes,
+  MIN_YIELD_MS,
+  manager,
+  maxCharsFor,
+  report,
+  summaryLine,
+  waitWatching,
+} from './exec-shared.js';
+import { createWriteStdinTool } from './write-stdin.js';
+
+export {
+  EXEC_DEFAULT_YIELD_MS,
+  EXEC_MAX_YIELD_MS,
+  POLL_MAX_YIELD_MS,
+  WRITE_DEFAULT_YIELD_MS,
+} from './exec-shared.js';
+export { createWriteStdinTool, type WriteStdinArgs } from './write-stdin.js';
 
 /** Validated `exec_command` arguments. */
 export interface ExecCommandArgs {
@@ -31,20 +50,6 @@ export interface ExecCommandArgs {
   shell: string | null;
 }
 
-/** Validated `write_stdin` arguments. */
-export interface WriteStdinArgs {
-  session_id: number;
-  chars: string | null;
-  yield_time_ms: number | null;
-  max_output_tokens: number | null;
-}
-
-export const EXEC_DEFAULT_YIELD_MS = 10_000;
-export const EXEC_MAX_YIELD_MS = 30_000;
-export const WRITE_DEFAULT_YIELD_MS = 250;
-export const POLL_MAX_YIELD_MS = 300_000;
-const MIN_YIELD_MS = 250;
-const CHARS_PER_TOKEN = 4;
 const SHELLS = new Set(['bash', 'zsh', 'sh', 'dash']);
 /** Directories an absolute `shell` may name: system locations, never the workspace or /tmp. */
 const SHELL_DIRS = new Set([
@@ -69,19 +74,6 @@ export function shellArgProblem(shell: string): string | null {
   return `exec_command: shell must be a name (bash, zsh, sh, dash) or a system path such as /bin/${name} (got ${shell})`;
 }
 
-const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
-
-function summaryLine(command: string): string {
-  const first = command.split('\n')[0] ?? '';
-  const more = command.includes('\n') ? ' …' : '';
-  return first.length > 200 ? `${first.slice(0, 200)}…` : first + more;
-}
-
-function manager(ctx: ToolContext): ExecSessionManager {
-  if (!ctx.exec) throw new Error('exec sessions are not available in this runtime');
-  return ctx.exec;
-}
-
 function resolveCwd(
   ctx: ToolContext,
   workdir: string | null,
@@ -97,70 +89,6 @@ function resolveCwd(
   }
   if (!isDir) return { ok: false, error: `exec_command: workdir ${workdir} is not an existing directory` };
   return { ok: true, cwd: r.path };
-}
-
-/** Renders what a session produced since the last read, within `maxChars`. */
-function renderOutput(s: ExecSession, maxChars: number): { text: string; truncated: boolean } {
-  const { head, tail, omitted } = s.take();
-  let text =
-    omitted > 0 ? `${head}\n[... ${omitted} characters of output omitted ...]\n${tail}` : head + tail;
-  let truncated = omitted > 0;
-  if (text.length > maxChars) {
-    const t = truncateHeadTail(text, maxChars);
-    text = `${t.head}\n[... ${t.omittedChars} characters of output omitted ...]\n${t.tail}`;
-    truncated = true;
-  }
-  if (s.replacedControls > 0 && !s.tty)
-    text += `\n[${s.replacedControls} binary control bytes shown as \uFFFD]`;
-  if (truncated && s.spillPath)
-    text += `\n[the whole output of this process so far is saved to ${s.spillPath}; read it with read_file]`;
-  return { text, truncated };
-}
-
-function report(
-  s: ExecSession,
-  started: number,
-  maxChars: number,
-  notes: string[],
-): ToolOutcome & { ended: boolean } {
-  const { text, truncated } = renderOutput(s, maxChars);
-  const wall = ((Date.now() - started) / 1000).toFixed(4);
-  const lines = [...notes, `Wall time: ${wall} seconds`];
-  let status: ToolOutcome['status'] = 'ok';
-  let exitCode: number | undefined;
-  if (s.ended) {
-    exitCode = s.exitCode ?? 128 + signalNumber(s.exitSignal);
-    if (exitCode !== 0) status = 'error';
-    lines.push(`Process exited with code ${exitCode}${s.exitSignal ? ` (${s.exitSignal})` : ''}`);
-  } else lines.push(`Process running with session ID ${s.id}`);
-  lines.push('Output:', text);
-  const out: ToolOutcome & { ended: boolean } = {
-    status,
-    output: lines.join('\n'),
-    selfTruncated: true,
-    ended: s.ended,
-  };
-  if (exitCode !== undefined) out.exitCode = exitCode;
-  if (truncated) out.truncated = true;
-  if (truncated && s.spillPath) out.spillPath = s.spillPath;
-  return out;
-}
-
-function signalNumber(sig: string | null): number {
-  if (!sig) return 1;
-  const m = /(\d+)/.exec(sig);
-  if (m) return Number(m[1]);
-  const table: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGTERM: 15, SIGPIPE: 13 };
-  return table[sig] ?? 1;
-}
-
-function evictionNotes(evicted: EndedSession[]): string[] {
-  return evicted.map((e) => `[note: process ${e.id} (${summaryLine(e.command)}) was ended: ${e.reason}]`);
-}
-
-function maxCharsFor(ctx: ToolContext, tokens: number | null): number {
-  const cap = ctx.settings.toolOutputMaxChars;
-  return tokens && tokens > 0 ? clamp(tokens * CHARS_PER_TOKEN, 400, cap) : cap;
 }
 
 async function invocationFor(ctx: ToolContext, args: ExecCommandArgs): Promise<ShellInvocation | string> {
@@ -304,108 +232,6 @@ export function createExecCommandTool(): AnyTool {
       return outcome;
     },
   });
-}
-
-/** Creates `write_stdin`. */
-export function createWriteStdinTool(): AnyTool {
-  return defineTool<WriteStdinArgs>({
-    name: 'write_stdin',
-    // Input to a session the user already allowed: no new approval (the command was approved).
-    kind: 'read',
-    description: WRITE_STDIN_DESCRIPTION,
-    parameters: {
-      type: 'object',
-      properties: {
-        session_id: { type: 'integer', description: 'Session id returned by exec_command.' },
-        chars: { type: ['string', 'null'], description: 'Text to write; empty to only poll.' },
-        yield_time_ms: {
-          type: ['integer', 'null'],
-          description: 'How long to collect output (ms; default 250).',
-        },
-        max_output_tokens: { type: ['integer', 'null'], description: 'Cap on returned output, in tokens.' },
-      },
-      required: ['session_id', 'chars', 'yield_time_ms', 'max_output_tokens'],
-      additionalProperties: false,
-    },
-    async prepare(args, ctx) {
-      const s = ctx.exec?.get(args.session_id);
-      if (!s) return { ok: false, error: unknownSession(ctx, args.session_id) };
-      const chars = args.chars ?? '';
-      const what =
-        chars === '' ? 'poll' : JSON.stringify(chars.length > 60 ? `${chars.slice(0, 60)}…` : chars);
-      return {
-        ok: true,
-        subject: {
-          kind: 'command',
-          summary: `write_stdin ${s.id} (${summaryLine(s.command)}): ${what}`,
-          paths: [],
-        },
-        touches: [],
-      };
-    },
-    async execute(args, ctx, opts) {
-      const sessions = manager(ctx);
-      const s = sessions.get(args.session_id);
-      if (!s) return { status: 'error', output: unknownSession(ctx, args.session_id) };
-      const started = Date.now();
-      const chars = args.chars ?? '';
-      const notes: string[] = [];
-      if (chars !== '' && s.ended)
-        notes.push('[note: the process had already exited; the input was not delivered]');
-      else if (!s.write(chars).delivered)
-        notes.push(
-          '[note: this process was started without tty, so it has no stdin; the input was not delivered (only "\\u0003" interrupts it). Start it with tty: true to send input.]',
-        );
-      const hi = chars === '' ? POLL_MAX_YIELD_MS : EXEC_MAX_YIELD_MS;
-      const yieldMs = clamp(args.yield_time_ms ?? WRITE_DEFAULT_YIELD_MS, MIN_YIELD_MS, hi);
-      await waitWatching(s, yieldMs, opts);
-      s.lastUsed = Date.now();
-      const out = report(s, started, maxCharsFor(ctx, args.max_output_tokens), notes);
-      if (out.ended) sessions.release(s.id);
-      const { ended: _e, ...outcome } = out;
-      // An interrupted turn stops waiting; the process keeps running (it was started on purpose).
-      return opts.signal.aborted ? { ...outcome, status: 'aborted' } : outcome;
-    },
-  });
-}
-
-/** Waits on a session, streaming its output to the UI meanwhile (coalesced, as shell does). */
-async function waitWatching(s: ExecSession, ms: number, opts: ToolRunOptions): Promise<void> {
-  const onOutput = opts.onOutput;
-  if (!onOutput) return s.wait(ms, opts.signal);
-  let pending = '';
-  let timer: NodeJS.Timeout | undefined;
-  const flush = () => {
-    timer = undefined;
-    if (!pending) return;
-    const text = pending;
-    pending = '';
-    try {
-      onOutput(text);
-    } catch {
-      /* a listener error must not break the call */
-    }
-  };
-  const stop = s.watch((text) => {
-    pending += text;
-    if (pending.length > 65_536) pending = pending.slice(-65_536);
-    timer ??= setTimeout(flush, 100);
-  });
-  try {
-    await s.wait(ms, opts.signal);
-  } finally {
-    stop();
-    clearTimeout(timer);
-    flush();
-  }
-}
-
-function unknownSession(ctx: ToolContext, id: number): string {
-  const running = ctx.exec?.list() ?? [];
-  const list = running.length
-    ? `Running sessions: ${running.map((r) => `${r.id} (${summaryLine(r.command)})`).join(', ')}.`
-    : 'No process is running.';
-  return `write_stdin: no session ${id} (it ended and its output was already returned, or it never existed). ${list} Start a process with exec_command.`;
 }
 
 /** The exec tools (the `codex` tool profile's replacement for `shell`). */
