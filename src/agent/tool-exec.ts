@@ -59,6 +59,8 @@ interface Approved {
   call: ReadyCall;
   sandboxed: boolean;
   commandOverride?: string;
+  /** The policy let it run without asking the user. */
+  unreviewed?: boolean;
 }
 
 /**
@@ -163,7 +165,7 @@ export async function executeCalls(
     const decision = await ctx.policy.decide(prepared, ctx.mode);
     switch (decision.action) {
       case 'auto':
-        approved.push({ call: prepared, sandboxed: decision.sandboxed });
+        approved.push({ call: prepared, sandboxed: decision.sandboxed, unreviewed: true });
         break;
       case 'deny': {
         const output = `Denied by policy: ${decision.reason}. The call was NOT run.`;
@@ -335,6 +337,7 @@ async function runOne(
       sandboxed: a.sandboxed,
       onOutput: (chunk) => ctx.emit({ type: 'tool_output', turnId, callId: call.callId, chunk }),
       ...(a.commandOverride ? { commandOverride: a.commandOverride } : {}),
+      ...(a.unreviewed ? { unreviewed: true } : {}),
     });
   } catch (err) {
     // ToolRuntime.run is documented never to throw; a bug there must still yield an output.
@@ -357,4 +360,5 @@ async function runOne(
   if (result.images && result.images.length > 0) images.set(call.callId, result.images);
   ctx.persistLedger(ctx.ledger.set({ callId: call.callId, name: call.name, state, output }));
   ctx.emit({ type: 'tool_finished', turnId, callId: call.callId, name: call.name, result });
+  if (result.notice) ctx.emit({ type: 'warning', message: result.notice });
 }

@@ -12,16 +12,16 @@
  * - `/tmp` is tether's private directory (sandbox-tmp.ts); `/run` and `/var/run` are empty
  *   tmpfs; every other filesystem unix socket the kernel lists (/proc/net/unix) outside the
  *   writable roots is masked, so no host daemon (docker, tmux, ssh-agent, dbus) is reachable.
- * - The writable roots bound read-write; then every `.git` (nested ones included), `.gitmodules`
- *   and `.tether` re-bound read-only, and dotenv files masked with an empty file (templates stay
+ * - The writable roots bound read-write; then every `.git` (nested ones included), `.gitmodules`,
+ *   `.tether` and existing autorun file (`.envrc`, `.vscode/tasks.json`…) re-bound read-only,
+ *   and dotenv files masked with an empty file (templates stay
  *   readable), including the targets of symlinks to them.
  */
 import { existsSync, lstatSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { basename, join, sep } from 'node:path';
 import { PROC_HOST_KNOBS, readProcNetUnix } from '../platform/procfs.js';
-import { mkdirs } from '../util/mkdirs.js';
 import { sandboxTmpDir } from './sandbox-tmp.js';
-import { isDotenvName } from './sensitive-paths.js';
+import { autorunReason, isDotenvName } from './sensitive-paths.js';
 
 /** Inputs for {@link bwrapArgs}. */
 export interface BwrapOptions {
@@ -70,6 +70,8 @@ export interface ScanResult {
   gitPaths: string[];
   /** Dotenv files, and the real targets of dotenv-named symlinks or of symlinks to dotenv files. */
   envFiles: string[];
+  /** Existing files that run code on the user's next action (`.envrc`, `.vscode/tasks.json`…). */
+  autorunFiles: string[];
   /** Whether the entry budget ran out before the scan finished. */
   truncated: boolean;
 }
@@ -88,7 +90,7 @@ function realFile(p: string): string | null {
  * within {@link SCAN_MAX_ENTRIES} entries, collecting `.git` paths and dotenv files.
  */
 export function scanRoot(root: string, maxEntries = SCAN_MAX_ENTRIES): ScanResult {
-  const out: ScanResult = { gitPaths: [], envFiles: [], truncated: false };
+  const out: ScanResult = { gitPaths: [], envFiles: [], autorunFiles: [], truncated: false };
   let budget = maxEntries;
   const stack = [root];
   while (stack.length > 0) {
@@ -111,6 +113,7 @@ export function scanRoot(root: string, maxEntries = SCAN_MAX_ENTRIES): ScanResul
         if (!PRUNE.has(e.name)) stack.push(p);
       } else if (e.isFile()) {
         if (isDotenvName(e.name)) out.envFiles.push(p);
+        else if (autorunReason(p.slice(root.length))) out.autorunFiles.push(p);
       } else if (e.isSymbolicLink()) {
         // `.env -> secrets/prod.env`, or `config -> ../elsewhere/.env`: mask the real file.
         const real = realFile(p);
@@ -147,9 +150,9 @@ function isSymlink(p: string): boolean {
 }
 
 /**
- * The argv (without the command) for `bwrap … -- <command>`. Creates `<workspace>/.tether` when
- * missing, so the read-only bind can always be applied: otherwise a sandboxed command could
- * create `.tether/approvals.json` and grant itself approvals.
+ * The argv (without the command) for `bwrap … -- <command>`. Nothing is created in the
+ * workspace: a `.tether`, `.git` or autorun file a command creates where none was is undone
+ * after it by policy/autorun-guard.ts (bwrap could only protect it by creating it first).
  */
 export function bwrapArgs(opts: BwrapOptions): string[] {
   const args = [...(opts.hardening ?? hardeningProfiles()[0] ?? [])];
@@ -185,14 +188,6 @@ export function bwrapArgs(opts: BwrapOptions): string[] {
   const protectedPaths = new Set<string>();
   const envFiles = new Set<string>();
   for (const root of roots) {
-    const tether = join(root, '.tether');
-    if (root === opts.writableRoots[0] && !existsSync(tether)) {
-      try {
-        mkdirs(tether, 0o755);
-      } catch {
-        /* bound below only if it exists */
-      }
-    }
     for (const name of ['.git', '.gitmodules', '.tether']) {
       const p = join(root, name);
       try {
@@ -204,6 +199,7 @@ export function bwrapArgs(opts: BwrapOptions): string[] {
     }
     const scan = scanRoot(root);
     for (const p of scan.gitPaths) protectedPaths.add(p);
+    for (const p of scan.autorunFiles) protectedPaths.add(p);
     for (const p of scan.envFiles) envFiles.add(p);
   }
   let n = 0;

@@ -1,4 +1,5 @@
 /** The tool runtime: the public surface of `src/tools/`. */
+import { AutorunGuard } from '../policy/autorun-guard.js';
 import type { SandboxInfo } from '../policy/sandbox.js';
 import { type Clock, realClock } from '../util/clock.js';
 import { createApplyPatchTool } from './builtin/apply-patch.js';
@@ -16,6 +17,7 @@ import { ExecSessionManager } from './exec/exec-sessions.js';
 import type { Executor } from './exec/run-process.js';
 import { loginShellLauncher, type ShellLauncher } from './exec/shell-snapshot.js';
 import { createWorkspace } from './fs/workspace.js';
+import { guardedRun } from './guarded-run.js';
 import { profileToolNames } from './profiles.js';
 import { SPILL_MAX_BYTES, SPILL_TOTAL_MAX_BYTES, setSpillLimits } from './spill.js';
 import type { ToolProfile, ToolRuntime } from './types.js';
@@ -113,11 +115,16 @@ export function createToolRuntime(opts: ToolRuntimeOptions): ToolRuntime {
     },
     profile,
   );
+  const guarded = guardedRun(
+    new AutorunGuard(ws.writableRoots),
+    (call, runOpts) => registry.run(call, runOpts),
+    () => execSessions.count() > 0,
+  );
   return {
     profile,
     specs: () => registry.specs(),
     prepare: (req) => registry.prepare(req),
-    run: (call, runOpts) => registry.run(call, runOpts),
+    run: guarded,
     execSessions,
   };
 }

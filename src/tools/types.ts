@@ -73,6 +73,11 @@ export interface ToolRunOptions {
   onOutput?: (chunk: string) => void;
   /** The command as edited by the user in the approval prompt. */
   commandOverride?: string;
+  /**
+   * The call runs without the user having reviewed it (policy `auto`): files that run code on
+   * the user's next action that it creates or changes are undone (policy/autorun-guard.ts).
+   */
+  unreviewed?: boolean;
 }
 
 /** One file touched by an edit tool. */
@@ -98,6 +103,8 @@ export interface ToolResult {
   fileChanges?: FileChange[];
   /** Images the model should see with the output (MCP image content), base64. */
   images?: Array<{ mimeType: string; data: string }>;
+  /** One line for the user (a `warning`): e.g. files the call wrote that tether undid. */
+  notice?: string;
 }
 
 /** The tool runtime the agent loop talks to. */

@@ -37,7 +37,7 @@ export interface Harness {
   call(
     name: string,
     args: unknown,
-    opts?: { sandboxed?: boolean; signal?: AbortSignal },
+    opts?: { sandboxed?: boolean; signal?: AbortSignal; unreviewed?: boolean },
   ): Promise<ToolResult & { prepared?: ReadyCall }>;
 }
 
@@ -72,6 +72,7 @@ export function harness(overrides: Partial<ToolRuntimeOptions> = {}): Harness {
       const r = await rt.run(prepared, {
         signal: opts.signal ?? new AbortController().signal,
         sandboxed: opts.sandboxed ?? false,
+        ...(opts.unreviewed ? { unreviewed: true } : {}),
       });
       return { ...r, prepared };
     },

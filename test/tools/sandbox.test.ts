@@ -50,7 +50,8 @@ const sh = (h: ReturnType<typeof harness>, command: string, signal?: AbortSignal
   h.call(
     'shell',
     { command, workdir: null, timeout_ms: 20_000 },
-    { sandboxed: true, ...(signal ? { signal } : {}) },
+    // Sandboxed runs are the policy's automatic ones (the autorun guard applies to them).
+    { sandboxed: true, unreviewed: true, ...(signal ? { signal } : {}) },
   );
 
 describe('bubblewrap sandbox', () => {
