@@ -92,7 +92,10 @@ async function warmOnce(
   }
   if (outcome.type !== 'terminal') {
     const why = outcome.type === 'failure' ? outcome.failure.message : outcome.type;
-    throw new Error(`warm-up failed: ${why}`);
+    // Silent until the idle timeout: the socket is still busy with it server-side (one response
+    // at a time), so it is unusable and this service does not answer warm-ups in time.
+    if (outcome.type === 'failure' && outcome.failure.reason === 'idle_timeout') st.warmRefused = true;
+    throw new SocketUnusable(`warm-up failed: ${why}`);
   }
   const resp = outcome.event.response;
   if (outcome.event.type !== 'response.completed') {
@@ -123,6 +126,9 @@ async function warmOnce(
   return anchor;
 }
 
+/** A warm-up that failed at the transport level: its socket must not carry the next request. */
+class SocketUnusable extends Error {}
+
 /** Warm-ups are off for the rest of the session; the hook remembers it for the base URL + model. */
 function refuse(st: SessionState, code: string, message: string): void {
   if (st.warmRefused) return;
@@ -139,7 +145,11 @@ export function beginWarmup(st: SessionState, conn: WsConnection): void {
       if (st.warming === w && w.generation === st.generation && st.conn === conn) st.anchor = a;
       return a;
     },
-    () => null,
+    (err: unknown) => {
+      // Dropped, stalled past the idle timeout, half-open: the next turn takes a new socket.
+      if (err instanceof SocketUnusable && st.warming === w && st.conn === conn) st.dropConnection();
+      return null;
+    },
   );
   void w.done.finally(() => {
     w.settled = true;

@@ -118,6 +118,22 @@ describe('warm-up (generate:false)', () => {
     expect(warmups()).toHaveLength(1);
   });
 
+  it('a warm-up silent past the idle timeout (nobody waiting): the next turn goes on a new socket with no retry, and the session stops warming', async () => {
+    r = await rig(
+      { scenario: 'plain-answer', faults: { account: { silentWarmup: true } } },
+      { settings: { streamIdleTimeoutMs: 150, heartbeatIntervalMs: 10_000_000 } },
+    );
+    await r.session.start();
+    await r.session.whenIdle?.(); // the warm-up's idle timeout passed
+    const a = await r.session.runTurn([userMessage('hi')]);
+    expect(a.status).toBe('completed');
+    expect(a.metrics.attempts).toBe(1);
+    expect(r.status.filter((s) => s.type === 'reconnecting')).toHaveLength(0);
+    expect(turns()[0]).toMatchObject({ previousResponseId: null, connectionId: 2 });
+    await r.session.resetTranscript([], { warm: true });
+    expect(warmups()).toHaveLength(1); // not warmed again this session
+  });
+
   it('a turn cancelled while waiting for the warm-up ends cancelled at once', async () => {
     const clock = new FakeClock();
     r = await rig(
