@@ -27,7 +27,10 @@ const turns = (s: Simulator) => s.recorder.creates().filter((c) => c.generate !=
 describe('the warm-up (e2e)', () => {
   it('accepted: one warm-up, the first request chains from it on the same socket', async () => {
     const s = await simWith({});
-    const r = await runTether(['-p', 'hi', '--base-url', s.url, '-C', tempDir('tether-e2e-warm-')]);
+    // A loaded machine must not turn this into the abandoned case: the bound is not under test here.
+    const r = await runTether(['-p', 'hi', '--base-url', s.url, '-C', tempDir('tether-e2e-warm-')], {
+      env: { TETHER_WARMUP_WAIT_MS: '60000' },
+    });
     expect(r.code).toBe(0);
     expect(warmups(s)).toHaveLength(1);
     expect(turns(s)).toHaveLength(1);
