@@ -5,12 +5,47 @@
  * line wraps into several), not in source lines.
  */
 
+import stringWidth from 'string-width';
+
 // CSI / OSC / two-byte escapes (styling added by the markdown renderer).
 const ANSI = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-_]/g;
 
-/** Printable length of `line` (escape sequences removed; wide characters count as one). */
+// Printable ASCII only: one column per character (the common case, measured without string-width).
+const PLAIN_ASCII = /^[\x20-\x7e]*$/;
+
+/** Columns `line` takes on a terminal (escape sequences removed; wide characters count as two). */
 export function visibleLength(line: string): number {
-  return line.replace(ANSI, '').length;
+  const plain = line.replace(ANSI, '');
+  return PLAIN_ASCII.test(plain) ? plain.length : stringWidth(plain);
+}
+
+/** The longest start of `plain` (no escape sequences) that fits in `columns` columns. */
+function headToWidth(plain: string, columns: number): string {
+  if (PLAIN_ASCII.test(plain)) return plain.slice(0, columns);
+  let width = 0;
+  let out = '';
+  for (const ch of plain) {
+    const w = stringWidth(ch);
+    if (width + w > columns) break;
+    out += ch;
+    width += w;
+  }
+  return out;
+}
+
+/** The longest end of `plain` (no escape sequences) that fits in `columns` columns. */
+function tailToWidth(plain: string, columns: number): string {
+  if (PLAIN_ASCII.test(plain)) return plain.slice(-columns);
+  const chars = [...plain];
+  let width = 0;
+  let i = chars.length;
+  while (i > 0) {
+    const w = stringWidth(chars[i - 1] ?? '');
+    if (width + w > columns) break;
+    width += w;
+    i--;
+  }
+  return chars.slice(i).join('');
 }
 
 /** Rows `line` occupies at `columns` (at least 1). */
@@ -39,33 +74,55 @@ export function tailByRows(
       continue;
     }
     if (out.length === 0) {
-      const plain = line.replace(ANSI, '');
-      out.unshift(plain.slice(-Math.max(1, maxRows * columns - 1)));
+      out.unshift(tailToWidth(line.replace(ANSI, ''), Math.max(1, maxRows * columns - 1)));
     }
     return { text: out.join('\n'), truncated: true };
   }
   return { text: out.join('\n'), truncated: false };
 }
 
-/** The first lines of `text` that fit in `maxRows` rows at `columns`, and how many lines were cut. */
-export function headByRows(
-  text: string,
-  columns: number,
-  maxRows: number,
-): { text: string; hiddenLines: number } {
+/** What {@link headByRows} kept of a text. */
+export interface Head {
+  text: string;
+  /** Whole lines not shown. */
+  hiddenLines: number;
+  /** Characters not shown of the one line that was cut (a first line taller than the budget). */
+  cutChars: number;
+}
+
+/**
+ * The first lines of `text` that fit in `maxRows` rows at `columns`. A first line taller than the
+ * budget keeps only its start (styling dropped); what was not shown is counted, so a caller can
+ * always say that something is missing.
+ */
+export function headByRows(text: string, columns: number, maxRows: number): Head {
   const lines = text.split('\n');
   const out: string[] = [];
   let rows = 0;
+  let cutChars = 0;
   for (const line of lines) {
     const r = visualRows(line, columns);
     if (rows + r > maxRows) {
-      if (out.length === 0) out.push(line.replace(ANSI, '').slice(0, Math.max(1, maxRows * columns - 1)));
+      if (out.length === 0) {
+        const plain = line.replace(ANSI, '');
+        const kept = headToWidth(plain, Math.max(1, maxRows * columns - 1));
+        out.push(kept);
+        cutChars = [...plain].length - [...kept].length;
+      }
       break;
     }
     out.push(line);
     rows += r;
   }
-  return { text: out.join('\n'), hiddenLines: lines.length - out.length };
+  return { text: out.join('\n'), hiddenLines: lines.length - out.length, cutChars };
+}
+
+/** One line saying what of a head-cut text is not shown, or null when nothing is. */
+export function hiddenNote(head: Head): string | null {
+  const parts: string[] = [];
+  if (head.cutChars > 0) parts.push(`the rest of this line (${head.cutChars} more characters)`);
+  if (head.hiddenLines > 0) parts.push(`${head.hiddenLines} more line${head.hiddenLines === 1 ? '' : 's'}`);
+  return parts.length > 0 ? `… ${parts.join(' and ')} not shown` : null;
 }
 
 /** A window of at most `budget` characters of `line` around `cursor`, split at the cursor. */

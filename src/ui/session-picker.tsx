@@ -6,6 +6,7 @@
  */
 import { Box, render, Text, useInput } from 'ink';
 import { useCallback, useRef, useState } from 'react';
+import { visibleLine } from '../util/visible-text.js';
 import { formatAge } from './format.js';
 import { Command, type InkKeyFlags, normalizeInkKey, resolveCommand } from './keymap.js';
 import { firstVisibleRow, PICKER_ROWS, type PickItem } from './state/picker.js';
@@ -31,10 +32,11 @@ export function PickerList({ items, index, now }: PickerListProps) {
       {items.slice(first, first + PICKER_ROWS).map((s, i) => (
         <Text key={s.id} inverse={first + i === index} wrap="truncate-end">
           {first + i === index ? '› ' : '  '}
-          {s.title.split('\n')[0] || '(no prompt)'}
+          {/* Titles and ids come from session files (a hostile one too): escaped, never interpreted. */}
+          {visibleLine(s.title.split('\n')[0] ?? '') || '(no prompt)'}
           <Text color={theme.dim}>
             {' '}
-            · {formatAge(now - s.updatedAt)} ago · {s.turns} turns · {s.id}
+            · {formatAge(now - s.updatedAt)} ago · {s.turns} turns · {visibleLine(s.id)}
           </Text>
         </Text>
       ))}

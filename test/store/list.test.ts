@@ -101,6 +101,14 @@ describe('listing sessions', () => {
     expect(out.text()).toContain('1 more matching session in other directories; use --all');
   });
 
+  it('a title with terminal escape sequences is printed escaped (a hostile prompt or session file)', async () => {
+    await session('20260101-000500-eeeeee', '/proj/e', 'hi \x1b]0;PWNED\x07\x1b[2J there', 'ok');
+    const out = capture();
+    await runSessionsCommand({ all: false, cwd: '/proj/e', stdout: out.stream, dir, columns: 120 });
+    expect(out.text()).not.toContain('\x1b');
+    expect(out.text()).toContain('hi \\x1b]0;PWNED\\x07\\x1b[2J there');
+  });
+
   it('--json is machine-readable', async () => {
     await fixtures();
     const out = capture();

@@ -14,7 +14,7 @@ describe('row budget helpers', () => {
   it('keeps the tail / head that fits', () => {
     expect(tailByRows('a\nb\nc', 10, 2)).toEqual({ text: 'b\nc', truncated: true });
     expect(tailByRows('x'.repeat(100), 10, 3).text).toBe('x'.repeat(29));
-    expect(headByRows('a\nb\nc', 10, 2)).toEqual({ text: 'a\nb', hiddenLines: 1 });
+    expect(headByRows('a\nb\nc', 10, 2)).toEqual({ text: 'a\nb', hiddenLines: 1, cutChars: 0 });
   });
   it('windows a long line around the cursor', () => {
     const w = cursorWindow('0123456789'.repeat(10), 50, 20);

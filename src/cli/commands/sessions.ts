@@ -7,6 +7,7 @@ import { listSessions } from '../../store/list.js';
 import type { SessionSummary } from '../../store/summary.js';
 import { exitCodeOf, formatError } from '../../util/errors.js';
 import { EXIT } from '../../util/exit-codes.js';
+import { visibleLine } from '../../util/visible-text.js';
 
 /** Options of {@link runSessionsCommand} (the first five are what `program.ts` passes). */
 export interface SessionsCommandOptions {
@@ -69,7 +70,7 @@ function hiddenNotice(hidden: number, searching: boolean): string {
 function table(sessions: SessionSummary[], opts: SessionsCommandOptions, now: number): string[] {
   const columns = opts.columns ?? (process.stdout.isTTY ? process.stdout.columns : undefined) ?? 100;
   const showDir = opts.all;
-  const idW = Math.max(2, ...sessions.map((s) => s.session_id.length));
+  const idW = Math.max(2, ...sessions.map((s) => visibleLine(s.session_id).length));
   const dirW = showDir ? Math.min(32, Math.max(3, ...sessions.map((s) => shortPath(s.cwd, 32).length))) : 0;
   const head = [`${'ID'.padEnd(idW)}`, 'AGE'.padStart(4), 'TURNS'];
   if (showDir) head.push('DIR'.padEnd(dirW));
@@ -78,10 +79,11 @@ function table(sessions: SessionSummary[], opts: SessionsCommandOptions, now: nu
   for (const s of sessions) {
     const updated = Date.parse(s.updated_at || s.created_at);
     const age = Number.isNaN(updated) ? '?' : formatAge(now - updated);
-    const cells = [s.session_id.padEnd(idW), age.padStart(4), String(s.turns).padStart(5)];
-    if (showDir) cells.push(shortPath(s.cwd || '?', dirW).padEnd(dirW));
+    // Titles, ids and paths come from files (a hostile session file too): escaped, never interpreted.
+    const cells = [visibleLine(s.session_id).padEnd(idW), age.padStart(4), String(s.turns).padStart(5)];
+    if (showDir) cells.push(visibleLine(shortPath(s.cwd || '?', dirW)).padEnd(dirW));
     const used = cells.join('  ').length + 2;
-    cells.push(clipText(s.title || '(no prompt)', Math.max(10, columns - used)));
+    cells.push(clipText(visibleLine(s.title || '(no prompt)'), Math.max(10, columns - used)));
     lines.push(cells.join('  '));
   }
   return lines;

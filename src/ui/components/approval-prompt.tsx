@@ -2,7 +2,7 @@
 import { Box, Text } from 'ink';
 import { hasHiddenChars, visibleText } from '../../util/visible-text.js';
 import { useUi } from '../hooks/use-ui.js';
-import { cursorWindow, diffRows, headByRows } from '../rows.js';
+import { cursorWindow, diffRows, headByRows, hiddenNote } from '../rows.js';
 import { theme } from '../theme.js';
 import { DiffView } from './diff-view.js';
 
@@ -20,6 +20,14 @@ export function ApprovalPrompt() {
     sub.command !== undefined
       ? headByRows(
           visibleText(sub.command).replace(/\t/g, '    '),
+          Math.max(10, columns - 6),
+          Math.max(3, rows - 16),
+        )
+      : null;
+  const mcpArgs =
+    sub.kind === 'mcp'
+      ? headByRows(
+          visibleText(sub.arguments ?? '{}').replace(/\t/g, '    '),
           Math.max(10, columns - 6),
           Math.max(3, rows - 16),
         )
@@ -50,10 +58,8 @@ export function ApprovalPrompt() {
             <Text color={theme.dim}>$ </Text>
             <Text bold>{command.text}</Text>
           </Text>
-          {command.hiddenLines > 0 ? (
-            <Text color={theme.warn}>
-              … {command.hiddenLines} more lines not shown (e shows the whole command)
-            </Text>
+          {hiddenNote(command) ? (
+            <Text color={theme.warn}>{hiddenNote(command)} (e shows the whole command)</Text>
           ) : null}
           {hidden ? (
             <Text color={theme.warn}>
@@ -61,16 +67,11 @@ export function ApprovalPrompt() {
             </Text>
           ) : null}
         </Box>
-      ) : sub.kind === 'mcp' ? (
-        <Text>
-          {
-            headByRows(
-              visibleText(sub.arguments ?? '{}').replace(/\t/g, '    '),
-              Math.max(10, columns - 6),
-              Math.max(3, rows - 16),
-            ).text
-          }
-        </Text>
+      ) : sub.kind === 'mcp' && mcpArgs ? (
+        <Box flexDirection="column">
+          <Text>{mcpArgs.text}</Text>
+          {hiddenNote(mcpArgs) ? <Text color={theme.warn}>{hiddenNote(mcpArgs)}</Text> : null}
+        </Box>
       ) : (
         <Text bold>{visibleText(sub.summary)}</Text>
       )}
