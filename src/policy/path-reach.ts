@@ -4,7 +4,8 @@
  * repository planted `p -> /proc`. So before a known-safe (or always-allowed) command runs
  * without approval, every argument that names an existing path — relative to the command's
  * working directory and to every directory a `cd` in it may enter — is resolved with realpath
- * (dangling links followed as far as they go). The command is not auto-approved when one leads:
+ * (dangling links followed as far as they go; `link/..` as the kernel does: the parent of the
+ * link's target). The command is not auto-approved when one leads:
  * - into `/proc`, `/sys` or `/dev` (other than `/dev/null`): other processes' environments and
  *   memory, kernel knobs, devices;
  * - to a dotenv file (unless `allowDotenv`) or a known secret location (`~/.ssh`, `~/.aws`,
@@ -15,7 +16,7 @@
  * Only the arguments are looked at, a handful of realpath calls per command (no tree walk).
  */
 import { homedir } from 'node:os';
-import { basename, isAbsolute, join, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { isSubpath, realpathLoose } from '../tools/fs/workspace.js';
 import { configDir } from '../util/paths.js';
 import { isDotenvPath } from './sensitive-paths.js';
@@ -90,6 +91,21 @@ function secretRoots(env: NodeJS.ProcessEnv): string[] {
   return [...new Set(roots.flatMap((r) => [r, realOr(r)]))];
 }
 
+/**
+ * The path the kernel reaches for `word` from `cwd`. `path.resolve` collapses `link/..`
+ * lexically, but the kernel goes to the parent of wherever `link` points (`sub -> /proc/self/net`
+ * makes `sub/..` the process's own /proc directory): the prefix before each `..` is resolved first.
+ */
+export function kernelPath(cwd: string, word: string): string {
+  if (!word.includes('..')) return isAbsolute(word) ? resolve(word) : resolve(cwd, word);
+  let cur = isAbsolute(word) ? '/' : cwd;
+  for (const part of word.split('/')) {
+    if (part === '' || part === '.') continue;
+    cur = part === '..' ? dirname(realOr(cur)) : join(cur, part);
+  }
+  return cur;
+}
+
 /** Options for {@link pathReachProblem}. */
 export interface PathReachContext {
   /** The command's working directory (absolute). */
@@ -132,10 +148,16 @@ function followsLinksInTree(argv: readonly string[]): string {
 }
 
 /** Why one resolved path must not be reached without approval, or ''. */
-function placeProblem(word: string, lexical: string, ctx: PathReachContext, secrets: string[]): string {
+function placeProblem(
+  word: string,
+  lexical: string,
+  reached: string,
+  ctx: PathReachContext,
+  secrets: string[],
+): string {
   let real: string;
   try {
-    real = realpathLoose(lexical);
+    real = realpathLoose(reached);
   } catch (err) {
     return `${word} cannot be resolved (${(err as Error).message})`;
   }
@@ -171,7 +193,7 @@ export function pathReachProblem(argvs: readonly (readonly string[])[], ctx: Pat
       for (const word of candidates(arg)) {
         for (const cwd of cwds) {
           const lexical = isAbsolute(word) ? resolve(word) : resolve(cwd, word);
-          const why = placeProblem(word, lexical, ctx, secrets);
+          const why = placeProblem(word, lexical, kernelPath(cwd, word), ctx, secrets);
           if (why) return why;
         }
       }
@@ -185,7 +207,7 @@ export function pathReachProblem(argvs: readonly (readonly string[])[], ctx: Pat
       if (env['CDPATH'] && target !== undefined && !/^\.{0,2}\//.test(target))
         return `cd ${target} with CDPATH set`;
       const home = env['HOME'] || homedir();
-      for (const cwd of [...cwds]) cwds.add(realOr(target === undefined ? home : resolve(cwd, target)));
+      for (const cwd of [...cwds]) cwds.add(realOr(target === undefined ? home : kernelPath(cwd, target)));
     }
   }
   return '';
