@@ -246,9 +246,12 @@ export class UiController {
         this.decide({ kind: 'deny', reason: 'denied by the user' });
         return;
       case Command.ALWAYS: {
-        // Commands: only when a rule was offered (and shown); compound commands get none.
+        // Only what the prompt offers (and shows): a command's rule (compound commands get
+        // none) or an MCP tool. For an edit `a` is not offered, so it approves nothing.
         const head = s.approvals.queue[0];
-        if (head?.subject.kind === 'command' && !head.allowRule) return;
+        const offered =
+          head?.subject.kind === 'command' ? Boolean(head.allowRule) : head?.subject.kind === 'mcp';
+        if (!offered) return;
         this.decide({ kind: 'always' });
         return;
       }

@@ -159,6 +159,15 @@ describe('approval prompt', () => {
     expect(app.agent.calls.filter((c) => c.kind === 'resolve')).toHaveLength(0);
   });
 
+  it('an edit offers no [a]: the key approves nothing (it is not on screen)', async () => {
+    const app = await withPrompt(editSubject('src/x.js', DIFF), null);
+    expect(app.screen()).not.toContain('[a]');
+    await app.type('a');
+    expect(app.agent.calls.filter((c) => c.kind === 'resolve')).toHaveLength(0);
+    await app.type('y');
+    expect(app.agent.calls).toContainEqual({ kind: 'resolve', callId: 'c1', decision: { kind: 'approve' } });
+  });
+
   it('shows every part of a command with control characters, escaped, and warns', async () => {
     const evil = "rm -rf victim ; \x1b[2K\r echo 'running the unit tests' \u202e";
     const app = await withPrompt(cmd(evil), null);
