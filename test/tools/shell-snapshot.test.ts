@@ -134,21 +134,77 @@ describe('shell snapshot', () => {
     sl.dispose();
   });
 
-  it('a broken profile falls back to a login shell with one notice', async () => {
+  it('a profile that exits before returning: a plain shell (a login shell would never run a command), one notice', async () => {
     const home = fixtureHome('exit 3');
     const notices: string[] = [];
     const sl = launcher(home, { notices });
     const h = harness({ env: envFor(home), shellLauncher: sl });
-    const a = await run(h, 'echo first');
+    const a = await run(h, 'echo "first $((1 + 1))"; echo "k=[$OPENAI_API_KEY]"');
     const b = await run(h, 'echo second');
-    expect(sl.state()).toBe('login');
+    expect(sl.state()).toBe('plain');
     expect(notices).toHaveLength(1);
-    expect(notices[0]).toMatch(/shell snapshot unavailable \(the login profile failed \(exit 3/);
-    // The login shell's profile exits 3 too: today's behaviour for that profile.
-    expect(a.exitCode).toBe(3);
-    expect(b.exitCode).toBe(3);
+    expect(notices[0]).toMatch(/shell snapshot unavailable \(the login profile never returns \(exit 3/);
+    expect(notices[0]).toMatch(/plain bash without your profile/);
+    // Before: the login-shell fallback exited 3 with the profile, so no command ever ran.
+    expect(a.exitCode).toBe(0);
+    expect(a.output).toContain('first 2');
+    expect(a.output).toContain('k=[]');
+    expect(b.output).toContain('second');
     const dir = join(home, 'data', 'shell-snapshots');
     expect(existsSync(dir) ? readdirSync(dir) : []).toHaveLength(0);
+    // login: true still asks for the login shell explicitly.
+    expect((await sl.invocation('true', { login: true })).args[0]).toBe('-lc');
+    sl.dispose();
+  });
+
+  it('a profile that execs another shell (`exec sh` at its end): commands still run, in a plain shell', async () => {
+    const home = fixtureHome('exec /bin/sh');
+    const notices: string[] = [];
+    const sl = launcher(home, { notices });
+    const h = harness({ env: envFor(home), shellLauncher: sl });
+    const r = await run(h, 'echo "ran $((2 * 3))"');
+    expect(r.output).toContain('ran 6');
+    expect(sl.state()).toBe('plain');
+    expect(notices).toEqual([expect.stringMatching(/never returns \(exit 0/)]);
+    sl.dispose();
+  });
+
+  it('a profile that leaves a background job holding stdout does not stall the capture', async () => {
+    // An agent started from the profile (`some-agent &`) keeps the capture's pipes open.
+    const home = fixtureHome('sleep 30 &');
+    const notices: string[] = [];
+    const sl = launcher(home, { notices, timeoutMs: 10_000 });
+    const started = Date.now();
+    const inv = await sl.invocation('greet bg');
+    expect(Date.now() - started).toBeLessThan(5_000); // before: until the job ended or the limit
+    expect(sl.state()).toBe('ready');
+    expect(inv.args[0]).toBe('-c');
+    expect(notices).toEqual([]);
+    sl.dispose();
+  });
+
+  it('a profile that prints without end is stopped at the output cap (tether’s memory stays bounded)', async () => {
+    // 40 MB on stdout once (a profile that cats a big file); the capture keeps at most 16 MiB.
+    const home = fixtureHome('head -c 40000000 /dev/zero | tr "\\0" x');
+    const notices: string[] = [];
+    const sl = launcher(home, { notices, timeoutMs: 20_000 });
+    const inv = await sl.invocation('true');
+    expect(sl.state()).toBe('login');
+    expect(inv.args[0]).toBe('-lc');
+    expect(notices).toEqual([expect.stringMatching(/printed more than 16 MiB/)]);
+    sl.dispose();
+  });
+
+  it('BASH_ENV from the profile is not carried: it would re-export filtered secrets before every command', async () => {
+    const home = fixtureHome('export BASH_ENV="$HOME/bash-env"');
+    writeFileSync(join(home, 'bash-env'), `export OPENAI_API_KEY=${SECRET}\necho bash-env-ran\n`);
+    const sl = launcher(home);
+    const h = harness({ env: envFor(home), shellLauncher: sl });
+    const r = await run(h, 'echo "k=[$OPENAI_API_KEY] be=[$BASH_ENV]"');
+    expect(sl.state()).toBe('ready');
+    expect(r.output).toContain('k=[] be=[]');
+    expect(r.output).not.toContain('bash-env-ran');
+    expect(r.output).not.toContain(SECRET);
     sl.dispose();
   });
 

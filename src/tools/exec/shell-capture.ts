@@ -117,14 +117,34 @@ export function removeStaleSnapshots(dir: string): void {
   }
 }
 
-/** Runs a shell and collects stdout, killing its group after `timeoutMs`. */
+/** Stdout a capture may print before it is stopped (a profile that prints without end). */
+export const CAPTURE_MAX_BYTES = 16 * 1024 * 1024;
+/** After the shell exits, how long its pipes may stay open (held by a job the profile started). */
+const EXIT_GRACE_MS = 150;
+
+/** What {@link runCapture} saw. */
+export interface CaptureRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+  /** Stopped after {@link CAPTURE_MAX_BYTES} of stdout. */
+  overflow?: boolean;
+  error?: string;
+}
+
+/**
+ * Runs a shell and collects stdout, killing its group after `timeoutMs` or past
+ * {@link CAPTURE_MAX_BYTES}. It is done when the shell exits: a background job the profile
+ * started (an agent, `cmd &`) may hold the pipes open, and is not waited for.
+ */
 export function runCapture(
   file: string,
   args: string[],
   env: Record<string, string>,
   timeoutMs: number,
   track: (kill: () => void) => void,
-): Promise<{ code: number | null; stdout: string; stderr: string; timedOut: boolean; error?: string }> {
+): Promise<CaptureRun> {
   return new Promise((resolve) => {
     let child: ReturnType<typeof spawn>;
     try {
@@ -139,8 +159,10 @@ export function runCapture(
       return;
     }
     const out: Buffer[] = [];
+    let size = 0;
     let err = '';
     let timedOut = false;
+    let overflow = false;
     let done = false;
     const kill = () => {
       if (child.pid === undefined) return;
@@ -161,14 +183,37 @@ export function runCapture(
       if (done) return;
       done = true;
       clearTimeout(timer);
-      const r = { code, stdout: Buffer.concat(out).toString('utf8'), stderr: err.slice(0, 2000), timedOut };
+      // Release pipes a background job of the profile may still hold.
+      child.stdout?.destroy();
+      child.stderr?.destroy();
+      const r: CaptureRun = {
+        code,
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: err.slice(0, 2000),
+        timedOut,
+      };
+      if (overflow) r.overflow = true;
       resolve(error ? { ...r, error } : r);
     };
-    child.stdout?.on('data', (c: Buffer) => out.push(c));
+    child.stdout?.on('data', (c: Buffer) => {
+      if (done) return;
+      size += c.length;
+      if (size > CAPTURE_MAX_BYTES) {
+        overflow = true;
+        kill();
+        finish(null);
+        return;
+      }
+      out.push(c);
+    });
     child.stderr?.on('data', (c: Buffer) => {
       if (err.length < 4000) err += c.toString('utf8');
     });
     child.on('error', (e) => finish(null, e.message));
+    child.on('exit', (code) => {
+      // Output already in the pipe is read within the grace; a job holding it open is not awaited.
+      setTimeout(() => finish(code), EXIT_GRACE_MS).unref();
+    });
     child.on('close', (code) => finish(code));
   });
 }

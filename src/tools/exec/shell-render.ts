@@ -21,6 +21,10 @@ const SKIP_VARS = new Set([
   'COLUMNS',
   'LINES',
   RUN_ID_VAR,
+  // Files every non-interactive bash / sh would source before each command: they would re-run
+  // profile code (and re-export the secrets the snapshot filtered out) every time.
+  'BASH_ENV',
+  'ENV',
 ]);
 const NAME_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
 

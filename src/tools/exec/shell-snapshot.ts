@@ -16,6 +16,7 @@ import { basename, join } from 'node:path';
 import { onProcessExit } from '../../util/exit-hooks.js';
 import { mkdirs } from '../../util/mkdirs.js';
 import {
+  CAPTURE_MAX_BYTES,
   captureScript,
   parseCapture,
   pickShell,
@@ -48,8 +49,12 @@ export interface ShellInvocation {
   bind?: string;
 }
 
-/** Where the launcher stands. */
-export type SnapshotState = 'pending' | 'ready' | 'login' | 'off';
+/**
+ * Where the launcher stands: `login` = a login shell per command (the capture failed or was too
+ * slow); `plain` = a non-login shell without the profile, because the profile never returns to
+ * its caller (`exec zsh`, `exit` in it), so a login shell would never run a command either.
+ */
+export type SnapshotState = 'pending' | 'ready' | 'login' | 'plain' | 'off';
 
 /** Turns a command into a shell invocation (login shell or snapshot-sourcing shell). */
 export interface ShellLauncher {
@@ -125,6 +130,9 @@ export function createShellLauncher(opts: ShellLauncherOptions): ShellLauncher {
     file: shell.path,
     args: ['-lc', loginScrub(shell.kind) + command],
   });
+  // zsh reads ~/.zshenv for every shell, -c ones included: with a snapshot (which already holds
+  // what it set, secrets filtered) it must not run again, or its secrets come back (-f: no rc files).
+  const plainArgs = shell.kind === 'zsh' ? ['-f', '-c'] : ['-c'];
   let sessionId = opts.sessionId;
   let current: Capture | null = null;
   let disposed = false;
@@ -149,11 +157,13 @@ export function createShellLauncher(opts: ShellLauncherOptions): ShellLauncher {
     live.delete(c);
   };
 
-  const fallBack = (c: Capture, why: string) => {
-    c.state = 'login';
+  const fallBack = (c: Capture, why: string, to: 'login' | 'plain' = 'login') => {
+    c.state = to;
     removeFile(c);
     opts.onNotice?.(
-      `shell snapshot unavailable (${why}); commands run in a login shell (${basename(shell.path)} -lc) this session, which is slower`,
+      to === 'login'
+        ? `shell snapshot unavailable (${why}); commands run in a login shell (${basename(shell.path)} -lc) this session, which is slower`
+        : `shell snapshot unavailable (${why}); commands run in a plain ${basename(shell.path)} without your profile this session`,
     );
   };
 
@@ -172,7 +182,17 @@ export function createShellLauncher(opts: ShellLauncherOptions): ShellLauncher {
     c.kill = null;
     if (c.over) return;
     if (r.timedOut) return fallBack(c, `the login profile took longer than ${opts.timeoutMs} ms`);
+    if (r.overflow)
+      return fallBack(c, `the login profile printed more than ${CAPTURE_MAX_BYTES / (1024 * 1024)} MiB`);
     if (r.error) return fallBack(c, `cannot start ${shell.path}: ${r.error}`);
+    if (!r.stdout.includes(`\n${nonce}:env\n`)) {
+      // The capture script never ran: the profile exec'd another program or exited.
+      return fallBack(
+        c,
+        `the login profile never returns (exit ${r.code ?? 'signal'}; an \`exec\` or \`exit\` in it?)`,
+        'plain',
+      );
+    }
     const cap = parseCapture(r.stdout, nonce);
     if (!cap || r.code !== 0) {
       const detail = r.stderr.trim().split('\n').pop() ?? '';
@@ -209,7 +229,7 @@ export function createShellLauncher(opts: ShellLauncherOptions): ShellLauncher {
     // A snapshot that does not source cleanly would print errors before every command.
     const check = await runCapture(
       shell.path,
-      ['-c', `${ALL_FUNCTIONS_FLAG}=1; . ${shQuote(c.path)}`],
+      [...plainArgs, `${ALL_FUNCTIONS_FLAG}=1; . ${shQuote(c.path)}`],
       opts.env,
       Math.max(1000, opts.timeoutMs - (Date.now() - started)),
       (k) => {
@@ -253,6 +273,7 @@ export function createShellLauncher(opts: ShellLauncherOptions): ShellLauncher {
       if (disposed) return login(command);
       const c = start();
       await c.ready;
+      if (!o.login && c.state === 'plain') return { file: shell.path, args: [...plainArgs, command] };
       if (o.login || c.state !== 'ready' || !c.path) return login(command);
       const source = `. ${shQuote(c.path)}`;
       let prefix = `${ALL_FUNCTIONS_FLAG}=1; ${source}; unset ${ALL_FUNCTIONS_FLAG}`;
@@ -264,7 +285,7 @@ export function createShellLauncher(opts: ShellLauncherOptions): ShellLauncher {
       // zsh parses a whole -c string before running any of it, so aliases the snapshot defines
       // would not apply to the command: it runs through eval, parsed after the snapshot loaded.
       const body = shell.kind === 'zsh' ? `eval ${shQuote(command)}` : command;
-      return { file: shell.path, args: ['-c', `${prefix}\n${body}`], bind: c.path };
+      return { file: shell.path, args: [...plainArgs, `${prefix}\n${body}`], bind: c.path };
     },
     state: () => (current ? current.state : disposed ? 'off' : 'pending'),
     renew(next) {
