@@ -37,7 +37,7 @@ const piece = fc.constantFrom(
 );
 const text = fc.array(piece, { minLength: 1, maxLength: 24 }).map((p) => p.join(''));
 const write: fc.Arbitrary<Write> = fc.record({
-  x: fc.integer({ min: 0, max: 30 }),
+  x: fc.oneof(fc.integer({ min: 0, max: 30 }), fc.constantFrom(-2, -1, 0.5, 3.5)),
   y: fc.integer({ min: -2, max: 8 }),
   text,
   upper: fc.boolean(),

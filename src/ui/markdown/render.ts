@@ -4,10 +4,10 @@
  * store, the components and the render benchmark alike.
  */
 import chalk from 'chalk';
-import { supportsLanguage } from 'cli-highlight';
 import { Marked, type Tokens } from 'marked';
 import { markedTerminal } from 'marked-terminal';
 import { sanitizeText } from '../sanitize.js';
+import { highlightCode, supportsLanguage } from './highlight.js';
 
 const instances = new Map<number, Marked>();
 
@@ -33,23 +33,32 @@ function instance(width: number): Marked {
 }
 
 /**
- * A fenced or indented code block. marked-terminal hands any info string to highlight.js: without
- * one it runs language auto-detection (every grammar tried: the first call compiles them all,
- * ~0.6 s, then 10–30 ms per call, on every frame of a streaming block), and an unknown name (a
- * fence line still arriving, "```t", or "```mermaid") makes highlight.js print "Could not find
- * the language" through console.error, which lands on the screen. So only the info string's first
- * word is passed, and only when highlight.js knows it; other code is shown as marked-terminal
- * shows code it cannot highlight (its code style, indented).
+ * A fenced or indented code block, laid out as marked-terminal lays it out (indented by its `tab`
+ * of 2, no colours without a colour terminal), highlighted by `highlight.ts` (marked-terminal's
+ * colours, faster). marked-terminal handed any info string to highlight.js: without one it ran
+ * language auto-detection (every grammar tried: the first call compiles them all, ~0.6 s, then
+ * 10–30 ms per call, on every frame of a streaming block), and an unknown name (a fence line still
+ * arriving, "```t", or "```mermaid") made highlight.js print "Could not find the language"
+ * through console.error, onto the screen. So only the info string's first word is used, and only
+ * when highlight.js knows it; other code gets marked-terminal's code style (as when highlighting
+ * fails).
  */
-function codeBlock(token: Tokens.Code): string | false {
+function codeBlock(token: Tokens.Code): string {
+  const code = token.text.replace(CONTROL_CHARS, '');
   const lang = (token.lang ?? '').trim().split(/\s+/)[0] ?? '';
-  if (lang && supportsLanguage(lang)) {
-    token.lang = lang;
-    return false;
+  let text = code;
+  if (chalk.level > 0) {
+    try {
+      text = lang && supportsLanguage(lang) ? highlightCode(code, lang) : chalk.yellow(code);
+    } catch {
+      text = chalk.yellow(code);
+    }
   }
-  const text = chalk.level > 0 ? chalk.yellow(token.text) : token.text;
-  return `  ${text.split('\n').join('\n  ')}\n\n`;
+  return text === '' ? '\n\n' : `  ${text.split('\n').join('\n  ')}\n\n`;
 }
+
+// What marked-terminal strips from code before highlighting it (tabs and newlines stay).
+const CONTROL_CHARS = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g;
 
 /**
  * Renders a markdown block to terminal text at `width` columns. Trailing blank lines are trimmed
