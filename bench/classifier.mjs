@@ -74,6 +74,38 @@ const result = {
   later_classification_median_ms: +median(laters).toFixed(3),
   later_classification_p95_ms: +median(p95s).toFixed(3),
 };
+// The file-system check of a known-safe command's path arguments (policy/path-reach.ts), in this
+// process: a workspace with a source file and a planted `p -> /proc` link.
+{
+  const { mkdirSync, realpathSync, symlinkSync, writeFileSync } = await import('node:fs');
+  const reachOut = join(mkdtempSync(join(tmpdir(), 'tether-bench-reach-')), 'reach.mjs');
+  await build({
+    entryPoints: [join(root, 'src/policy/path-reach.ts')],
+    outfile: reachOut,
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    logLevel: 'warning',
+  });
+  const { pathReachProblem } = await import(reachOut);
+  const ws = realpathSync(mkdtempSync(join(tmpdir(), 'tether-bench-reach-ws-')));
+  mkdirSync(join(ws, 'src'));
+  writeFileSync(join(ws, 'src', 'a.ts'), 'x\n');
+  symlinkSync('/proc', join(ws, 'p'));
+  const argvs = [
+    [['grep', '-rn', 'TODO', 'src'], ['head', '-n', '20']],
+    [['grep', '-r', 'KEY', 'p']],
+    [['find', '.', '-name', '*.ts', '-not', '-path', '*/node_modules/*'], ['wc', '-l']],
+  ];
+  const times = [];
+  for (let i = 0; i < 3000; i++) {
+    const s = performance.now();
+    pathReachProblem(argvs[i % argvs.length], { cwd: ws, workspace: ws });
+    if (i >= 300) times.push(performance.now() - s);
+  }
+  result.path_check_median_ms = +median(times).toFixed(3);
+}
 if (process.argv.includes('--json')) console.log(JSON.stringify(result));
 else {
   console.log(`classifier (median of ${runs} fresh processes; load: ${(await import('node:os')).loadavg()[0].toFixed(1)})`);

@@ -15,8 +15,9 @@
  * auto-approved at all: checking their roots is not enough, and the tree is never walked.
  * Only the arguments are looked at, a handful of realpath calls per command (no tree walk).
  */
+import { lstatSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { isSubpath, realpathLoose } from '../tools/fs/workspace.js';
 import { configDir } from '../util/paths.js';
 import { isDotenvPath } from './sensitive-paths.js';
@@ -85,10 +86,20 @@ function realOr(p: string): string {
   }
 }
 
+const secretCache = new Map<string, string[]>();
+
+/** The secret locations, literal and real (cached per home and config dir: ~30 realpaths). */
 function secretRoots(env: NodeJS.ProcessEnv): string[] {
   const home = env['HOME'] || homedir();
-  const roots = [...SYSTEM_SECRETS, ...HOME_SECRETS.map((s) => join(home, s)), configDir(env)];
-  return [...new Set(roots.flatMap((r) => [r, realOr(r)]))];
+  const config = configDir(env);
+  const key = `${home}\u0000${config}`;
+  const cached = secretCache.get(key);
+  if (cached) return cached;
+  const roots = [...SYSTEM_SECRETS, ...HOME_SECRETS.map((s) => join(home, s)), config];
+  const all = [...new Set(roots.flatMap((r) => [r, realOr(r)]))];
+  if (secretCache.size > 16) secretCache.clear();
+  secretCache.set(key, all);
+  return all;
 }
 
 /**
@@ -147,6 +158,11 @@ function followsLinksInTree(argv: readonly string[]): string {
   return '';
 }
 
+/** `p` is `root` or below it (both absolute and normalized; cheaper than path.relative). */
+function under(root: string, p: string): boolean {
+  return p === root || p.startsWith(root.endsWith(sep) ? root : root + sep);
+}
+
 /** Why one resolved path must not be reached without approval, or ''. */
 function placeProblem(
   word: string,
@@ -155,6 +171,8 @@ function placeProblem(
   ctx: PathReachContext,
   secrets: string[],
 ): string {
+  // A single name that does not exist goes through no link (and costs no exception to resolve).
+  if (!word.includes('/') && lstatSync(reached, { throwIfNoEntry: false }) === undefined) return '';
   let real: string;
   try {
     real = realpathLoose(reached);
@@ -162,10 +180,10 @@ function placeProblem(
     return `${word} cannot be resolved (${(err as Error).message})`;
   }
   if (HARMLESS_DEVICES.has(real)) return '';
-  for (const fs of SPECIAL_FS) if (isSubpath(fs, real)) return `${word} leads into ${fs} (${real})`;
+  for (const fs of SPECIAL_FS) if (under(fs, real)) return `${word} leads into ${fs} (${real})`;
   if (!ctx.allowDotenv && real !== lexical && isDotenvPath(real))
     return `${word} is a link to the dotenv file ${basename(real)} (may hold secrets)`;
-  const secret = secrets.find((s) => isSubpath(s, real));
+  const secret = secrets.find((s) => under(s, real));
   if (secret) return `${word} leads to ${secret} (secrets)`;
   if (real !== lexical && isSubpath(ctx.workspace, lexical) && !isSubpath(ctx.workspace, real))
     return `${word} is a symlink out of the workspace (to ${real})`;
