@@ -6,7 +6,8 @@
  * from its id with `previous_response_id` when it completed.
  *
  * It must never hurt:
- * - **Refused** (any 4xx `error`, or a completed "warm-up" that generated output anyway): one
+ * - **Refused** (a 4xx `error` refusing `generate` or the request as such, or a completed
+ *   "warm-up" that generated output anyway; not a rate limit, quota, credentials): one
  *   round trip, once per session — later sockets of the session are not warmed — and
  *   `onWarmupRefused` remembers it per base URL + model, so later sessions skip it for a while.
  * - **Never delays a turn by more than `warmupWaitMs`.** On session start and on /new the
@@ -99,7 +100,8 @@ async function warmOnce(
   }
   const resp = outcome.event.response;
   if (outcome.event.type !== 'response.completed') {
-    refuse(st, outcome.event.type, `the warm-up ended with ${outcome.event.type}`);
+    // `response.failed` (a rate limit, an overload) or `incomplete`: this warm-up failed, warm-ups
+    // as such were not refused — the socket stays usable, nothing is remembered.
     throw new Error(`warm-up failed: ${outcome.event.type}`);
   }
   if (Array.isArray(resp.output) && resp.output.length > 0) {

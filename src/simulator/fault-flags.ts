@@ -6,7 +6,7 @@
  * `prev-not-found:every=3`, `age:ms=3000`, `delay:ms=20`, `latency:ms=50`, `handshake:ms=80`,
  * `context-cost:us=10`.
  * Account/model switches (PROTOCOL §10): `unverified-org`, `quota` (`quota:code=usage_not_included`),
- * `strict-models`, `refuse-warmup`, `silent-warmup`, `rate-limit:every=3,ms=1200`, `context-window:tokens=8000`, `keepalive:every=50`, `redeliver[:times=N]`.
+ * `strict-models`, `refuse-warmup`, `silent-warmup`, `ignore-generate`, `rate-limit:every=3,ms=1200`, `context-window:tokens=8000`, `keepalive:every=50`, `redeliver[:times=N]`.
  */
 import type { FaultSpec, FaultTarget } from './faults.js';
 
@@ -29,6 +29,7 @@ const KINDS = [
   'strict-models',
   'refuse-warmup',
   'silent-warmup',
+  'ignore-generate',
   'rate-limit',
   'context-window',
   'keepalive',
@@ -200,6 +201,9 @@ export function parseFaultFlag(flag: string): FaultSpec {
       break;
     case 'silent-warmup':
       spec = { account: { silentWarmup: true } };
+      break;
+    case 'ignore-generate':
+      spec = { account: { ignoreGenerate: true } };
       break;
     case 'rate-limit': {
       const every = int('every') ?? 3;

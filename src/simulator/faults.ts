@@ -84,6 +84,8 @@ export interface AccountSwitches {
    * keeps answering pings but, one response at a time (Gen 1), serves nothing after the warm-up.
    */
   silentWarmup?: boolean;
+  /** `generate: false` is ignored (a gateway that drops unknown fields): the "warm-up" generates a normal response. */
+  ignoreGenerate?: boolean;
 }
 
 /** Every N-th generated response (warm-ups excluded) fails with `response.failed` `rate_limit_exceeded`. */

@@ -292,7 +292,13 @@ export class WsSession {
     const latency = this.ctx.latencyMs();
     if (latency > 0) await this.ctx.clock.sleep(latency);
     if (!this.alive()) return;
-    const prepared = this.ctx.engine.prepare(body, state);
+    // `ignoreGenerate`: a gateway that drops the field it does not know and generates anyway.
+    const specs = this.ctx.faultSpecs();
+    const effective =
+      body['generate'] === false && accountSwitch(specs, 'ignoreGenerate') === true
+        ? Object.fromEntries(Object.entries(body).filter(([k]) => k !== 'generate'))
+        : body;
+    const prepared = this.ctx.engine.prepare(effective, state);
     if ('error' in prepared) {
       rec.errorCode = prepared.error.code ?? prepared.error.type;
       return this.sendApiError(prepared.error, lane);

@@ -57,6 +57,48 @@ describe('warm-up (generate:false)', () => {
     expect(r.sim.connectionCount()).toBe(1); // the refusal never cost a socket
   });
 
+  it('a gateway that ignores generate:false: the generated output is never chained from; refused and reported once', async () => {
+    const refused: string[] = [];
+    r = await rig(
+      { scenario: 'plain-answer', faults: { account: { ignoreGenerate: true } } },
+      { onWarmupRefused: (code) => refused.push(code) },
+    );
+    await r.session.start();
+    const a = await r.session.runTurn([userMessage('one')]);
+    expect(a.status).toBe('completed');
+    expect(refused).toEqual(['generate_ignored']);
+    // The turn is a full create: the service's hidden answer to the "warm-up" is not in its context.
+    expect(turns()[0]).toMatchObject({ previousResponseId: null, inputItems: 1 });
+    await r.session.resetTranscript([], { warm: true });
+    expect(
+      r.sim.recorder.creates().filter((c) => c.body && (c.body as { generate?: boolean }).generate === false),
+    ).toHaveLength(1);
+  });
+
+  it('a warm-up failing with a rate limit is no verdict: not reported, the next socket warms again', async () => {
+    const refused: string[] = [];
+    r = await rig(
+      {
+        scenario: 'plain-answer',
+        faults: {
+          error: {
+            request: 1,
+            shape: 'failed',
+            code: 'rate_limit_exceeded',
+            message: 'Please try again in 20ms.',
+          },
+        },
+      },
+      { onWarmupRefused: (code) => refused.push(code) },
+    );
+    await r.session.start();
+    expect((await r.session.runTurn([userMessage('one')])).status).toBe('completed');
+    await r.session.resetTranscript([], { warm: true });
+    await r.session.whenIdle?.();
+    expect(refused).toEqual([]);
+    expect(warmups()).toHaveLength(2);
+  });
+
   it('settings.warmup=false (or a refusal remembered for this base URL + model): no warm-up at all', async () => {
     r = await rig({ scenario: 'plain-answer' }, { settings: { warmup: false } });
     await r.session.start();
@@ -119,12 +161,22 @@ describe('warm-up (generate:false)', () => {
   });
 
   it('a warm-up silent past the idle timeout (nobody waiting): the next turn goes on a new socket with no retry, and the session stops warming', async () => {
+    const clock = new FakeClock();
     r = await rig(
       { scenario: 'plain-answer', faults: { account: { silentWarmup: true } } },
-      { settings: { streamIdleTimeoutMs: 150, heartbeatIntervalMs: 10_000_000 } },
+      {
+        clock,
+        settings: {
+          streamIdleTimeoutMs: 10_000,
+          connectTimeoutMs: 100_000_000,
+          heartbeatIntervalMs: 10_000_000,
+        },
+      },
     );
     await r.session.start();
-    await r.session.whenIdle?.(); // the warm-up's idle timeout passed
+    while (warmups().length === 0) await realTick();
+    await clock.advance(10_001); // the warm-up's idle timeout passes; the turn below runs in frozen time
+    await r.session.whenIdle?.();
     const a = await r.session.runTurn([userMessage('hi')]);
     expect(a.status).toBe('completed');
     expect(a.metrics.attempts).toBe(1);

@@ -34,6 +34,7 @@ describe('parseFaultFlag', () => {
     ['context-cost:us=10', { contextCostUsPerToken: 10 }],
     ['refuse-warmup', { account: { refuseWarmup: true } }],
     ['silent-warmup', { account: { silentWarmup: true } }],
+    ['ignore-generate', { account: { ignoreGenerate: true } }],
   ])('%s', (flag, spec) => {
     expect(parseFaultFlag(flag)).toEqual(spec);
   });
