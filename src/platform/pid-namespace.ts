@@ -42,10 +42,28 @@ export type PidNamespaceProbe = { ok: true; ns: PidNamespace } | { ok: false; re
 /** Signals the outer bwrap ignores so they reach only the command. */
 const IGNORED = 'INT,TERM,HUP,QUIT';
 
-/** An executable named `name` on `PATH`, or null. */
-export function findExecutable(name: string, path = process.env['PATH'] ?? ''): string | null {
-  for (const dir of path.split(delimiter)) {
-    if (!dir.startsWith('/')) continue; // never a relative PATH entry (the workspace)
+/** System directories searched before `PATH` (a repository's own `bin/` must never be run). */
+const SYSTEM_DIRS = [
+  '/usr/bin',
+  '/bin',
+  '/usr/local/bin',
+  '/usr/sbin',
+  '/sbin',
+  '/run/current-system/sw/bin',
+];
+
+/**
+ * An executable named `name`: in a system directory, else on `PATH` — absolute entries only, and
+ * none inside the current directory (a workspace's `bin/` or `node_modules/.bin`). Null if none.
+ */
+export function findExecutable(
+  name: string,
+  path = process.env['PATH'] ?? '',
+  cwd = process.cwd(),
+): string | null {
+  const inCwd = (d: string) => d === cwd || d.startsWith(`${cwd}/`);
+  const dirs = [...SYSTEM_DIRS, ...path.split(delimiter).filter((d) => d.startsWith('/') && !inCwd(d))];
+  for (const dir of dirs) {
     const p = join(dir, name);
     try {
       accessSync(p, constants.X_OK);

@@ -16,7 +16,13 @@
  */
 import { lstatSync, readdirSync, renameSync, rmdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
-import { type GuardedEntry, guardReason, type Snapshot, scanGuarded } from './autorun-scan.js';
+import {
+  type GuardedEntry,
+  guardReason,
+  SCAN_MAX_ENTRIES,
+  type Snapshot,
+  scanGuarded,
+} from './autorun-scan.js';
 
 /** One path a check put back. */
 export interface Reverted {
@@ -97,8 +103,8 @@ export function revertChanges(
     }
     const why = guardReason(rel, isLink) ?? guardReason(rel, true) ?? 'runs code';
     try {
-      // The parent must still be the directory it was (not swapped for a link elsewhere).
-      if (!before.dirs.has(dirname(path)) && was) throw new Error('its directory was replaced');
+      // The parent must still be a real directory (not swapped for a link elsewhere).
+      if (!lstatSync(dirname(path)).isDirectory()) throw new Error('its directory was replaced');
       rmSync(path, { recursive: true, force: true });
       if (!was) {
         pruneCreatedDirs(path, root, before);
@@ -106,8 +112,9 @@ export function revertChanges(
         continue;
       }
       const problem = writeBack(path, was);
+      // Not restorable (over the size kept): removed, which runs nothing either.
       out.push(
-        problem ? { path: rel, action: 'kept', why, problem } : { path: rel, action: 'restored', why },
+        problem ? { path: rel, action: 'removed', why, problem } : { path: rel, action: 'restored', why },
       );
     } catch (err) {
       out.push({ path: rel, action: 'kept', why, problem: (err as Error).message });
@@ -125,7 +132,9 @@ export function revertNote(
   const what = reverted
     .map((r) =>
       r.action === 'removed'
-        ? `removed new ${r.path} (${r.why})`
+        ? r.problem
+          ? `removed the changed ${r.path} (${r.why}; the original could not be restored: ${r.problem})`
+          : `removed new ${r.path} (${r.why})`
         : r.action === 'restored'
           ? `restored ${r.path} (${r.why})`
           : `could not undo the change to ${r.path} (${r.problem ?? 'unknown'}; ${r.why})`,
@@ -141,6 +150,7 @@ export function revertNote(
 export class AutorunGuard {
   /** The state after the last check while background processes ran (null: none ran). */
   private last: Snapshot | null = null;
+  private toldTruncated = false;
 
   constructor(private readonly roots: readonly string[]) {}
 
@@ -155,8 +165,19 @@ export class AutorunGuard {
     by: string,
     keep?: ReadonlySet<string>,
   ): { model: string; user: string; reverted: Reverted[] } | null {
-    const changes = guardedChanges(before, this.snapshot()).filter((c) => !keep?.has(c.path));
+    const after = this.snapshot();
+    const changes = guardedChanges(before, after).filter((c) => !keep?.has(c.path));
     const reverted = revertChanges(changes, before, this.roots);
+    if (after.truncated && !this.toldTruncated) {
+      // Said once: past the scan bound, deeper files were not checked.
+      this.toldTruncated = true;
+      reverted.push({
+        path: '(workspace)',
+        action: 'kept',
+        why: 'too many files to check them all',
+        problem: `more than ${SCAN_MAX_ENTRIES} entries; files past that were not checked`,
+      });
+    }
     const note = revertNote(reverted, by);
     return note ? { ...note, reverted } : null;
   }

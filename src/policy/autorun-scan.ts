@@ -3,7 +3,8 @@
  * autorun-guard.ts: every path below the writable roots that {@link guardReason} names, with
  * enough of it (bytes, link target, mode) to put it back. Synchronous (it also runs in an
  * `'exit'` handler) and bounded like the sandbox's scan: node_modules is skipped, inside `.git`
- * only `hooks/` and `config` are read, at most {@link SCAN_MAX_ENTRIES} entries per root.
+ * only hooks and config files are read (objects, refs, logs skipped), breadth first, at most
+ * {@link SCAN_MAX_ENTRIES} entries per root.
  */
 import { createHash } from 'node:crypto';
 import { type Dirent, lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
@@ -51,6 +52,9 @@ const GUARDED_DIRS = new Set([
   '.git',
 ]);
 
+/** Directories inside `.git` that hold no hook or config (skipped: objects can be huge). */
+const GIT_SKIP = new Set(['objects', 'refs', 'logs', 'lfs', 'info', 'rr-cache', 'branches', 'worktrees']);
+
 /** `.git/config` settings that make git run a program (filters, hooks path, pagers, helpers…). */
 const GIT_RUNS =
   /^\s*(fsmonitor|hookspath|sshcommand|pager|editor|askpass|textconv|driver|helper|command|process|clean|smudge|program|path|gitproxy|externaldiff)\s*=|^\s*[\w.-]+\s*=\s*"?!/i;
@@ -59,6 +63,7 @@ const GIT_RUNS =
 export function gitConfigRunners(text: string): string[] {
   return text
     .split('\n')
+    .map((l) => l.replace(/^\s*\[[^\]]*\]/, '')) // `[core] hooksPath = x` on one line
     .filter((l) => GIT_RUNS.test(l))
     .map((l) => l.trim().replace(/\s+/g, ' '));
 }
@@ -72,15 +77,17 @@ export function guardReason(rel: string, isSymlink = false): string | null {
   const segs = rel.split('/').filter(Boolean).map(foldName);
   const name = segs[segs.length - 1];
   if (name === undefined) return null;
-  const gitAt = segs.lastIndexOf('.git');
+  const gitAt = segs.indexOf('.git');
   if (gitAt >= 0) {
+    // Inside .git: hooks (also a submodule's, .git/modules/<m>/hooks) and config files.
     const inner = segs.slice(gitAt + 1);
-    if (inner.length === 2 && inner[0] === 'hooks' && !name.endsWith('.sample'))
+    const parent = inner[inner.length - 2];
+    if (parent === 'hooks' && !name.endsWith('.sample'))
       return 'git runs it on the next commit, merge or push';
-    if (inner.length === 1 && inner[0] === 'config') return 'git reads it on every command';
-    if (inner.length === 1 && inner[0] === 'hooks' && isSymlink)
-      return 'git runs its hooks on the next commit';
-    if (inner.length === 0 && isSymlink) return 'git reads it on every command';
+    if (name === 'config' && (inner.length === 1 || inner[0] === 'modules'))
+      return 'git reads it on every command';
+    if (name === 'hooks' && isSymlink) return 'git runs its hooks on the next commit';
+    if (inner.length === 0) return 'git reads the repository it names on every command';
     return null;
   }
   if (segs.includes('.tether')) return 'tether reads it on the next start (settings, commands, MCP servers)';
@@ -122,8 +129,9 @@ export function scanGuarded(roots: readonly string[], maxEntries = SCAN_MAX_ENTR
     let budget = maxEntries;
     const stack: Array<{ dir: string; inGit: boolean }> = [{ dir: root, inGit: false }];
     snap.dirs.add(root);
-    while (stack.length > 0) {
-      const { dir, inGit } = stack.pop() as { dir: string; inGit: boolean };
+    // Breadth first: a command that floods one deep directory cannot hide a shallow file.
+    for (let i = 0; i < stack.length; i++) {
+      const { dir, inGit } = stack[i] as { dir: string; inGit: boolean };
       let list: Dirent[];
       try {
         list = readdirSync(dir, { withFileTypes: true });
@@ -141,14 +149,13 @@ export function scanGuarded(roots: readonly string[], maxEntries = SCAN_MAX_ENTR
         if (e.isDirectory()) {
           snap.dirs.add(abs);
           if (e.name === 'node_modules') continue;
-          // Inside .git only hooks/ matters (and config, a file); objects and refs are skipped.
-          if (inGit && !(e.name === 'hooks' && foldName(dir.slice(dir.lastIndexOf(sep) + 1)) === '.git'))
-            continue;
+          // Inside .git only hooks/ and modules/ matter (and config files); objects, refs… are skipped.
+          if (inGit && GIT_SKIP.has(e.name)) continue;
           stack.push({ dir: abs, inGit: inGit || foldName(e.name) === '.git' });
           continue;
         }
         if (!guardReason(rel, e.isSymbolicLink())) continue;
-        const entry = readEntry(abs, foldName(e.name) === 'config' && rel.toLowerCase().includes('.git/'));
+        const entry = readEntry(abs, inGit && foldName(e.name) === 'config');
         if (entry) snap.entries.set(abs, entry);
       }
     }

@@ -64,6 +64,10 @@ const AUTORUN_NAMES: ReadonlyMap<string, string> = new Map([
   ['.zprofile', 'the shell runs it on start'],
   ['.profile', 'the shell runs it on start'],
   ['.gitconfig', 'git reads it on every command'],
+  ['mise.toml', 'mise runs its hooks on entering the directory'],
+  ['.mise.toml', 'mise runs its hooks on entering the directory'],
+  ['mise.local.toml', 'mise runs its hooks on entering the directory'],
+  ['.mise.local.toml', 'mise runs its hooks on entering the directory'],
 ]);
 
 /** Directories whose every file configures code to run automatically. */

@@ -20,6 +20,8 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findExecutable } from '../../src/platform/pid-namespace.js';
+import { gitConfigRunners, scanGuarded } from '../../src/policy/autorun-scan.js';
 import { detectSandbox, type SandboxInfo } from '../../src/policy/sandbox.js';
 import { createToolRuntime } from '../../src/tools/index.js';
 import type { ToolRuntime } from '../../src/tools/types.js';
@@ -172,6 +174,28 @@ const VECTORS: Vector[] = [
     name: 'a .tether directory made by the command',
     cmd: () => 'mkdir -p sub/.tether && echo {} > sub/.tether/config.json',
     gone: ['sub'],
+  },
+  {
+    name: 'a .git file pointing at a repository elsewhere (no .git at start)',
+    cmd: (o) => `echo "gitdir: ${o}/evilrepo" > .git`,
+    gone: ['.git'],
+  },
+  {
+    name: 'git config with the section header and the key on one line',
+    cmd: () => 'git init -q . && printf "[core] hooksPath = .h\\n" >> .git/config',
+    gone: ['.git/config'],
+  },
+  {
+    name: "a submodule's hook (.git/modules/m/hooks)",
+    cmd: () =>
+      'git init -q . && mkdir -p .git/modules/m/hooks && printf "#!/bin/sh\\n" > .git/modules/m/hooks/post-checkout',
+    gone: ['.git/modules/m/hooks/post-checkout'],
+    kept: ['.git/HEAD'],
+  },
+  {
+    name: 'a mise config (hooks on entering the directory)',
+    cmd: () => 'echo "[hooks]" > mise.toml',
+    gone: ['mise.toml'],
   },
   {
     name: 'changing an existing .envrc',
@@ -350,4 +374,33 @@ describe('what the guard leaves alone', () => {
       rt.execSessions?.endAll('test over');
     }
   }, 30_000);
+
+  it('the scan is breadth first: flooding one deep directory does not hide a shallow file', () => {
+    const ws = workspace('flood');
+    mkdirSync(join(ws, 'a', 'b', 'c'), { recursive: true });
+    for (let i = 0; i < 60; i++) writeFileSync(join(ws, 'a', 'b', 'c', `f${i}`), '');
+    mkdirSync(join(ws, 'pkg'));
+    writeFileSync(join(ws, 'pkg', '.envrc'), 'x\n');
+    const snap = scanGuarded([ws], 20);
+    expect(snap.truncated).toBe(true);
+    expect([...snap.entries.keys()]).toContain(join(ws, 'pkg', '.envrc'));
+  });
+
+  it('git config runners: found on header lines, in any case, and harmless keys are not', () => {
+    expect(gitConfigRunners('[core]\n\tHooksPath = x\n')).toHaveLength(1);
+    expect(gitConfigRunners('[core] fsmonitor = ./x\n')).toHaveLength(1);
+    expect(gitConfigRunners('[alias]\n\tst = !sh -c x\n')).toHaveLength(1);
+    expect(gitConfigRunners('[include]\n\tpath = ../x\n')).toHaveLength(1);
+    expect(
+      gitConfigRunners('[user]\n\tname = x\n[remote "o"]\n\turl = u\n[branch "m"]\n\tremote = o\n'),
+    ).toEqual([]);
+  });
+
+  it('the PID-namespace binaries are never taken from the workspace on PATH', () => {
+    const ws = workspace('planted-bin');
+    mkdirSync(join(ws, 'bin'));
+    writeFileSync(join(ws, 'bin', 'bwrap'), '#!/bin/sh\n', { mode: 0o755 });
+    const found = findExecutable('bwrap', `${ws}/bin:bin:/nonexistent`, ws);
+    expect(found === null || !found.startsWith(ws)).toBe(true);
+  });
 });
