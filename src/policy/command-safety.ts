@@ -13,6 +13,7 @@ import { posix } from 'node:path';
 import { hasHiddenChars } from '../util/visible-text.js';
 import {
   atCommandPosition,
+  computedArgsDestroy,
   computedHeadDestroys,
   DESTRUCTIVE_NAMES,
   destructiveAt,
@@ -187,12 +188,24 @@ function commandDestroys(cmd: SimpleCommand, nested: (script: string) => string)
     const rest = cmd.words.slice(i + 1);
     const why = atCommandPosition(words, i) ? destructiveAt(words.slice(i), nested) : '';
     if (why) return why;
-    // rm with flags that only exist at run time (`rm $opts x`).
-    if (
-      baseName(v) === 'rm' &&
-      rest.some((w) => !w.literal && w.value !== null && /^["']?[$`]/.test(w.value))
-    )
-      return 'rm with computed flags';
+    // Arguments that only exist at run time (`rm $opts x`, `git reset $MODE`).
+    if (atCommandPosition(words, i)) {
+      const computed = cmd.words
+        .slice(i)
+        .map((w) => !w.literal && (w.value === null || /^["']?[$`]/.test(w.value)));
+      const why = computedArgsDestroy(words.slice(i), computed);
+      if (why) return why;
+    }
+    // A script computed at run time: `eval "$(…)"`, `bash -c "$CMD"` (it could be anything).
+    const name = baseName(v);
+    if (name === 'eval' && rest.some((w) => !w.literal && w.why !== 'backslash escape'))
+      return 'eval of text computed at run time';
+    if (SHELLS.has(name)) {
+      const c = rest.findIndex((w) => w.value !== null && /^-[A-Za-z]*c[A-Za-z]*$/.test(w.value));
+      const script = c >= 0 ? rest[c + 1] : undefined;
+      if (script && !script.literal && script.why !== 'backslash escape')
+        return `${name} -c of a script computed at run time`;
+    }
     // An alias that expands to a family member (`shopt -s expand_aliases; alias g=git`).
     if (v === 'alias')
       for (const def of values.slice(i + 1)) {

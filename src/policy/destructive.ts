@@ -121,6 +121,9 @@ function gitSubDestroys(sub: string, args: readonly string[]): string {
         : '';
     case 'branch':
       if (shortHas(args, 'D') || shortHas(args, 'M') || shortHas(args, 'C')) return 'git branch -D';
+      // `git branch -f main HEAD~3` moves a branch away from its commits.
+      if (!shortHas(args, 'd') && !anyLong(args, 'delete') && (shortHas(args, 'f') || anyLong(args, 'force')))
+        return 'git branch --force';
       return (shortHas(args, 'd') || anyLong(args, 'delete')) &&
         (shortHas(args, 'f') || anyLong(args, 'force'))
         ? 'git branch --delete --force'
@@ -136,6 +139,16 @@ function gitSubDestroys(sub: string, args: readonly string[]): string {
     case 'filter-branch':
     case 'filter-repo':
       return `git ${sub}`;
+    case 'worktree':
+      return positional[0] === 'remove' && (shortHas(args, 'f') || anyLong(args, 'force'))
+        ? 'git worktree remove --force'
+        : '';
+    case 'submodule':
+      return positional[0] === 'deinit' && (shortHas(args, 'f') || anyLong(args, 'force', 'all'))
+        ? 'git submodule deinit --force'
+        : '';
+    case 'gc':
+      return args.some((a) => /^--prune=(now|all)$/.test(a)) ? 'git gc --prune=now' : '';
     default:
       return '';
   }
@@ -271,6 +284,71 @@ export function destructiveAt(
     default:
       return name.startsWith('mkfs') ? name : '';
   }
+}
+
+/** git subcommands that destroy data with some argument. */
+const GIT_RISKY_SUBS = new Set([
+  'clean',
+  'reset',
+  'checkout',
+  'restore',
+  'switch',
+  'push',
+  'branch',
+  'stash',
+  'rm',
+  'reflog',
+  'update-ref',
+  'worktree',
+  'submodule',
+  'gc',
+]);
+/** Family members whose destructive forms are chosen by their arguments. */
+const ARG_DRIVEN = new Set(['rm', 'find', 'dd', 'rsync']);
+/** find options whose value is never an action (`find . -name "$pat"` cannot become `-delete`). */
+const FIND_VALUE_OPTS = new Set([
+  '-name',
+  '-iname',
+  '-path',
+  '-ipath',
+  '-wholename',
+  '-regex',
+  '-iregex',
+  '-newer',
+  '-type',
+  '-maxdepth',
+  '-mindepth',
+  '-size',
+  '-perm',
+  '-user',
+  '-group',
+  '-mtime',
+  '-mmin',
+  '-printf',
+]);
+
+/**
+ * Why a family member at `argv[0]` is destructive when some of its words (`computed[i]` true for
+ * `argv[i]`) are only known at run time (`rm $opts x`, `git reset $MODE`, `find . $ACTION`), or ''.
+ */
+export function computedArgsDestroy(argv: readonly string[], computed: readonly boolean[]): string {
+  const name = baseName(argv[0] ?? '');
+  if (name === 'find') computed = computed.map((c, i) => c && !FIND_VALUE_OPTS.has(argv[i - 1] ?? ''));
+  if (!computed.slice(1).some(Boolean)) return '';
+  if (ARG_DRIVEN.has(name)) return `${name} with arguments computed at run time`;
+  if (name !== 'git') return '';
+  // The subcommand: the first word that is neither an option nor a global option's value.
+  for (let i = 1; i < argv.length; i++) {
+    const a = argv[i] as string;
+    if (computed[i]) return 'git with a subcommand computed at run time';
+    if (GIT_GLOBAL_ARG.has(a)) {
+      i++;
+      continue;
+    }
+    if (a.startsWith('-')) continue;
+    return GIT_RISKY_SUBS.has(a) ? `git ${a} with arguments computed at run time` : '';
+  }
+  return '';
 }
 
 /** Command names of the family (a cheap filter for strings that may be scripts). */
