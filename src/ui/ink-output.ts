@@ -41,7 +41,12 @@ type Operation =
 /** Rows kept; cleared when full (a streamed answer adds a few new rows per frame). */
 const MAX_ROWS = 4096;
 const rowCache = new Map<string, string>();
-/** Styled characters of a line, and widths of characters, as Ink's per-frame caches hold them. */
+/**
+ * Styled characters of a line and widths of characters, as Ink's per-frame caches hold them.
+ * A line's styled characters are an object per character: few are kept (they help rows that are
+ * partly new, like a box whose content changed inside the same borders).
+ */
+const MAX_LINES = 512;
 const charsCache = new Map<string, StyledChar[]>();
 const widthCache = new Map<string, number>();
 const BLANK: StyledChar = { type: 'char', value: ' ', fullWidth: false, styles: [] };
@@ -50,7 +55,7 @@ function styledChars(line: string): StyledChar[] {
   let chars = charsCache.get(line);
   if (chars === undefined) {
     chars = styledCharsFromTokens(tokenize(line));
-    if (charsCache.size >= MAX_ROWS) charsCache.clear();
+    if (charsCache.size >= MAX_LINES) charsCache.clear();
     charsCache.set(line, chars);
   }
   return chars;
@@ -60,7 +65,7 @@ function charWidth(value: string): number {
   let w = widthCache.get(value);
   if (w === undefined) {
     w = stringWidth(value);
-    if (widthCache.size >= MAX_ROWS) widthCache.clear();
+    if (widthCache.size >= MAX_LINES) widthCache.clear();
     widthCache.set(value, w);
   }
   return w;

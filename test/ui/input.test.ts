@@ -132,3 +132,25 @@ describe('sourceTail (the live block is not re-parsed whole each frame)', () => 
     expect(sourceTail(closed, 3).startsWith('```')).toBe(false);
   });
 });
+
+describe('sourceTail inside a table', () => {
+  it('puts the header and delimiter rows back, so the tail still renders as a table', async () => {
+    const { sourceTail } = await import('../../src/ui/markdown/split.js');
+    const table = `Intro\n\n| a | b |\n| --- | :-: |\n${Array.from({ length: 40 }, (_, i) => `| r${i} | ${i} |`).join('\n')}`;
+    const t = sourceTail(table, 5).split('\n');
+    expect(t.slice(0, 2)).toEqual(['| a | b |', '| --- | :-: |']);
+    expect(t.slice(2)).toEqual(Array.from({ length: 5 }, (_, i) => `| r${35 + i} | ${35 + i} |`));
+    // Not a table: a paragraph with pipes keeps only its last lines.
+    const para = `x\n\n${Array.from({ length: 10 }, (_, i) => `a | b ${i}`).join('\n')}`;
+    expect(sourceTail(para, 3)).toBe('a | b 7\na | b 8\na | b 9');
+    // The cut right below the delimiter: nothing to put back twice.
+    expect(sourceTail('| a |\n| - |\n| 1 |\n| 2 |', 2)).toBe('| a |\n| - |\n| 1 |\n| 2 |');
+  });
+});
+
+describe('sourceTail after a setext heading with a pipe', () => {
+  it('is not taken for a table', async () => {
+    const { sourceTail } = await import('../../src/ui/markdown/split.js');
+    expect(sourceTail('a | b\n---\nc\nd\ne', 2)).toBe('d\ne');
+  });
+});

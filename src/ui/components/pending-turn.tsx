@@ -21,8 +21,11 @@ import { ToolCard } from './tool-card.js';
  */
 export const LIVE_TAIL_LINES = 10;
 
-/** Source lines of the live block that are rendered for its tail (a margin over the rows shown). */
-const LIVE_SOURCE_LINES = 60;
+/**
+ * Source lines of the live block that are rendered for its tail: a margin over the rows shown
+ * (a source line is at least one row), so a long code block is not highlighted whole every frame.
+ */
+const LIVE_SOURCE_LINES = 2 * LIVE_TAIL_LINES + 4;
 
 /** Max tool cards in the live region. */
 export const MAX_LIVE_TOOLS = 8;

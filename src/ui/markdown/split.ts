@@ -88,10 +88,14 @@ export function countLines(text: string): number {
   return n;
 }
 
+// A table's delimiter row ("| --- | :-: |"), which makes the line above it a header.
+const TABLE_DELIMITER = /^ {0,3}\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$/;
+
 /**
  * The last `maxLines` source lines of a live markdown block, for drawing its tail: a long block
- * (a big code fence) is not re-parsed whole on every frame. When the cut falls inside a fence,
- * its opening line is put back so the tail still renders as code.
+ * (a big code fence, a long table) is not re-parsed and re-highlighted whole on every frame. When
+ * the cut falls inside a fence, its opening line is put back so the tail still renders as code;
+ * inside a table, its header and delimiter rows, so it still renders as a table.
  */
 export function sourceTail(text: string, maxLines: number): string {
   let cut = text.length;
@@ -100,8 +104,22 @@ export function sourceTail(text: string, maxLines: number): string {
     if (cut <= 0) return text;
   }
   const head = text.slice(0, cut + 1);
-  let fence: string | null = null;
-  for (const line of head.split('\n')) fence = nextFenceState(line, fence);
   const tail = text.slice(cut + 1);
-  return fence ? `${fence}\n${tail}` : tail;
+  const lines = head.split('\n');
+  let fence: string | null = null;
+  for (const line of lines) fence = nextFenceState(line, fence);
+  if (fence) return `${fence}\n${tail}`;
+  // The open block's first lines (after the last blank line of the head).
+  let start = lines.length - 1;
+  while (start > 0 && (lines[start - 1] ?? '').trim() !== '') start--;
+  const header = lines[start] ?? '';
+  const delimiter = lines[start + 1] ?? '';
+  if (
+    start + 2 < lines.length &&
+    header.includes('|') &&
+    delimiter.includes('|') &&
+    TABLE_DELIMITER.test(delimiter)
+  )
+    return `${header}\n${delimiter}\n${tail}`;
+  return tail;
 }
