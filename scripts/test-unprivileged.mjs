@@ -17,6 +17,8 @@ const FILES = [
   'test/security/process-bounds.test.ts',
   'test/security/process-bounds-exec.test.ts',
   'test/security/pid-namespace.test.ts',
+  'test/security/bang-command-bounds.test.ts',
+  'test/security/autorun-guard.test.ts',
 ];
 const UID = 65534;
 const inCi = process.env.CI === 'true' || process.env.CI === '1';

@@ -194,10 +194,11 @@ export function sandboxInfoFor(requested: SandboxInfo['requested'], probe: Probe
 export function withPidNamespace(info: SandboxInfo, probe: PidNamespaceProbe | null): SandboxInfo {
   if (probe?.ok) return { ...info, pidNamespace: probe.ns };
   const why = probe ? probe.reason : 'processNamespace off';
-  return {
-    ...info,
-    message: `${info.message}; no PID namespace for unsandboxed commands (${why}): a process that detaches and clears TETHER_RUN_ID can outlive tether`,
-  };
+  // Off Linux there is no /proc sweep either: any child that leaves its process group survives.
+  const risk = isLinux()
+    ? 'a process that detaches and clears TETHER_RUN_ID can outlive tether'
+    : 'a process that detaches (setsid, a double fork) can outlive tether';
+  return { ...info, message: `${info.message}; no PID namespace for unsandboxed commands (${why}): ${risk}` };
 }
 
 /**
