@@ -107,22 +107,47 @@ function shownAnswerTexts(ui: TranscriptState): string[] {
   return out.filter((t): t is string => typeof t === 'string' && t !== '');
 }
 
-/** Runs `prompt` with an optional cancel timer; a run that outlives the deadline is a hang. */
+/** How long a prompt that missed its deadline is still watched, to tell "slow" from "stuck" (ms). */
+const HANG_GRACE_MS = 30_000;
+
+/**
+ * Runs `prompt` with an optional cancel timer; a run that outlives the deadline is a hang. A hung
+ * run is then watched for {@link HANG_GRACE_MS} more, and `late` says whether it ended after all
+ * (a machine too loaded for the deadline) or not (really stuck), for the violation message.
+ */
 async function runPrompt(
   run: () => Promise<{ status: string }>,
   cancel: () => void,
   cancelAfterMs: number | undefined,
   deadlineMs: number,
+  late: (note: string) => void,
 ): Promise<PromptOutcome> {
   let cancelTimer: NodeJS.Timeout | undefined;
   let deadline: NodeJS.Timeout | undefined;
+  const started = Date.now();
   try {
     const p = run().then((o) => o.status as PromptOutcome);
     if (cancelAfterMs !== undefined) cancelTimer = setTimeout(cancel, cancelAfterMs);
     const hang = new Promise<PromptOutcome>((r) => {
       deadline = setTimeout(() => r('hang'), deadlineMs);
     });
-    return await Promise.race([p, hang]);
+    const outcome = await Promise.race([p, hang]);
+    if (outcome === 'hang') {
+      let grace: NodeJS.Timeout | undefined;
+      const after = await Promise.race([
+        p.catch(() => 'failed' as const),
+        new Promise<'stuck'>((r) => {
+          grace = setTimeout(() => r('stuck'), HANG_GRACE_MS);
+        }),
+      ]);
+      clearTimeout(grace);
+      late(
+        after === 'stuck'
+          ? `still running ${HANG_GRACE_MS} ms after the deadline: stuck`
+          : `it ended (${after}) after ${Date.now() - started} ms: slow, not stuck`,
+      );
+    }
+    return outcome;
   } catch {
     return 'failed';
   } finally {
@@ -260,6 +285,7 @@ export async function runChaosSession(seed: number, opts: ChaosOptions = {}): Pr
           () => rt.agent.cancel(),
           p.cancelAfterMs,
           opts.promptDeadlineMs ?? 20_000,
+          (note) => violations.push(`prompt ${outcomes.length + 1} missed the deadline; ${note}`),
         ),
       );
     }
