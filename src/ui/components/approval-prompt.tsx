@@ -115,7 +115,7 @@ export function ApprovalPrompt() {
             </>
           ) : sub.kind === 'mcp' ? (
             <>
-              <Text color={theme.accent}>[a]</Text> always allow {visibleText(`${sub.server}.${sub.tool}`)}
+              <Text color={theme.accent}>[a]</Text> always allow this tool of this server
             </>
           ) : null}
           {sub.diff ? (
