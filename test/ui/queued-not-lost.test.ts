@@ -153,6 +153,8 @@ describe('a queued message is never left stale', () => {
     expect(snap.composer.text).toBe('second');
     expect(snap.view.queued).toEqual([]);
     expect(snap.status.conn.state).toBe('failed');
+    // The failure is said once (the turn's line), not again by the run's end.
+    expect(notices(st).match(/gave up after/g)).toHaveLength(1);
     expect(transportLabel(snap.status.conn, snap.view.now).text).toContain('connection failed');
   }, 30_000);
 

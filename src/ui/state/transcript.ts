@@ -266,6 +266,12 @@ export function transcriptReducer(s: TranscriptState, e: AgentEvent, now: number
     case 'error':
       // The run's end after Esc is reported as an error with code `cancelled`: not an error to the user.
       if (e.code === 'cancelled') return interrupted(endStream(s));
+      {
+        // The run ends with the failure its turn just reported: said once, not twice.
+        const last = s.entries[s.entries.length - 1];
+        if (last?.kind === 'notice' && last.level === 'error' && last.text === `Turn failed: ${e.message}`)
+          return s;
+      }
       return commit(s, {
         kind: 'notice',
         level: 'error',
