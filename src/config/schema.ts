@@ -426,6 +426,15 @@ export const SETTINGS = [
     description: 'Cap on project instructions (AGENTS.md) loaded into the prompt.',
   }),
   def({
+    key: 'resizeRepaint',
+    env: 'TETHER_RESIZE_REPAINT',
+    type: 'enum',
+    values: ['screen', 'all'],
+    default: 'screen',
+    description:
+      "After the terminal gets narrower: screen repaints the visible rows and keeps the scrollback; all clears the scrollback and reprints the whole transcript at the new width (Claude Code's way).",
+  }),
+  def({
     key: 'verbose',
     env: 'TETHER_VERBOSE',
     type: 'bool',

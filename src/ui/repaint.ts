@@ -15,6 +15,10 @@
  * already scrolled off stays in the scrollback as the terminal reflowed it (Codex without its
  * reflow feature leaves history the same way). A widening needs nothing: Ink's lines still fit
  * one row each, so its own redraw is exact, and the transcript stays as printed.
+ *
+ * The price: rows the reflow pushed from the screen into the scrollback may be printed again
+ * below them (at the seam). The setting `resizeRepaint: all` keeps the old way (scrollback
+ * cleared, everything reprinted once) for those who prefer it.
  */
 import type { Entry } from './state/entries.js';
 

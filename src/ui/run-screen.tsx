@@ -18,6 +18,9 @@ import { setCustomCommands } from './slash.js';
 import type { BannerInfo } from './state/entries.js';
 import { UiStore } from './store.js';
 
+/** `resizeRepaint: all`: erase the screen and the scrollback, cursor home. */
+const CLEAR_WITH_SCROLLBACK = '\x1b[2J\x1b[3J\x1b[H';
+
 /** Quiet time after the last resize event before the screen is redrawn (ms). */
 const RESIZE_SETTLE_MS = 120;
 
@@ -43,6 +46,11 @@ export interface RunScreenOptions {
   simulated?: boolean;
   /** Custom slash commands (Markdown prompt files) of this session. */
   customCommands?: ReadonlyArray<{ name: string; description: string; argumentHint?: string; body: string }>;
+  /**
+   * After a narrowing: `screen` repaints the visible rows and keeps the scrollback (default);
+   * `all` clears the scrollback and reprints the whole transcript (setting `resizeRepaint`).
+   */
+  resizeRepaint?: 'screen' | 'all';
   /** Shown at startup (before the agent's own session_started arrives). */
   banner?: Omit<BannerInfo, 'simulated'>;
   clock?: Clock;
@@ -116,24 +124,29 @@ export async function runScreen(o: RunScreenOptions): Promise<ScreenResult> {
   // once the size settles the visible screen (not the scrollback) is repainted (repaint.ts).
   let resizeTimer: TimerHandle | null = null;
   let lastColumns = o.stdout.columns || 100;
-  // Any narrowing since the last repaint counts (100→40→120 reflowed the live region at 40).
-  let narrowed = false;
+  // Any narrowing since the last repaint counts (100→40→120 reflowed the live region at 40);
+  // `all` also reprints at a new, wider width.
+  let pending = false;
   const onResize = () => {
     const columns = o.stdout.columns || 100;
-    if (columns < lastColumns) narrowed = true;
+    if (columns < lastColumns || (o.resizeRepaint === 'all' && columns !== lastColumns)) pending = true;
     lastColumns = columns;
     store.view({ columns, rows: o.stdout.rows || 40 });
     resizeTimer?.cancel();
-    if (!narrowed) return;
+    if (!pending) return;
     resizeTimer = clock.setTimeout(() => {
       resizeTimer = null;
-      narrowed = false;
+      pending = false;
       const rows = o.stdout.rows || 40;
       const live = liveRef.current ? measureElement(liveRef.current).height : 0;
+      const all = o.resizeRepaint === 'all';
       instance.clear();
-      o.stdout.write(eraseVisibleRows(rows));
+      o.stdout.write(all ? CLEAR_WITH_SCROLLBACK : eraseVisibleRows(rows));
       const v = store.getSnapshot().view;
-      store.view({ epoch: v.epoch + 1, repaintRows: Math.max(0, rows - live - 1) });
+      store.view({
+        epoch: v.epoch + 1,
+        repaintRows: all ? Number.POSITIVE_INFINITY : Math.max(0, rows - live - 1),
+      });
     }, RESIZE_SETTLE_MS);
   };
   o.stdout.on('resize', onResize);

@@ -85,6 +85,10 @@ describe.skipIf(!HAS_TMUX)('a long answer streamed into a narrow, resized termin
       `OPENAI_BASE_URL=${sim.url}`,
       'TETHER_APPROVAL=suggest',
       'TETHER_SANDBOX=off',
+      // Each line exactly once in the whole scrollback is what `resizeRepaint: all` promises (it
+      // reprints everything at the new width); the default `screen` keeps the scrollback and may
+      // show rows that were on screen during a resize twice (tui-resize.test.ts).
+      'TETHER_RESIZE_REPAINT=all',
       'TERM=xterm-256color',
     ].join(' ');
     const cmd = `cd ${ws} && env ${env} ${process.execPath} ${BIN}; echo "TETHER_EXIT:$?"; sleep 600`;

@@ -51,6 +51,7 @@ export async function runDemo(ctx: CliContext): Promise<number> {
         model: settings.model,
         approval: settings.approval as ApprovalMode,
         contextWindow: settings.contextWindow,
+        resizeRepaint: settings.resizeRepaint as 'screen' | 'all',
         initialPrompt: ctx.prompt ?? 'Run the tests of this project and fix what fails.',
         notices: [`Demo workspace (a scratch copy): ${workspace}`],
         simulated: true,

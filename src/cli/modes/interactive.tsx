@@ -224,6 +224,7 @@ export async function runInteractive(ctx: CliContext): Promise<number> {
       model: ctx.settings.model,
       approval: ctx.settings.approval as ApprovalMode,
       contextWindow: ctx.settings.contextWindow,
+      resizeRepaint: ctx.settings.resizeRepaint as 'screen' | 'all',
       ...(ctx.prompt ? { initialPrompt: ctx.prompt } : {}),
       ...(ctx.images?.length ? { initialImages: ctx.images } : {}),
       ...(resumed ? { history: resumed.allItems } : {}),
