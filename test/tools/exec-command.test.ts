@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { ExecSessionManager } from '../../src/tools/exec/exec-sessions.js';
 import { killAllToolProcesses } from '../../src/tools/index.js';
@@ -287,5 +288,39 @@ describe('exec_command / write_stdin', () => {
     expect(p.ok).toBe(false);
     if (!p.ok) expect(p.output).toMatch(/shell must be bash, zsh, sh or dash/);
     expect(SETTINGS.toolOutputMaxChars).toBeGreaterThan(0);
+  });
+
+  it('a `shell` other than the session’s runs its startup files, but secret-named variables they export are unset', async () => {
+    const secret = 'sk-otherShellSecret0123456789abcdefXYZ';
+    const env = testEnv({ SHELL: '/bin/bash' });
+    const home = String(env['HOME']);
+    writeFileSync(join(home, '.profile'), `export OPENAI_API_KEY=${secret}\nexport FROM_PROFILE=yes\n`);
+    writeFileSync(join(home, '.zshenv'), `export GH_TOKEN=${secret}\n`);
+    writeFileSync(join(home, '.zprofile'), `export MY_API_KEY=${secret}\n`);
+    const h = harness({ env, profile: 'codex', exec: { maxSessions: 8, bufferChars: 100_000 } });
+    managers.push(h.rt.execSessions as ExecSessionManager);
+    const run = (shell: string, login: boolean) =>
+      h.call('exec_command', {
+        cmd: 'echo "ran k=[$OPENAI_API_KEY][$GH_TOKEN][$MY_API_KEY] p=[$FROM_PROFILE]"',
+        workdir: null,
+        yield_time_ms: null,
+        max_output_tokens: null,
+        tty: null,
+        login,
+        shell,
+      });
+    const cases: Array<[string, boolean]> = [
+      ['sh', true],
+      ['dash', true],
+    ];
+    if (existsSync('/usr/bin/zsh') || existsSync('/bin/zsh') || process.env['CI'] === 'true')
+      cases.push(['zsh', false], ['zsh', true]);
+    for (const [shell, login] of cases) {
+      const r = await run(shell, login);
+      expect(r.output, `${shell}${login ? ' -l' : ''}`).toContain('ran k=[][][]');
+      expect(r.output).not.toContain(secret);
+      // A login sh still gets what its profile set up, secrets aside.
+      if (shell !== 'zsh') expect(r.output).toContain('p=[yes]');
+    }
   });
 });

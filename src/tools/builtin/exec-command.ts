@@ -15,7 +15,7 @@ import { EXEC_COMMAND_DESCRIPTION } from '../descriptions/exec.js';
 import { sanitizeEnv } from '../exec/env.js';
 import type { ExecSessionManager } from '../exec/exec-sessions.js';
 import { loadPty } from '../exec/pty.js';
-import { loginShellLauncher, type ShellInvocation } from '../exec/shell-snapshot.js';
+import { loginScrub, loginShellLauncher, type ShellInvocation } from '../exec/shell-snapshot.js';
 import { displayPath, resolveToolPath } from '../fs/workspace.js';
 import {
   clamp,
@@ -98,7 +98,12 @@ async function invocationFor(ctx: ToolContext, args: ExecCommandArgs): Promise<S
     if (problem) return problem;
     const name = basename(args.shell);
     const own = await launcher.invocation('');
-    if (basename(own.file) !== name) return { file: args.shell, args: [args.login ? '-lc' : '-c', args.cmd] };
+    if (basename(own.file) !== name) {
+      // Not the snapshot's shell: its startup files run (a login profile; ~/.zshenv for any zsh),
+      // so secret-named variables they export are unset before the command, as in a login fallback.
+      const kind = name === 'bash' || name === 'zsh' ? name : 'sh';
+      return { file: args.shell, args: [args.login ? '-lc' : '-c', loginScrub(kind) + args.cmd] };
+    }
   }
   return launcher.invocation(args.cmd, { login: args.login === true });
 }

@@ -139,8 +139,13 @@ const SECRET_WORDS = SECRET_NAME_RE.source.split('|');
  * name rule as tether's environment), so a profile's `export OPENAI_API_KEY=…` does not reach the
  * command. Value patterns cannot be checked portably in the shell; the snapshot path checks both.
  */
-export function loginScrub(kind: 'bash' | 'zsh'): string {
+export function loginScrub(kind: 'bash' | 'zsh' | 'sh'): string {
   const keep = 'PATH|HOME|LANG|SHELL|TMPDIR|USER|LOGNAME|TERM|COLORTERM|PWD|TZ';
+  if (kind === 'sh') {
+    // POSIX sh (dash): names from `export -p`, upper-cased with tr for the case-sensitive `case`.
+    const pat = SECRET_WORDS.map((w) => `*${w}*`).join('|');
+    return `for __tn in $(export -p | sed -n 's/^export \\([A-Za-z_][A-Za-z0-9_]*\\)=.*/\\1/p'); do case "$(printf %s "$__tn" | tr a-z A-Z)" in ${keep}) ;; ${pat}) unset "$__tn";; esac; done; unset __tn\n`;
+  }
   if (kind === 'zsh') {
     const pat = `*(${SECRET_WORDS.join('|')})*`;
     return `for __tn in \${(k)parameters[(R)*export*]}; do [[ \${(U)__tn} != (${keep}) && \${(U)__tn} == ${pat} ]] && unset $__tn; done; unset __tn\n`;
