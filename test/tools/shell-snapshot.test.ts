@@ -195,6 +195,20 @@ describe('shell snapshot', () => {
     sl.dispose();
   });
 
+  it('a profile with `set -euo pipefail` still yields a snapshot, and its errexit does not reach commands', async () => {
+    const home = fixtureHome('set -euo pipefail');
+    const notices: string[] = [];
+    const sl = launcher(home, { notices });
+    const h = harness({ env: envFor(home), shellLauncher: sl });
+    const r = await run(h, 'false; echo "after false"; greet strict; hello-tool');
+    expect(sl.state()).toBe('ready');
+    expect(notices).toEqual([]);
+    expect(r.output).toContain('after false');
+    expect(r.output).toContain('hello from strict');
+    expect(r.output).toContain('hello-tool-ran');
+    sl.dispose();
+  });
+
   it('BASH_ENV from the profile is not carried: it would re-export filtered secrets before every command', async () => {
     const home = fixtureHome('export BASH_ENV="$HOME/bash-env"');
     writeFileSync(join(home, 'bash-env'), `export OPENAI_API_KEY=${SECRET}\necho bash-env-ran\n`);

@@ -32,8 +32,11 @@ export function shQuote(s: string): string {
 /** The script a login shell runs once: each section follows a line `<nonce>:<name>`. */
 export function captureScript(kind: 'bash' | 'zsh', nonce: string): string {
   const mark = (name: string) => `printf '\\n%s\\n' '${nonce}:${name}'`;
+  // A profile's `set -euo pipefail` would stop the script at its first non-zero status.
+  const lenient = 'set +e +u; set +o pipefail 2>/dev/null';
   if (kind === 'zsh') {
     return [
+      lenient,
       mark('env'),
       `for __tn in \${(k)parameters[(R)*export*]}; do printf '%s\\0%s\\0' "$__tn" "\${(P)__tn}"; done`,
       mark('functions'),
@@ -46,6 +49,7 @@ export function captureScript(kind: 'bash' | 'zsh', nonce: string): string {
     ].join('\n');
   }
   return [
+    lenient,
     mark('env'),
     `while IFS= read -r __tn; do printf '%s\\0%s\\0' "$__tn" "\${!__tn}"; done < <(compgen -e)`,
     mark('functions'),
@@ -53,7 +57,7 @@ export function captureScript(kind: 'bash' | 'zsh', nonce: string): string {
     mark('aliases'),
     'alias -p',
     mark('options'),
-    `shopt -p ${BASH_OPTIONS.join(' ')} 2>/dev/null | grep -e '-s'`,
+    `shopt -p ${BASH_OPTIONS.join(' ')} 2>/dev/null | grep -e '-s' || :`,
     mark('end'),
   ].join('\n');
 }
