@@ -85,16 +85,19 @@ export async function resumeSession(c: ResumeContext, id: string): Promise<void>
     note(c, `Could not resume ${id}: ${errorText(err)}`, 'error');
     return;
   }
-  store.switchSession(
-    [
-      { kind: 'notice', level: 'info', text: `Resuming session ${id}; its earlier conversation:` },
-      ...replayEntries(data.allItems),
-    ],
-    lastAnswerOf(data.allItems),
-  );
+  // The agent switches first (it refuses while a run or another switch is under way), then the
+  // screen shows the resumed conversation below its banner.
   try {
     await agent.resumeSession({ sessionId: data.sessionId, items: data.items, ledger: data.ledger });
   } catch (err) {
     note(c, `Could not resume ${id}: ${errorText(err)}`, 'error');
+    return;
   }
+  store.switchSession(
+    [
+      { kind: 'notice', level: 'info', text: `Resumed session ${id}; its earlier conversation:` },
+      ...replayEntries(data.allItems),
+    ],
+    lastAnswerOf(data.allItems),
+  );
 }

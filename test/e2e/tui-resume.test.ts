@@ -171,7 +171,7 @@ describe.skipIf(!HAS_TMUX)('/resume in a running interactive session (tmux)', ()
     await waitText('Resume which session?');
     tmux('send-keys', '-t', session, 'Enter');
     s = await waitText(`resumed session ${savedId}`);
-    expect(s).toContain(`Resuming session ${savedId}`);
+    expect(s).toContain(`Resumed session ${savedId}`);
     expect(s).toContain('Noted: the word is apple.');
     await waitFor(
       (x) => statusBar(x).includes(savedId as string),

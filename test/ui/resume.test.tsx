@@ -104,7 +104,7 @@ describe('/resume in a running session', () => {
     expect(snap.status.usage.inputTokens).toBe(0);
     expect(snap.status.contextTokens).toBe(0);
     const s = a.screen();
-    expect(s).toContain('Resuming session sess-c');
+    expect(s).toContain('Resumed session sess-c');
     expect(s).toContain('please write the README');
     expect(s).toContain('README written: 42 lines.');
     expect(s).toContain('resumed session sess-c');
@@ -136,6 +136,22 @@ describe('/resume in a running session', () => {
     expect(s).toContain('/resume is not available while a turn runs');
     expect(s).not.toContain('Resume which session?');
     expect(a.agent.calls.some((c) => c.kind === 'resumeSession')).toBe(false);
+  });
+
+  it('the agent refusing the switch (another switch under way): one error line, nothing replayed', async () => {
+    const a = await app();
+    a.agent.resumeSession = async () => {
+      throw new Error('a turn is running: interrupt it (Esc) first');
+    };
+    const before = a.store.getSnapshot().transcript.entries.length;
+    await a.type('/resume sess-c', KEY.enter);
+    await a.emit();
+    const snap = a.store.getSnapshot();
+    expect(a.screen()).toContain('Could not resume sess-c: a turn is running');
+    expect(a.screen()).not.toContain('README written');
+    expect(snap.transcript.entries.length).toBe(before + 1);
+    expect(snap.transcript.lastAnswer).toBe('the old answer');
+    expect(snap.status.sessionId).toBe('sess-1');
   });
 
   it('a session that cannot be loaded: one error line, the current session stays', async () => {
