@@ -18,6 +18,10 @@
  * column.
  */
 import {
+  type AnsiCode,
+  ansiCodesToString,
+  diffAnsiCodes,
+  reduceAnsiCodesIncremental,
   type StyledChar,
   styledCharsFromTokens,
   styledCharsToString,
@@ -71,12 +75,52 @@ function charWidth(value: string): number {
   return w;
 }
 
+/** Printable ASCII and SGR sequences only: one cell per character, styles change only at escapes. */
+const SIMPLE_LINE = /^(?:[\x20-\x7e]|\x1b\[[0-9;]*m)*$/;
+const SGR_OR_TEXT = /\x1b\[[0-9;]*m|[^\x1b]+/g;
+const sgrTokens = new Map<string, AnsiCode[]>();
+
+/**
+ * {@link drawRow} for one {@link SIMPLE_LINE} written at column `x`, without a cell per character:
+ * between two escapes every character has the same styles, so `styledCharsToString` emits codes
+ * only at a run's first character (the diff from the previous run's styles, computed with the
+ * same functions) and closes the last run's styles at the end; blank cells up to `x` come first.
+ */
+function drawSimpleRow(width: number, x: number, line: string): string {
+  // Cells past the width exist only where written: a write beyond it starts right after them.
+  let out = ' '.repeat(Math.min(x, width));
+  let codes: AnsiCode[] = [];
+  let last: AnsiCode[] = [];
+  let any = false;
+  SGR_OR_TEXT.lastIndex = 0;
+  for (let m = SGR_OR_TEXT.exec(line); m !== null; m = SGR_OR_TEXT.exec(line)) {
+    const piece = m[0];
+    if (piece.charCodeAt(0) === 0x1b) {
+      let tokens = sgrTokens.get(piece);
+      if (tokens === undefined) {
+        tokens = tokenize(piece).filter((t): t is AnsiCode => t.type === 'ansi');
+        if (sgrTokens.size >= MAX_LINES) sgrTokens.clear();
+        sgrTokens.set(piece, tokens);
+      }
+      codes = reduceAnsiCodesIncremental(codes, tokens);
+      continue;
+    }
+    out += ansiCodesToString(diffAnsiCodes(last, codes)) + piece;
+    last = codes;
+    any = true;
+  }
+  if (any) out += ansiCodesToString(diffAnsiCodes(last, []));
+  return out.trimEnd();
+}
+
 /**
  * One row as Ink's `Output.get` draws it: cells pre-filled with blanks up to `width`, each write's
  * styled characters placed from its x (a wide character blanks the cells it covers), cells past
  * `width` only where written, then serialized and trimmed at the end.
  */
 function drawRow(width: number, writes: Array<number | string>): string {
+  if (writes.length === 2 && SIMPLE_LINE.test(writes[1] as string))
+    return drawSimpleRow(width, writes[0] as number, writes[1] as string);
   const cells: StyledChar[] = [];
   let extent = 0;
   for (let i = 0; i < writes.length; i += 2) {

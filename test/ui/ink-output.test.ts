@@ -31,13 +31,21 @@ const piece = fc.constantFrom(
   '\x1b[0m',
   '\x1b[7m',
   '\x1b[38;5;208m',
+  '\x1b[1;31m',
+  '\x1b[m',
+  '\x1b[2m',
+  '\x1b[49m',
+  '\x1b[38;2;1;2;3m',
+  '\x1b[4;38;5m',
+  'plain text',
+  'ab',
   '\x1b]8;;https://x.test\x07link\x1b]8;;\x07',
   '\t',
   '\n',
 );
 const text = fc.array(piece, { minLength: 1, maxLength: 24 }).map((p) => p.join(''));
 const write: fc.Arbitrary<Write> = fc.record({
-  x: fc.oneof(fc.integer({ min: 0, max: 30 }), fc.constantFrom(-2, -1, 0.5, 3.5)),
+  x: fc.oneof(fc.integer({ min: 0, max: 45 }), fc.constantFrom(-2, -1, 0.5, 3.5)),
   y: fc.integer({ min: -2, max: 8 }),
   text,
   upper: fc.boolean(),
@@ -72,7 +80,7 @@ describe('memoized output grid', () => {
           draw(new InkOutput({ width, height: height + 1 }), shifted),
         );
       }),
-      { numRuns: 400 },
+      { numRuns: 500 },
     );
   });
 
