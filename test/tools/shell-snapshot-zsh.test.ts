@@ -93,6 +93,34 @@ describe('shell snapshot with zsh', () => {
     expect(readFileSync(join(home, 'profile-runs'), 'utf8')).toBe('run\n');
   });
 
+  it('~/.zshrc (where nvm/pyenv/oh-my-zsh put PATH, aliases, functions) is captured too, secrets filtered', async () => {
+    if (!needZsh()) return;
+    const home = zshHome();
+    mkdirSync(join(home, 'rc-bin'));
+    writeFileSync(join(home, 'rc-bin', 'rc-tool'), '#!/bin/sh\necho rc-tool-ran\n', { mode: 0o755 });
+    writeFileSync(
+      join(home, '.zshrc'),
+      [
+        'export PATH="$HOME/rc-bin:$PATH"',
+        `export RC_TOKEN=${SECRET}`,
+        "alias gs='print gs-alias-ran'",
+        'rcfn() { print "rcfn $1"; }',
+        'print "zshrc chatter"',
+      ].join('\n'),
+    );
+    const { sl, notices, run } = setup(home);
+    const r = await run('rc-tool; gs; rcfn x; greet y; echo "t=[$RC_TOKEN]"');
+    expect(sl.state()).toBe('ready');
+    expect(notices).toEqual([]);
+    expect(r.output).toContain('rc-tool-ran');
+    expect(r.output).toContain('gs-alias-ran');
+    expect(r.output).toContain('rcfn x');
+    expect(r.output).toContain('hello from y');
+    expect(r.output).toContain('t=[]');
+    expect(r.output).not.toContain('zshrc chatter');
+    expect(r.output).not.toContain(SECRET);
+  });
+
   it('a command’s cd and export do not leak into the next (zsh)', async () => {
     if (!needZsh()) return;
     const { run } = setup(zshHome());

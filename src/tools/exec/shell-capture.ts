@@ -37,6 +37,12 @@ export function captureScript(kind: 'bash' | 'zsh', nonce: string): string {
   if (kind === 'zsh') {
     return [
       lenient,
+      // A login zsh that runs a command reads .zshenv/.zprofile/.zlogin, not .zshrc, where most
+      // zsh users (and nvm, pyenv, oh-my-zsh installers) put PATH, aliases and functions: Codex's
+      // snapshot sources it too. Its chatter lands before the first mark and is ignored.
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: zsh parameter expansion, not JS
+      '__trc="${ZDOTDIR:-$HOME}/.zshrc"; [[ -r $__trc ]] && . "$__trc"; unset __trc',
+      lenient,
       mark('env'),
       `for __tn in \${(k)parameters[(R)*export*]}; do printf '%s\\0%s\\0' "$__tn" "\${(P)__tn}"; done`,
       mark('functions'),
