@@ -17,6 +17,7 @@ import {
   computedHeadDestroys,
   DESTRUCTIVE_NAMES,
   destructiveAt,
+  INTERPRETER_DELETES,
   rawLooksDestructive,
 } from './destructive.js';
 import { unsafeArgvReason } from './safe-tools.js';
@@ -259,7 +260,7 @@ function dangerIn(parse: ParseFn, script: string, depth: number, parsed?: ShellA
   // Code for another interpreter may not parse as bash: a text scan decides then.
   if (launches)
     for (const s of a.strings) {
-      if (!DESTRUCTIVE_NAMES.test(s)) continue;
+      if (!DESTRUCTIVE_NAMES.test(s) && !INTERPRETER_DELETES.test(s)) continue;
       const why = raw(s) || nested(s);
       if (why) return why;
     }

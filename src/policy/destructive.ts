@@ -212,10 +212,18 @@ export const DESTRUCTIVE_NAMES =
   /(^|[^\w.-])(rm|find|git|dd|shred|truncate|mkfs[\w.]*|mke2fs|mkswap|wipefs|fdisk|sfdisk|parted|blkdiscard|chmod|chown|chgrp|rsync)([^\w.-]|$)/;
 
 /**
+ * Deleting calls in code given to an interpreter (`python3 -c "import shutil; shutil.rmtree('src')"`,
+ * `node -e "fs.rmSync('src',{recursive:true})"`, `perl -e 'unlink …'`, `ruby -e 'FileUtils.rm_rf …'`).
+ */
+export const INTERPRETER_DELETES =
+  /\b(rmtree|os\.remove|os\.unlink|os\.rmdir|removedirs|unlinkSync|rmSync|rmdirSync|fs\.rm|fs\.unlink|rm_rf|rm_r|FileUtils\.rm|remove_dir_all|remove_file|rimraf|unlink\b|\.unlink\(|File\.delete|Files\.delete)/;
+
+/**
  * A text scan for scripts that cannot be parsed (syntax errors, code for another interpreter):
  * a family name and one of its destructive flags or subcommands anywhere in the text.
  */
 export function rawLooksDestructive(text: string): boolean {
+  if (INTERPRETER_DELETES.test(text)) return true;
   if (!DESTRUCTIVE_NAMES.test(text)) return false;
   if (/(^|[^\w.-])rm([^\w.-]|$)/.test(text) && /(^|[\s'"=])(-[A-Za-z]*f|--f)/.test(text)) return true;
   if (

@@ -147,6 +147,31 @@ describe('the edit field and notices', () => {
   }
 });
 
+describe('one-line fields stay one line', () => {
+  it('a newline in a path, an MCP server or tool name is shown as \\n', async () => {
+    const subject: ApprovalSubject = {
+      kind: 'edit',
+      summary: 'edit src/a.ts\n(reviewed: safe)',
+      paths: ['/w/src/a.ts\n(reviewed: safe)'],
+      diff: '--- a/x\n+++ b/x\n@@ -1 +1 @@\n+x\n',
+    };
+    let r = await promptFor(subject, 'write_file');
+    expect(r.screen).toContain('edit src/a.ts\\n(reviewed: safe)');
+    expect(r.screen).toContain('/w/src/a.ts\\n(reviewed: safe)');
+    cleanup?.();
+    const mcp: ApprovalSubject = {
+      kind: 'mcp',
+      summary: 'x',
+      server: 'srv\nok',
+      tool: 't\tx',
+      paths: [],
+      arguments: '{}',
+    };
+    r = await promptFor(mcp, 'mcp__srv__t');
+    expect(r.screen).toContain('MCP tool t\\tx of server srv\\nok');
+  });
+});
+
 describe('tool cards: the call as it ran, escaped and whole', () => {
   it('a long command title wraps on the card instead of being cut', async () => {
     const app = await renderApp();

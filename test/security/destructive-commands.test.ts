@@ -190,6 +190,12 @@ const SPECIAL: string[] = [
   'git gc --prune=now',
   "git reset --ha''rd",
   "$'\\x67it' reset --hard",
+  // Deleting calls in code handed to an interpreter.
+  `python3 -c 'import shutil; shutil.rmtree("src")'`,
+  `node -e 'require("fs").rmSync("src", {recursive: true})'`,
+  `perl -e 'unlink glob "*.ts"'`,
+  `ruby -e 'require "fileutils"; FileUtils.rm_rf("src")'`,
+  `echo 'import os; os.remove("a.ts")' | python3`,
 ];
 
 /** Everyday commands that must not force an ask. */
@@ -259,6 +265,9 @@ const BENIGN: string[] = [
   'echo "$HOME"',
   'git branch -d "feature"',
   'git worktree remove ../wt',
+  "python3 -c 'print(1)'",
+  'grep -rn rmtree src',
+  `node -e 'console.log(require("fs").readdirSync("."))'`,
 ];
 
 describe('destructive commands force an ask in every mode', () => {

@@ -1,6 +1,6 @@
 /** The approval prompt: exactly what will run (the command) or change (the diff), and the keys. */
 import { Box, Text } from 'ink';
-import { hasHiddenChars, visibleText } from '../../util/visible-text.js';
+import { hasHiddenChars, visibleLine, visibleText } from '../../util/visible-text.js';
 import { useUi } from '../hooks/use-ui.js';
 import { cursorWindow, diffRows, headByRows, hiddenNote } from '../rows.js';
 import { theme } from '../theme.js';
@@ -48,7 +48,7 @@ export function ApprovalPrompt() {
           : sub.kind === 'edit'
             ? 'this change'
             : sub.kind === 'mcp'
-              ? `MCP tool ${visibleText(sub.tool ?? '')} of server ${visibleText(sub.server ?? '')}`
+              ? `MCP tool ${visibleLine(sub.tool ?? '')} of server ${visibleLine(sub.server ?? '')}`
               : 'this read'}
         ?{more > 0 ? <Text color={theme.dim}> (+{more} more waiting)</Text> : null}
       </Text>
@@ -73,10 +73,10 @@ export function ApprovalPrompt() {
           {hiddenNote(mcpArgs) ? <Text color={theme.warn}>{hiddenNote(mcpArgs)}</Text> : null}
         </Box>
       ) : (
-        <Text bold>{visibleText(sub.summary)}</Text>
+        <Text bold>{visibleLine(sub.summary)}</Text>
       )}
       {sub.kind !== 'command' && sub.paths.length > 0 ? (
-        <Text color={theme.dim}>{visibleText(sub.paths.join(', '))}</Text>
+        <Text color={theme.dim}>{sub.paths.map(visibleLine).join(', ')}</Text>
       ) : null}
       {sub.diff ? (
         <DiffView

@@ -133,8 +133,8 @@ export function ToolCard({ tool: t, now, compact = false }: ToolCardProps) {
       {changes.map((c) => (
         <Box key={c.path} flexDirection="column" paddingLeft={2}>
           <Text color={theme.accent}>
-            {c.kind} {visibleText(c.path)}
-            {c.movedTo ? ` → ${visibleText(c.movedTo)}` : ''}
+            {c.kind} {visibleLine(c.path)}
+            {c.movedTo ? ` → ${visibleLine(c.movedTo)}` : ''}
           </Text>
           <DiffView diff={c.diff} maxLines={40} />
         </Box>
