@@ -65,8 +65,16 @@ export class McpManager {
     await Promise.all([...this.servers.values()].map((r) => r.starting ?? Promise.resolve()));
   }
 
+  /** Every server's state and tools, each tool under the name the model is offered. */
   status(): McpServerStatus[] {
-    return [...this.servers.values()].map((r) => ({ ...r.status, tools: [...r.status.tools] }));
+    const offered = new Map(this.tools().map((t) => [`${t.server}\u0000${t.tool}`, t.qualifiedName]));
+    return [...this.servers.values()].map((r) => ({
+      ...r.status,
+      tools: r.status.tools.map((t) => {
+        const name = offered.get(`${t.server}\u0000${t.tool}`);
+        return name === undefined || name === t.qualifiedName ? t : { ...t, qualifiedName: name };
+      }),
+    }));
   }
 
   /**

@@ -63,6 +63,10 @@ describe('MCP names: no two tools share a name offered to the model', () => {
       ['a.b', 'x'],
     ],
     [
+      ['a__b', 'c'],
+      ['a', 'b__c'],
+    ],
+    [
       ['ü', 't'],
       ['é', 't'],
     ],
@@ -192,6 +196,9 @@ describe('MCP manager: two servers whose names sanitize alike', () => {
     );
     manager.tools();
     expect(warnings.length).toBe(count); // once, not per request
+    // `tether mcp list` and /mcp show the names the model is offered.
+    const listed = manager.status().flatMap((s) => s.tools.map((t) => t.qualifiedName));
+    expect(listed.sort()).toEqual([...names].sort());
     const res = await manager.call(
       echo[1]?.qualifiedName as string,
       { message: 'hi' },
