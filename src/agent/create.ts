@@ -260,8 +260,9 @@ export async function createAgentRuntime(opts: AgentRuntimeOptions): Promise<Age
         settings.warmup &&
         (explicit('warmup') || !warmupRemembered(userState, settings.baseUrl, settings.model)),
     },
+    // Remembered for the model in use when it was refused (`/model` may have changed it).
     onWarmupRefused: (code) =>
-      userState.rememberRefusal(settings.baseUrl, settings.model, {
+      userState.rememberRefusal(settings.baseUrl, session.requestFields().model, {
         param: WARMUP_PARAM,
         code,
         at: clock.wallNow(),
