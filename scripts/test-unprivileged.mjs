@@ -19,6 +19,7 @@ const FILES = [
   'test/security/pid-namespace.test.ts',
   'test/security/bang-command-bounds.test.ts',
   'test/security/autorun-guard.test.ts',
+  'test/security/autorun-guard-edges.test.ts',
 ];
 const UID = 65534;
 const inCi = process.env.CI === 'true' || process.env.CI === '1';
