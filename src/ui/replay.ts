@@ -10,7 +10,10 @@ export function replayEntries(items: readonly Item[]): NewEntry[] {
   const out: NewEntry[] = [];
   for (const item of items) {
     if (!isMessage(item)) continue;
-    const text = messageText(item).trim();
+    const images = item.content.filter((p) => p.type === 'input_image').length;
+    const said = messageText(item).trim();
+    // Images sent with a prompt are in the resumed context; the screen says they were there.
+    const text = images > 0 ? `${said}${said ? ' ' : ''}[${images} image${images === 1 ? '' : 's'}]` : said;
     if (!text) continue;
     if (item.role === 'user') out.push({ kind: 'user', text });
     else if (item.role === 'assistant') out.push({ kind: 'markdown', text });

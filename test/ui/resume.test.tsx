@@ -67,6 +67,33 @@ async function app(copied: string[] = []) {
   return a;
 }
 
+describe('the replayed conversation', () => {
+  it('says which prompts carried images (they are in the resumed context)', async () => {
+    const { replayEntries } = await import('../../src/ui/replay.js');
+    const withImage = {
+      type: 'message',
+      role: 'user',
+      content: [
+        { type: 'input_text', text: 'what is in this screenshot?' },
+        { type: 'input_image', image_url: 'data:image/png;base64,AAAA' },
+      ],
+    } as Item;
+    const onlyImages = {
+      type: 'message',
+      role: 'user',
+      content: [
+        { type: 'input_image', image_url: 'data:image/png;base64,AAAA' },
+        { type: 'input_image', image_url: 'data:image/png;base64,BBBB' },
+      ],
+    } as Item;
+    expect(replayEntries([withImage, onlyImages, msg('user', 'plain')])).toEqual([
+      { kind: 'user', text: 'what is in this screenshot? [1 image]' },
+      { kind: 'user', text: '[2 images]' },
+      { kind: 'user', text: 'plain' },
+    ]);
+  });
+});
+
 describe('/resume in a running session', () => {
   it('opens the picker with the other sessions of this directory; Esc changes nothing', async () => {
     const a = await app();
