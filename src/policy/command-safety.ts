@@ -198,14 +198,15 @@ function commandDestroys(cmd: SimpleCommand, nested: (script: string) => string)
       if (why) return why;
     }
     // A script computed at run time: `eval "$(…)"`, `bash -c "$CMD"` (it could be anything).
+    // Only a word that *starts* with an expansion is opaque: `bash -c "cd $DIR && make"` is
+    // parsed as the script it mostly is (nestedScripts), `bash -c "$CMD"` cannot be.
+    const opaque = (w: (typeof rest)[number] | undefined) =>
+      w !== undefined && !w.literal && (w.value === null || /^["']?[$`]/.test(w.value));
     const name = baseName(v);
-    if (name === 'eval' && rest.some((w) => !w.literal && w.why !== 'backslash escape'))
-      return 'eval of text computed at run time';
+    if (name === 'eval' && rest.some(opaque)) return 'eval of text computed at run time';
     if (SHELLS.has(name)) {
       const c = rest.findIndex((w) => w.value !== null && /^-[A-Za-z]*c[A-Za-z]*$/.test(w.value));
-      const script = c >= 0 ? rest[c + 1] : undefined;
-      if (script && !script.literal && script.why !== 'backslash escape')
-        return `${name} -c of a script computed at run time`;
+      if (c >= 0 && opaque(rest[c + 1])) return `${name} -c of a script computed at run time`;
     }
     // An alias that expands to a family member (`shopt -s expand_aliases; alias g=git`).
     if (v === 'alias')
