@@ -54,7 +54,8 @@ try {
       `export { nullServices } from '${src}ui/services/types.ts';`,
       `export { realClock } from '${src}util/clock.ts';`,
       `export { generateMarkdown } from '${src}simulator/markdown-gen.ts';`,
-      `export { rowStats } from '${src}ui/ink-output.ts';`,
+      // Not with --stock-ink (the module may not exist in a tree measured for "before" figures).
+      STOCK_INK ? 'export const rowStats = null;' : `export { rowStats } from '${src}ui/ink-output.ts';`,
       `export { render, useStdout } from 'ink';`,
       `export { createElement, useCallback } from 'react';`,
     ].join('\n'),

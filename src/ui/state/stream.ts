@@ -141,12 +141,22 @@ export function flushStream(
   for (const p of points) {
     let chunk = (fence ? `${fence}\n` : '') + pending.slice(start, p.end);
     if (p.openFence) chunk += `${chunk.endsWith('\n') ? '' : '\n'}${closingFence(p.openFence)}\n`;
-    if (chunk.trim() !== '') commits.push(chunk);
+    if (chunk.trim() !== '') commits.push(detached(chunk));
     fence = p.openFence;
     start = p.end;
   }
   s = { ...s, shownLen: s.shownLen + start, fence: final ? null : fence };
   return { stream: s, commits, diverged: r.diverged };
+}
+
+/**
+ * A copy of `s` that does not keep the string it was cut from alive. V8 represents a slice of a
+ * long string as a view on it: a committed block sliced from the stream's text (flattened to a new
+ * copy of the whole answer at each flush) kept that whole copy alive for as long as the transcript
+ * holds the block — ~60 MB for one 200k-character answer, for the rest of the session.
+ */
+export function detached(s: string): string {
+  return ` ${s}`.slice(1);
 }
 
 /** The live (uncommitted) markdown of the stream, '' while a retry replays shown text. */
