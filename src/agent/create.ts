@@ -30,6 +30,7 @@ import type { SessionController } from '../session/types.js';
 import {
   createShellLauncher,
   createToolRuntime,
+  pickShell,
   pruneSpillRoot,
   resolveToolProfile,
   type ShellLauncher,
@@ -122,6 +123,8 @@ export function policyPort(
   const offered = new Map<string, string[]>();
   const root = realpathOr(workspace);
   const allowDotenv = opts.allowDotenv === true;
+  // Commands run in `$SHELL` when it is zsh (pickShell): the classifier must know.
+  const defaultShell = pickShell(env).kind;
   return {
     async decide(call: ReadyCall, mode: ApprovalMode): Promise<CallDecision> {
       const { allowRule, ...d } = await decide(call, {
@@ -130,6 +133,7 @@ export function policyPort(
         rules,
         workspace: root,
         allowDotenv,
+        defaultShell,
         mcpAllowed: (server, tool) => mcpToolAllowed(rules, server, tool),
       });
       if (!allowRule) return d;

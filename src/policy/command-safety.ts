@@ -11,21 +11,13 @@
  */
 import { posix } from 'node:path';
 import { hasHiddenChars } from '../util/visible-text.js';
-import {
-  atCommandPosition,
-  computedArgsDestroy,
-  computedHeadDestroys,
-  DESTRUCTIVE_NAMES,
-  destructiveAt,
-  INTERPRETER_DELETES,
-  rawLooksDestructive,
-} from './destructive.js';
+import { dangerIn, type ParseFn } from './danger.js';
+import { rawLooksDestructive } from './destructive.js';
 import { unsafeArgvReason } from './safe-tools.js';
-import { analyzeTree, type PlainArgv, type ShellAnalysis, type SimpleCommand } from './shell-analysis.js';
-import { loadShellParser, type ShTree } from './shell-parser.js';
+import { analyzeTree, type PlainArgv, type ShellAnalysis } from './shell-analysis.js';
+import { loadShellParser } from './shell-parser.js';
 
-/** A synchronous parse (the loaded parser). */
-export type ParseFn = (src: string) => ShTree;
+export type { ParseFn } from './danger.js';
 
 /** Everything the policy needs to know about one command. */
 export interface CommandClass {
@@ -50,46 +42,6 @@ export interface CommandClass {
 
 const MAX_DEPTH = 4;
 const MAX_CLASSIFIED_CHARS = 32 * 1024;
-const SHELLS = new Set(['bash', 'sh', 'zsh', 'dash', 'ksh', 'mksh', 'ash', 'busybox']);
-/** Commands that run other commands or scripts given as words or on stdin. */
-const LAUNCHERS = new Set([
-  ...SHELLS,
-  'eval',
-  'source',
-  '.',
-  'exec',
-  'command',
-  'builtin',
-  'xargs',
-  'env',
-  'sudo',
-  'doas',
-  'su',
-  'nohup',
-  'nice',
-  'timeout',
-  'time',
-  'setsid',
-  'stdbuf',
-  'parallel',
-  'watch',
-  // Interpreters run strings as code (`perl -e 'system("rm -rf x")'`).
-  'node',
-  'python',
-  'python3',
-  'perl',
-  'ruby',
-  'php',
-  'awk',
-  'gawk',
-  'find',
-]);
-
-function baseName(word: string): string {
-  const slash = word.lastIndexOf('/');
-  return slash >= 0 ? word.slice(slash + 1) : word;
-}
-
 /** `[bash|zsh|sh, -lc|-c, script]` → the script; anything else → null. */
 function shellScriptOf(argv: readonly string[]): string | null {
   if (argv.length !== 3) return null;
@@ -171,105 +123,39 @@ function knownSafeReason(
 
 const WORD_CONTINUATION = /[^\s]\\\n[^\s]/;
 
-/** Why one simple command destroys data (see destructive.ts), or ''. */
-function commandDestroys(cmd: SimpleCommand, nested: (script: string) => string): string {
-  const head = cmd.words[0];
-  if (!head) return '';
-  const values = cmd.words.map((w) => w.value);
-  // A command name bash computes at run time (`$RM`, `$(echo rm)`, `r?`).
-  const unknownHead = !head.literal && head.why !== 'backslash escape';
-  if (unknownHead) {
-    const why = computedHeadDestroys(values.slice(1));
-    if (why) return why;
-  }
-  const words = values.map((x) => x ?? '');
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (v === null) continue;
-    const rest = cmd.words.slice(i + 1);
-    const why = atCommandPosition(words, i) ? destructiveAt(words.slice(i), nested) : '';
-    if (why) return why;
-    // Arguments that only exist at run time (`rm $opts x`, `git reset $MODE`).
-    if (atCommandPosition(words, i)) {
-      const computed = cmd.words
-        .slice(i)
-        .map((w) => !w.literal && (w.value === null || /^["']?[$`]/.test(w.value)));
-      const why = computedArgsDestroy(words.slice(i), computed);
-      if (why) return why;
-    }
-    // A script computed at run time: `eval "$(…)"`, `bash -c "$CMD"` (it could be anything).
-    // Only a word that *starts* with an expansion is opaque: `bash -c "cd $DIR && make"` is
-    // parsed as the script it mostly is (nestedScripts), `bash -c "$CMD"` cannot be.
-    const opaque = (w: (typeof rest)[number] | undefined) =>
-      w !== undefined && !w.literal && (w.value === null || /^["']?[$`]/.test(w.value));
-    const name = baseName(v);
-    if (name === 'eval' && rest.some(opaque)) return 'eval of text computed at run time';
-    if (SHELLS.has(name)) {
-      const c = rest.findIndex((w) => w.value !== null && /^-[A-Za-z]*c[A-Za-z]*$/.test(w.value));
-      if (c >= 0 && opaque(rest[c + 1])) return `${name} -c of a script computed at run time`;
-    }
-    // An alias that expands to a family member (`shopt -s expand_aliases; alias g=git`).
-    if (v === 'alias')
-      for (const def of values.slice(i + 1)) {
-        const m = def === null ? null : /^[^=]+=(.*)$/s.exec(def);
-        if (m && DESTRUCTIVE_NAMES.test(m[1] as string)) return `an alias for ${(m[1] as string).trim()}`;
-      }
-  }
-  return '';
+/** How a command will be run. */
+export interface ClassifyOptions {
+  /**
+   * The shell that runs it (`bash` when absent). Another shell's syntax differs (zsh: `=rm` is
+   * rm's path, glob qualifiers run code), so for it nothing is known-safe and the text scan of
+   * the whole script also decides whether it is destructive.
+   */
+  shell?: string;
+  /** The workspace's real path: a recursive chmod/chown of it (or above it) is destructive. */
+  workspace?: string;
 }
 
-/** Scripts a command runs from its words: `bash -c S`, `sh -lc S`, `eval W…`. */
-function nestedScripts(cmd: SimpleCommand): string[] {
-  const values = cmd.words.map((w) => w.value ?? '');
-  const out: string[] = [];
-  for (let i = 0; i < values.length; i++) {
-    const name = baseName(values[i] as string);
-    if (name === 'eval') out.push(values.slice(i + 1).join(' '));
-    if (!SHELLS.has(name)) continue;
-    for (let j = i + 1; j < values.length; j++) {
-      const a = values[j] as string;
-      if (!a.startsWith('-') || a.startsWith('--')) continue;
-      if (a.slice(1).includes('c') && j + 1 < values.length) out.push(values[j + 1] as string);
-    }
-  }
-  return out;
-}
-
-/** Why the script destroys data somewhere in it (see destructive.ts), or ''. */
-function dangerIn(parse: ParseFn, script: string, depth: number, parsed?: ShellAnalysis): string {
-  const raw = (s: string) => (rawLooksDestructive(s) ? 'a destructive command (text scan)' : '');
-  if (depth > MAX_DEPTH) return raw(script);
-  const a = parsed ?? analyzeTree(parse(script));
-  if (a.syntaxError && raw(script)) return raw(script);
-  const nested = (inner: string) => dangerIn(parse, inner, depth + 1);
-  let launches = false;
-  for (const cmd of a.commands) {
-    const why = commandDestroys(cmd, nested);
-    if (why) return why;
-    for (const inner of nestedScripts(cmd)) {
-      const innerWhy = nested(inner);
-      if (innerWhy) return innerWhy;
-    }
-    const head = cmd.words[0];
-    if (
-      head &&
-      (!head.literal || cmd.words.some((w) => w.value !== null && LAUNCHERS.has(baseName(w.value))))
-    )
-      launches = true;
-  }
-  // Text that a shell may run (`echo 'git reset --hard' | sh`, `bash <<EOF … EOF`, `xargs rm -rf`).
-  // Code for another interpreter may not parse as bash: a text scan decides then.
-  if (launches)
-    for (const s of a.strings) {
-      if (!DESTRUCTIVE_NAMES.test(s) && !INTERPRETER_DELETES.test(s)) continue;
-      const why = raw(s) || nested(s);
-      if (why) return why;
-    }
-  return '';
-}
+const BASH_LIKE = new Set(['bash', 'sh', 'dash']);
 
 /** Classifies with an already loaded parser. Pure. */
-export function classifyWith(parse: ParseFn, command: string): CommandClass {
+export function classifyWith(parse: ParseFn, command: string, opts: ClassifyOptions = {}): CommandClass {
+  const shell = opts.shell ?? 'bash';
+  const where = opts.workspace ? { workspace: opts.workspace } : {};
+  if (!BASH_LIKE.has(shell)) {
+    const asBash = classifyWith(parse, command, where);
+    const danger =
+      asBash.danger ||
+      dangerIn(parse, command, 0, { zsh: shell === 'zsh', ...where }) ||
+      (rawLooksDestructive(command) ? `a destructive command for ${shell} (text scan)` : '');
+    return {
+      ...asBash,
+      knownSafe: false,
+      whyNotSafe: `${shell} syntax is not judged known-safe`,
+      dangerous: danger !== '',
+      danger,
+      runs: [],
+    };
+  }
   const hidden = hasHiddenChars(command);
   // Beyond this a parse takes seconds: such a script is never known-safe, and a text scan
   // decides whether it is dangerous.
@@ -287,9 +173,11 @@ export function classifyWith(parse: ParseFn, command: string): CommandClass {
   const runs: PlainArgv[] = [];
   const whyNotSafe = knownSafeReason(parse, command, 0, runs, a);
   const danger =
-    dangerIn(parse, command, 0, a) ||
+    dangerIn(parse, command, 0, { zsh: false, ...where }, a) ||
     // What bash sees after joining continued lines (tree-sitter splits words there).
-    (command.includes('\\\n') ? dangerIn(parse, command.replace(/\\\n/g, ''), 0) : '');
+    (command.includes('\\\n')
+      ? dangerIn(parse, command.replace(/\\\n/g, ''), 0, { zsh: false, ...where })
+      : '');
   return {
     knownSafe: whyNotSafe === '',
     whyNotSafe,
@@ -302,9 +190,9 @@ export function classifyWith(parse: ParseFn, command: string): CommandClass {
 }
 
 /** Classifies `command` (a script the shell tool runs with `bash -lc`). Loads the parser once. */
-export async function classifyCommand(command: string): Promise<CommandClass> {
+export async function classifyCommand(command: string, opts: ClassifyOptions = {}): Promise<CommandClass> {
   const { parse } = await loadShellParser();
-  return classifyWith(parse, command);
+  return classifyWith(parse, command, opts);
 }
 
 /** True when `command` is read-only for certain. */

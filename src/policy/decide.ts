@@ -49,11 +49,11 @@ function commandOf(call: ReadyCall): string | null {
 
 const BASH_LIKE = new Set(['bash', 'sh', 'dash']);
 
-/** The shell a command asks for (`exec_command`'s `shell` argument), or null for the default bash. */
-function shellOf(call: ReadyCall): string | null {
+/** The shell that runs a command: `exec_command`'s `shell` argument, else the default one. */
+function shellOf(call: ReadyCall, defaultShell: string | undefined): string {
   const shell = (call.args as { shell?: unknown } | null)?.shell;
-  if (typeof shell !== 'string' || shell === '') return null;
-  return shell.slice(shell.lastIndexOf('/') + 1);
+  const chosen = typeof shell === 'string' && shell !== '' ? shell : (defaultShell ?? 'bash');
+  return chosen.slice(chosen.lastIndexOf('/') + 1);
 }
 
 /** Whether a word names a dotenv file, also as a flag's value (`--file=.env`, `-f.env`). */
@@ -86,6 +86,8 @@ export async function decide(
     workspace?: string;
     /** The `allowDotenv` setting: dotenv reads need no approval. */
     allowDotenv?: boolean;
+    /** The shell commands run with unless a call names one (`$SHELL` when bash or zsh). */
+    defaultShell?: string;
   },
 ): Promise<PolicyDecision> {
   const canSandbox = ctx.sandbox.tier !== 'none';
@@ -115,9 +117,15 @@ export async function decide(
       const command = commandOf(call);
       if (command === null)
         return { action: 'ask', sandboxed: false, reason: 'command could not be determined' };
+      // The classifier parses bash; for another shell (zsh: `=rm`, glob qualifiers that run
+      // code) it is conservative: nothing is known-safe and a text scan also decides danger.
+      const shell = shellOf(call, ctx.defaultShell);
       let cls: CommandClass;
       try {
-        cls = await classifyCommand(command);
+        cls = await classifyCommand(command, {
+          shell,
+          ...(ctx.workspace ? { workspace: ctx.workspace } : {}),
+        });
       } catch (err) {
         return {
           action: 'ask',
@@ -142,9 +150,7 @@ export async function decide(
           ? { action: 'auto', sandboxed: true, reason: 'full-auto: runs in the sandbox (network off)' }
           : { action: 'auto', sandboxed: false, reason: 'full-auto: no sandbox available, runs unsandboxed' };
       }
-      // The classifier parses bash; a script for zsh (glob qualifiers run code) is not judged by it.
-      const shell = shellOf(call);
-      if (shell !== null && !BASH_LIKE.has(shell))
+      if (!BASH_LIKE.has(shell))
         return {
           action: 'ask',
           sandboxed: false,

@@ -1,52 +1,59 @@
 /**
- * The git part of the destructive-command family (destructive.ts): which git invocations destroy
- * uncommitted work, history or a remote's branches, judged on literal words, with git's global
- * options skipped and long options abbreviated as git accepts (`--har`). Also the flag helpers
- * the rest of the family shares.
+ * git in the destructive-command family (see destructive.ts): subcommands that destroy work, the
+ * configuration that names programs git runs (`-c core.fsmonitor=…`, `git config alias.x '!…'`),
+ * and arguments bash computes at run time where they could be any of these.
  */
+import { anyLong, longIs, optionsOf, shortHas } from './flag-match.js';
 
-export function baseName(word: string): string {
-  const slash = word.lastIndexOf('/');
-  return slash >= 0 ? word.slice(slash + 1) : word;
-}
+// git's global options that take a separate value.
+const GIT_GLOBAL_ARG = new Set(['-C', '-c', '--git-dir', '--work-tree', '--namespace', '--config-env']);
 
-/** `--name` is `long` or a git/GNU-style abbreviation of it (two letters at least). */
-export function longIs(arg: string, long: string): boolean {
-  if (!arg.startsWith('--')) return false;
-  const name = arg.slice(2).split('=')[0] as string;
-  return name.length >= 2 && long.startsWith(name);
-}
+/**
+ * Configuration keys that never name a program or change which command runs. Every other key
+ * may (`core.fsmonitor`, `core.pager`, `diff.external`, `filter.*.smudge`, `alias.*`,
+ * `help.autocorrect`, `include.path`…), so setting it with `-c` or `git config` asks.
+ */
+const HARMLESS_CONFIG =
+  /^(user\.(name|email)|color\.[\w.-]+|advice\.\w+|log\.\w+|init\.defaultbranch|(commit|tag)\.gpgsign|core\.(quotepath|autocrlf|abbrev|safecrlf|filemode|ignorecase|eol)|pull\.(rebase|ff)|push\.(default|autosetupremote)|fetch\.prune|merge\.(ff|conflictstyle)|rebase\.(autostash|autosquash)|status\.\w+|diff\.(noprefix|renames|algorithm|colormoved|context)|format\.pretty|i18n\.\w+|gc\.auto|maintenance\.auto|protocol\.version)$/i;
 
-/** A short-flag group (`-fdx`) containing `flag`, before any `--`. */
-export function shortHas(args: readonly string[], flag: string): boolean {
-  for (const a of args) {
-    if (a === '--') return false;
-    if (/^-[A-Za-z0-9]+$/.test(a) && a.slice(1).includes(flag)) return true;
-  }
-  return false;
-}
-
-export function anyLong(args: readonly string[], ...longs: string[]): boolean {
-  const end = args.indexOf('--');
-  const opts = end >= 0 ? args.slice(0, end) : args;
-  return opts.some((a) => longs.some((l) => longIs(a, l)));
-}
-
-export const GIT_GLOBAL_ARG = new Set([
-  '-C',
-  '-c',
-  '--git-dir',
-  '--work-tree',
-  '--namespace',
-  '--exec-path',
-  '--config-env',
+/** Subcommands whose run-time arguments cannot make them destroy anything. */
+const COMPUTED_ARGS_OK = new Set([
+  'add',
+  'commit',
+  'log',
+  'show',
+  'diff',
+  'status',
+  'fetch',
+  'blame',
+  'grep',
+  'ls-files',
+  'rev-parse',
+  'describe',
+  'shortlog',
+  'merge-base',
+  'cat-file',
+  'rev-list',
+  'init',
+  'clone',
 ]);
 
-export function gitSubDestroys(sub: string, args: readonly string[]): string {
+/** `git clean` deletes unless the last of `-n`/`--dry-run`/`--no-dry-run` asks for a dry run. */
+function cleanIsDry(args: readonly string[]): boolean {
+  let dry = false;
+  for (const a of optionsOf(args)) {
+    if (/^-[A-Za-z]+$/.test(a) && a.includes('n')) dry = true;
+    else if (longIs(a, 'dry-run')) dry = true;
+    else if (longIs(a, 'no-dry-run', 4)) dry = false;
+  }
+  return dry;
+}
+
+function gitSubDestroys(sub: string, args: readonly string[]): string {
   const positional = args.filter((a) => !a.startsWith('-'));
   switch (sub) {
     case 'clean':
-      return shortHas(args, 'n') || anyLong(args, 'dry-run') ? '' : 'git clean';
+      return cleanIsDry(args) ? '' : 'git clean';
     case 'reset':
       return anyLong(args, 'hard') ? 'git reset --hard' : anyLong(args, 'merge') ? 'git reset --merge' : '';
     case 'checkout': {
@@ -108,25 +115,80 @@ export function gitSubDestroys(sub: string, args: readonly string[]): string {
         : '';
     case 'gc':
       return args.some((a) => /^--prune=(now|all)$/.test(a)) ? 'git gc --prune=now' : '';
+    case 'config':
+      return configWrites(args);
     default:
       return '';
   }
 }
 
-/** `git [global options] SUB ARGS…` (also `-c alias.x=…` definitions). */
-export function gitDestroys(args: readonly string[], nested: (script: string) => string): string {
+/** Why setting `key` to `value` (in `-c` or `git config`) needs approval, or ''. */
+function configProblem(key: string, value: string): string {
+  const alias = /^alias\.(.*)$/is.exec(key);
+  if (alias) {
+    if (value.trim().startsWith('!')) return `a git alias that runs a shell command (${key})`;
+    const why = gitDestroys(value.trim().split(/\s+/));
+    return why ? `a git alias for ${why}` : '';
+  }
+  return HARMLESS_CONFIG.test(key) ? '' : `git configuration that may name a program (${key})`;
+}
+
+// `git config` options that take a separate value.
+const CONFIG_ARG = new Set(['-f', '--file', '--blob', '--default', '--type', '--comment', '--value']);
+const CONFIG_READS =
+  /^--(get|get-all|get-regexp|get-urlmatch|list|unset|unset-all|show-origin|show-scope|name-only|null)/;
+const CONFIG_VERBS = new Set([
+  'get',
+  'list',
+  'unset',
+  'rename-section',
+  'remove-section',
+  'get-color',
+  'get-colorbool',
+]);
+
+/** `git config KEY VALUE` / `git config set KEY VALUE`: a write of a key that may name a program. */
+function configWrites(args: readonly string[]): string {
+  const positional: string[] = [];
+  let reads = false;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] as string;
+    if (CONFIG_ARG.has(a)) i++;
+    else if (a === '-l' || CONFIG_READS.test(a)) reads = true;
+    else if (a === '-e' || longIs(a, 'edit')) return 'git config --edit (runs an editor)';
+    else if (!a.startsWith('-')) positional.push(a);
+  }
+  if (positional[0] === 'edit') return 'git config edit (runs an editor)';
+  if (CONFIG_VERBS.has(positional[0] as string)) return '';
+  if (positional[0] === 'set') positional.shift();
+  if (reads || positional.length < 2) return '';
+  return configProblem(positional[0] as string, positional.slice(1).join(' '));
+}
+
+/** `-c KEY=VALUE` (also attached, `-cKEY=VALUE`). */
+function dashC(kv: string): string {
+  const eq = kv.indexOf('=');
+  return configProblem(eq >= 0 ? kv.slice(0, eq) : kv, eq >= 0 ? kv.slice(eq + 1) : 'true');
+}
+
+/**
+ * `git [global options] SUB ARGS…`. `computed[k]` says that `args[k]` exists only at run time:
+ * such a word in a global option, as the subcommand, or as an argument of a subcommand that can
+ * destroy work, asks.
+ */
+export function gitDestroys(args: readonly string[], computed: readonly boolean[] = []): string {
   let i = 0;
   for (; i < args.length; i++) {
     const a = args[i] as string;
-    if (a === '-c' || a.startsWith('--config-env')) {
-      const kv = a === '-c' ? (args[i + 1] ?? '') : '';
-      const m = /^alias\.[^=]*=(.*)$/is.exec(kv);
-      if (m) {
-        const value = (m[1] as string).trim();
-        const why = value.startsWith('!') ? nested(value.slice(1)) : gitDestroys(value.split(/\s+/), nested);
-        if (why) return `a git alias for ${why}`;
-      }
-    }
+    if (computed[i] || (GIT_GLOBAL_ARG.has(a) && computed[i + 1])) return 'git with a computed option';
+    if (a === '-c') {
+      const why = dashC(args[i + 1] ?? '');
+      if (why) return why;
+    } else if (a.startsWith('-c') && !a.startsWith('--')) {
+      const why = dashC(a.slice(2));
+      if (why) return why;
+    } else if (longIs(a, 'config-env')) return 'git --config-env (configuration from the environment)';
+    else if (a.startsWith('--exec-path=')) return 'git --exec-path (runs programs from a directory)';
     if (GIT_GLOBAL_ARG.has(a)) {
       i++;
       continue;
@@ -135,26 +197,15 @@ export function gitDestroys(args: readonly string[], nested: (script: string) =>
   }
   const sub = args[i];
   if (sub === undefined) return '';
+  const rest = args.slice(i + 1);
+  if (!COMPUTED_ARGS_OK.has(sub) && computed.slice(i + 1).some(Boolean))
+    return `git ${sub} with arguments computed at run time`;
   // `--hard` with any subcommand (an autocorrected `git rest --hard`, a repository alias).
-  if (args.slice(i + 1).includes('--hard'))
-    return gitSubDestroys(sub, args.slice(i + 1)) || `git ${sub} --hard`;
-  return gitSubDestroys(sub, args.slice(i + 1));
+  if (rest.includes('--hard')) return gitSubDestroys(sub, rest) || `git ${sub} --hard`;
+  return gitSubDestroys(sub, rest);
 }
 
-/** git subcommands that destroy data with some argument. */
-export const GIT_RISKY_SUBS = new Set([
-  'clean',
-  'reset',
-  'checkout',
-  'restore',
-  'switch',
-  'push',
-  'branch',
-  'stash',
-  'rm',
-  'reflog',
-  'update-ref',
-  'worktree',
-  'submodule',
-  'gc',
-]);
+/** For a command whose name bash computes: arguments that look like a destructive git command. */
+export function gitLike(values: readonly string[]): string {
+  return gitSubDestroys(values[0] ?? '', values.slice(1));
+}

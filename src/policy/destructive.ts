@@ -14,36 +14,49 @@
  *   `restore` of the worktree, `switch --discard-changes/-f`, `push --force/-f/--force-with-lease/
  *   --mirror/--delete/+ref/:ref`, `branch -D/-M/-C` (or `-d --force`), `stash drop/clear`,
  *   `rm` (not `--cached`), `reflog expire/delete`, `update-ref -d`, `filter-branch`, and
- *   `-c alias.*` definitions that expand to any of these. Long options may be abbreviated, as
- *   git accepts (`--har`);
+ *   configuration that names a program (`-c core.fsmonitor=…`, `git config alias.x '!…'`; see
+ *   destructive-git.ts). Long options may be abbreviated, as git accepts (`--har`);
  * - `dd of=…`, `mkfs*`, `mke2fs`, `mkswap`, `wipefs`, `fdisk`, `sfdisk`, `parted`, `blkdiscard`,
  *   `shred`, `truncate`;
- * - `chmod/chown/chgrp -R` on a broad path (`/`, `~`, `.`, `..`, `*`, a top-level directory or a
- *   computed one);
- * - `rsync --delete*` / `--remove-source-files`.
+ * - `chmod/chown/chgrp -R` on a broad path (`/`, `~`, `.`, `..`, `*`, a top-level directory, the
+ *   workspace or above it, or a computed one);
+ * - `rsync --delete*` / `--remove-source-files`;
+ * - any of these with an argument bash computes at run time (`rm -r$o x`), and `xargs rm`.
  * Not in the family: `mv`/`cp` onto existing files and `>` redirections (everyday edits, the same
  * as an edit tool's writes, which full-auto allows), plain `rm`, `rmdir`, `unlink`.
  */
 import { posix } from 'node:path';
-import {
-  anyLong,
-  baseName,
-  GIT_GLOBAL_ARG,
-  GIT_RISKY_SUBS,
-  gitDestroys,
-  gitSubDestroys,
-  shortHas,
-} from './destructive-git.js';
+import { gitDestroys } from './destructive-git.js';
+import { DELETION_API } from './destructive-runtime.js';
+import { baseName, longIs, optionsOf, shortHas } from './flag-match.js';
 
-/** rm's force: `-f` in a short group, `--force` (or `--no-preserve-root`), before `--`. */
+export { gitLike } from './destructive-git.js';
+
+/**
+ * rm's force: `-f` in a short group, `--force` (or `--no-preserve-root`), before `--`; any
+ * unambiguous prefix counts, as getopt_long reads it (`--f`).
+ */
 function rmForced(args: readonly string[]): boolean {
-  return shortHas(args, 'f') || anyLong(args, 'force', 'no-preserve-root');
+  return (
+    shortHas(args, 'f') ||
+    optionsOf(args).some((a) => longIs(a, 'force', 1) || longIs(a, 'no-preserve-root', 1))
+  );
 }
+
+// find's primaries that take one value: a quoted run-time value there cannot become an action.
+const FIND_VALUE =
+  /^-(i?name|i?path|i?wholename|i?regex|i?lname|type|xtype|newer\w*|maxdepth|mindepth|size|[acm](time|min)|user|group|uid|gid|perm|regextype|links|inum|samefile|printf|fprintf?)$/;
 
 const DELETERS = new Set(['rm', 'shred', 'unlink', 'rmdir', 'truncate', 'dd']);
 
-function findDestroys(args: readonly string[]): string {
+function findDestroys(
+  args: readonly string[],
+  computed: readonly boolean[],
+  quoted: readonly boolean[],
+): string {
   if (args.includes('-delete')) return 'find -delete';
+  const loose = computed.findIndex((c, k) => c && !(quoted[k] && FIND_VALUE.test(args[k - 1] ?? '')));
+  if (loose >= 0) return 'find with an argument computed at run time';
   let action = '';
   for (const a of args) {
     if (['-exec', '-execdir', '-ok', '-okdir'].includes(a)) action = a;
@@ -54,12 +67,17 @@ function findDestroys(args: readonly string[]): string {
   return '';
 }
 
-// git's global options that take a separate value.
-/** A path that a recursive chmod/chown on would reach far beyond one project directory. */
-function isBroadPath(p: string): boolean {
+/**
+ * A path that a recursive chmod/chown on would reach far beyond one project directory: `/`, `~`,
+ * `.` (`./`, `.//`), `..`, a glob, a computed one, a top-level directory, the workspace itself
+ * or a directory above it (by absolute path, at any depth).
+ */
+function isBroadPath(p: string, workspace?: string): boolean {
   if (p === '' || /[*?[~$`]/.test(p)) return true;
   const norm = posix.normalize(p).replace(/(.)\/+$/, '$1');
   if (norm === '.' || norm === '..' || norm.startsWith('../')) return true;
+  if (workspace && norm.startsWith('/') && (workspace === norm || workspace.startsWith(`${norm}/`)))
+    return true;
   return norm.startsWith('/') && norm.split('/').filter(Boolean).length <= 2;
 }
 
@@ -117,23 +135,48 @@ export function atCommandPosition(argv: readonly string[], i: number): boolean {
   return argv.slice(0, i).some((w) => LAUNCHER_WORDS.has(baseName(w)));
 }
 
-/** Why the command starting at `argv[0]` is destructive ('' when it is not). */
-export function destructiveAt(
-  argv: readonly string[],
-  nested: (script: string) => string = () => '',
-): string {
+/** Facts about each word of an argv (aligned with it): for words bash computes at run time. */
+export interface WordFacts {
+  /** The word's value exists only at run time (expansion, substitution, glob, tilde). */
+  computed?: readonly boolean[];
+  /** The word is one quoted string (never split into more words). */
+  quoted?: readonly boolean[];
+  /** The workspace's real path (a recursive chmod of it, or of a directory above it, is broad). */
+  workspace?: string;
+}
+
+/** Why a family member with a word computed at run time (`rm -r$o x`, `dd $a`) asks, or ''. */
+function computedArgs(name: string, args: readonly string[], computed: readonly boolean[]): string {
+  if (!computed.some(Boolean)) return '';
+  if (name === 'rm') {
+    // After a literal `--` every word is a file name.
+    const end = args.indexOf('--');
+    return computed.some((c, k) => c && (end < 0 || k < end)) ? 'rm with arguments computed at run time' : '';
+  }
+  if (['dd', 'rsync', 'chmod', 'chown', 'chgrp'].includes(name))
+    return `${name} with arguments computed at run time`;
+  return '';
+}
+
+/**
+ * Why the command starting at `argv[0]` is destructive ('' when it is not). `facts` describes
+ * words computed at run time (a family member with one asks, see {@link computedArgs}).
+ */
+export function destructiveAt(argv: readonly string[], facts: WordFacts = {}): string {
   const [head, ...args] = argv;
   if (head === undefined) return '';
   const name = baseName(head);
+  const computed = (facts.computed ?? []).slice(1, argv.length);
+  const quoted = (facts.quoted ?? []).slice(1, argv.length);
   switch (name) {
     case 'rm':
-      return rmForced(args) ? 'forced rm' : '';
+      return rmForced(args) ? 'forced rm' : computedArgs(name, args, computed);
     case 'find':
-      return findDestroys(args);
+      return findDestroys(args, computed, quoted);
     case 'git':
-      return gitDestroys(args, nested);
+      return gitDestroys(args, computed);
     case 'dd':
-      return args.some((a) => a.startsWith('of=')) ? 'dd of=' : '';
+      return args.some((a) => a.startsWith('of=')) ? 'dd of=' : computedArgs(name, args, computed);
     case 'shred':
     case 'truncate':
     case 'mke2fs':
@@ -147,62 +190,36 @@ export function destructiveAt(
     case 'chmod':
     case 'chown':
     case 'chgrp': {
-      if (!shortHas(args, 'R') && !anyLong(args, 'recursive')) return '';
+      const opts = optionsOf(args);
+      if (!shortHas(args, 'R') && !opts.some((a) => longIs(a, 'recursive', 3))) return '';
       const operands = args.filter((a) => !a.startsWith('-'));
       // chmod MODE PATH… / chown OWNER PATH… (the first operand is not a path).
-      return operands.slice(1).some(isBroadPath) || operands.length < 2 ? `${name} -R on a broad path` : '';
+      return operands.slice(1).some((p) => isBroadPath(p, facts.workspace)) || operands.length < 2
+        ? `${name} -R on a broad path`
+        : computedArgs(name, args, computed);
     }
     case 'rsync':
-      return args.some((a) => a.startsWith('--del') || a === '--remove-source-files') ? 'rsync --delete' : '';
+      return args.some((a) => a.startsWith('--del') || a === '--remove-source-files')
+        ? 'rsync --delete'
+        : computedArgs(name, args, computed);
     default:
       return name.startsWith('mkfs') ? name : '';
   }
 }
 
-/** Family members whose destructive forms are chosen by their arguments. */
-const ARG_DRIVEN = new Set(['rm', 'find', 'dd', 'rsync']);
-/** find options whose value is never an action (`find . -name "$pat"` cannot become `-delete`). */
-const FIND_VALUE_OPTS = new Set([
-  '-name',
-  '-iname',
-  '-path',
-  '-ipath',
-  '-wholename',
-  '-regex',
-  '-iregex',
-  '-newer',
-  '-type',
-  '-maxdepth',
-  '-mindepth',
-  '-size',
-  '-perm',
-  '-user',
-  '-group',
-  '-mtime',
-  '-mmin',
-  '-printf',
-]);
+const FAMILY = new Set(['rm', 'find', 'git', 'dd', 'chmod', 'chown', 'chgrp', 'rsync', 'shred', 'truncate']);
 
 /**
- * Why a family member at `argv[0]` is destructive when some of its words (`computed[i]` true for
- * `argv[i]`) are only known at run time (`rm $opts x`, `git reset $MODE`, `find . $ACTION`), or ''.
+ * `xargs rm`, `parallel git`: the arguments arrive on stdin, so flags may too (`echo -rf x |
+ * xargs rm`). Asks unless a literal `--` after the family member makes them all operands.
  */
-export function computedArgsDestroy(argv: readonly string[], computed: readonly boolean[]): string {
-  const name = baseName(argv[0] ?? '');
-  if (name === 'find') computed = computed.map((c, i) => c && !FIND_VALUE_OPTS.has(argv[i - 1] ?? ''));
-  if (!computed.slice(1).some(Boolean)) return '';
-  if (ARG_DRIVEN.has(name)) return `${name} with arguments computed at run time`;
-  if (name !== 'git') return '';
-  // The subcommand: the first word that is neither an option nor a global option's value.
-  for (let i = 1; i < argv.length; i++) {
-    const a = argv[i] as string;
-    if (computed[i]) return 'git with a subcommand computed at run time';
-    if (GIT_GLOBAL_ARG.has(a)) {
-      i++;
-      continue;
-    }
-    if (a.startsWith('-')) continue;
-    return GIT_RISKY_SUBS.has(a) ? `git ${a} with arguments computed at run time` : '';
+export function feedsArguments(argv: readonly string[]): string {
+  const at = argv.findIndex((w) => w === 'xargs' || w === 'parallel' || w.endsWith('/xargs'));
+  if (at < 0) return '';
+  for (let j = at + 1; j < argv.length; j++) {
+    const name = baseName(argv[j] as string);
+    if (FAMILY.has(name) && !argv.slice(j + 1).includes('--'))
+      return `${baseName(argv[at] as string)} ${name} (arguments, flags too, from stdin)`;
   }
   return '';
 }
@@ -212,20 +229,14 @@ export const DESTRUCTIVE_NAMES =
   /(^|[^\w.-])(rm|find|git|dd|shred|truncate|mkfs[\w.]*|mke2fs|mkswap|wipefs|fdisk|sfdisk|parted|blkdiscard|chmod|chown|chgrp|rsync)([^\w.-]|$)/;
 
 /**
- * Deleting calls in code given to an interpreter (`python3 -c "import shutil; shutil.rmtree('src')"`,
- * `node -e "fs.rmSync('src',{recursive:true})"`, `perl -e 'unlink …'`, `ruby -e 'FileUtils.rm_rf …'`).
- */
-export const INTERPRETER_DELETES =
-  /\b(rmtree|os\.remove|os\.unlink|os\.rmdir|removedirs|unlinkSync|rmSync|rmdirSync|fs\.rm|fs\.unlink|rm_rf|rm_r|FileUtils\.rm|remove_dir_all|remove_file|rimraf|unlink\b|\.unlink\(|File\.delete|Files\.delete)/;
-
-/**
  * A text scan for scripts that cannot be parsed (syntax errors, code for another interpreter):
  * a family name and one of its destructive flags or subcommands anywhere in the text.
  */
 export function rawLooksDestructive(text: string): boolean {
-  if (INTERPRETER_DELETES.test(text)) return true;
+  // Deleting calls in code for an interpreter (`shutil.rmtree`, `fs.rmSync`, `unlink`…).
+  if (DELETION_API.test(text)) return true;
   if (!DESTRUCTIVE_NAMES.test(text)) return false;
-  if (/(^|[^\w.-])rm([^\w.-]|$)/.test(text) && /(^|[\s'"=])(-[A-Za-z]*f|--f)/.test(text)) return true;
+  if (/(^|[^\w.-])rm([^\w.-]|$)/.test(text) && /(^|[\s'"=,{])(-[A-Za-z]*f|--f)/.test(text)) return true;
   if (
     /(^|[^\w.-])git([^\w.-]|$)/.test(text) &&
     /(clean|reset|checkout|restore|push|branch|stash|filter-)/.test(text)
@@ -236,21 +247,4 @@ export function rawLooksDestructive(text: string): boolean {
   return /(-delete|\bof=|\bshred\b|\btruncate\b|\bmkfs|\bwipefs\b|--delete|-R\b|--recursive|\bmke2fs\b|\bmkswap\b)/.test(
     text,
   );
-}
-
-const FORCE_GROUP = /^-[rRdfviI]*f[rRdfviI]*$/;
-
-/**
- * For a command whose name bash computes at run time (`$RM -rf x`, `$G reset --hard`): whether
- * its arguments look like a destructive command's (rm's force flags, a destructive git
- * subcommand, `-delete`, `of=`).
- */
-export function computedHeadDestroys(args: readonly (string | null)[]): string {
-  const values = args.map((a) => a ?? '');
-  if (values.some((v) => FORCE_GROUP.test(v) || v === '--force'))
-    return 'a computed command with force flags';
-  const sub = gitSubDestroys(values[0] ?? '', values.slice(1));
-  if (sub) return `a computed command like ${sub}`;
-  if (values.some((v) => v === '-delete' || v.startsWith('of='))) return 'a computed command that deletes';
-  return '';
 }

@@ -33,6 +33,8 @@ export interface ShellAnalysis {
   whyNotPlain: string;
   /** The parser had to recover from a syntax error. */
   syntaxError: boolean;
+  /** Files written by output redirections anywhere (`> f`, `>> f`, `&> f`); null when computed. */
+  writes: (string | null)[];
 }
 
 // Output may go to these files (or be duplicated onto stdout/stderr) without writing anything.
@@ -82,6 +84,7 @@ export function analyzeTree(tree: ShTree): ShellAnalysis {
     whyNotPlain ||= why;
   };
   const plain: PlainArgv[] = [];
+  const writes: (string | null)[] = [];
 
   // Collects every simple command and string anywhere (no plainness judgement).
   const collect = (n: ShNode, herein: string[]): void => {
@@ -105,6 +108,17 @@ export function analyzeTree(tree: ShTree): ShellAnalysis {
       if (v.value !== null) strings.push(n.type === 'ansi_c_string' ? n.text.slice(2, -1) : v.value);
     }
     if (n.type === 'heredoc_body') strings.push(n.text);
+    if (n.type === 'file_redirect') {
+      const op = n.children.find((c) => !c.named)?.text ?? '';
+      const dest = n.children.find((c) => c.field === 'destination');
+      const v = dest ? wordValue(dest) : null;
+      if (
+        v &&
+        ['>', '>>', '&>', '&>>', '>|', '>&'].includes(op) &&
+        !(op === '>&' && /^[0-9-]$/.test(v.value ?? ''))
+      )
+        writes.push(v.runtime || v.value === null ? null : v.value);
+    }
     // `'git -c alias.x='\''reset --hard'\'' x'`: the pieces only make sense together.
     if (
       n.type === 'concatenation' &&
@@ -180,5 +194,6 @@ export function analyzeTree(tree: ShTree): ShellAnalysis {
     plain: whyNotPlain ? null : plain,
     whyNotPlain,
     syntaxError: tree.hasError,
+    writes,
   };
 }

@@ -15,6 +15,14 @@ export interface WordValue {
   literal: boolean;
   /** Why the word is not literal (`parameter expansion`, `glob`, `brace`…); empty when literal. */
   why: string;
+  /**
+   * Part of the value exists only at run time (a parameter, command, arithmetic or process
+   * substitution, a glob, a tilde): `value` is a guess. False for what can be decoded statically
+   * (`$'…'`, braces, which the destructive check expands).
+   */
+  runtime?: boolean;
+  /** The whole word is one quoted string (`"…"`, `'…'`): bash never splits it into more words. */
+  quoted?: boolean;
 }
 
 // Unquoted characters that are plainly themselves to bash (plus any non-ASCII character; hidden
@@ -29,6 +37,7 @@ const PLAIN_CHAR = /^[A-Za-z0-9_\-.,:/=+@%^\u0080-\u{10ffff}]$/u;
 function readUnquoted(text: string): WordValue {
   let value = '';
   let why = '';
+  let runtime = false;
   for (let i = 0; i < text.length; i++) {
     const c = text[i] as string;
     if (c === '\\') {
@@ -43,14 +52,54 @@ function readUnquoted(text: string): WordValue {
       continue;
     }
     value += c;
-    if (why || PLAIN_CHAR.test(c)) continue;
-    if (c === '{' || c === '}') why = 'brace expansion';
-    else if (c === '~') why = 'tilde expansion';
-    else if (c === '*' || c === '?' || c === '[' || c === ']') why = 'glob';
-    else if (c === '$' || c === '`') why = 'expansion';
-    else why = `unusual character ${JSON.stringify(c)} in a word`;
+    if (PLAIN_CHAR.test(c)) continue;
+    let reason: string;
+    if (c === '{' || c === '}') reason = 'brace expansion';
+    else if (c === '~') {
+      // Only a leading tilde (or one after `=`/`:`) expands: `HEAD~1` is what it says.
+      runtime ||= i === 0 || text[i - 1] === '=' || text[i - 1] === ':';
+      reason = 'tilde expansion';
+    } else if (c === '*' || c === '?' || c === '[' || c === ']' || c === '$' || c === '`') {
+      runtime = true;
+      reason = c === '$' || c === '`' ? 'expansion' : 'glob';
+    } else reason = `unusual character ${JSON.stringify(c)} in a word`;
+    why ||= reason;
   }
-  return { value, literal: why === '', why };
+  return { value, literal: why === '', why, runtime };
+}
+
+const C_ESCAPES: Record<string, string> = {
+  a: '\x07',
+  b: '\b',
+  e: '\x1b',
+  E: '\x1b',
+  f: '\f',
+  n: '\n',
+  r: '\r',
+  t: '\t',
+  v: '\v',
+  '\\': '\\',
+  "'": "'",
+  '"': '"',
+  '?': '?',
+};
+
+/** What bash makes of `$'…'` (ANSI-C quoting): `\n`, `\xHH`, `\NNN`, `\uHHHH`, `\cX`… decoded. */
+export function decodeAnsiC(text: string): string {
+  const body = text.startsWith("$'") ? text.slice(2, text.endsWith("'") ? -1 : undefined) : text;
+  return body.replace(
+    /\\(x[0-9A-Fa-f]{1,2}|u[0-9A-Fa-f]{1,4}|U[0-9A-Fa-f]{1,8}|[0-7]{1,3}|c.|[\s\S])/g,
+    (m: string, e: string) => {
+      const k = e[0] as string;
+      if (k === 'x' || k === 'u' || k === 'U') {
+        const code = Number.parseInt(e.slice(1), 16);
+        return code <= 0x10ffff ? String.fromCodePoint(code) : m;
+      }
+      if (/[0-7]/.test(k)) return String.fromCharCode(Number.parseInt(e, 8) & 0xff);
+      if (k === 'c' && e.length === 2) return String.fromCharCode((e.charCodeAt(1) & 0x1f) as number);
+      return C_ESCAPES[k] ?? m;
+    },
+  );
 }
 
 /** Inside double quotes a backslash escapes only `$ \` " \\` and newline. */
@@ -78,7 +127,7 @@ function doubleQuoted(node: ShNode): WordValue {
     why ||= c.type === 'command_substitution' ? 'command substitution' : 'expansion';
     value += c.text;
   }
-  return { value, literal, why };
+  return { value, literal, why, runtime: !literal, quoted: true };
 }
 
 const EXPANSION_NAMES: Record<string, string> = {
@@ -102,34 +151,45 @@ export function wordValue(node: ShNode): WordValue {
         ? { value: node.text, literal: true, why: '' }
         : { value: node.text, literal: false, why: 'number syntax' };
     case 'raw_string':
-      return { value: node.text.slice(1, -1), literal: true, why: '' };
+      return { value: node.text.slice(1, -1), literal: true, why: '', quoted: true };
     case 'string':
       return doubleQuoted(node);
     case 'concatenation': {
       let value = '';
       let literal = true;
       let why = '';
+      let runtime = false;
       for (const c of node.children) {
         const v = wordValue(c);
-        if (v.value === null) return { value: null, literal: false, why: v.why };
+        if (v.value === null) return { value: null, literal: false, why: v.why, runtime: true };
         value += v.value;
+        runtime ||= v.runtime === true;
         if (!v.literal) {
           literal = false;
           why ||= v.why;
         }
       }
-      return { value, literal, why };
+      return { value, literal, why, runtime };
     }
     case 'command_name': {
       const only = node.children.length === 1 ? node.children[0] : undefined;
-      return only ? wordValue(only) : { value: null, literal: false, why: 'complex command name' };
+      return only
+        ? wordValue(only)
+        : { value: null, literal: false, why: 'complex command name', runtime: true };
     }
     case 'ansi_c_string':
-      return { value: null, literal: false, why: EXPANSION_NAMES[node.type] as string };
+      return { value: decodeAnsiC(node.text), literal: false, why: EXPANSION_NAMES[node.type] as string };
+    case 'brace_expression':
+      return { value: node.text, literal: false, why: EXPANSION_NAMES[node.type] as string };
     default: {
       const known = EXPANSION_NAMES[node.type];
       // Expansions keep their text as a best guess for the destructive check (`$RM -rf`).
-      return { value: known ? node.text : null, literal: false, why: known ?? `${node.type} syntax` };
+      return {
+        value: known ? node.text : null,
+        literal: false,
+        why: known ?? `${node.type} syntax`,
+        runtime: true,
+      };
     }
   }
 }

@@ -31,6 +31,7 @@ export { markerEnv, RUN_ID_VAR, runId, sweepMarkedProcesses } from './exec/run-m
 export {
   createShellLauncher,
   loginShellLauncher,
+  pickShell,
   type ShellLauncher,
 } from './exec/shell-snapshot.js';
 export { parsePatch } from './patch/parse.js';
