@@ -127,8 +127,9 @@ const WORD_CONTINUATION = /[^\s]\\\n[^\s]/;
 export interface ClassifyOptions {
   /**
    * The shell that runs it (`bash` when absent). Another shell's syntax differs (zsh: `=rm` is
-   * rm's path, glob qualifiers run code), so for it nothing is known-safe and the text scan of
-   * the whole script also decides whether it is destructive.
+   * rm's path, glob qualifiers run code), so the text scan of the whole script also decides
+   * whether it is destructive, and only for zsh, and only a script without the characters zsh
+   * reads differently ({@link ZSH_DIFFERS}), can be known-safe.
    */
   shell?: string;
   /** The workspace's real path: a recursive chmod/chown of it (or above it) is destructive. */
@@ -136,6 +137,12 @@ export interface ClassifyOptions {
 }
 
 const BASH_LIKE = new Set(['bash', 'sh', 'dash']);
+/**
+ * What zsh reads differently from bash in a script of literal words (the only kind that can be
+ * known-safe): `=cmd` (and `x==cmd` with MAGIC_EQUAL_SUBST) is a command's path; `^`, `#` and `~`
+ * are glob operators with EXTENDED_GLOB (a profile may set it); `%` starts a job reference.
+ */
+const ZSH_DIFFERS = /(^|[\s;&|(=])=|[\^#~%]/;
 
 /** Classifies with an already loaded parser. Pure. */
 export function classifyWith(parse: ParseFn, command: string, opts: ClassifyOptions = {}): CommandClass {
@@ -147,13 +154,15 @@ export function classifyWith(parse: ParseFn, command: string, opts: ClassifyOpti
       asBash.danger ||
       dangerIn(parse, command, 0, { zsh: shell === 'zsh', ...where }) ||
       (rawLooksDestructive(command) ? `a destructive command for ${shell} (text scan)` : '');
+    const same = shell === 'zsh' && !ZSH_DIFFERS.test(command);
     return {
       ...asBash,
-      knownSafe: false,
-      whyNotSafe: `${shell} syntax is not judged known-safe`,
+      knownSafe: same && asBash.knownSafe,
+      whyNotSafe: same ? asBash.whyNotSafe : `${shell} may read this script differently from bash`,
       dangerous: danger !== '',
       danger,
-      runs: [],
+      plain: same ? asBash.plain : null,
+      runs: same ? asBash.runs : [],
     };
   }
   const hidden = hasHiddenChars(command);

@@ -47,8 +47,6 @@ function commandOf(call: ReadyCall): string | null {
   return null;
 }
 
-const BASH_LIKE = new Set(['bash', 'sh', 'dash']);
-
 /** The shell that runs a command: `exec_command`'s `shell` argument, else the default one. */
 function shellOf(call: ReadyCall, defaultShell: string | undefined): string {
   const shell = (call.args as { shell?: unknown } | null)?.shell;
@@ -150,12 +148,6 @@ export async function decide(
           ? { action: 'auto', sandboxed: true, reason: 'full-auto: runs in the sandbox (network off)' }
           : { action: 'auto', sandboxed: false, reason: 'full-auto: no sandbox available, runs unsandboxed' };
       }
-      if (!BASH_LIKE.has(shell))
-        return {
-          action: 'ask',
-          sandboxed: false,
-          reason: `commands for ${shell} need approval in ${ctx.mode} mode`,
-        };
       // Reading a dotenv file asks in every mode (as read_file does); unsandboxed nothing masks it.
       const dotenv = ctx.allowDotenv ? undefined : cls.plain?.flat().find(namesDotenv);
       if (dotenv !== undefined)

@@ -129,12 +129,12 @@ describe('decide: mode × sandbox matrix', () => {
 });
 
 describe('exec_command with another shell', () => {
-  it('a zsh script is never judged known-safe by the bash classifier; bash and sh are', async () => {
-    const call = (shell: string | null): ReadyCall => ({
-      ...shellCall('ls -la'),
+  it('for zsh only a script zsh reads as bash does can be known-safe; bash and sh as before', async () => {
+    const call = (shell: string | null, cmd = 'ls -la'): ReadyCall => ({
+      ...shellCall(cmd),
       name: 'exec_command',
       args: {
-        cmd: 'ls -la',
+        cmd,
         shell,
         workdir: null,
         yield_time_ms: null,
@@ -143,13 +143,17 @@ describe('exec_command with another shell', () => {
         login: null,
       },
     });
-    const act = async (shell: string | null) =>
-      (await decide(call(shell), { mode: 'suggest', sandbox: NO_SANDBOX, rules: NONE })).action;
+    const act = async (shell: string | null, cmd?: string) =>
+      (await decide(call(shell, cmd), { mode: 'suggest', sandbox: NO_SANDBOX, rules: NONE })).action;
     expect(await act(null)).toBe('auto');
     expect(await act('bash')).toBe('auto');
     expect(await act('/bin/sh')).toBe('auto');
-    expect(await act('zsh')).toBe('ask');
-    expect(await act('/usr/bin/zsh')).toBe('ask');
+    expect(await act('zsh')).toBe('auto');
+    expect(await act('/usr/bin/zsh')).toBe('auto');
+    // `=ls` is ls's path, `^`/`#` are globs with EXTENDED_GLOB, `%1` a job: not the bash reading.
+    for (const cmd of ['=ls', 'ls ^x', 'cat x#', 'ls a==ls', 'kill %1'])
+      expect(await act('zsh', cmd), cmd).toBe('ask');
+    expect(await act('ksh')).toBe('ask');
   });
 });
 

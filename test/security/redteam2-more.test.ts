@@ -152,9 +152,11 @@ describe('zsh: the shell that runs a command decides how it is judged', () => {
       (await decide(call(command, 'zsh'), { ...zshCtx('full-auto'), defaultShell: 'bash' })).action,
     ).toBe('ask');
   });
-  it('nothing is known-safe for zsh in suggest mode; the same command is for bash', async () => {
-    expect((await decide(call('ls'), zshCtx('suggest'))).action).toBe('ask');
-    expect((await decide(call('ls'), { ...zshCtx('suggest'), defaultShell: 'bash' })).action).toBe('auto');
+  it('for zsh in suggest mode, only scripts zsh reads as bash does are known-safe', async () => {
+    expect((await decide(call('ls -la'), zshCtx('suggest'))).action).toBe('auto');
+    for (const command of ['=ls', 'ls ^.env', 'cat x#', 'ls --color==ls'])
+      expect((await decide(call(command), zshCtx('suggest'))).action, command).toBe('ask');
+    expect((await decide(call('=ls'), { ...zshCtx('suggest'), defaultShell: 'bash' })).action).toBe('ask');
   });
   it('an ordinary command still runs unasked in full-auto for zsh', async () => {
     expect((await decide(call('npm test'), zshCtx('full-auto'))).action).toBe('auto');
