@@ -69,15 +69,21 @@ export function expandBraces(word: string): string[] {
 
 /**
  * Variables that name a program another command runs (git's pager, diff and ssh programs and
- * config, editors, pagers, the dynamic loader, bash's start-up file, the command search path).
+ * config, editors, pagers, the dynamic loader, bash's start-up file).
  */
 const PROGRAM_ENV =
-  /(^|[^\w$])(GIT_EXTERNAL_DIFF|GIT_PAGER|GIT_CONFIG\w*|GIT_SSH(_COMMAND)?|GIT_(SEQUENCE_)?EDITOR|GIT_ASKPASS|SSH_ASKPASS|GIT_EXEC_PATH|GIT_PROXY_COMMAND|GIT_DIR|GIT_TEMPLATE_DIR|EDITOR|VISUAL|PAGER|MANPAGER|LESSOPEN|LESSCLOSE|BASH_ENV|ENV|PROMPT_COMMAND|PS4|LD_PRELOAD|LD_AUDIT|LD_LIBRARY_PATH|DYLD_\w+|PATH)(\[[^\]]*\])?\+?=/;
+  /(^|[^\w$])(GIT_EXTERNAL_DIFF|GIT_PAGER|GIT_CONFIG\w*|GIT_SSH(_COMMAND)?|GIT_(SEQUENCE_)?EDITOR|GIT_ASKPASS|SSH_ASKPASS|GIT_EXEC_PATH|GIT_PROXY_COMMAND|GIT_DIR|GIT_TEMPLATE_DIR|EDITOR|VISUAL|PAGER|MANPAGER|LESSOPEN|LESSCLOSE|BASH_ENV|ENV|PROMPT_COMMAND|PS4|LD_PRELOAD|LD_AUDIT|LD_LIBRARY_PATH|DYLD_\w+)(\[[^\]]*\])?\+?=/;
 
 /** A program named by an environment assignment anywhere in `script` (`GIT_PAGER='rm -rf x' git log`). */
 export function setsProgramVariable(script: string): string {
   const m = PROGRAM_ENV.exec(script);
-  return m ? `sets ${m[2]}, which names a program another command runs` : '';
+  if (m) return `sets ${m[2]}, which names a program another command runs`;
+  // A relative or empty PATH entry lets a file in the workspace stand in for any command
+  // (`PATH=.:$PATH ls`); `PATH=$HOME/bin:$PATH` and absolute entries do not.
+  for (const p of script.matchAll(/(?:^|[^\w$])PATH\+?=["']?([^\s;&|"']*)/g))
+    if ((p[1] as string).split(':').some((e) => !/^[/$~]/.test(e)))
+      return 'puts a relative directory on PATH';
+  return '';
 }
 
 /** Interpreters that run a program given inline (`-c`, `-e`, `-r`, `eval`) or on stdin. */

@@ -61,6 +61,7 @@ const MORE_EVASIONS: string[] = [
   'EDITOR="rm -rf x" git commit',
   'LD_PRELOAD=./x.so ls',
   'BASH_ENV=./x bash -c true',
+  'PATH=.:$PATH ls',
   // Wrappers.
   "trap 'git reset --hard' ERR",
   'find . -exec nice rm {} +',
@@ -101,6 +102,8 @@ const STAY_AUTO: string[] = [
   'make > build.log; ./build/app',
   'cat ~/.bashrc',
   'NODE_ENV=production npm run build',
+  'export PATH=/opt/x/bin:$PATH; make',
+  'eval "export PATH=$HOME/bin:$PATH"',
   'npm test -- --grep "foo bar"',
   '[[ $x =~ ^a+$ ]] && echo y',
   'case $x in a) echo a;; *) echo b;; esac',
