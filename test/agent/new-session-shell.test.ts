@@ -69,11 +69,12 @@ describe.skipIf(process.platform !== 'linux')('/new and the shell engine', () =>
               call: {
                 tool: 'shell',
                 args: {
+                  // Literal scripts: a `bash -c` of a computed script asks for approval even in
+                  // full-auto (policy/destructive.ts), which an interactive run would wait for.
                   command: [
-                    `T=${t.slice(0, 3)}"${t.slice(3)}"`,
-                    `setsid bash -c "exec -a $T-setsid sleep 1000" >/dev/null 2>&1 </dev/null &`,
+                    `setsid bash -c 'exec -a ${t}-setsid sleep 1000' >/dev/null 2>&1 </dev/null &`,
                     'echo "server up: $(profile_fn)"',
-                    'exec -a "$T-server" sleep 1000',
+                    `exec -a ${t}-server sleep 1000`,
                   ].join('\n'),
                   yield_time_ms: 1500,
                 },
@@ -106,6 +107,10 @@ describe.skipIf(process.platform !== 'linux')('/new and the shell engine', () =>
     try {
       const out = await rt.agent.run('start the server');
       expect(out.status).toBe('success');
+      expect(
+        events.some((e) => e.type === 'approval_requested'),
+        'no approval was asked',
+      ).toBe(false);
       const oldFile = rt.shell.file();
       expect(oldFile).toMatch(/sess-old\.\d+\.sh$/);
       expect(existsSync(oldFile as string)).toBe(true);
