@@ -43,6 +43,16 @@ async function waitFor(pred: (s: string) => boolean, what: string, timeoutMs = 2
   throw new Error(`timed out waiting for ${what}; screen:\n${last}`);
 }
 
+/** Whether every box on the screen is whole (for waiting; {@link expectWholeBoxes} asserts). */
+function wholeBoxes(screen: string, columns: number): boolean {
+  try {
+    expectWholeBoxes(screen, columns);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Every box on the screen is whole and no line is wider than the pane. */
 function expectWholeBoxes(screen: string, columns: number): void {
   const lines = screen.split('\n');
@@ -90,7 +100,9 @@ describe.skipIf(!HAS_TMUX)('resizing the interactive screen (tmux)', () => {
     await waitFor((s) => s.includes('You said: hello before the resize'), 'the answer');
 
     tmux('resize-window', '-t', session, '-x', '40', '-y', '30');
-    await sleep(1000);
+    // The repaint follows a settle time; on a loaded machine wait (bounded) for it.
+    await waitFor((x) => wholeBoxes(x, 40), 'the repaint at 40 columns');
+    await sleep(300);
     let s = visible();
     expectWholeBoxes(s, 40);
     expect(s).toContain('You said: hello before the');
@@ -98,7 +110,10 @@ describe.skipIf(!HAS_TMUX)('resizing the interactive screen (tmux)', () => {
     expect(s.split('Hello from the tether simulator').length - 1).toBe(1);
 
     tmux('resize-window', '-t', session, '-x', '120', '-y', '30');
-    await sleep(1000);
+    await waitFor(
+      (x) => wholeBoxes(x, 120) && x.includes('websocket ● connected'),
+      'the redraw at 120 columns',
+    );
     s = visible();
     expectWholeBoxes(s, 120);
     expect(s).toContain('websocket ● connected');

@@ -328,7 +328,19 @@ describe.skipIf(!HAS_TMUX)('tether interactive in a pseudo-terminal', () => {
     await waitText('Big write done.');
 
     tmux('resize-window', '-t', session, '-x', '60', '-y', '40');
-    await sleep(1200);
+    // The repaint follows the resize after a settle time; on a loaded machine it can take longer
+    // than a fixed sleep: wait (bounded) for a screen whose boxes are whole, then check it.
+    const whole = (x: string) => {
+      const ls = x.split('\n');
+      const t = ls.filter((l) => l.includes('╭'));
+      return (
+        t.length > 0 &&
+        t.length === ls.filter((l) => l.includes('╰')).length &&
+        t.every((l) => l.trimEnd().endsWith('╮'))
+      );
+    };
+    for (let i = 0; i < 50 && !whole(visible()); i++) await sleep(100);
+    await sleep(300);
     s = visible();
     const lines = s.split('\n');
     // Every box on screen is whole: as many tops as bottoms, each top line closed on the right.
