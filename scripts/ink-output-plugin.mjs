@@ -1,6 +1,7 @@
 // esbuild plugin: Ink's renderer gets tether's row-memoizing output grid (src/ui/ink-output.ts)
 // instead of its own `./output.js`, which that module wraps (imported as `ink-internal-output`),
-// and a `widest-line` that memoizes each line's width (src/ui/ink-widest-line.ts).
+// a `widest-line` that memoizes each line's width (src/ui/ink-widest-line.ts), and a
+// `measureText` whose cache is bounded (src/ui/ink-measure-text.ts; Ink's keeps every text).
 // Used by scripts/build.mjs and bench/render.mjs; vitest.config.ts maps the specifier for tests.
 // The build fails if Ink stops importing `./output.js` from its renderer (the swap would silently
 // be lost), so an Ink upgrade that changes its internals is noticed.
@@ -12,6 +13,7 @@ const require = createRequire(import.meta.url);
 export const inkOutputPath = join(dirname(require.resolve('ink')), 'output.js');
 const ours = new URL('../src/ui/ink-output.ts', import.meta.url).pathname;
 const widestLine = new URL('../src/ui/ink-widest-line.ts', import.meta.url).pathname;
+const measureText = new URL('../src/ui/ink-measure-text.ts', import.meta.url).pathname;
 
 /** The plugin (see the file's comment). */
 export function inkOutputPlugin() {
@@ -29,6 +31,9 @@ export function inkOutputPlugin() {
       });
       build.onResolve({ filter: /^ink-internal-output$/ }, () => ({ path: inkOutputPath }));
       // Ink's renderer (and its text measuring) measure every line of every text on each frame.
+      build.onResolve({ filter: /^\.\/measure-text\.js$/ }, (args) =>
+        /[\\/]ink[\\/]build[\\/]dom\.js$/.test(args.importer) ? { path: measureText } : undefined,
+      );
       build.onResolve({ filter: /^widest-line$/ }, (args) =>
         /[\\/]ink[\\/]build[\\/]/.test(args.importer) ? { path: widestLine } : undefined,
       );

@@ -9,6 +9,7 @@ import fc from 'fast-check';
 import InkOutput from 'ink-internal-output';
 import { describe, expect, it } from 'vitest';
 import inkWidestLine from 'widest-line';
+import measureText from '../../src/ui/ink-measure-text.js';
 import Output, { rowStats } from '../../src/ui/ink-output.js';
 import widestLine from '../../src/ui/ink-widest-line.js';
 
@@ -119,6 +120,22 @@ describe('memoized widest-line', () => {
         expect(widestLine(t)).toBe(inkWidestLine(t));
       }),
       { numRuns: 300 },
+    );
+  });
+});
+
+describe('measureText with a bounded cache', () => {
+  it('measures as Ink does (widest line, line count), also past the cache bound', () => {
+    expect(measureText('')).toEqual({ width: 0, height: 0 });
+    fc.assert(
+      fc.property(fc.array(text, { maxLength: 4 }), (parts) => {
+        const t = parts.join('\n');
+        const want =
+          t === '' ? { width: 0, height: 0 } : { width: inkWidestLine(t), height: t.split('\n').length };
+        expect(measureText(t)).toEqual(want);
+        expect(measureText(t)).toEqual(want);
+      }),
+      { numRuns: 1500 },
     );
   });
 });
