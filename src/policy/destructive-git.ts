@@ -67,7 +67,14 @@ function gitSubDestroys(sub: string, args: readonly string[]): string {
       )
         return 'git checkout <paths>';
       const creates = shortHas(args, 'b') || shortHas(args, 'B') || anyLong(args, 'orphan');
-      return !creates && positional.length >= 2 ? 'git checkout <tree> <paths>' : '';
+      if (creates) return '';
+      if (positional.length >= 2) return 'git checkout <tree> <paths>';
+      // One operand that looks like a file (`src/a.ts`, `README.md`): git takes it as a path when
+      // no branch has that name, discarding its changes. A branch like `feature/x` asks too.
+      const only = positional[0];
+      return only !== undefined && (only.includes('/') || /[^.]\.[A-Za-z0-9]+$/.test(only))
+        ? 'git checkout <path?>'
+        : '';
     }
     case 'restore': {
       const staged = shortHas(args, 'S') || anyLong(args, 'staged');
