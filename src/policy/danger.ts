@@ -81,10 +81,10 @@ export interface RunContext {
 
 function expandWords(cmd: SimpleCommand, zsh: boolean): Expanded {
   const out: Expanded = { words: [], computed: [], quoted: [] };
-  for (const [k, w] of cmd.words.entries()) {
+  for (const w of cmd.words) {
     let v = w.value ?? '';
     // zsh: `=rm` is the path of rm (EQUALS expansion).
-    if (zsh && k === 0 && /^=[^=]/.test(v)) v = v.slice(1);
+    if (zsh && /^=[^=]/.test(v)) v = v.slice(1);
     const pieces = !w.literal && v.includes('{') ? expandBraces(v) : [v];
     for (const piece of pieces) {
       out.words.push(piece);

@@ -113,6 +113,12 @@ export function wordWrites(argv: readonly string[], computed: readonly boolean[]
     const k = argv.length - 1;
     out.push(computed[k] ? null : (argv[k] as string));
   }
+  // In-place edits (`sed -i 's/echo/rm -rf/' run.sh; ./run.sh`): every operand may be a file.
+  if (
+    (name === 'sed' || name === 'perl') &&
+    argv.some((w) => /^-[A-Za-z]*i/.test(w) || w.startsWith('--in-place'))
+  )
+    for (const [k, w] of argv.entries()) if (k > 0 && !w.startsWith('-')) out.push(computed[k] ? null : w);
   if (name === 'curl' || name === 'wget')
     for (const [k, w] of argv.entries())
       if (['-o', '-O', '--output', '--output-document'].includes(argv[k - 1] ?? ''))
@@ -134,6 +140,9 @@ export function scriptRun(argv: readonly string[]): string | null {
 
 /** Whether a script runs a file it wrote itself (`echo 'rm -rf x' > s.sh; ./s.sh`). */
 export function runsWhatItWrote(writes: readonly (string | null)[], runs: readonly string[]): string {
+  // git runs its hooks and the programs its config names on the next git command.
+  const git = writes.find((w) => w !== null && /(^|\/)\.git\/(hooks\/|config$)/.test(posix.normalize(w)));
+  if (git) return `writes ${git}, which git runs or reads programs from`;
   if (writes.length === 0 || runs.length === 0) return '';
   if (writes.includes(null)) return `runs ${runs[0]} after writing a file it names at run time`;
   const written = new Set(writes.map((w) => posix.normalize(w as string)));

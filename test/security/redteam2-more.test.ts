@@ -81,6 +81,10 @@ const MORE_EVASIONS: string[] = [
   "printf 'rm -rf x' | tee s.sh >/dev/null; sh ./s.sh",
   'cp /tmp/evil ./go; ./go',
   'f=s.sh; echo x > $f; ./s.sh',
+  "sed -i 's/echo/rm -rf/' run.sh; ./run.sh",
+  // git runs hooks and programs named in its config on the next git command.
+  "echo 'rm -rf ~' > .git/hooks/pre-commit; git commit -m x",
+  "printf '[core]\\nfsmonitor=rm -rf x\\n' >> .git/config",
 ];
 
 /** Everyday commands: not destructive, so full-auto runs them unasked. */
@@ -108,6 +112,8 @@ const STAY_AUTO: string[] = [
   '[[ $x =~ ^a+$ ]] && echo y',
   'case $x in a) echo a;; *) echo b;; esac',
   'chmod -R u+w ./src',
+  "sed -i 's/a/b/' src/x.ts && npm test",
+  'echo hi > out.txt && ./run.sh',
   'echo ${x:-default}',
 ];
 /* biome-ignore-end lint/suspicious/noTemplateCurlyInString: bash text, not templates */
@@ -147,6 +153,10 @@ describe('zsh: the shell that runs a command decides how it is judged', () => {
   });
   it('=rm -rf x asks in full-auto when $SHELL is zsh (the default shell)', async () => {
     expect((await decide(call('=rm -rf x'), zshCtx('full-auto'))).action).toBe('ask');
+  });
+  it('=rm after a launcher asks too (sudo =rm -rf x)', async () => {
+    expect((await decide(call('sudo =rm -rf x'), zshCtx('full-auto'))).action).toBe('ask');
+    expect((await decide(call('sudo =rm -r x | cat'), zshCtx('full-auto'))).action).toBe('auto');
   });
   it('a glob qualifier that runs code asks in full-auto for zsh', async () => {
     const command = "ls *(e:'rm -rf x':)";
