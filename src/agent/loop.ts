@@ -5,12 +5,13 @@
  * conversation; it implements the AgentController seam the TUI uses, plus `run(prompt)` for
  * --prompt runs.
  */
-import { type Item, isToolCall, type ToolOutputItem, userMessageWithImages } from '../protocol/items.js';
+import { type Item, isToolCall, type ToolOutputItem } from '../protocol/items.js';
 import { addTotals, type UsageTotals, ZERO_USAGE } from '../protocol/usage.js';
 import type { TurnResult } from '../session/types.js';
 import type { ReadyCall } from '../tools/types.js';
 import { type Clock, realClock, type TimerHandle } from '../util/clock.js';
 import { redact } from '../util/redact.js';
+import { compactAndRecord, compactForRetry } from './compaction.js';
 import type {
   AgentController,
   AgentEvent,
@@ -22,6 +23,7 @@ import type {
   TerminalReason,
   UserImage,
 } from './events.js';
+import { InputQueue } from './input-queue.js';
 import { danglingCallOutputs, Ledger } from './ledger.js';
 import { checkLimits } from './limits.js';
 import { runModelCall } from './model-call.js';
@@ -32,13 +34,6 @@ import { executeCalls, toModelOutput } from './tool-exec.js';
 import { answerText } from './turn-reducer.js';
 import type { AgentInfo, AgentOptions, RunOutcome } from './types.js';
 
-interface CompactionRecord {
-  tokensBefore: number;
-  tokensAfter: number;
-  auto: boolean;
-  window: Item[];
-}
-
 /** The agent: an AgentController plus `run(prompt)` for non-interactive use. */
 export class Agent implements AgentController {
   private readonly clock: Clock;
@@ -48,9 +43,7 @@ export class Agent implements AgentController {
   private approval: ApprovalMode;
   private ledger: Ledger;
   private listeners = new Set<(e: AgentEvent) => void>();
-  private queue: string[] = [];
-  /** Images attached to queued messages, by queue position (sent as `input_image` parts). */
-  private queueImages = new Map<number, UserImage[]>();
+  private queue = new InputQueue();
   private pendingOutputs: ToolOutputItem[] = [];
   private approvals = new Map<string, (d: ApprovalDecision) => void>();
   private active: ActiveRun | null = null;
@@ -99,19 +92,13 @@ export class Agent implements AgentController {
    * cancelled does not send it on its own: the UI returns it to the composer, nothing is lost.
    */
   withdrawQueued(): Array<{ text: string; images?: UserImage[] }> {
-    const out = this.queue.map((text, i) => {
-      const images = this.queueImages.get(i);
-      return images && images.length > 0 ? { text, images } : { text };
-    });
-    this.queue = [];
-    this.queueImages.clear();
+    const out = this.queue.withdraw();
     this.invalidate();
     return out;
   }
 
   private enqueue(text: string, images: UserImage[] | undefined): void {
-    if (images && images.length > 0) this.queueImages.set(this.queue.length, images);
-    this.queue.push(text);
+    this.queue.push(text, images);
   }
 
   /**
@@ -154,7 +141,7 @@ export class Agent implements AgentController {
         model: this.info.model,
         approval: this.approval,
         running: this.drivePromise !== null,
-        queued: [...this.queue],
+        queued: this.queue.list(),
         pendingApprovals: [...this.approvals.keys()],
         usage: { ...this.totalUsage },
         turns: this.turnCounter,
@@ -176,37 +163,15 @@ export class Agent implements AgentController {
 
   async compact(): Promise<void> {
     if (this.drivePromise) await this.drivePromise;
-    const r = await this.opts.session.compact();
-    this.recordCompaction(r, false);
+    await compactAndRecord(this.compactionDeps(), false);
   }
 
-  /** Automatic compaction before retrying a turn the service refused as too long: true, or the error. */
-  private async compactForRetry(): Promise<true | string> {
-    try {
-      const r = await this.opts.session.compact();
-      this.recordCompaction(r, true);
-      return true;
-    } catch (err) {
-      const why = err instanceof Error ? err.message : String(err);
-      return `the input exceeds the model's context window and ${why}`;
-    }
-  }
-
-  private recordCompaction(
-    r: { tokensBefore: number; tokensAfter: number; items: Item[] },
-    auto: boolean,
-  ): void {
-    // The store records the window so a resumed session restarts from it (src/store).
-    const store = this.persistence as
-      | (AgentPersistence & { onCompaction?: (info: CompactionRecord) => void })
-      | undefined;
-    store?.onCompaction?.({
-      tokensBefore: r.tokensBefore,
-      tokensAfter: r.tokensAfter,
-      auto,
-      window: r.items,
-    });
-    this.emit({ type: 'compaction', tokensBefore: r.tokensBefore, tokensAfter: r.tokensAfter, auto });
+  private compactionDeps() {
+    return {
+      session: this.opts.session,
+      persistence: this.persistence,
+      emit: (e: AgentEvent) => this.emit(e),
+    };
   }
 
   async newSession(): Promise<void> {
@@ -230,8 +195,7 @@ export class Agent implements AgentController {
       this.endProcesses(why);
       this.ledger = new Ledger(target?.ledger ?? []);
       this.pendingOutputs = [];
-      this.queue = [];
-      this.queueImages.clear();
+      this.queue.clear();
       this.totalUsage = { ...ZERO_USAGE };
       this.turnCounter = 0;
       this.resumed = target !== undefined;
@@ -356,11 +320,7 @@ export class Agent implements AgentController {
   private takeInput(): Item[] {
     const items: Item[] = [...this.pendingOutputs];
     this.pendingOutputs = [];
-    const images = this.queueImages;
-    this.queueImages = new Map();
-    this.queue.splice(0).forEach((text, i) => {
-      items.push(userMessageWithImages(text, images.get(i) ?? []));
-    });
+    items.push(...this.queue.takeItems());
     this.invalidate();
     return items;
   }
@@ -452,7 +412,7 @@ export class Agent implements AgentController {
       if (result.status === 'failed' && result.error?.kind === 'context' && !run.abort.signal.aborted) {
         // The input does not fit the context window: compact (/responses/compact) and retry the
         // turn once; its input is already in the transcript the compaction summarises.
-        const compacted = await this.compactForRetry();
+        const compacted = await compactForRetry(this.compactionDeps());
         if (compacted !== true) return finish('model_error', compacted);
         result = await this.modelCall(run, []);
         if (result.status === 'failed' && result.error?.kind === 'context') {
