@@ -92,6 +92,9 @@ const sessionIds = () =>
 
 beforeAll(async () => {
   if (!HAS_TMUX) return;
+  // A session that lives as long as the file keeps the private server up: killing the last
+  // session makes tmux exit, and a new-session racing that exit fails ("server exited unexpectedly").
+  spawnSync('tmux', ['-L', SOCKET, 'new-session', '-d', '-s', 'keeper', 'sleep 86400']);
   if (!existsSync(join(ROOT, 'dist/cli/main.js')))
     execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
   sim = await startSimulator({ scenario: SCENARIO, seed: 4 });

@@ -44,6 +44,9 @@ async function waitFor(pred: (s: string) => boolean, what: string, timeoutMs = 3
 
 beforeAll(async () => {
   if (!HAS_TMUX) return;
+  // A session that lives as long as the file keeps the private server up: killing the last
+  // session makes tmux exit, and a new-session racing that exit fails ("server exited unexpectedly").
+  spawnSync('tmux', ['-L', SOCKET, 'new-session', '-d', '-s', 'keeper', 'sleep 86400']);
   if (!existsSync(join(ROOT, 'dist/cli/main.js')))
     execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
   // ~24k characters in 48-character deltas, one every 3 ms: a few seconds of streaming.
@@ -64,6 +67,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (!HAS_TMUX) return;
+  spawnSync('tmux', ['-L', SOCKET, 'kill-server']);
   spawnSync('tmux', ['-L', SOCKET, 'kill-session', '-t', session]);
   await sim?.close();
   for (const d of [home, ws]) if (d) rmSync(d, { recursive: true, force: true });

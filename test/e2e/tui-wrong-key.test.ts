@@ -30,7 +30,10 @@ const session = `tether-e2e-key-${process.pid}`;
 let home: string;
 let ws: string;
 
-const tmux = (...args: string[]) => execFileSync('tmux', args, { encoding: 'utf8' });
+// A private tmux server per file: test files run in parallel, and a shared default server that
+// exits when one file's last session ends makes another file's new-session fail.
+const SOCKET = `tether-tui-wrong-key-${process.pid}`;
+const tmux = (...args: string[]) => execFileSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8' });
 const screen = () => tmux('capture-pane', '-p', '-J', '-S', '-300', '-t', session);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -73,6 +76,9 @@ function usage(pid: number): { cpuS: number; rssMb: number } {
 
 beforeAll(async () => {
   if (!HAS_TMUX) return;
+  // A session that lives as long as the file keeps the private server up: killing the last
+  // session makes tmux exit, and a new-session racing that exit fails ("server exited unexpectedly").
+  spawnSync('tmux', ['-L', SOCKET, 'new-session', '-d', '-s', 'keeper', 'sleep 86400']);
   if (!existsSync(join(ROOT, 'dist/cli/main.js')))
     execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
   sim = await startSimulator({ apiKey: 'sk-the-right-key-0123456789abcdef', seed: 3 });
@@ -85,7 +91,7 @@ beforeAll(async () => {
 });
 
 afterEach(() => {
-  if (HAS_TMUX) spawnSync('tmux', ['kill-session', '-t', session]);
+  if (HAS_TMUX) spawnSync('tmux', ['-L', SOCKET, 'kill-session', '-t', session]);
   for (const pid of started.splice(0)) {
     try {
       process.kill(pid, 'SIGKILL');
@@ -97,6 +103,7 @@ afterEach(() => {
 
 afterAll(async () => {
   if (!HAS_TMUX) return;
+  spawnSync('tmux', ['-L', SOCKET, 'kill-server']);
   await sim?.close();
   for (const d of [home, ws]) if (d) rmSync(d, { recursive: true, force: true });
 });

@@ -74,7 +74,10 @@ const session = `tether-e2e-${process.pid}`;
 let home: string;
 let ws: string;
 
-const tmux = (...args: string[]) => execFileSync('tmux', args, { encoding: 'utf8' });
+// A private tmux server per file: test files run in parallel, and a shared default server that
+// exits when one file's last session ends makes another file's new-session fail.
+const SOCKET = `tether-tui-${process.pid}`;
+const tmux = (...args: string[]) => execFileSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8' });
 const screen = () => tmux('capture-pane', '-p', '-J', '-S', '-300', '-t', session);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -120,6 +123,9 @@ function descendants(root: number): string[] {
 
 beforeAll(async () => {
   if (!HAS_TMUX) return;
+  // A session that lives as long as the file keeps the private server up: killing the last
+  // session makes tmux exit, and a new-session racing that exit fails ("server exited unexpectedly").
+  spawnSync('tmux', ['-L', SOCKET, 'new-session', '-d', '-s', 'keeper', 'sleep 86400']);
   if (!existsSync(join(ROOT, 'dist/cli/main.js')))
     execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
   sim = await startSimulator({ scenario: SCENARIO, seed: 3 });
@@ -130,7 +136,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (!HAS_TMUX) return;
-  spawnSync('tmux', ['kill-session', '-t', session]);
+  spawnSync('tmux', ['-L', SOCKET, 'kill-server']);
+  spawnSync('tmux', ['-L', SOCKET, 'kill-session', '-t', session]);
   await sim?.close();
   for (const d of [home, ws]) if (d) rmSync(d, { recursive: true, force: true });
 });
@@ -211,7 +218,7 @@ describe.skipIf(!HAS_TMUX)('tether interactive in a pseudo-terminal', () => {
   }, 90_000);
 
   it('a bare --resume shows the picker and replays the chosen session; Ctrl+D exits', async () => {
-    spawnSync('tmux', ['kill-session', '-t', session]);
+    spawnSync('tmux', ['-L', SOCKET, 'kill-session', '-t', session]);
     const cmd = `cd ${ws} && env ${envLine()} ${process.execPath} ${BIN} --resume; echo "TETHER_EXIT:$?"; sleep 600`;
     tmux('new-session', '-d', '-s', session, '-x', '110', '-y', '50', cmd);
     let s = await waitText('Resume which session?');
@@ -228,7 +235,7 @@ describe.skipIf(!HAS_TMUX)('tether interactive in a pseudo-terminal', () => {
   }, 60_000);
 
   it('--demo runs the tour on the simulator without an API key, stating the model is simulated', async () => {
-    spawnSync('tmux', ['kill-session', '-t', session]);
+    spawnSync('tmux', ['-L', SOCKET, 'kill-session', '-t', session]);
     const env = [
       `TETHER_HOME=${home}`,
       `HOME=${home}`,
@@ -260,7 +267,7 @@ describe.skipIf(!HAS_TMUX)('tether interactive in a pseudo-terminal', () => {
 
   /** Starts tether in a fresh tmux session and waits for the composer. */
   async function start(width = 110, height = 50): Promise<void> {
-    spawnSync('tmux', ['kill-session', '-t', session]);
+    spawnSync('tmux', ['-L', SOCKET, 'kill-session', '-t', session]);
     const cmd = `cd ${ws} && env ${envLine()} ${process.execPath} ${BIN}; echo "TETHER_EXIT:$?"; sleep 600`;
     tmux('new-session', '-d', '-s', session, '-x', String(width), '-y', String(height), cmd);
     await waitText('Ctrl+C twice exits');

@@ -32,7 +32,10 @@ let hostile: Simulator;
 let root: string;
 const session = `tether-trust-${process.pid}`;
 
-const tmux = (...args: string[]) => execFileSync('tmux', args, { encoding: 'utf8' });
+// A private tmux server per file: test files run in parallel, and a shared default server that
+// exits when one file's last session ends makes another file's new-session fail.
+const SOCKET = `tether-trust-prompt-${process.pid}`;
+const tmux = (...args: string[]) => execFileSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8' });
 const screen = () => tmux('capture-pane', '-p', '-J', '-S', '-200', '-t', session);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -64,7 +67,7 @@ async function quit(): Promise<void> {
   await sleep(200);
   tmux('send-keys', '-t', session, 'C-c');
   await waitText('TETHER_EXIT:0');
-  spawnSync('tmux', ['kill-session', '-t', session]);
+  spawnSync('tmux', ['-L', SOCKET, 'kill-session', '-t', session]);
 }
 
 function repo(): string {
@@ -89,6 +92,9 @@ const userConfig = (h: string) =>
 
 beforeAll(async () => {
   if (!HAS_TMUX) return;
+  // A session that lives as long as the file keeps the private server up: killing the last
+  // session makes tmux exit, and a new-session racing that exit fails ("server exited unexpectedly").
+  spawnSync('tmux', ['-L', SOCKET, 'new-session', '-d', '-s', 'keeper', 'sleep 86400']);
   if (!existsSync(join(ROOT, 'dist/cli/main.js')))
     execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
   root = mkdtempSync(join(tmpdir(), 'tether-trust-prompt-'));
@@ -97,11 +103,12 @@ beforeAll(async () => {
 });
 
 afterEach(() => {
-  if (HAS_TMUX) spawnSync('tmux', ['kill-session', '-t', session]);
+  if (HAS_TMUX) spawnSync('tmux', ['-L', SOCKET, 'kill-session', '-t', session]);
 });
 
 afterAll(async () => {
   if (!HAS_TMUX) return;
+  spawnSync('tmux', ['-L', SOCKET, 'kill-server']);
   await user?.close();
   await hostile?.close();
   if (root) rmSync(root, { recursive: true, force: true });
