@@ -106,14 +106,23 @@ export function renderSnapshot(
   kind: 'bash' | 'zsh',
   cap: CapturedShell,
   base: Record<string, string>,
-): { text: string; filtered: string[]; functions: Map<string, string> | null; aliases: Map<string, string> } {
+): {
+  text: string;
+  filtered: string[];
+  /** The filtered variables with their values: redacted from tool output (never written anywhere). */
+  secrets: Record<string, string>;
+  functions: Map<string, string> | null;
+  aliases: Map<string, string>;
+} {
   const lines = [`# tether shell snapshot (${kind}); sourced before each command. Do not edit.`];
   const filtered: string[] = [];
+  const secrets: Record<string, string> = {};
   for (const [name, value] of cap.vars) {
     if (!NAME_RE.test(name) || SKIP_VARS.has(name) || name.startsWith('__t')) continue;
     if (base[name] === value) continue;
     if (isSecretVar(name, value)) {
       filtered.push(name);
+      secrets[name] = value;
       continue;
     }
     lines.push(`export ${name}=${shQuote(value)}`);
@@ -126,6 +135,7 @@ export function renderSnapshot(
   return {
     text: `${lines.filter((l) => l !== '').join('\n')}\n`,
     filtered,
+    secrets,
     functions,
     aliases: parseAliases(cap.aliases),
   };

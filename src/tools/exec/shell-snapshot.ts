@@ -15,6 +15,7 @@ import { closeSync, openSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { onProcessExit } from '../../util/exit-hooks.js';
 import { mkdirs } from '../../util/mkdirs.js';
+import { addSecretsFromEnv } from '../../util/redact.js';
 import {
   CAPTURE_MAX_BYTES,
   captureScript,
@@ -202,6 +203,9 @@ export function createShellLauncher(opts: ShellLauncherOptions): ShellLauncher {
       );
     }
     const rendered = renderSnapshot(shell.kind, cap, opts.env);
+    // A secret the profile exports is kept out of commands; its value is also redacted from tool
+    // output (a command can still read the profile: `grep PASS ~/.bashrc`).
+    addSecretsFromEnv(rendered.secrets);
     c.functions = rendered.functions;
     c.aliases = rendered.aliases;
     try {
