@@ -112,10 +112,12 @@ export function wrapInPidNamespace(
   file: string,
   args: readonly string[],
   env: Readonly<Record<string, string | undefined>>,
+  cwd?: string,
 ): { file: string; args: string[] } {
   // env would take a command name with `=` for an assignment: never wrap one (none is used).
   if (!ns || file.includes('=')) return { file, args: [...args] };
-  return { file: ns.env, args: pidNamespaceArgv(ns, file, args, env['PWD']) };
+  // PWD is the command's own directory (as a shell sets it), never tether's launching shell's.
+  return { file: ns.env, args: pidNamespaceArgv(ns, file, args, cwd ?? env['PWD']) };
 }
 
 /** The user-namespace flags for the current user (none for root). */

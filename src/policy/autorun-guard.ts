@@ -14,7 +14,16 @@
  * it between two checks (each check reverts again, the last at exit), and an edit the user makes
  * to a guarded file while an unreviewed command or background process runs is reverted too.
  */
-import { lstatSync, readdirSync, renameSync, rmdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  lstatSync,
+  readdirSync,
+  realpathSync,
+  renameSync,
+  rmdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import {
   type GuardedEntry,
@@ -34,6 +43,13 @@ export interface Reverted {
   problem?: string;
 }
 
+/** Whether a directory above `path` was seen but not read by the scan `snap`. */
+function underSkipped(path: string, snap: Snapshot): boolean {
+  if (snap.skipped.size === 0) return false;
+  for (let d = dirname(path); d !== dirname(d); d = dirname(d)) if (snap.skipped.has(d)) return true;
+  return false;
+}
+
 /** What changed between two snapshots: created or changed guarded paths. Pure. */
 export function guardedChanges(
   before: Snapshot,
@@ -43,6 +59,8 @@ export function guardedChanges(
   for (const [path, now] of after.entries) {
     const was = before.entries.get(path);
     if (!was) {
+      // In a directory the earlier scan did not read: it may be the user's, never removed.
+      if (underSkipped(path, before)) continue;
       // A new .git/config matters only when it makes git run a program.
       if (now.gitRuns !== undefined && now.gitRuns.length === 0) continue;
       out.push({ path });
@@ -58,24 +76,39 @@ export function guardedChanges(
   return out;
 }
 
-function writeBack(path: string, was: GuardedEntry): string | null {
+/** Whether `was` can be put back byte for byte (a symlink, or a file whose bytes were kept). */
+function restorable(was: GuardedEntry): boolean {
+  return (was.kind === 'symlink' && was.link !== undefined) || (was.kind === 'file' && !!was.content);
+}
+
+function writeBack(path: string, was: GuardedEntry): void {
   if (was.kind === 'symlink' && was.link !== undefined) {
     symlinkSync(was.link, path);
-    return null;
+    return;
   }
-  if (was.kind !== 'file' || !was.content) return 'too large or not a regular file';
+  if (!was.content) return;
   // A new file next to it, then renamed into place: never through a link, never half-written.
   const tmp = join(dirname(path), `.${basename(path)}.tether-restore-${process.pid}`);
   writeFileSync(tmp, was.content, { flag: 'wx', mode: was.mode & 0o7777 });
   renameSync(tmp, path);
-  return null;
+}
+
+/**
+ * Throws unless `dir` is a real directory inside `root` reached through no symlink: its real
+ * path is itself (roots are real paths), so a component swapped for a link is refused.
+ */
+function assertInside(dir: string, root: string): void {
+  if (dir !== root && !dir.startsWith(`${root}/`)) throw new Error('outside the workspace');
+  if (realpathSync(dir) !== dir || !lstatSync(dir).isDirectory())
+    throw new Error('a directory on its path was replaced by a link');
 }
 
 /** Removes the directories below `root` that `before` did not have and are now empty. */
 function pruneCreatedDirs(path: string, root: string, before: Snapshot): void {
   let dir = dirname(path);
-  while (dir !== root && dir.startsWith(root) && !before.dirs.has(dir)) {
+  while (dir !== root && dir.startsWith(`${root}/`) && !before.dirs.has(dir)) {
     try {
+      assertInside(dir, root);
       if (readdirSync(dir).length > 0) return;
       rmdirSync(dir);
     } catch {
@@ -93,7 +126,11 @@ export function revertChanges(
 ): Reverted[] {
   const out: Reverted[] = [];
   for (const { path, was } of changes) {
-    const root = roots.find((r) => path.startsWith(`${r}/`)) ?? roots[0] ?? '/';
+    const root = roots.find((r) => path.startsWith(`${r}/`));
+    if (root === undefined) {
+      out.push({ path, action: 'kept', why: 'runs code', problem: 'outside the workspace' });
+      continue;
+    }
     const rel = relative(root, path);
     let isLink = false;
     try {
@@ -103,19 +140,19 @@ export function revertChanges(
     }
     const why = guardReason(rel, isLink) ?? guardReason(rel, true) ?? 'runs code';
     try {
-      // The parent must still be a real directory (not swapped for a link elsewhere).
-      if (!lstatSync(dirname(path)).isDirectory()) throw new Error('its directory was replaced');
+      // Never delete what cannot be put back (a user's file over the size kept): reported only.
+      if (was && !restorable(was)) throw new Error('too large to keep a copy, left as it is');
+      // Every directory on the way must still be real and inside the root (not swapped for a
+      // link to elsewhere between the scan and now).
+      assertInside(dirname(path), root);
       rmSync(path, { recursive: true, force: true });
       if (!was) {
         pruneCreatedDirs(path, root, before);
         out.push({ path: rel, action: 'removed', why });
         continue;
       }
-      const problem = writeBack(path, was);
-      // Not restorable (over the size kept): removed, which runs nothing either.
-      out.push(
-        problem ? { path: rel, action: 'removed', why, problem } : { path: rel, action: 'restored', why },
-      );
+      writeBack(path, was);
+      out.push({ path: rel, action: 'restored', why });
     } catch (err) {
       out.push({ path: rel, action: 'kept', why, problem: (err as Error).message });
     }
@@ -131,13 +168,15 @@ export function revertNote(
   if (reverted.length === 0) return null;
   const what = reverted
     .map((r) =>
-      r.action === 'removed'
-        ? r.problem
-          ? `removed the changed ${r.path} (${r.why}; the original could not be restored: ${r.problem})`
-          : `removed new ${r.path} (${r.why})`
-        : r.action === 'restored'
-          ? `restored ${r.path} (${r.why})`
-          : `could not undo the change to ${r.path} (${r.problem ?? 'unknown'}; ${r.why})`,
+      r.path === '(workspace)'
+        ? `files could not all be checked (${r.problem ?? r.why})`
+        : r.action === 'removed'
+          ? r.problem
+            ? `removed the changed ${r.path} (${r.why}; the original could not be restored: ${r.problem})`
+            : `removed new ${r.path} (${r.why})`
+          : r.action === 'restored'
+            ? `restored ${r.path} (${r.why})`
+            : `could not undo the change to ${r.path} (${r.problem ?? 'unknown'}; ${r.why})`,
     )
     .join('; ');
   return {
@@ -150,7 +189,12 @@ export function revertNote(
 export class AutorunGuard {
   /** The state after the last check while background processes ran (null: none ran). */
   private last: Snapshot | null = null;
-  private toldTruncated = false;
+  /**
+   * The reference the last undo restored the disk to: the next {@link accept} takes it instead
+   * of a fresh scan, so a background process writing again between the undo and the accept
+   * never becomes the reference.
+   */
+  private restored: Snapshot | null = null;
 
   constructor(private readonly roots: readonly string[]) {}
 
@@ -168,14 +212,14 @@ export class AutorunGuard {
     const after = this.snapshot();
     const changes = guardedChanges(before, after).filter((c) => !keep?.has(c.path));
     const reverted = revertChanges(changes, before, this.roots);
-    if (after.truncated && !this.toldTruncated) {
-      // Said once: past the scan bound, deeper files were not checked.
-      this.toldTruncated = true;
+    this.restored = rebase(before, after, keep);
+    if (after.truncated) {
+      // Said every time: past the scan bound only known directories were checked.
       reverted.push({
         path: '(workspace)',
         action: 'kept',
         why: 'too many files to check them all',
-        problem: `more than ${SCAN_MAX_ENTRIES} entries; files past that were not checked`,
+        problem: `more than ${SCAN_MAX_ENTRIES} entries: deeper files outside known directories (.git, .vscode, .husky…) were not checked`,
       });
     }
     const note = revertNote(reverted, by);
@@ -196,13 +240,36 @@ export class AutorunGuard {
     return note;
   }
 
-  /** Takes the state now as the reference (after a call the user reviewed). */
+  /**
+   * Takes the state now as the reference (after a call the user reviewed); right after an undo,
+   * the state it restored instead (never a rescan a background process could race).
+   */
   accept(background: boolean): void {
-    this.last = background ? this.snapshot() : null;
+    this.last = background ? (this.restored ?? this.snapshot()) : null;
+    this.restored = null;
+  }
+
+  /** Forgets a pending undo's reference: the next {@link accept} scans (a reviewed call ran). */
+  reviewed(): void {
+    this.restored = null;
   }
 
   /** Whether a background look is pending (the exit handler checks one last time). */
   get watching(): boolean {
     return this.last !== null;
   }
+}
+
+/** `before` with the `keep` paths (an edit tool's own files) as they are in `after`. Pure. */
+function rebase(before: Snapshot, after: Snapshot, keep?: ReadonlySet<string>): Snapshot {
+  if (!keep || keep.size === 0) return before;
+  const entries = new Map(before.entries);
+  const dirs = new Set(before.dirs);
+  for (const p of keep) {
+    const now = after.entries.get(p);
+    if (now) entries.set(p, now);
+    else entries.delete(p);
+    for (const d of after.dirs) if (p.startsWith(`${d}/`)) dirs.add(d);
+  }
+  return { entries, dirs, skipped: before.skipped, truncated: after.truncated };
 }

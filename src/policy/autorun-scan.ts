@@ -3,17 +3,30 @@
  * autorun-guard.ts: every path below the writable roots that {@link guardReason} names, with
  * enough of it (bytes, link target, mode) to put it back. Synchronous (it also runs in an
  * `'exit'` handler) and bounded like the sandbox's scan: node_modules is skipped, inside `.git`
- * only hooks and config files are read (objects, refs, logs skipped), breadth first, at most
- * {@link SCAN_MAX_ENTRIES} entries per root.
+ * only hooks and config files are read (objects, refs, logs skipped), breadth first, every
+ * listing whole, and past {@link SCAN_MAX_ENTRIES} entries per root only known directories.
  */
 import { createHash } from 'node:crypto';
-import { type Dirent, lstatSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import {
+  closeSync,
+  constants,
+  type Dirent,
+  lstatSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  readSync,
+  type Stats,
+} from 'node:fs';
+import { homedir } from 'node:os';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { gitConfigFacts } from './git-config-runs.js';
 import { autorunReason, foldName } from './sensitive-paths.js';
 
 /** Upper bound of directory entries read per root. */
 export const SCAN_MAX_ENTRIES = 100_000;
-/** Files larger than this are fingerprinted but not kept (they cannot be restored, only removed). */
+/** Files larger than this are hashed but not kept (a change to one is reported, never undone). */
 export const KEEP_MAX_BYTES = 4 * 1024 * 1024;
 
 /** One guarded path as it was. */
@@ -26,8 +39,10 @@ export interface GuardedEntry {
   content?: Buffer;
   /** The link target (symlinks). */
   link?: string;
-  /** For `.git/config`: the settings in it that make git run a program. */
+  /** For `.git/config`: the settings in it that may make git run a program. */
   gitRuns?: string[];
+  /** For `.git/config`: its `core.hooksPath`. */
+  hooksPath?: string;
 }
 
 /** What one scan saw. Paths are absolute. */
@@ -35,6 +50,8 @@ export interface Snapshot {
   entries: Map<string, GuardedEntry>;
   /** Every directory seen (to remove only the directories a command created). */
   dirs: Set<string>;
+  /** Directories seen but not read (past the entry bound): what is in them is unknown. */
+  skipped: Set<string>;
   truncated: boolean;
 }
 
@@ -55,17 +72,9 @@ const GUARDED_DIRS = new Set([
 /** Directories inside `.git` that hold no hook or config (skipped: objects can be huge). */
 const GIT_SKIP = new Set(['objects', 'refs', 'logs', 'lfs', 'info', 'rr-cache', 'branches', 'worktrees']);
 
-/** `.git/config` settings that make git run a program (filters, hooks path, pagers, helpers…). */
-const GIT_RUNS =
-  /^\s*(fsmonitor|hookspath|sshcommand|pager|editor|askpass|textconv|driver|helper|command|process|clean|smudge|program|path|gitproxy|externaldiff)\s*=|^\s*[\w.-]+\s*=\s*"?!/i;
-
-/** The settings of a git config text that make git run a program (one trimmed line each). */
+/** The settings of a git config text that may make git run a program (see git-config-runs.ts). */
 export function gitConfigRunners(text: string): string[] {
-  return text
-    .split('\n')
-    .map((l) => l.replace(/^\s*\[[^\]]*\]/, '')) // `[core] hooksPath = x` on one line
-    .filter((l) => GIT_RUNS.test(l))
-    .map((l) => l.trim().replace(/\s+/g, ' '));
+  return gitConfigFacts(text).runs;
 }
 
 /**
@@ -84,7 +93,7 @@ export function guardReason(rel: string, isSymlink = false): string | null {
     const parent = inner[inner.length - 2];
     if (parent === 'hooks' && !name.endsWith('.sample'))
       return 'git runs it on the next commit, merge or push';
-    if (name === 'config' && (inner.length === 1 || inner[0] === 'modules'))
+    if ((name === 'config' || name === 'config.worktree') && (inner.length === 1 || inner[0] === 'modules'))
       return 'git reads it on every command';
     if (name === 'hooks' && isSymlink) return 'git runs its hooks on the next commit';
     if (inner.length === 0) return 'git reads the repository it names on every command';
@@ -102,6 +111,33 @@ function sha(b: Buffer | string): string {
   return createHash('sha256').update(b).digest('hex');
 }
 
+/** Content hashes of large files by identity (a touch changes ctime, so it is hashed again). */
+const bigHashes = new Map<string, string>();
+
+/** sha256 of a large file, read in chunks without following a link (null: unreadable). */
+function hashLarge(abs: string, st: Stats): string | null {
+  const key = `${abs}\0${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`;
+  const known = bigHashes.get(key);
+  if (known) return known;
+  let fd: number;
+  try {
+    fd = openSync(abs, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0));
+  } catch {
+    return null;
+  }
+  try {
+    const h = createHash('sha256');
+    const buf = Buffer.allocUnsafe(1024 * 1024);
+    for (let n = readSync(fd, buf); n > 0; n = readSync(fd, buf)) h.update(buf.subarray(0, n));
+    const hash = `big:${h.digest('hex')}`;
+    if (bigHashes.size > 1000) bigHashes.clear();
+    bigHashes.set(key, hash);
+    return hash;
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** The entry for `abs`, or null when it vanished. Never follows a symlink. */
 export function readEntry(abs: string, isGitConfig: boolean): GuardedEntry | null {
   try {
@@ -111,20 +147,51 @@ export function readEntry(abs: string, isGitConfig: boolean): GuardedEntry | nul
       return { kind: 'symlink', hash: sha(link), mode: st.mode, link };
     }
     if (!st.isFile()) return { kind: 'other', hash: `other:${st.mode}`, mode: st.mode };
-    if (st.size > KEEP_MAX_BYTES)
-      return { kind: 'file', hash: `big:${st.size}:${st.mtimeMs}`, mode: st.mode };
+    if (st.size > KEEP_MAX_BYTES) {
+      // No copy is kept: compared by content, never removed when changed (it cannot be put back).
+      const hash = hashLarge(abs, st);
+      return hash ? { kind: 'file', hash, mode: st.mode } : null;
+    }
     const content = readFileSync(abs);
     const e: GuardedEntry = { kind: 'file', hash: sha(content), mode: st.mode, content };
-    if (isGitConfig) e.gitRuns = gitConfigRunners(content.toString('utf8'));
+    if (isGitConfig) {
+      const facts = gitConfigFacts(content.toString('utf8'));
+      e.gitRuns = facts.runs;
+      if (facts.hooksPath !== undefined) e.hooksPath = facts.hooksPath;
+    }
     return e;
   } catch {
     return null;
   }
 }
 
-/** Scans `roots` (absolute real paths). */
+/** Directory names still walked once the entry bound is reached (where guarded files live). */
+const KNOWN_DIRS = new Set([
+  ...GUARDED_DIRS,
+  '.config',
+  'mise',
+  '.mise',
+  '.cursor',
+  'hooks',
+  'modules',
+  'workflows',
+]);
+
+/** The directory a git config's `core.hooksPath` names, for the repository at `top`. */
+function hooksDir(top: string, value: string): string {
+  if (value.startsWith('~/')) return join(homedir(), value.slice(2));
+  return isAbsolute(value) ? value : resolve(top, value);
+}
+
+/**
+ * Scans `roots` (absolute real paths). Every directory listing is read whole (a flood of names
+ * in one directory cannot hide a file next to them); past {@link SCAN_MAX_ENTRIES} entries per
+ * root only directories with known names (`.git`, `.vscode`, `.husky`…) are still entered and
+ * the snapshot says `truncated`. A repository's `core.hooksPath` directory is read too.
+ */
 export function scanGuarded(roots: readonly string[], maxEntries = SCAN_MAX_ENTRIES): Snapshot {
-  const snap: Snapshot = { entries: new Map(), dirs: new Set(), truncated: false };
+  const snap: Snapshot = { entries: new Map(), dirs: new Set(), skipped: new Set(), truncated: false };
+  const hookDirs: string[] = [];
   for (const root of roots) {
     let budget = maxEntries;
     const stack: Array<{ dir: string; inGit: boolean }> = [{ dir: root, inGit: false }];
@@ -132,6 +199,10 @@ export function scanGuarded(roots: readonly string[], maxEntries = SCAN_MAX_ENTR
     // Breadth first: a command that floods one deep directory cannot hide a shallow file.
     for (let i = 0; i < stack.length; i++) {
       const { dir, inGit } = stack[i] as { dir: string; inGit: boolean };
+      if (budget < 0 && !inGit && !KNOWN_DIRS.has(foldName(basename(dir)))) {
+        snap.skipped.add(dir);
+        continue;
+      }
       let list: Dirent[];
       try {
         list = readdirSync(dir, { withFileTypes: true });
@@ -139,10 +210,7 @@ export function scanGuarded(roots: readonly string[], maxEntries = SCAN_MAX_ENTR
         continue;
       }
       budget -= list.length;
-      if (budget < 0) {
-        snap.truncated = true;
-        break;
-      }
+      if (budget < 0) snap.truncated = true;
       for (const e of list) {
         const abs = join(dir, e.name);
         const rel = relative(root, abs).split(sep).join('/');
@@ -155,10 +223,33 @@ export function scanGuarded(roots: readonly string[], maxEntries = SCAN_MAX_ENTR
           continue;
         }
         if (!guardReason(rel, e.isSymbolicLink())) continue;
-        const entry = readEntry(abs, inGit && foldName(e.name) === 'config');
-        if (entry) snap.entries.set(abs, entry);
+        const gitConfig = inGit && foldName(e.name).startsWith('config');
+        const entry = readEntry(abs, gitConfig);
+        if (!entry) continue;
+        snap.entries.set(abs, entry);
+        // `<top>/.git/config` naming a hooks directory: its files are hooks too.
+        if (entry.hooksPath && foldName(basename(dir)) === '.git')
+          hookDirs.push(hooksDir(dirname(dir), entry.hooksPath));
       }
     }
   }
+  for (const dir of hookDirs) scanHooksDir(dir, roots, snap);
   return snap;
+}
+
+/** Adds the files of a `core.hooksPath` directory inside one of `roots` (not `*.sample`). */
+function scanHooksDir(dir: string, roots: readonly string[], snap: Snapshot): void {
+  if (!roots.some((r) => dir === r || dir.startsWith(`${r}/`))) return;
+  let list: Dirent[];
+  try {
+    list = readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return;
+  }
+  for (const e of list) {
+    if (e.isDirectory() || e.name.endsWith('.sample')) continue;
+    const abs = join(dir, e.name);
+    const entry = readEntry(abs, false);
+    if (entry) snap.entries.set(abs, entry);
+  }
 }

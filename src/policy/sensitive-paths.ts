@@ -68,6 +68,7 @@ const AUTORUN_NAMES: ReadonlyMap<string, string> = new Map([
   ['.mise.toml', 'mise runs its hooks on entering the directory'],
   ['mise.local.toml', 'mise runs its hooks on entering the directory'],
   ['.mise.local.toml', 'mise runs its hooks on entering the directory'],
+  ['.pnpmfile.cjs', 'pnpm runs it on the next install'],
 ]);
 
 /** Directories whose every file configures code to run automatically. */
@@ -87,7 +88,17 @@ const AUTORUN_PAIRS: ReadonlyMap<string, string> = new Map([
   ['.cargo/config.toml', 'cargo reads it on the next build (runner, rustc-wrapper)'],
   ['.claude/settings.json', 'Claude Code runs its hooks in the next session'],
   ['.claude/settings.local.json', 'Claude Code runs its hooks in the next session'],
+  ['.vscode/mcp.json', 'the editor starts its MCP servers when the folder is opened'],
+  ['.cursor/mcp.json', 'Cursor starts its MCP servers when the folder is opened'],
+  ['.cursor/hooks.json', 'Cursor runs its hooks in the next session'],
+  ['.cursor/environment.json', 'Cursor runs its install command in the next session'],
+  ['.mise/config.toml', 'mise runs its hooks on entering the directory'],
+  ['mise/config.toml', 'mise runs its hooks on entering the directory'],
+  ['.config/mise.toml', 'mise runs its hooks on entering the directory'],
 ]);
+
+/** `mise.<env>.toml`, `.mise.<env>.toml` (mise reads them for MISE_ENV). */
+const MISE_ENV = /^\.?mise\.[^./]+\.toml$/;
 
 /**
  * Why writing `path` would make code run on the user's next action without review, or null.
@@ -103,7 +114,14 @@ export function autorunReason(path: string): string | null {
   const byName = AUTORUN_NAMES.get(name);
   if (byName) return byName;
   if (name.endsWith('.code-workspace')) return 'the editor applies it when the workspace is opened';
+  if (MISE_ENV.test(name)) return 'mise runs its hooks on entering the directory';
   const parent = segs[segs.length - 2];
+  if (name.endsWith('.pth') && parent === 'site-packages')
+    return 'python runs its import lines on every start';
+  if (parent === 'mise' && segs[segs.length - 3] === '.config' && name.endsWith('.toml'))
+    return 'mise runs its hooks on entering the directory';
+  if (parent === 'conf.d' && segs[segs.length - 3] === 'mise' && name.endsWith('.toml'))
+    return 'mise runs its hooks on entering the directory';
   if (parent !== undefined) {
     const pair = AUTORUN_PAIRS.get(`${parent}/${name}`);
     if (pair) return pair;
@@ -121,6 +139,11 @@ export function autorunReason(path: string): string | null {
 export const AUTORUN_PATTERNS: readonly string[] = [
   ...AUTORUN_NAMES.keys(),
   '*.code-workspace',
+  'mise.*.toml',
+  '.mise.*.toml',
+  '.config/mise/*.toml',
+  'mise/conf.d/*.toml',
+  'site-packages/*.pth',
   ...AUTORUN_PAIRS.keys(),
   ...[...AUTORUN_DIRS.keys()].map((d) => `${d}/**`),
   '.github/workflows/**',

@@ -196,7 +196,7 @@ export function createExecCommandTool(): AnyTool {
         ];
       } else {
         // Its own PID namespace: nothing it starts outlives it or tether (platform/pid-namespace.ts).
-        ({ file, args: argv } = wrapInPidNamespace(ctx.sandbox.pidNamespace, file, argv, env));
+        ({ file, args: argv } = wrapInPidNamespace(ctx.sandbox.pidNamespace, file, argv, env, cwd));
       }
       let started_: ReturnType<ExecSessionManager['start']>;
       try {

@@ -172,7 +172,7 @@ export function createShellTool(executor: Executor = processExecutor) {
         ];
       } else {
         // Its own PID namespace: nothing it starts outlives it or tether (platform/pid-namespace.ts).
-        ({ file, args: argv } = wrapInPidNamespace(ctx.sandbox.pidNamespace, file, argv, env));
+        ({ file, args: argv } = wrapInPidNamespace(ctx.sandbox.pidNamespace, file, argv, env, cwd));
       }
       const req = {
         file,

@@ -167,7 +167,7 @@ export function createNodeServices(opts: NodeServicesOptions): UiServices {
       if (inv === null || signal.aborted) return { output: 'interrupted before it started', exitCode: null };
       const env = { ...sanitizeEnv(opts.env), PAGER: 'cat', GIT_PAGER: 'cat' };
       // The same PID namespace as the tools' unsandboxed commands, when there is one.
-      const w = wrapInPidNamespace(opts.pidNamespace, inv.file, inv.args, env);
+      const w = wrapInPidNamespace(opts.pidNamespace, inv.file, inv.args, env, opts.cwd);
       return run(w.file, w.args, opts.cwd, env, signal, live, 'tail');
     },
     async gitDiff() {
