@@ -134,6 +134,8 @@ export interface ClassifyOptions {
   shell?: string;
   /** The workspace's real path: a recursive chmod/chown of it (or above it) is destructive. */
   workspace?: string;
+  /** The working directory it runs in (`git checkout X` discards X's changes when X is a path there). */
+  cwd?: string;
 }
 
 const BASH_LIKE = new Set(['bash', 'sh', 'dash']);
@@ -147,7 +149,10 @@ const ZSH_DIFFERS = /(^|[\s;&|(=])=|[\^#~%]/;
 /** Classifies with an already loaded parser. Pure. */
 export function classifyWith(parse: ParseFn, command: string, opts: ClassifyOptions = {}): CommandClass {
   const shell = opts.shell ?? 'bash';
-  const where = opts.workspace ? { workspace: opts.workspace } : {};
+  const where = {
+    ...(opts.workspace ? { workspace: opts.workspace } : {}),
+    ...(opts.cwd ? { cwd: opts.cwd } : {}),
+  };
   if (!BASH_LIKE.has(shell)) {
     const asBash = classifyWith(parse, command, where);
     const danger =

@@ -4,6 +4,8 @@
  * loop body, a `bash -c`/`eval`/`trap` string, text piped or fed to a shell — with words read as
  * bash reads them and what exists only at run time treated as unknown (destructive-runtime.ts).
  */
+
+import { computedProgram, MAY_READ_PROGRAM } from './danger-stdin.js';
 import {
   atCommandPosition,
   DESTRUCTIVE_NAMES,
@@ -23,7 +25,7 @@ import {
 } from './destructive-runtime.js';
 import { baseName } from './flag-match.js';
 import { analyzeTree, type ShellAnalysis, type SimpleCommand } from './shell-analysis.js';
-import type { ShTree } from './shell-parser.js';
+import type { ShNode, ShTree } from './shell-parser.js';
 
 /** A synchronous parse (the loaded parser). */
 export type ParseFn = (src: string) => ShTree;
@@ -77,6 +79,12 @@ export interface RunContext {
   zsh: boolean;
   /** The workspace's real path (`chmod -R 000 /path/of/workspace` is broad). */
   workspace?: string;
+  /** The command's working directory (a `git checkout X` is of a path when X exists there). */
+  cwd?: string;
+  /** Per `eval` command of the script being judged: an allowed `eval "$(TOOL init …)"`. */
+  initEvals?: boolean[] | null;
+  /** Which `eval` command of the script is being judged. */
+  evalIndex?: number;
 }
 
 function expandWords(cmd: SimpleCommand, zsh: boolean): Expanded {
@@ -93,6 +101,35 @@ function expandWords(cmd: SimpleCommand, zsh: boolean): Expanded {
     }
   }
   return out;
+}
+
+/**
+ * `eval "$(TOOL init …)"` of a tool that prints its own shell set-up (version managers, direnv,
+ * ssh-agent): what it prints is the tool's, not the command's, so it stays automatic. Only the
+ * whole word `"$(TOOL …)"` with literal arguments matches; anything else computed still asks.
+ */
+const INIT_EVAL =
+  /^"?\$\((pyenv (virtualenv-)?init|rbenv init|nodenv init|goenv init|jenv init|plenv init|phpenv init|direnv (export|hook) (bash|zsh|sh)|ssh-agent( -[sc])?|fnm env|zoxide init|starship init|mise activate|rtx activate|conda shell\.(bash|zsh) hook|brew shellenv|opam env)( [\w./=-]+)*\)"?$/;
+
+/**
+ * For each `eval` command of the script in source order (the order of the analysis' commands):
+ * whether it is exactly `eval "$(TOOL init …)"` ({@link INIT_EVAL}). Null when the script has none.
+ */
+function initEvals(parse: ParseFn, script: string): boolean[] | null {
+  if (!/\beval\b/.test(script) || !/\$\(/.test(script)) return null;
+  const out: boolean[] = [];
+  const visit = (n: ShNode): void => {
+    if (n.type === 'command') {
+      const name = n.children.find((c) => c.field === 'name');
+      if (name && name.text.replace(/["'\\]/g, '') === 'eval') {
+        const args = n.children.filter((c) => c.field === 'argument');
+        out.push(args.length === 1 && INIT_EVAL.test((args[0] as ShNode).text));
+      }
+    }
+    for (const c of n.children) visit(c);
+  };
+  visit(parse(script).root);
+  return out.some(Boolean) ? out : null;
 }
 
 /** Why one simple command destroys data (see destructive.ts), or ''. */
@@ -112,6 +149,7 @@ function commandDestroys(cmd: SimpleCommand, run: RunContext): string {
           computed: computed.slice(i),
           quoted: quoted.slice(i),
           ...(run.workspace ? { workspace: run.workspace } : {}),
+          ...(run.cwd ? { cwd: run.cwd } : {}),
         })
       : '';
     if (why) return why;
@@ -125,7 +163,12 @@ function commandDestroys(cmd: SimpleCommand, run: RunContext): string {
     // parsed as the script it mostly is (nestedScripts), `bash -c "$CMD"` cannot be.
     const opaque = (k: number) => computed[k] === true && /^["']?[$`]/.test(words[k] ?? '');
     const name = baseName(v);
-    if (name === 'eval' && words.some((_, k) => k > i && opaque(k)))
+    if (name === 'eval' && i === 0) run.evalIndex = (run.evalIndex ?? -1) + 1;
+    if (
+      name === 'eval' &&
+      words.some((_, k) => k > i && opaque(k)) &&
+      !(i === 0 && run.initEvals?.[run.evalIndex ?? -1] === true)
+    )
       return 'eval of text computed at run time';
     if (SHELLS.has(name)) {
       const c = words.findIndex((w, k) => k > i && /^-[A-Za-z]*c[A-Za-z]*$/.test(w));
@@ -198,13 +241,24 @@ export function dangerIn(
   if (env) return env;
   const wrote = writesThenRuns(a);
   if (wrote) return wrote;
-  const nested = (inner: string) => dangerIn(parse, inner, depth + 1, run);
+  const nested = (inner: string) =>
+    dangerIn(parse, inner, depth + 1, { ...run, initEvals: null, evalIndex: -1 });
+  // A shell or interpreter reading a program from a pipe whose producer is computed
+  // (`base64 -d | sh`, `curl … | bash`), or `make -f -` fed a makefile (danger-stdin.ts).
+  if (MAY_READ_PROGRAM.test(script)) {
+    const piped = computedProgram(parse(script).root, nested);
+    if (piped) return piped;
+  }
   let launches = false;
   let interprets = false;
+  // `eval "$(pyenv init -)"` stays automatic; the analysis' eval commands are matched in order.
+  const here: RunContext = { ...run, initEvals: initEvals(parse, script), evalIndex: -1 };
   for (const cmd of a.commands) {
-    const why = commandDestroys(cmd, run);
+    const why = commandDestroys(cmd, here);
     if (why) return why;
-    for (const inner of nestedScripts(cmd)) {
+    // An allowed `eval "$(pyenv init -)"` has no script to read (its text is the tool's output).
+    const initEval = cmd.words[0]?.value === 'eval' && here.initEvals?.[here.evalIndex ?? -1] === true;
+    for (const inner of initEval ? [] : nestedScripts(cmd)) {
       const innerWhy = nested(inner);
       if (innerWhy) return innerWhy;
     }

@@ -120,9 +120,11 @@ export async function decide(
       const shell = shellOf(call, ctx.defaultShell);
       let cls: CommandClass;
       try {
+        const cwd = call.subject.paths[0] ?? ctx.workspace;
         cls = await classifyCommand(command, {
           shell,
           ...(ctx.workspace ? { workspace: ctx.workspace } : {}),
+          ...(cwd ? { cwd } : {}),
         });
       } catch (err) {
         return {

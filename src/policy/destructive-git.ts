@@ -3,7 +3,18 @@
  * configuration that names programs git runs (`-c core.fsmonitor=…`, `git config alias.x '!…'`),
  * and arguments bash computes at run time where they could be any of these.
  */
+import { lstatSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { anyLong, longIs, optionsOf, shortHas } from './flag-match.js';
+
+/** Whether `operand` names something in `cwd` (a cheap stat, no git process). */
+function existsIn(operand: string, cwd: string | undefined): boolean {
+  try {
+    return lstatSync(resolve(cwd ?? process.cwd(), operand), { throwIfNoEntry: false }) !== undefined;
+  } catch {
+    return true; // unreadable: it may be a path
+  }
+}
 
 // git's global options that take a separate value.
 const GIT_GLOBAL_ARG = new Set(['-C', '-c', '--git-dir', '--work-tree', '--namespace', '--config-env']);
@@ -49,7 +60,7 @@ function cleanIsDry(args: readonly string[]): boolean {
   return dry;
 }
 
-function gitSubDestroys(sub: string, args: readonly string[]): string {
+function gitSubDestroys(sub: string, args: readonly string[], cwd?: string): string {
   const positional = args.filter((a) => !a.startsWith('-'));
   switch (sub) {
     case 'clean':
@@ -66,15 +77,18 @@ function gitSubDestroys(sub: string, args: readonly string[]): string {
         )
       )
         return 'git checkout <paths>';
-      const creates = shortHas(args, 'b') || shortHas(args, 'B') || anyLong(args, 'orphan');
+      const creates =
+        shortHas(args, 'b') ||
+        shortHas(args, 'B') ||
+        shortHas(args, 't') ||
+        anyLong(args, 'orphan', 'track', 'detach');
       if (creates) return '';
       if (positional.length >= 2) return 'git checkout <tree> <paths>';
-      // One operand that looks like a file (`src/a.ts`, `README.md`): git takes it as a path when
-      // no branch has that name, discarding its changes. A branch like `feature/x` asks too.
+      // One operand: git takes it as a path (discarding its changes) when no branch or commit has
+      // that name. It is one only if it exists in the working directory (`git checkout src/a.ts`);
+      // `feature/login`, `release/1.2`, `v1.2.0`, `HEAD~1` that name no file are branch switches.
       const only = positional[0];
-      return only !== undefined && (only.includes('/') || /[^.]\.[A-Za-z0-9]+$/.test(only))
-        ? 'git checkout <path?>'
-        : '';
+      return only !== undefined && only !== '-' && existsIn(only, cwd) ? 'git checkout <path>' : '';
     }
     case 'restore': {
       const staged = shortHas(args, 'S') || anyLong(args, 'staged');
@@ -107,6 +121,9 @@ function gitSubDestroys(sub: string, args: readonly string[]): string {
       return anyLong(args, 'cached') ? '' : 'git rm';
     case 'reflog':
       return positional[0] === 'expire' || positional[0] === 'delete' ? `git reflog ${positional[0]}` : '';
+    case 'read-tree':
+      // `-u` with `--reset` or `-m` updates the working tree to the read tree.
+      return shortHas(args, 'u') ? 'git read-tree -u' : '';
     case 'update-ref':
       return shortHas(args, 'd') ? 'git update-ref -d' : '';
     case 'filter-branch':
@@ -183,7 +200,11 @@ function dashC(kv: string): string {
  * such a word in a global option, as the subcommand, or as an argument of a subcommand that can
  * destroy work, asks.
  */
-export function gitDestroys(args: readonly string[], computed: readonly boolean[] = []): string {
+export function gitDestroys(
+  args: readonly string[],
+  computed: readonly boolean[] = [],
+  cwd?: string,
+): string {
   let i = 0;
   for (; i < args.length; i++) {
     const a = args[i] as string;
@@ -208,8 +229,8 @@ export function gitDestroys(args: readonly string[], computed: readonly boolean[
   if (!COMPUTED_ARGS_OK.has(sub) && computed.slice(i + 1).some(Boolean))
     return `git ${sub} with arguments computed at run time`;
   // `--hard` with any subcommand (an autocorrected `git rest --hard`, a repository alias).
-  if (rest.includes('--hard')) return gitSubDestroys(sub, rest) || `git ${sub} --hard`;
-  return gitSubDestroys(sub, rest);
+  if (rest.includes('--hard')) return gitSubDestroys(sub, rest, cwd) || `git ${sub} --hard`;
+  return gitSubDestroys(sub, rest, cwd);
 }
 
 /** For a command whose name bash computes: arguments that look like a destructive git command. */

@@ -74,6 +74,12 @@ export function expandBraces(word: string): string[] {
 const PROGRAM_ENV =
   /(^|[^\w$])(GIT_EXTERNAL_DIFF|GIT_PAGER|GIT_CONFIG\w*|GIT_SSH(_COMMAND)?|GIT_(SEQUENCE_)?EDITOR|GIT_ASKPASS|SSH_ASKPASS|GIT_EXEC_PATH|GIT_PROXY_COMMAND|GIT_DIR|GIT_TEMPLATE_DIR|EDITOR|VISUAL|PAGER|MANPAGER|LESSOPEN|LESSCLOSE|BASH_ENV|ENV|PROMPT_COMMAND|PS4|LD_PRELOAD|LD_AUDIT|LD_LIBRARY_PATH|DYLD_\w+)(\[[^\]]*\])?\+?=/;
 
+/**
+ * The project's own npm binaries (`PATH=./node_modules/.bin:$PATH tsc`): what `npx tsc` or
+ * `npm run` would run anyway, so not "a relative directory" that may shadow any command.
+ */
+const NODE_BIN = /^(\.\/)?node_modules\/\.bin\/?$/;
+
 /** A program named by an environment assignment anywhere in `script` (`GIT_PAGER='rm -rf x' git log`). */
 export function setsProgramVariable(script: string): string {
   const m = PROGRAM_ENV.exec(script);
@@ -81,7 +87,7 @@ export function setsProgramVariable(script: string): string {
   // A relative or empty PATH entry lets a file in the workspace stand in for any command
   // (`PATH=.:$PATH ls`); `PATH=$HOME/bin:$PATH` and absolute entries do not.
   for (const p of script.matchAll(/(?:^|[^\w$])PATH\+?=["']?([^\s;&|"']*)/g))
-    if ((p[1] as string).split(':').some((e) => !/^[/$~]/.test(e)))
+    if ((p[1] as string).split(':').some((e) => !/^[/$~]/.test(e) && !NODE_BIN.test(e)))
       return 'puts a relative directory on PATH';
   return '';
 }
@@ -94,10 +100,21 @@ export const INTERPRETERS =
 export const DELETION_API =
   /\b(rmtree|remove_tree|unlink(Sync)?|rmdir(Sync)?|rmSync|rm_rf|rm_r|rm_f|removedirs|os\.remove|fs\.rm|fsPromises\.rm|promises\.rm|FileUtils\.(rm|remove)\w*|Files?\.delete|Dir\.delete|remove_dir(_all)?|remove_file|send2trash|rimraf|truncate(Sync)?)\b/;
 
+/**
+ * Code that runs code it computes: `exec`/`eval`/`compile`/`__import__`/`Function(`, or a
+ * command runner (`system`, `popen`, child_process' `exec*`/`spawn*`), called with anything but
+ * one string literal (`exec(bytes.fromhex('…').decode())`, `eval(atob(…))`, `system($x)`).
+ * A literal argument is part of the code text, which the deletion scan reads.
+ */
+const COMPUTED_CODE =
+  /\b(exec|eval|compile|execfile|__import__|import_module|Function|system|popen|execSync|execFileSync|execFile|spawnSync|spawn|instance_eval|class_eval|module_eval)\s*\(\s*(?!(?:'[^'\\]*'|"[^"\\$#]*")\s*[,)])|\b(eval|system|exec)\s+(?:\$|pack\b|unpack\b|decode_base64\b|`)/;
+
 /** Why inline code for an interpreter may delete files (`node -e 'fs.rmSync(…)'`), or ''. */
 export function inlineCodeDeletes(code: string): string {
   const m = DELETION_API.exec(code);
-  return m ? `an inline program that calls ${m[1]}` : '';
+  if (m) return `an inline program that calls ${m[1]}`;
+  const c = COMPUTED_CODE.exec(code);
+  return c ? `an inline program that runs code computed at run time (${c[1] ?? c[2]})` : '';
 }
 
 const SCRIPT_RUNNERS = new Set(['bash', 'sh', 'zsh', 'dash', 'ksh', 'source', '.']);

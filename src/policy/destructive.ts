@@ -10,7 +10,8 @@
  * modelling: `xargs -0 shred` is found at `shred`. The family, and why:
  * - `rm` with a force flag (Codex's rule; plain `rm` asks the user on write-protected files);
  * - `find … -delete`, or `-exec/-execdir/-ok` of a deleting command;
- * - git: `clean` (not `-n`), `reset --hard/--merge`, `checkout` of paths (`--`, `.`, `-f`),
+ * - git: `clean` (not `-n`), `reset --hard/--merge`, `checkout` of paths (`--`, `.`, `-f`, an
+ *   operand that exists in the workdir), `read-tree -u`,
  *   `restore` of the worktree, `switch --discard-changes/-f`, `push --force/-f/--force-with-lease/
  *   --mirror/--delete/+ref/:ref`, `branch -D/-M/-C` (or `-d --force`), `stash drop/clear`,
  *   `rm` (not `--cached`), `reflog expire/delete`, `update-ref -d`, `filter-branch`, and
@@ -20,10 +21,12 @@
  *   `shred`, `truncate`;
  * - `chmod/chown/chgrp -R` on a broad path (`/`, `~`, `.`, `..`, `*`, a top-level directory, the
  *   workspace or above it, or a computed one);
- * - `rsync --delete*` / `--remove-source-files`;
+ * - `rsync --delete*` / `--remove-source-files`, `tar --remove-files`, `zip -m`, `rimraf`/`del-cli`;
+ * - `xargs -I{} sh -c '… {}'` (the input becomes script text);
  * - any of these with an argument bash computes at run time (`rm -r$o x`), and `xargs rm`.
- * Not in the family: `mv`/`cp` onto existing files and `>` redirections (everyday edits, the same
- * as an edit tool's writes, which full-auto allows), plain `rm`, `rmdir`, `unlink`.
+ * Not in the family: `mv`/`cp` onto existing files and `>` redirections, truncation (`: > f`,
+ * `cp /dev/null f`, `ln -sf /dev/null f`) — everyday edits, the same as an edit tool's writes,
+ * which full-auto allows — plain `rm`, `rmdir`, `unlink`.
  */
 import { posix } from 'node:path';
 import { gitDestroys } from './destructive-git.js';
@@ -125,6 +128,8 @@ export const LAUNCHER_WORDS = new Set([
   'uvx',
   'pipx',
   'run',
+  // `pnpm dlx rimraf`, `yarn dlx rimraf` (`npm exec rimraf` is found after `exec`).
+  'dlx',
 ]);
 
 /** Whether the family member at `argv[i]` may be run (see {@link LAUNCHER_WORDS}). */
@@ -143,6 +148,8 @@ export interface WordFacts {
   quoted?: readonly boolean[];
   /** The workspace's real path (a recursive chmod of it, or of a directory above it, is broad). */
   workspace?: string;
+  /** The command's working directory (`git checkout X` is of a path when X exists there). */
+  cwd?: string;
 }
 
 /** Why a family member with a word computed at run time (`rm -r$o x`, `dd $a`) asks, or ''. */
@@ -174,7 +181,14 @@ export function destructiveAt(argv: readonly string[], facts: WordFacts = {}): s
     case 'find':
       return findDestroys(args, computed, quoted);
     case 'git':
-      return gitDestroys(args, computed);
+      return gitDestroys(args, computed, facts.cwd);
+    case 'tar':
+      // GNU tar accepts any unambiguous prefix (`--remove`).
+      return optionsOf(args).some((a) => longIs(a, 'remove-files', 3)) ? 'tar --remove-files' : '';
+    case 'zip':
+      return shortHas(args, 'm') || optionsOf(args).some((a) => longIs(a, 'move', 3))
+        ? 'zip -m (moves files into the archive)'
+        : '';
     case 'dd':
       return args.some((a) => a.startsWith('of=')) ? 'dd of=' : computedArgs(name, args, computed);
     case 'shred':
@@ -203,7 +217,9 @@ export function destructiveAt(argv: readonly string[], facts: WordFacts = {}): s
         ? 'rsync --delete'
         : computedArgs(name, args, computed);
     default:
-      return name.startsWith('mkfs') ? name : '';
+      if (name.startsWith('mkfs')) return name;
+      // Node's deleting CLIs, also as `npx rimraf@5`, `pnpm dlx del-cli`.
+      return /^(rimraf|del-cli|trash-cli)(@[\w.^~-]*)?$/.test(name) ? name.replace(/@.*/, '') : '';
   }
 }
 
@@ -216,10 +232,35 @@ const FAMILY = new Set(['rm', 'find', 'git', 'dd', 'chmod', 'chown', 'chgrp', 'r
 export function feedsArguments(argv: readonly string[]): string {
   const at = argv.findIndex((w) => w === 'xargs' || w === 'parallel' || w.endsWith('/xargs'));
   if (at < 0) return '';
+  // `xargs -I{} sh -c "> {}"`: the input becomes part of the script, which is then any script.
+  const repl = replaceString(argv.slice(at + 1), baseName(argv[at] as string));
+  if (repl)
+    for (let j = at + 1; j < argv.length - 1; j++)
+      if (
+        SCRIPT_SHELLS.has(baseName(argv[j] as string)) &&
+        argv.slice(j + 1).some((w, k, rest) => /^-[A-Za-z]*c$/.test(w) && (rest[k + 1] ?? '').includes(repl))
+      )
+        return `${baseName(argv[at] as string)} puts its input into a ${baseName(argv[j] as string)} -c script`;
   for (let j = at + 1; j < argv.length; j++) {
     const name = baseName(argv[j] as string);
     if (FAMILY.has(name) && !argv.slice(j + 1).includes('--'))
       return `${baseName(argv[at] as string)} ${name} (arguments, flags too, from stdin)`;
+  }
+  return '';
+}
+
+const SCRIPT_SHELLS = new Set(['sh', 'bash', 'zsh', 'dash', 'ksh', 'mksh', 'ash']);
+
+/** The string xargs (`-I R`, `-IR`, `-i`, `--replace`) or parallel (`{}`) replaces with input. */
+function replaceString(args: readonly string[], tool: string): string {
+  if (tool === 'parallel') return '{';
+  for (let k = 0; k < args.length; k++) {
+    const a = args[k] as string;
+    if (a === '-I') return args[k + 1] ?? '';
+    if (/^-I./.test(a)) return a.slice(2);
+    if (a === '-i' || a === '--replace') return '{}';
+    if (a.startsWith('--replace=') || /^-i./.test(a)) return a.slice(a.startsWith('-i') ? 2 : 10);
+    if (!a.startsWith('-')) break;
   }
   return '';
 }

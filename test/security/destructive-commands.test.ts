@@ -55,7 +55,8 @@ const CORE: string[] = [
   'git checkout --theirs src/a.ts',
   'git checkout HEAD~2 src/a.ts',
   'git checkout "*.ts"',
-  'git checkout src/a.ts',
+  // A path checkout needs the operand to exist in the workdir (here the repository root).
+  'git checkout src/policy/decide.ts',
   'git checkout README.md',
   'git restore src/a.ts',
   'git restore .',
