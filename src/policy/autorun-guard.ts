@@ -209,7 +209,7 @@ export class AutorunGuard {
     by: string,
     keep?: ReadonlySet<string>,
   ): { model: string; user: string; reverted: Reverted[] } | null {
-    const after = this.snapshot();
+    const after = scanGuarded(this.roots, SCAN_MAX_ENTRIES, before);
     const changes = guardedChanges(before, after).filter((c) => !keep?.has(c.path));
     const reverted = revertChanges(changes, before, this.roots);
     this.restored = rebase(before, after, keep);

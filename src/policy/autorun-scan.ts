@@ -186,10 +186,15 @@ function hooksDir(top: string, value: string): string {
 /**
  * Scans `roots` (absolute real paths). Every directory listing is read whole (a flood of names
  * in one directory cannot hide a file next to them); past {@link SCAN_MAX_ENTRIES} entries per
- * root only directories with known names (`.git`, `.vscode`, `.husky`…) are still entered and
- * the snapshot says `truncated`. A repository's `core.hooksPath` directory is read too.
+ * root only directories with known names (`.git`, `.vscode`, `.husky`…) and, given the `prior`
+ * scan, those it read or that are new since are still entered; the snapshot says `truncated`
+ * when it left a directory unread. A repository's `core.hooksPath` directory is read too.
  */
-export function scanGuarded(roots: readonly string[], maxEntries = SCAN_MAX_ENTRIES): Snapshot {
+export function scanGuarded(
+  roots: readonly string[],
+  maxEntries = SCAN_MAX_ENTRIES,
+  prior?: Snapshot,
+): Snapshot {
   const snap: Snapshot = { entries: new Map(), dirs: new Set(), skipped: new Set(), truncated: false };
   const hookDirs: string[] = [];
   for (const root of roots) {
@@ -199,8 +204,12 @@ export function scanGuarded(roots: readonly string[], maxEntries = SCAN_MAX_ENTR
     // Breadth first: a command that floods one deep directory cannot hide a shallow file.
     for (let i = 0; i < stack.length; i++) {
       const { dir, inGit } = stack[i] as { dir: string; inGit: boolean };
-      if (budget < 0 && !inGit && !KNOWN_DIRS.has(foldName(basename(dir)))) {
+      // Past the bound, a directory the earlier scan read (or that is new since) is still read:
+      // a command flooding the workspace cannot hide what it wrote where it was checked before.
+      const known = inGit || KNOWN_DIRS.has(foldName(basename(dir)));
+      if (budget < 0 && !known && !(prior && !prior.skipped.has(dir))) {
         snap.skipped.add(dir);
+        snap.truncated = true;
         continue;
       }
       let list: Dirent[];
@@ -210,7 +219,6 @@ export function scanGuarded(roots: readonly string[], maxEntries = SCAN_MAX_ENTR
         continue;
       }
       budget -= list.length;
-      if (budget < 0) snap.truncated = true;
       for (const e of list) {
         const abs = join(dir, e.name);
         const rel = relative(root, abs).split(sep).join('/');

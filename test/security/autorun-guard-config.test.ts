@@ -98,19 +98,19 @@ describe('large guarded files, truncated scans, new names, PWD', () => {
   });
 
   it('a truncated scan warns at every check, not once', () => {
-    const ws = workspace('trunc-every');
-    for (let i = 0; i < 20; i++) writeFileSync(join(ws, `f${i}`), '');
+    const ws = workspace('trunc-every', { 'sub/a.txt': 'x' });
+    execFileSync('sh', ['-c', 'seq -f "f%g" 1 100001 | xargs touch'], { cwd: ws });
     const g = new AutorunGuard([ws]);
-    const small = () => scanGuarded([ws], 5);
-    Object.assign(g, { snapshot: small });
-    const a = g.revertSince(small(), 'x');
-    const b = g.revertSince(small(), 'x');
+    const before = g.snapshot();
+    expect(before.truncated).toBe(true);
+    const a = g.revertSince(before, 'x');
+    const b = g.revertSince(before, 'x');
     expect(a?.user).toContain('were not checked');
     expect(b?.user).toContain('were not checked');
-  });
+  }, 60_000);
 
   it('a truncated scan still reads a whole listing and the known directories', () => {
-    const ws = workspace('trunc-known', { '.git/hooks/pre-commit': 'x', '.envrc': 'x' });
+    const ws = workspace('trunc-known', { '.git/hooks/pre-commit': 'x', '.envrc': 'x', 'src/a/b': 'x' });
     for (let i = 0; i < 20; i++) writeFileSync(join(ws, `f${i}`), '');
     const s = scanGuarded([ws], 5);
     expect(s.truncated).toBe(true);
@@ -131,6 +131,24 @@ describe('large guarded files, truncated scans, new names, PWD', () => {
     expect(changes).toEqual([]);
     expect(readFileSync(join(ws, 'a/b/.husky/pre-commit'), 'utf8')).toBe('mine');
     expect(g.watching).toBe(false);
+  });
+
+  it('past the bound, directories the earlier scan read or that are new are still read', () => {
+    const ws = workspace('trunc-prior', { 'src/keep.txt': 'x' });
+    const before = scanGuarded([ws], 5);
+    expect(before.truncated).toBe(false);
+    for (let i = 0; i < 20; i++) writeFileSync(join(ws, `f${i}`), '');
+    mkdirSync(join(ws, 'src', '.husky'), { recursive: true });
+    writeFileSync(join(ws, 'src', '.husky', 'pre-commit'), 'evil');
+    mkdirSync(join(ws, 'x', 'y', '.husky'), { recursive: true });
+    writeFileSync(join(ws, 'x', 'y', '.husky', 'pre-commit'), 'evil');
+    expect(scanGuarded([ws], 5).entries.size, 'without the prior scan: hidden').toBe(0);
+    const after = scanGuarded([ws], 5, before);
+    expect(
+      guardedChanges(before, after)
+        .map((c) => c.path)
+        .sort(),
+    ).toEqual([join(ws, 'src', '.husky', 'pre-commit'), join(ws, 'x', 'y', '.husky', 'pre-commit')]);
   });
 
   it('names the new autorun locations', () => {
