@@ -26,6 +26,7 @@ const HARMLESS_KEYS = new Set([
   'core.untrackedcache',
   'core.abbrev',
   'core.longpaths',
+  'core.worktree',
   'branch.remote',
   'branch.merge',
   'branch.rebase',

@@ -20,6 +20,8 @@ describe('git config allow list', () => {
   it('what git init, remote add, push -u and user.* write is harmless', () => {
     const text = `${INIT}[remote "origin"]\n\turl = https://x/y.git\n\tfetch = +refs/heads/*:refs/remotes/origin/*\n[branch "main"]\n\tremote = origin\n\tmerge = refs/heads/main\n[user]\n\tname = A\n\temail = a@b\n`;
     expect(gitConfigFacts(text).runs).toEqual([]);
+    // A submodule's own config (git submodule update --init writes it).
+    expect(gitConfigFacts(`${INIT}\tworktree = ../../../lib\n`).runs).toEqual([]);
   });
 
   it.each([
