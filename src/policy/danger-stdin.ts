@@ -33,7 +33,7 @@ const PASS_THROUGH = new Set([
 
 /** A cheap filter: the script may pipe into (or feed) a shell, an interpreter, `source` or `make -f`. */
 export const MAY_READ_PROGRAM =
-  /\byes\b[^|;&]*\|[^;&]*\brm\b|\|[^|;&]*\b(sh|bash|zsh|dash|ksh|mksh|ash|fish|csh|tcsh|python[\d.]*|pypy[\d.]*|perl|ruby|node|nodejs|deno|bun|php|lua|Rscript|source|make|gmake)\b|\bg?make\b[^;&|]*-f|\bsource\s+\/dev\/stdin|\.\s+\/dev\/stdin|<\(/;
+  /\byes\b[^|;&]*\|[^;&]*\brm\b|\|[^|;&]*\b(sh|bash|zsh|dash|ksh|mksh|ash|fish|csh|tcsh|python[\d.]*|pypy[\d.]*|perl|ruby|node|nodejs|deno|bun|php|lua|Rscript|source|make|gmake)\b|\bg?make\b[^;&|]*-f|\bsource\s+\/dev\/stdin|\.\s+\/dev\/stdin|<\(|\|[^|;&]*["'\\]/;
 
 function words(text: string): string[] {
   return text.trim().split(/\s+/).filter(Boolean);
@@ -44,7 +44,7 @@ function reader(argv: readonly string[]): { name: string; args: string[] } | nul
   let i = 0;
   while (i < argv.length) {
     const w = argv[i] as string;
-    const name = baseName(w.replace(/^["']|["']$/g, ''));
+    const name = baseName(w.replace(/["'\\]/g, ''));
     if (STDIN_SHELLS.has(name) || INTERPRETERS.test(name) || ['source', '.', 'make', 'gmake'].includes(name))
       return { name, args: argv.slice(i + 1) as string[] };
     if (PASS_THROUGH.has(name) || w.startsWith('-') || /^\w+=/.test(w) || /^\d+[smhd]?$/.test(w)) i++;
@@ -57,7 +57,13 @@ function reader(argv: readonly string[]): { name: string; args: string[] } | nul
 function readsProgramFromStdin(name: string, args: readonly string[]): boolean {
   if (name === 'source' || name === '.') return args[0] === '/dev/stdin' || args[0] === '/proc/self/fd/0';
   if (name === 'make' || name === 'gmake') return makeReadsStdin(args);
-  for (const a of args) {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] as string;
+    // Options that take a value (`bash -o errexit`, `python3 -W ignore`, `perl -MFoo`).
+    if (VALUE_FLAGS.has(a)) {
+      i++;
+      continue;
+    }
     if (a === '-' || a === '/dev/stdin' || a === '/proc/self/fd/0') return true;
     if (a === '--') continue;
     if (!a.startsWith('-')) return false; // a script file (or a flag's value: conservative enough)
@@ -66,6 +72,20 @@ function readsProgramFromStdin(name: string, args: readonly string[]): boolean {
   }
   return true;
 }
+
+const VALUE_FLAGS = new Set([
+  '-o',
+  '+o',
+  '-O',
+  '+O',
+  '-W',
+  '-X',
+  '-Q',
+  '-I',
+  '-M',
+  '--rcfile',
+  '--init-file',
+]);
 
 function makeReadsStdin(args: readonly string[]): boolean {
   for (let i = 0; i < args.length; i++) {
@@ -93,6 +113,17 @@ function commandOf(n: ShNode): ShNode | null {
   if (n.type === 'command') return n;
   if (n.type === 'redirected_statement') return n.children.find((c) => c.type === 'command') ?? null;
   return null;
+}
+
+/** Every simple command inside `n`. */
+function commandsIn(n: ShNode): ShNode[] {
+  const out: ShNode[] = [];
+  const walk = (m: ShNode): void => {
+    if (m.type === 'command') out.push(m);
+    for (const c of m.children) walk(c);
+  };
+  walk(n);
+  return out;
 }
 
 /** The text of a here-string or here-document fed to `n` (a redirected statement), or null. */
@@ -125,7 +156,15 @@ export function computedProgram(root: ShNode, check: (script: string) => string)
     if (n.type === 'pipeline') {
       const parts = n.children.filter((c) => c.named);
       for (let k = 1; k < parts.length && !why; k++) {
-        const cmd = commandOf(parts[k] as ShNode);
+        // A compound consumer (`| (sh)`, `| { bash; }`): any command in it may read the pipe.
+        const direct = commandOf(parts[k] as ShNode);
+        const cmd =
+          direct ??
+          commandsIn(parts[k] as ShNode).find((c) => {
+            const r = reader(words(c.text));
+            return r !== null && readsProgramFromStdin(r.name, r.args);
+          }) ??
+          null;
         // `yes | rm -ri src` answers every prompt of rm -i: a forced rm.
         const pw = words(commandOf(parts[k - 1] as ShNode)?.text ?? '');
         const cw = words(cmd?.text ?? '');
@@ -151,6 +190,21 @@ export function computedProgram(root: ShNode, check: (script: string) => string)
         if (!LITERAL_PRINT.test(inner))
           why = `${r.name} runs a program from <(${words(inner)[0] ?? ''} …) (computed at run time)`;
       }
+    }
+    // `sh < <(curl …)`: stdin redirected from a process substitution.
+    if (!why && n.type === 'redirected_statement') {
+      const cmd = commandOf(n);
+      const r = cmd ? reader(words(cmd.text)) : null;
+      for (const red of n.children)
+        if (red.type === 'file_redirect' && r && readsProgramFromStdin(r.name, r.args)) {
+          const dest = red.children.find((c) => c.field === 'destination');
+          const op = red.children.find((c) => !c.named)?.text;
+          if (op === '<' && dest?.type === 'process_substitution') {
+            const inner = dest.text.slice(2, -1).trim();
+            if (!LITERAL_PRINT.test(inner))
+              why = `${r.name} runs a program from <(${words(inner)[0] ?? ''} …) (computed at run time)`;
+          }
+        }
     }
     if (
       !why &&

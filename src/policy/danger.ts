@@ -5,6 +5,8 @@
  * bash reads them and what exists only at run time treated as unknown (destructive-runtime.ts).
  */
 
+import { homedir } from 'node:os';
+import { resolve } from 'node:path';
 import { computedProgram, MAY_READ_PROGRAM } from './danger-stdin.js';
 import {
   atCommandPosition,
@@ -81,6 +83,11 @@ export interface RunContext {
   workspace?: string;
   /** The command's working directory (a `git checkout X` is of a path when X exists there). */
   cwd?: string;
+  /**
+   * Other directories the script may run git in (`cd src && git checkout x`); null when a `cd`
+   * target is computed (a single checkout operand that looks like a path then asks).
+   */
+  cwds?: string[] | null;
   /** Per `eval` command of the script being judged: an allowed `eval "$(TOOL init …)"`. */
   initEvals?: boolean[] | null;
   /** Which `eval` command of the script is being judged. */
@@ -132,6 +139,22 @@ function initEvals(parse: ParseFn, script: string): boolean[] | null {
   return out.some(Boolean) ? out : null;
 }
 
+/** The directories `cd`/`pushd` of the script reach (cumulatively, from the working directory). */
+function cdTargets(a: ShellAnalysis, run: RunContext): string[] | null | undefined {
+  let dirs = run.cwds;
+  let at = run.cwd ?? process.cwd();
+  for (const cmd of a.commands) {
+    const name = cmd.words[0]?.value;
+    if (name !== 'cd' && name !== 'pushd') continue;
+    if (dirs === null) return null;
+    const arg = cmd.words.slice(1).find((w) => !(w.value ?? '').startsWith('-') || w.value === '-');
+    if (!arg || arg.value === null || arg.runtime || arg.value === '-') return null;
+    at = resolve(at, arg.value.replace(/^~(?=\/|$)/, homedir()));
+    dirs = [...(dirs ?? []), at];
+  }
+  return dirs;
+}
+
 /** Why one simple command destroys data (see destructive.ts), or ''. */
 function commandDestroys(cmd: SimpleCommand, run: RunContext): string {
   const head = cmd.words[0];
@@ -150,6 +173,7 @@ function commandDestroys(cmd: SimpleCommand, run: RunContext): string {
           quoted: quoted.slice(i),
           ...(run.workspace ? { workspace: run.workspace } : {}),
           ...(run.cwd ? { cwd: run.cwd } : {}),
+          ...(run.cwds !== undefined ? { cwds: run.cwds } : {}),
         })
       : '';
     if (why) return why;
@@ -241,6 +265,7 @@ export function dangerIn(
   if (env) return env;
   const wrote = writesThenRuns(a);
   if (wrote) return wrote;
+  run = { ...run, cwds: cdTargets(a, run) };
   const nested = (inner: string) =>
     dangerIn(parse, inner, depth + 1, { ...run, initEvals: null, evalIndex: -1 });
   // A shell or interpreter reading a program from a pipe whose producer is computed

@@ -60,7 +60,7 @@ function cleanIsDry(args: readonly string[]): boolean {
   return dry;
 }
 
-function gitSubDestroys(sub: string, args: readonly string[], cwd?: string): string {
+function gitSubDestroys(sub: string, args: readonly string[], cwd?: string, cwds?: string[] | null): string {
   const positional = args.filter((a) => !a.startsWith('-'));
   switch (sub) {
     case 'clean':
@@ -88,7 +88,12 @@ function gitSubDestroys(sub: string, args: readonly string[], cwd?: string): str
       // that name. It is one only if it exists in the working directory (`git checkout src/a.ts`);
       // `feature/login`, `release/1.2`, `v1.2.0`, `HEAD~1` that name no file are branch switches.
       const only = positional[0];
-      return only !== undefined && only !== '-' && existsIn(only, cwd) ? 'git checkout <path>' : '';
+      if (only === undefined || only === '-') return '';
+      // After a computed `cd` (or with --work-tree) the directory is not known: one that looks
+      // like a file (`src/a.ts`, `README.md`) asks, as before.
+      if (cwds === null && (only.includes('/') || /[^.]\.[A-Za-z0-9]+$/.test(only)))
+        return 'git checkout <path?>';
+      return [cwd, ...(cwds ?? [])].some((d) => existsIn(only, d)) ? 'git checkout <path>' : '';
     }
     case 'restore': {
       const staged = shortHas(args, 'S') || anyLong(args, 'staged');
@@ -204,8 +209,11 @@ export function gitDestroys(
   args: readonly string[],
   computed: readonly boolean[] = [],
   cwd?: string,
+  cwdsIn?: string[] | null,
 ): string {
   let i = 0;
+  let cwds = cwdsIn;
+  const dirs: string[] = [];
   for (; i < args.length; i++) {
     const a = args[i] as string;
     if (computed[i] || (GIT_GLOBAL_ARG.has(a) && computed[i + 1])) return 'git with a computed option';
@@ -217,6 +225,9 @@ export function gitDestroys(
       if (why) return why;
     } else if (longIs(a, 'config-env')) return 'git --config-env (configuration from the environment)';
     else if (a.startsWith('--exec-path=')) return 'git --exec-path (runs programs from a directory)';
+    // `git -C DIR`: paths are relative to DIR; `--work-tree`/`--git-dir`: not known here.
+    if (a === '-C' && args[i + 1] !== undefined) dirs.push(args[i + 1] as string);
+    if (a.startsWith('--work-tree') || a.startsWith('--git-dir')) cwds = null;
     if (GIT_GLOBAL_ARG.has(a)) {
       i++;
       continue;
@@ -229,8 +240,13 @@ export function gitDestroys(
   if (!COMPUTED_ARGS_OK.has(sub) && computed.slice(i + 1).some(Boolean))
     return `git ${sub} with arguments computed at run time`;
   // `--hard` with any subcommand (an autocorrected `git rest --hard`, a repository alias).
-  if (rest.includes('--hard')) return gitSubDestroys(sub, rest, cwd) || `git ${sub} --hard`;
-  return gitSubDestroys(sub, rest, cwd);
+  if (dirs.length > 0) {
+    const from = (d: string | undefined) => dirs.reduce((at, c) => resolve(at, c), d ?? process.cwd());
+    cwd = from(cwd);
+    if (cwds) cwds = cwds.map(from);
+  }
+  if (rest.includes('--hard')) return gitSubDestroys(sub, rest, cwd, cwds) || `git ${sub} --hard`;
+  return gitSubDestroys(sub, rest, cwd, cwds);
 }
 
 /** For a command whose name bash computes: arguments that look like a destructive git command. */

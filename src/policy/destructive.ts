@@ -150,6 +150,8 @@ export interface WordFacts {
   workspace?: string;
   /** The command's working directory (`git checkout X` is of a path when X exists there). */
   cwd?: string;
+  /** Directories a `cd` of the same script may have moved to; null when one is computed. */
+  cwds?: string[] | null;
 }
 
 /** Why a family member with a word computed at run time (`rm -r$o x`, `dd $a`) asks, or ''. */
@@ -181,7 +183,7 @@ export function destructiveAt(argv: readonly string[], facts: WordFacts = {}): s
     case 'find':
       return findDestroys(args, computed, quoted);
     case 'git':
-      return gitDestroys(args, computed, facts.cwd);
+      return gitDestroys(args, computed, facts.cwd, facts.cwds);
     case 'tar':
       // GNU tar accepts any unambiguous prefix (`--remove`).
       return optionsOf(args).some((a) => longIs(a, 'remove-files', 3)) ? 'tar --remove-files' : '';
