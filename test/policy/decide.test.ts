@@ -14,21 +14,11 @@ import {
 } from '../../src/policy/index.js';
 import type { SandboxInfo } from '../../src/policy/sandbox.js';
 import type { ReadyCall } from '../../src/tools/types.js';
+import { shellCall } from '../helpers/policy-calls.js';
 import { BWRAP_SANDBOX, harness, NO_SANDBOX, tempDir } from '../tools/helpers.js';
 
 const NONE: AllowRules = { prefixes: [] };
 
-function shellCall(command: string): ReadyCall {
-  return {
-    ok: true,
-    callId: 'c',
-    name: 'shell',
-    kind: 'execute',
-    args: { command, workdir: null, timeout_ms: null },
-    subject: { kind: 'command', summary: command, command, paths: [] },
-    touches: [],
-  };
-}
 const editCall: ReadyCall = {
   ok: true,
   callId: 'e',

@@ -11,24 +11,9 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classifyCommand } from '../../src/policy/command-safety.js';
 import { type ApprovalMode, decide } from '../../src/policy/index.js';
-import type { SandboxInfo } from '../../src/policy/sandbox.js';
 import { type Simulator, startSimulator } from '../../src/simulator/index.js';
-import type { ReadyCall } from '../../src/tools/types.js';
 import { parseJsonl, ROOT, requireBuild, runTether, TEST_KEY, tempDir } from '../agent/cli-harness.js';
-
-const NO_SANDBOX: SandboxInfo = { tier: 'none', requested: 'off', network: true, message: 'off' };
-
-function shellCall(command: string): ReadyCall {
-  return {
-    ok: true,
-    callId: 'c',
-    name: 'shell',
-    kind: 'execute',
-    args: { command, workdir: null, timeout_ms: null },
-    subject: { kind: 'command', summary: command, command, paths: [] },
-    touches: [],
-  };
-}
+import { NO_SANDBOX, shellCall } from '../helpers/policy-calls.js';
 
 async function action(command: string, mode: ApprovalMode): Promise<string> {
   return (await decide(shellCall(command), { mode, sandbox: NO_SANDBOX, rules: { prefixes: [] } })).action;

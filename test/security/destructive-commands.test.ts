@@ -7,22 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { classifyCommand, decide } from '../../src/policy/index.js';
-import type { ReadyCall } from '../../src/tools/types.js';
-
-const NO_SANDBOX = { tier: 'none' as const, requested: 'off' as const, network: true, message: 'off' };
-const BWRAP = { tier: 'bwrap' as const, requested: 'auto' as const, network: false, message: 'bwrap' };
-
-function shellCall(command: string): ReadyCall {
-  return {
-    ok: true,
-    callId: 'c',
-    name: 'shell',
-    kind: 'execute',
-    args: { command, workdir: null, timeout_ms: null },
-    subject: { kind: 'command', summary: command, command, paths: [] },
-    touches: [],
-  };
-}
+import { BWRAP, NO_SANDBOX, shellCall } from '../helpers/policy-calls.js';
 
 /** The destructive core commands. */
 const CORE: string[] = [

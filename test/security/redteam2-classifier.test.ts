@@ -6,20 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { classifyCommand, decide } from '../../src/policy/index.js';
 import type { ReadyCall } from '../../src/tools/types.js';
-
-const NO_SANDBOX = { tier: 'none' as const, requested: 'off' as const, network: true, message: 'off' };
-
-function shellCall(command: string, cwd?: string): ReadyCall {
-  return {
-    ok: true,
-    callId: 'c',
-    name: 'shell',
-    kind: 'execute',
-    args: { command, workdir: null, timeout_ms: null },
-    subject: { kind: 'command', summary: command, command, paths: cwd ? [cwd] : [] },
-    touches: [],
-  };
-}
+import { NO_SANDBOX, shellCall } from '../helpers/policy-calls.js';
 
 /** Destructive in bash (verified by running them), auto-approved in full-auto today. */
 const EVASIONS: string[] = [

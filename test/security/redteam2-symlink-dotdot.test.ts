@@ -8,21 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decide } from '../../src/policy/index.js';
-import type { ReadyCall } from '../../src/tools/types.js';
-
-const NO_SANDBOX = { tier: 'none' as const, requested: 'off' as const, network: true, message: 'off' };
-
-function shellCall(command: string, cwd?: string): ReadyCall {
-  return {
-    ok: true,
-    callId: 'c',
-    name: 'shell',
-    kind: 'execute',
-    args: { command, workdir: null, timeout_ms: null },
-    subject: { kind: 'command', summary: command, command, paths: cwd ? [cwd] : [] },
-    touches: [],
-  };
-}
+import { NO_SANDBOX, shellCall } from '../helpers/policy-calls.js';
 
 describe('planted symlinks: `link/..` is resolved by the kernel, not lexically', () => {
   let root: string;

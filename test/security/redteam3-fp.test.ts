@@ -1,21 +1,7 @@
 /** Red team 3: everyday developer commands must not ask in full-auto (false positives hurt users). */
 import { describe, expect, it } from 'vitest';
 import { decide } from '../../src/policy/index.js';
-import type { ReadyCall } from '../../src/tools/types.js';
-
-const NO_SANDBOX = { tier: 'none' as const, requested: 'off' as const, network: true, message: 'off' };
-
-function shellCall(command: string): ReadyCall {
-  return {
-    ok: true,
-    callId: 'c',
-    name: 'shell',
-    kind: 'execute',
-    args: { command, workdir: null, timeout_ms: null },
-    subject: { kind: 'command', summary: command, command, paths: [] },
-    touches: [],
-  };
-}
+import { NO_SANDBOX, shellCall } from '../helpers/policy-calls.js';
 
 const EVERYDAY: string[] = [
   'npm install',
