@@ -22,6 +22,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Scenario, type Simulator, startSimulator } from '../../src/simulator/index.js';
+import { tmuxDriver } from '../helpers/tmux.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const BIN = join(ROOT, 'bin/tether.js');
@@ -57,21 +58,7 @@ let home: string;
 let ws: string;
 let env: Record<string, string>;
 
-const tmux = (...args: string[]) => execFileSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8' });
-const screen = () => tmux('capture-pane', '-p', '-J', '-S', '-400', '-t', session);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function waitFor(pred: (s: string) => boolean, what: string, timeoutMs = 20_000): Promise<string> {
-  const end = Date.now() + timeoutMs;
-  let last = '';
-  while (Date.now() < end) {
-    last = screen();
-    if (pred(last)) return last;
-    await sleep(100);
-  }
-  throw new Error(`timed out waiting for ${what}; screen:\n${last}`);
-}
-const waitText = (text: string, timeoutMs?: number) =>
-  waitFor((s) => s.includes(text), JSON.stringify(text), timeoutMs);
+const { tmux, screen, waitFor, waitText } = tmuxDriver(SOCKET, session, 400);
 const statusBar = (s: string) =>
   s
     .split('\n')

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type Simulator, startSimulator } from '../../src/simulator/index.js';
+import { sleep, tmuxDriver } from '../helpers/tmux.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const BIN = join(ROOT, 'bin/tether.js');
@@ -33,22 +34,7 @@ let ws: string;
 // A private tmux server per file: test files run in parallel, and a shared default server that
 // exits when one file's last session ends makes another file's new-session fail.
 const SOCKET = `tether-tui-wrong-key-${process.pid}`;
-const tmux = (...args: string[]) => execFileSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8' });
-const screen = () => tmux('capture-pane', '-p', '-J', '-S', '-300', '-t', session);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function waitFor(pred: (s: string) => boolean, what: string, timeoutMs = 20_000): Promise<string> {
-  const end = Date.now() + timeoutMs;
-  let last = '';
-  while (Date.now() < end) {
-    last = screen();
-    if (pred(last)) return last;
-    await sleep(100);
-  }
-  throw new Error(`timed out waiting for ${what}; screen:\n${last}`);
-}
-const waitText = (text: string, timeoutMs?: number) =>
-  waitFor((s) => s.includes(text), JSON.stringify(text), timeoutMs);
+const { tmux, screen, waitFor, waitText } = tmuxDriver(SOCKET, session, 300);
 const count = (hay: string, needle: string) => hay.split(needle).length - 1;
 
 /** The tether process under the pane's shell. */

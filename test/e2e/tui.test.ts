@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Scenario, type Simulator, startSimulator } from '../../src/simulator/index.js';
+import { sleep, tmuxDriver } from '../helpers/tmux.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const BIN = join(ROOT, 'bin/tether.js');
@@ -77,22 +78,7 @@ let ws: string;
 // A private tmux server per file: test files run in parallel, and a shared default server that
 // exits when one file's last session ends makes another file's new-session fail.
 const SOCKET = `tether-tui-${process.pid}`;
-const tmux = (...args: string[]) => execFileSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8' });
-const screen = () => tmux('capture-pane', '-p', '-J', '-S', '-300', '-t', session);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function waitFor(pred: (s: string) => boolean, what: string, timeoutMs = 20_000): Promise<string> {
-  const end = Date.now() + timeoutMs;
-  let last = '';
-  while (Date.now() < end) {
-    last = screen();
-    if (pred(last)) return last;
-    await sleep(100);
-  }
-  throw new Error(`timed out waiting for ${what}; screen:\n${last}`);
-}
-const waitText = (text: string, timeoutMs?: number) =>
-  waitFor((s) => s.includes(text), JSON.stringify(text), timeoutMs);
+const { tmux, screen, waitFor, waitText } = tmuxDriver(SOCKET, session, 300);
 
 function pidsOf(pattern: string): number[] {
   const r = spawnSync('pgrep', ['-f', pattern], { encoding: 'utf8' });
