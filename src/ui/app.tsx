@@ -1,6 +1,7 @@
 /**
- * The root: committed entries are printed once into real scrollback (`Transcript`), below them the
- * small live region (streaming tail, running tools, approval prompt or composer, status bar).
+ * The root: committed entries are printed once into real scrollback (`Transcript`, which also
+ * draws the streamed answer's live tail below them), then the small live region (reasoning line,
+ * running tools, approval prompt or composer, status bar).
  * One `useInput` routes every key through the controller; no other component handles input.
  */
 import { Box, type DOMElement, useStdin } from 'ink';

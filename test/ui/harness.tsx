@@ -7,6 +7,7 @@ import { nullServices, type UiServices } from '../../src/ui/services/types.js';
 import { UiStore } from '../../src/ui/store.js';
 import { FakeClock } from '../../src/util/clock.js';
 import { FakeAgent } from '../helpers/fake-agent.js';
+import { printedScreen } from '../helpers/printed-screen.js';
 
 /** Keys as terminals send them. */
 export const KEY = {
@@ -52,9 +53,11 @@ export async function renderApp(
     approvalArmMs: opts.armMs ?? 0,
   });
   controller.start();
-  // Committed transcript text (printed once into scrollback by the app).
-  const printed: string[] = [];
-  const r = render(<App store={store} controller={controller} print={(t) => printed.push(t)} />);
+  // Committed transcript text (printed once into scrollback by the app) and the live tail below
+  // it, as a terminal shows them (the tail's erasures applied).
+  const out = printedScreen();
+  const printed = out.chunks;
+  const r = render(<App store={store} controller={controller} print={out.print} />);
   await tick();
   return {
     ...r,
@@ -64,6 +67,8 @@ export async function renderApp(
     controller,
     exits,
     printed,
+    /** Every write of the printer, as written (erasures included). */
+    writes: out.writes,
     /** What the terminal shows: the printed transcript, then the live region (ANSI-stripped). */
     screen: () => stripAnsi(printed.join('') + (r.lastFrame() ?? '')),
     /** Writes keys one by one, letting Ink process each. */

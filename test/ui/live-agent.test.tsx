@@ -17,6 +17,7 @@ import { UiController } from '../../src/ui/controller.js';
 import { nullServices } from '../../src/ui/services/types.js';
 import { UiStore } from '../../src/ui/store.js';
 import { realClock } from '../../src/util/clock.js';
+import { printedScreen } from '../helpers/printed-screen.js';
 
 const WORDS = Array.from({ length: 40 }, (_, i) => `w${i}x`);
 const ANSWER = `Answer begins. ${WORDS.slice(0, 20).join(' ')}\n\nSecond block ${WORDS.slice(20).join(' ')} END-MARK`;
@@ -74,8 +75,9 @@ it(`a socket killed mid-answer ${ITERATIONS} times: the answer appears exactly o
     onExit: () => {},
   });
   controller.start();
-  const printed: string[] = [];
-  const r = render(<App store={store} controller={controller} print={(t) => printed.push(t)} />);
+  const out = printedScreen();
+  const printed = out.chunks;
+  const r = render(<App store={store} controller={controller} print={out.print} />);
   let seed = 99;
   const rnd = () => {
     seed = (seed * 1103515245 + 12345) % 2 ** 31;

@@ -9,6 +9,7 @@ import { nullServices } from '../../src/ui/services/types.js';
 import { UiStore } from '../../src/ui/store.js';
 import { FakeClock } from '../../src/util/clock.js';
 import { FakeAgent } from '../helpers/fake-agent.js';
+import { printedScreen } from '../helpers/printed-screen.js';
 import {
   askApproval,
   cmd,
@@ -71,8 +72,9 @@ describe.each([40, 80, 120])('at %i columns', (columns) => {
     controller.start();
     const stdout = new Stdout(columns);
     // Committed transcript text (printed into scrollback) and the live frame are both checked.
-    const printed: string[] = [];
-    const instance = render(<App store={store} controller={controller} print={(t) => printed.push(t)} />, {
+    const out = printedScreen();
+    const printed = out.chunks;
+    const instance = render(<App store={store} controller={controller} print={out.print} />, {
       stdout: stdout as unknown as NodeJS.WriteStream,
       stdin: new Stdin() as unknown as NodeJS.ReadStream,
       debug: true,

@@ -77,7 +77,7 @@ export async function runRender(ctx: SectionContext): Promise<SectionOutput> {
       'render-frame': verdict(
         r['liveFrameCpuMsMean'] ?? Number.NaN,
         1,
-        `live frame (React + Ink) mean ${r['liveFrameCpuMsMean']} ms, median ${r['liveFrameCpuMsMedian']} ms, p95 ${r['liveFrameCpuMsP95']} ms; whole frame with committed blocks mean ${r['frameCpuMsMean']} ms`,
+        `live frame (tail + Ink) mean ${r['liveFrameCpuMsMean']} ms, median ${r['liveFrameCpuMsMedian']} ms, p95 ${r['liveFrameCpuMsP95']} ms; whole frame with committed blocks mean ${r['frameCpuMsMean']} ms`,
       ),
     },
   };

@@ -1,63 +1,26 @@
 /**
- * The live tail of the answer being streamed (only the unfinished markdown block: complete blocks
- * are already in scrollback), the reasoning summary, and a "working" line. Kept small so a fast
- * stream costs little to redraw.
+ * The live region's top: the reasoning summary's last line, the running tool cards and the
+ * "working" line. The streamed answer's live tail is not here: the transcript printer draws it
+ * above the live region (live-tail.ts), so a text delta costs no React render or Ink layout.
  */
 import { Box, Text } from 'ink';
-import { useMemo } from 'react';
 import { formatDuration } from '../format.js';
 import { useUi } from '../hooks/use-ui.js';
-import { renderMarkdown } from '../markdown/render.js';
-import { sourceTail } from '../markdown/split.js';
-import { wrapMarkdownToWidth } from '../markdown/wrap.js';
-import { tailByRows } from '../rows.js';
-import { pendingText } from '../state/stream.js';
 import { spinnerFrame, theme } from '../theme.js';
 import { ToolCard } from './tool-card.js';
-
-/**
- * Max rows of the live tail shown (the whole block is printed once it completes). Every live
- * frame costs Ink a full cell grid of the live region, so it stays short.
- */
-export const LIVE_TAIL_LINES = 10;
-
-/**
- * Source lines of the live block that are rendered for its tail: a margin over the rows shown
- * (a source line is at least one row), so a long code block is not highlighted whole every frame.
- */
-const LIVE_SOURCE_LINES = 2 * LIVE_TAIL_LINES + 4;
 
 /** Max tool cards in the live region. */
 export const MAX_LIVE_TOOLS = 8;
 
-/** Renders the live part of the current answer. */
+/** The last line of the reasoning summary being streamed. */
 export function PendingTurn() {
-  const stream = useUi((s) => s.transcript.stream);
   const reasoning = useUi((s) => s.transcript.reasoning);
-  const columns = useUi((s) => s.view.columns);
-  const rows = useUi((s) => s.view.rows);
-  const maxLines = Math.max(4, Math.min(LIVE_TAIL_LINES, rows - 14));
-  const source = stream ? pendingText(stream) : '';
-  const rendered = useMemo(() => {
-    if (!source.trim()) return '';
-    const tail = tailByRows(
-      renderMarkdown(sourceTail(source, LIVE_SOURCE_LINES), columns),
-      columns,
-      maxLines,
-    );
-    const text = wrapMarkdownToWidth(tail.text, columns);
-    return tail.truncated ? `…\n${text}` : text;
-  }, [source, columns, maxLines]);
   const thought = reasoning.trim().split('\n').filter(Boolean).pop() ?? '';
+  if (!thought) return null;
   return (
-    <Box flexDirection="column">
-      {thought ? (
-        <Text color={theme.dim} italic wrap="truncate-end">
-          {thought}
-        </Text>
-      ) : null}
-      {rendered ? <Text>{rendered}</Text> : null}
-    </Box>
+    <Text color={theme.dim} italic wrap="truncate-end">
+      {thought}
+    </Text>
   );
 }
 
