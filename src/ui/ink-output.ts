@@ -77,40 +77,83 @@ function charWidth(value: string): number {
 
 /** Printable ASCII and SGR sequences only: one cell per character, styles change only at escapes. */
 const SIMPLE_LINE = /^(?:[\x20-\x7e]|\x1b\[[0-9;]*m)*$/;
+/**
+ * Also one cell per character when each non-ASCII one is a single column wide: characters of
+ * blocks without combining marks, joiners or variation selectors (Latin-1 and Latin Extended,
+ * punctuation, arrows, box drawing and shapes, braille: the spinner, borders, "·", "●", "…"),
+ * where every character is a grapheme of its own.
+ */
+const NARROW_CANDIDATE =
+  /^(?:[\x20-\x7e\u00a1-\u00ac\u00ae-\u024f\u2010-\u2027\u2030-\u205e\u2190-\u21ff\u2500-\u25ff\u2800-\u28ff]|\x1b\[[0-9;]*m)*$/;
 const SGR_OR_TEXT = /\x1b\[[0-9;]*m|[^\x1b]+/g;
+const SGR = /\x1b\[[0-9;]*m/g;
 const sgrTokens = new Map<string, AnsiCode[]>();
 
+/** Whether every character of `line` takes one cell (see {@link NARROW_CANDIDATE}). */
+function isSimpleLine(line: string): boolean {
+  if (SIMPLE_LINE.test(line)) return true;
+  if (!NARROW_CANDIDATE.test(line)) return false;
+  for (let i = 0; i < line.length; i++)
+    if (line.charCodeAt(i) > 0x7e && charWidth(line[i] as string) !== 1) return false;
+  return true;
+}
+
 /**
- * {@link drawRow} for one {@link SIMPLE_LINE} written at column `x`, without a cell per character:
- * between two escapes every character has the same styles, so `styledCharsToString` emits codes
- * only at a run's first character (the diff from the previous run's styles, computed with the
- * same functions) and closes the last run's styles at the end; blank cells up to `x` come first.
+ * {@link drawRow} for writes of {@link isSimpleLine} lines that do not overlap, in order of x,
+ * without a cell per character: between two escapes every character has the same styles, so
+ * `styledCharsToString` emits codes only at a run's first character (the diff from the previous
+ * run's styles, computed with the same functions), blank cells have no styles, and the last run's
+ * styles are closed at the end. Cells past the width exist only where written.
  */
-function drawSimpleRow(width: number, x: number, line: string): string {
-  // Cells past the width exist only where written: a write beyond it starts right after them.
-  let out = ' '.repeat(Math.min(x, width));
-  let codes: AnsiCode[] = [];
+function drawSimpleRow(width: number, writes: Array<number | string>): string {
+  let out = '';
+  let col = 0;
   let last: AnsiCode[] = [];
   let any = false;
-  SGR_OR_TEXT.lastIndex = 0;
-  for (let m = SGR_OR_TEXT.exec(line); m !== null; m = SGR_OR_TEXT.exec(line)) {
-    const piece = m[0];
-    if (piece.charCodeAt(0) === 0x1b) {
-      let tokens = sgrTokens.get(piece);
-      if (tokens === undefined) {
-        tokens = tokenize(piece).filter((t): t is AnsiCode => t.type === 'ansi');
-        if (sgrTokens.size >= MAX_LINES) sgrTokens.clear();
-        sgrTokens.set(piece, tokens);
-      }
-      codes = reduceAnsiCodesIncremental(codes, tokens);
-      continue;
+  for (let w = 0; w < writes.length; w += 2) {
+    const x = writes[w] as number;
+    const line = writes[w + 1] as string;
+    const blanks = Math.min(x, width) - col;
+    if (blanks > 0) {
+      if (last.length > 0) out += ansiCodesToString(diffAnsiCodes(last, []));
+      last = [];
+      out += ' '.repeat(blanks);
     }
-    out += ansiCodesToString(diffAnsiCodes(last, codes)) + piece;
-    last = codes;
-    any = true;
+    col = x;
+    let codes: AnsiCode[] = [];
+    SGR_OR_TEXT.lastIndex = 0;
+    for (let m = SGR_OR_TEXT.exec(line); m !== null; m = SGR_OR_TEXT.exec(line)) {
+      const piece = m[0];
+      if (piece.charCodeAt(0) === 0x1b) {
+        let tokens = sgrTokens.get(piece);
+        if (tokens === undefined) {
+          tokens = tokenize(piece).filter((t): t is AnsiCode => t.type === 'ansi');
+          if (sgrTokens.size >= MAX_LINES) sgrTokens.clear();
+          sgrTokens.set(piece, tokens);
+        }
+        codes = reduceAnsiCodesIncremental(codes, tokens);
+        continue;
+      }
+      out += ansiCodesToString(diffAnsiCodes(last, codes)) + piece;
+      last = codes;
+      col += piece.length;
+      any = true;
+    }
   }
   if (any) out += ansiCodesToString(diffAnsiCodes(last, []));
   return out.trimEnd();
+}
+
+/** Whether {@link drawSimpleRow} draws these writes as Ink would. */
+function simpleWrites(writes: Array<number | string>): boolean {
+  let end = 0;
+  for (let w = 0; w < writes.length; w += 2) {
+    const x = writes[w] as number;
+    const line = writes[w + 1] as string;
+    if (x < end || !isSimpleLine(line)) return false;
+    end = x + line.replace(SGR, '').length;
+  }
+  return true;
 }
 
 /**
@@ -119,8 +162,7 @@ function drawSimpleRow(width: number, x: number, line: string): string {
  * `width` only where written, then serialized and trimmed at the end.
  */
 function drawRow(width: number, writes: Array<number | string>): string {
-  if (writes.length === 2 && SIMPLE_LINE.test(writes[1] as string))
-    return drawSimpleRow(width, writes[0] as number, writes[1] as string);
+  if (simpleWrites(writes)) return drawSimpleRow(width, writes);
   const cells: StyledChar[] = [];
   let extent = 0;
   for (let i = 0; i < writes.length; i += 2) {

@@ -1,7 +1,7 @@
 /**
  * src/ui/ink-output.ts (Ink's output grid with memoized rows, swapped in by the build) must give
  * exactly Ink's own output for any sequence of writes: compared against Ink's `Output` on random
- * frames with styled, wide and combining characters, transformers, overlapping and out-of-range
+ * frames with styled, wide, narrow non-ASCII and combining characters, transformers, overlapping and out-of-range
  * writes, and with the cache warm (the same rows again, in other places). Likewise the memoized
  * `widest-line` (src/ui/ink-widest-line.ts) against widest-line itself.
  */
@@ -21,6 +21,17 @@ const piece = fc.constantFrom(
   ' ',
   '─┬─',
   '│',
+  // One column each (drawn without cells), and look-alikes that are not (soft hyphen, zero
+  // width space, a shape drawn as a wide emoji, one with a variation selector).
+  '⠋ ',
+  '● · …',
+  '↑↓ ↻',
+  'äǅ',
+  '╭──╮',
+  '\u00ad',
+  '\u200b',
+  '◽',
+  '◻\ufe0f',
   '漢字',
   '🙂',
   'é',
@@ -82,6 +93,41 @@ describe('memoized output grid', () => {
         );
       }),
       { numRuns: 500 },
+    );
+  });
+
+  it('equals Ink’s output for rows of one-column text in several writes (drawn without cells)', () => {
+    // Status-bar-like rows: styled runs of ASCII and narrow non-ASCII characters written side by
+    // side, touching, apart, overlapping or past the width; a wide shape among them.
+    const narrow = fc.constantFrom(
+      'ab',
+      ' ',
+      '⠋',
+      '● ·',
+      '…',
+      '╭─╮',
+      'ä',
+      '\x1b[31m',
+      '\x1b[2m',
+      '\x1b[22m',
+      '\x1b[0m',
+      '◽',
+    );
+    const line = fc.array(narrow, { minLength: 1, maxLength: 8 }).map((p) => p.join(''));
+    const row = fc.record({
+      width: fc.integer({ min: 1, max: 30 }),
+      writes: fc.array(fc.tuple(fc.integer({ min: 0, max: 34 }), line), { minLength: 1, maxLength: 4 }),
+    });
+    fc.assert(
+      fc.property(row, ({ width, writes }) => {
+        const ws = [...writes].sort((a, b) => a[0] - b[0]);
+        const draw1 = (o: InkOutput | Output) => {
+          for (const [x, t] of ws) o.write(x, 0, t, { transformers: [] });
+          return o.get();
+        };
+        expect(draw1(new Output({ width, height: 1 }))).toEqual(draw1(new InkOutput({ width, height: 1 })));
+      }),
+      { numRuns: 1500 },
     );
   });
 

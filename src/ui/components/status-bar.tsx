@@ -45,9 +45,11 @@ export function transportLabel(c: ConnectionView, now: number): { text: string; 
 /** Renders the status bar. */
 export function StatusBar() {
   const st = useUi((s) => s.status);
-  const now = useUi((s) => s.view.now);
+  // The label, not the clock: the bar re-renders when its text changes (the socket's age moves
+  // once a second at most), not on every spinner tick.
+  const label = useUi((s) => transportLabel(s.status.conn, s.view.now).text);
   const simulated = useUi((s) => s.view.simulated);
-  const t = transportLabel(st.conn, now);
+  const t = { text: label, color: transportLabel(st.conn, 0).color };
   const u = st.usage;
   const cached = u.inputTokens > 0 ? Math.round((u.cachedTokens / u.inputTokens) * 100) : 0;
   const ctx =
