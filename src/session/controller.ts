@@ -69,6 +69,7 @@ export function createSessionController(opts: SessionControllerOptions): Session
           const final = finalUpgradeError(f);
           if (final && final.kind !== 'auth') {
             // No quota, a plan without API usage, an unknown model: the run ends at once (exit 3 / 2).
+            st.emit({ type: 'failed', kind: 'network', message: final.message, ...statusOf(f.status) });
             throw new SessionStartError({
               ...final,
               ...(f.code ? { code: f.code } : {}),
@@ -81,6 +82,9 @@ export function createSessionController(opts: SessionControllerOptions): Session
             throw new TetherError(message, EXIT.auth, 'auth_refused');
           }
           if (f.kind === 'no_websocket' && st.settings.transport === 'auto') st.fallBack(f.message);
+          // The attempt failed (a dead server, a refused upgrade): say so rather than leave the
+          // state at "connecting"; the next turn connects again.
+          else st.emit({ type: 'failed', kind: 'network', message: f.message, ...statusOf(f.status) });
         }
         return;
       }

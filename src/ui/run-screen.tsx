@@ -159,7 +159,14 @@ export async function runScreen(o: RunScreenOptions): Promise<ScreenResult> {
   // Warm the socket while the user types, so the first turn starts on a chained, warm connection.
   if (o.initialImages?.length) controller.attachToNextPrompt(o.initialImages);
   if (o.initialPrompt?.trim()) controller.submit(o.initialPrompt);
-  else void o.agent.start?.().catch(() => undefined);
+  else
+    void o.agent.start?.().catch((err: unknown) => {
+      // A final refusal of the first connection (no quota, a plan without API usage, an unknown
+      // model) is said now, not at the first prompt; the status bar already shows the failure.
+      // A refused key shows on the bar alone (the next prompt tries again and says why).
+      if (err instanceof Error && err.name === 'SessionStartError')
+        store.dispatch({ type: 'error', message: err.message });
+    });
 
   const code = await exited;
   for (const s of sigs) process.off(s, onSignal);

@@ -55,6 +55,21 @@ describe('a refused upgrade, by status and body', () => {
     });
     expect((err as Error).message).toMatch(/HTTP 429.*exceeded your current quota/);
     expect(upgrades()).toBe(1);
+    // The state does not stay "connecting": the attempt is reported as failed.
+    expect(r.status.at(-1)).toMatchObject({ type: 'failed', kind: 'network', status: 429 });
+  });
+
+  it('a transient refusal at session start is reported as a failed attempt, and the first turn connects again', async () => {
+    r = await rig(
+      { scenario: 'plain-answer', faults: { refuseUpgrade: { status: 503, times: 1 } } },
+      { settings: { transport: 'websocket' } },
+    );
+    await r.session.start();
+    expect(r.status.at(-1)).toMatchObject({ type: 'failed', kind: 'network', status: 503 });
+    const a = await turn();
+    expect(a.status).toBe('completed');
+    expect(r.status.at(-1)?.type).not.toBe('failed');
+    expect(r.status.some((s) => s.type === 'connected')).toBe(true);
   });
 
   it.each([
