@@ -49,7 +49,9 @@ export async function runRender(ctx: SectionContext): Promise<SectionOutput> {
         headers: [
           'CPU ms',
           'wall ms',
-          'Ink frames',
+          'frames',
+          'live frame ms (median / mean / p95)',
+          'frames Ink drew',
           'store notifications',
           'terminal KiB',
           'peak RSS MB',
@@ -59,6 +61,8 @@ export async function runRender(ctx: SectionContext): Promise<SectionOutput> {
           [
             cpu,
             r['wallMs'] ?? '—',
+            r['measuredFrames'] ?? '—',
+            `${r['liveFrameCpuMsMedian']} / ${r['liveFrameCpuMsMean']} / ${r['liveFrameCpuMsP95']}`,
             r['inkFrames'] ?? '—',
             r['storeNotifications'] ?? '—',
             round((r['terminalBytes'] ?? 0) / 1024, 0),
@@ -72,7 +76,7 @@ export async function runRender(ctx: SectionContext): Promise<SectionOutput> {
       'render-cpu': verdict(
         cpu,
         2000,
-        `${cpu} ms CPU for ${r['chars']} chars paced at ${r['ratePerS']} chars/s (${r['wallMs']} ms wall, ${r['inkFrames']} frames, peak RSS ${r['peakRssMB']} MB)`,
+        `${cpu} ms CPU for ${r['chars']} chars paced at ${r['ratePerS']} chars/s (${r['wallMs']} ms wall, ${r['measuredFrames']} frames, peak RSS ${r['peakRssMB']} MB)`,
       ),
       'render-frame': verdict(
         r['liveFrameCpuMsMean'] ?? Number.NaN,
