@@ -13,12 +13,16 @@ import { sourceTail } from './markdown/split.js';
 import { wrapMarkdownToWidth } from './markdown/wrap.js';
 import { tailByRows } from './rows.js';
 
-/**
- * Max rows of the live tail shown (the whole block is printed once it completes). The tail and
- * the live region below it must fit on the screen together: rows that scroll off can no longer
- * be erased.
- */
+/** Max rows of the live tail shown (the whole block is printed once it completes). */
 export const LIVE_TAIL_LINES = 10;
+
+/**
+ * Rows kept for Ink's live region below the tail while a turn runs: reasoning line, working
+ * line, composer (its box; the composer shrinks its text to what is left, see composer.tsx),
+ * hints and the status bar. The tail and the live region must fit on the screen together: rows
+ * that scroll off can no longer be erased.
+ */
+export const LIVE_REGION_RESERVE = 12;
 
 /**
  * Source lines of the live block that are rendered for its tail: a margin over the rows shown
@@ -26,21 +30,34 @@ export const LIVE_TAIL_LINES = 10;
  */
 const LIVE_SOURCE_LINES = 2 * LIVE_TAIL_LINES + 4;
 
-/** Rows the tail may take on a terminal `rows` high (the live region below needs the rest). */
+/**
+ * Rows the tail may take on a terminal `rows` high, the "…" row included: what is left after
+ * the live region's reserve and the cursor's row, at most {@link LIVE_TAIL_LINES}; 0 (no tail:
+ * blocks appear as they complete) on a terminal too short for both.
+ */
 export function liveTailRows(rows: number): number {
-  return Math.max(4, Math.min(LIVE_TAIL_LINES, rows - 14));
+  return Math.max(0, Math.min(LIVE_TAIL_LINES, rows - 1 - LIVE_REGION_RESERVE));
 }
 
 /**
- * The tail of the live markdown `source` as terminal text: rendered, its last `maxRows` rows
- * (under a "…" row when the top was cut), wrapped to `columns`. '' when blank. Every row fits in
- * `columns`, so the text takes exactly as many terminal rows as it has lines.
+ * The tail of the live markdown `source` as terminal text: rendered, wrapped to `columns`, its
+ * last rows — at most `maxRows`, a "…" row first when the top was cut. '' when blank or when
+ * `maxRows` is 0. Every row fits in `columns`, so the text takes exactly as many terminal rows
+ * as it has lines.
  */
 export function renderLiveTail(source: string, columns: number, maxRows: number): string {
-  if (!source.trim()) return '';
-  const tail = tailByRows(renderMarkdown(sourceTail(source, LIVE_SOURCE_LINES), columns), columns, maxRows);
-  const text = wrapMarkdownToWidth(tail.text, columns);
-  return tail.truncated ? `…\n${text}` : text;
+  if (maxRows <= 0 || !source.trim()) return '';
+  // A margin of rows is cut before wrapping (a single huge paragraph is not wrapped whole every
+  // frame); the cut lands on rows dropped below, so the first row shown starts at a word.
+  const rendered = tailByRows(
+    renderMarkdown(sourceTail(source, LIVE_SOURCE_LINES), columns),
+    columns,
+    3 * maxRows + 2,
+  );
+  const lines = wrapMarkdownToWidth(rendered.text, columns).split('\n');
+  if (lines.length <= maxRows && !rendered.truncated) return lines.join('\n');
+  if (maxRows === 1) return lines[lines.length - 1] ?? '';
+  return ['…', ...lines.slice(-(maxRows - 1))].join('\n');
 }
 
 /** Rows of a tail returned by {@link renderLiveTail}. */

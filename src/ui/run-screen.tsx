@@ -10,6 +10,7 @@ import type { AgentController, ApprovalMode, UserImage } from '../agent/events.j
 import type { Item } from '../protocol/items.js';
 import { type Clock, realClock, type TimerHandle } from '../util/clock.js';
 import { App } from './app.js';
+import { routeConsole } from './console-route.js';
 import { UiController } from './controller.js';
 import { eraseVisibleRows } from './repaint.js';
 import { lastAnswerOf, replayEntries } from './replay.js';
@@ -109,7 +110,8 @@ export async function runScreen(o: RunScreenOptions): Promise<ScreenResult> {
     stdin: o.stdin,
     // Ctrl+C is ours (clear input; twice exits), not Ink's.
     exitOnCtrlC: false,
-    patchConsole: true,
+    // Not Ink's console patch: console output becomes transcript notices (console-route.ts).
+    patchConsole: false,
     // The store already paces streaming updates (≈30 fps); Ink's own throttle only has to stay
     // out of the way, so a frame follows each store update at once.
     maxFps: 60,
@@ -117,6 +119,7 @@ export async function runScreen(o: RunScreenOptions): Promise<ScreenResult> {
     // is interleaved (seen in tmux with <Static>); the default erase-and-redraw of the small live region is
     // written inside a synchronized-output block, which is what prevents flicker.
   });
+  const restoreConsole = routeConsole((level, text) => store.add({ kind: 'notice', level, text }));
   // Bracketed paste: a paste arrives between ESC[200~ and ESC[201~ and is inserted verbatim
   // (never submitted line by line). Turned off again on every way out.
   if (o.stdin.isTTY) o.stdout.write('\x1b[?2004h');
@@ -175,6 +178,7 @@ export async function runScreen(o: RunScreenOptions): Promise<ScreenResult> {
   // Stop the turn first so no tool keeps running while the screen goes away.
   if (store.getSnapshot().view.running) o.agent.cancel();
   controller.stop();
+  restoreConsole();
   store.close();
   instance.unmount();
   instance.cleanup();

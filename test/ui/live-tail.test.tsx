@@ -10,6 +10,7 @@ import { printEntries } from '../../src/ui/components/transcript.js';
 import {
   erasedRows,
   eraseTail,
+  LIVE_REGION_RESERVE,
   LIVE_TAIL_LINES,
   liveTailRows,
   renderLiveTail,
@@ -37,7 +38,8 @@ describe('renderLiveTail', () => {
         expect(visibleLength(l), JSON.stringify(stripAnsi(l))).toBeLessThanOrEqual(columns);
       expect(lines[0]).toBe('…');
       expect(tailRowCount(tail)).toBe(lines.length);
-      expect(lines.length).toBeLessThanOrEqual(7);
+      // The budget holds the "…" row too.
+      expect(lines.length).toBe(6);
       expect(stripAnsi(tail)).toContain('const v39 = 39;');
     }
     expect(renderLiveTail('short line', 80, 10)).not.toContain('…');
@@ -45,8 +47,11 @@ describe('renderLiveTail', () => {
 
   it('budgets rows by the terminal height', () => {
     expect(liveTailRows(40)).toBe(LIVE_TAIL_LINES);
-    expect(liveTailRows(20)).toBe(6);
-    expect(liveTailRows(8)).toBe(4);
+    expect(liveTailRows(24)).toBe(LIVE_TAIL_LINES);
+    expect(liveTailRows(20)).toBe(20 - 1 - LIVE_REGION_RESERVE);
+    // Too short for a tail and the live region: no tail (blocks appear as they complete).
+    expect(liveTailRows(12)).toBe(0);
+    expect(renderLiveTail('some text', 80, 0)).toBe('');
   });
 
   it('erases with a sequence the tests can read back, and nothing for no rows', () => {
@@ -111,12 +116,13 @@ describe('the live tail on screen', () => {
     const app = await renderApp();
     cleanup = app.unmount;
     app.store.view({ rows: 18, columns: 40 });
+    expect(liveTailRows(18)).toBeGreaterThan(1);
     await app.emit(started(), user('q'), turn(), delta(`${para(1)} ${para(2)} ${para(3)}`));
     const s = app.store.getSnapshot();
     const tail = renderLiveTail(pendingText(s.transcript.stream!), 40, liveTailRows(18));
     expect(app.printed.join('').endsWith(`${tail}\n`)).toBe(true);
     expect(tailRowCount(tail)).toBeGreaterThan(1);
-    expect(tailRowCount(tail)).toBeLessThanOrEqual(liveTailRows(18) + 1);
+    expect(tailRowCount(tail)).toBe(liveTailRows(18));
     for (const l of tail.split('\n')) expect(visibleLength(l)).toBeLessThanOrEqual(40);
   });
 
@@ -142,5 +148,25 @@ describe('the live tail on screen', () => {
     );
     await app.emit(delta(' more'));
     expect(erasedRows(app.writes[app.writes.length - 1] as string)).toBe(tailRows);
+  });
+
+  it('after a narrowing with a tail on screen, writes nothing until the repaint, then everything committed meanwhile', async () => {
+    const app = await renderApp();
+    cleanup = app.unmount;
+    await app.emit(started(), user('q'), turn(), delta(para(0)));
+    const writes = app.writes.length;
+    // The terminal narrowed (run-screen.tsx updates the view at once, repaints once it settles).
+    app.store.view({ columns: 60 });
+    await app.emit(delta(`\n\n${para(1)}\n\n${para(2)}\n\n${para(3)}`));
+    expect(app.writes.length).toBe(writes);
+    const v = app.store.getSnapshot().view;
+    app.store.view({ epoch: v.epoch + 1, repaintRows: 8 });
+    await app.emit();
+    const w = stripAnsi(app.writes[app.writes.length - 1] as string);
+    expect(erasedRows(w)).toBe(0);
+    // Blocks committed while it waited are printed whole, even beyond the rows of the repaint.
+    for (const n of [0, 1, 2]) expect(w).toContain(`end${n}.`);
+    expect(w.trimEnd().endsWith('end3.')).toBe(true);
+    for (const l of w.split('\n')) expect(visibleLength(l)).toBeLessThanOrEqual(60);
   });
 });

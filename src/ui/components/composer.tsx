@@ -3,6 +3,7 @@ import { Box, Text } from 'ink';
 import { useMemo } from 'react';
 import { completionFor } from '../completion.js';
 import { useUi } from '../hooks/use-ui.js';
+import { liveTailRows } from '../live-tail.js';
 import { cursorWindow } from '../rows.js';
 import { EXIT_HINT } from '../state/interrupt.js';
 import { theme } from '../theme.js';
@@ -26,6 +27,24 @@ function CursorLine({ line, cursorCol, width }: { line: string; cursorCol: numbe
   );
 }
 
+/** Queued prompts listed above the composer; more are counted on one row. */
+export const MAX_QUEUED_SHOWN = 3;
+
+/**
+ * Draft lines the composer may show while a turn runs on a terminal `rows` high: the rows left
+ * for the live region below the tail (live-tail.ts) less everything else in it — reasoning and
+ * working lines, the box's borders and its "lines above/below" rows, queued prompts, completion
+ * items, hints, the status bar — at least 1, at most {@link COMPOSER_MAX_LINES}.
+ */
+export function composerLinesWhileRunning(
+  rows: number,
+  other: { queued: number; completion: number; hints: number },
+): number {
+  const region = rows - 1 - liveTailRows(rows);
+  const fixed = 1 + 1 + 2 + 2 + 1 + other.queued + other.completion + other.hints;
+  return Math.max(1, Math.min(COMPOSER_MAX_LINES, region - fixed));
+}
+
 /** Renders the composer. */
 export function Composer() {
   const composer = useUi((s) => s.composer);
@@ -35,22 +54,37 @@ export function Composer() {
   const hint = useUi((s) => s.view.hint);
   const exitArmed = useUi((s) => s.view.exitArmedAt !== null);
   const columns = useUi((s) => s.view.columns);
+  const rows = useUi((s) => s.view.rows);
+  const running = useUi((s) => s.view.running);
   const { text, cursor } = composer;
   const completion = useMemo(() => completionFor(text, cursor, files), [text, cursor, files]);
   const lines = text.split('\n');
   const before = text.slice(0, cursor).split('\n');
   const cLine = before.length - 1;
   const cCol = (before[before.length - 1] ?? '').length;
-  const first = Math.max(0, Math.min(cLine - COMPOSER_MAX_LINES + 1, lines.length - COMPOSER_MAX_LINES));
-  const shown = lines.slice(first, first + COMPOSER_MAX_LINES);
+  const queuedShown = queued.slice(0, MAX_QUEUED_SHOWN);
+  // While a turn runs, the streamed answer's tail is drawn above the live region and both must
+  // fit on the screen (live-tail.ts): the draft gets the rows the rest leaves.
+  const maxLines = running
+    ? composerLinesWhileRunning(rows, {
+        queued: queuedShown.length + (queued.length > queuedShown.length ? 1 : 0),
+        completion: completion?.items.length ?? 0,
+        hints: (hint ? 1 : 0) + (exitArmed ? 1 : 0),
+      })
+    : COMPOSER_MAX_LINES;
+  const first = Math.max(0, Math.min(cLine - maxLines + 1, lines.length - maxLines));
+  const shown = lines.slice(first, first + maxLines);
   return (
     <Box flexDirection="column">
-      {queued.map((q, i) => (
+      {queuedShown.map((q, i) => (
         // biome-ignore lint/suspicious/noArrayIndexKey: queue order is the identity
         <Text key={i} color={theme.dim} wrap="truncate-end">
           queued: {q.split('\n')[0]}
         </Text>
       ))}
+      {queued.length > queuedShown.length ? (
+        <Text color={theme.dim}>… {queued.length - queuedShown.length} more queued</Text>
+      ) : null}
       <Box borderStyle="round" borderColor={theme.dim} paddingX={1} flexDirection="column">
         {first > 0 ? (
           <Text color={theme.dim}>
@@ -68,8 +102,8 @@ export function Composer() {
             />
           </Box>
         ))}
-        {first + COMPOSER_MAX_LINES < lines.length ? (
-          <Text color={theme.dim}>… {lines.length - first - COMPOSER_MAX_LINES} lines below</Text>
+        {first + maxLines < lines.length ? (
+          <Text color={theme.dim}>… {lines.length - first - maxLines} lines below</Text>
         ) : null}
       </Box>
       {completion ? (
@@ -88,7 +122,11 @@ export function Composer() {
               ))}
         </Box>
       ) : null}
-      {hint ? <Text color={theme.warn}>{hint}</Text> : null}
+      {hint ? (
+        <Text color={theme.warn} wrap="truncate-end">
+          {hint}
+        </Text>
+      ) : null}
       {exitArmed ? <Text color={theme.warn}>{EXIT_HINT}</Text> : null}
     </Box>
   );

@@ -36,7 +36,7 @@ export function WorkingLine() {
   return (
     <Box>
       <Text color={theme.accent}>{spinnerFrame(now)} </Text>
-      <Text color={theme.dim}>
+      <Text color={theme.dim} wrap="truncate-end">
         {shell ? `running !${shell}` : `working${elapsed}`}
         {retry ? ` · retrying ${retry.attempt}/${retry.max} (${retry.reason})` : ''}
         {' · Esc to interrupt'}

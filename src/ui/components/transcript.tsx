@@ -90,9 +90,10 @@ export function Transcript({ print }: TranscriptProps) {
     let queued = false;
     let live = true;
     const liveTail = tailRenderer();
-    /** The tail on screen, and its rows. */
+    /** The tail on screen, its rows, and the width it was drawn at. */
     let tail = '';
     let tailRows = 0;
+    let columns = store.getSnapshot().view.columns;
     const flush = () => {
       queued = false;
       if (!live) return;
@@ -102,17 +103,28 @@ export function Transcript({ print }: TranscriptProps) {
       const nextRows = tailRowCount(next);
       const below = next === '' ? '' : `${next}\n`;
       if (s.view.epoch !== epoch) {
-        // The visible screen was erased after a resize (the tail with it): the last entries that
-        // fit above the tail and the live region are printed again at the new width (always
-        // written, so Ink redraws the live region too).
+        // The visible screen was erased after a resize (the tail with it): the last printed
+        // entries that fit above what is new, the tail and the live region are printed again at
+        // the new width, then the entries committed meanwhile, whole (always written, so Ink
+        // redraws the live region too).
         epoch = s.view.epoch;
+        const fresh = printEntries(entries.slice(printed), s.view.columns);
+        const room = Math.max(0, s.view.repaintRows - nextRows - tailRowCount(fresh.replace(/\n$/, '')));
+        const again = transcriptTail(entries.slice(0, printed), room, (e) =>
+          printEntries([e], s.view.columns),
+        );
+        out(again + fresh + below);
         printed = entries.length;
-        const room = Math.max(0, s.view.repaintRows - nextRows);
-        out(transcriptTail(entries, room, (e) => printEntries([e], s.view.columns)) + below);
         tail = next;
         tailRows = nextRows;
+        columns = s.view.columns;
         return;
       }
+      // Narrower with a tail on screen: the terminal has re-wrapped it, so its row count no longer
+      // holds and an erase could take committed rows with it. Nothing is written until the
+      // repaint that follows every narrowing (run-screen.tsx) has erased the visible screen.
+      if (tailRows > 0 && s.view.columns < columns) return;
+      columns = s.view.columns;
       // The last entry may be replaced in place (the demo banner); like <Static>, what is
       // printed stays printed.
       const c0 = printerStats.enabled ? cpuMs() : 0;
