@@ -3,15 +3,15 @@
  * `function_call`s → policy/approval → run tools after the response completed → outputs become
  * the next turn's input → repeat until an answer without tool calls. One instance per
  * conversation; it implements the AgentController seam the TUI uses, plus `run(prompt)` for
- * --prompt runs.
+ * --prompt runs. The control flow of a run is in run-loop.ts, the conversation's state in
+ * conversation.ts.
  */
-import { type Item, isToolCall, type ToolOutputItem } from '../protocol/items.js';
-import { addTotals, type UsageTotals, ZERO_USAGE } from '../protocol/usage.js';
-import type { TurnResult } from '../session/types.js';
+import type { Item } from '../protocol/items.js';
 import type { ReadyCall } from '../tools/types.js';
-import { type Clock, realClock, type TimerHandle } from '../util/clock.js';
-import { redact } from '../util/redact.js';
+import { type Clock, realClock } from '../util/clock.js';
 import { compactAndRecord, compactForRetry } from './compaction.js';
+import { Conversation } from './conversation.js';
+import { changesSnapshot, EventHub, sessionStartedEvent } from './event-hub.js';
 import type {
   AgentController,
   AgentEvent,
@@ -20,18 +20,11 @@ import type {
   ApprovalDecision,
   ApprovalMode,
   ResumeTarget,
-  TerminalReason,
   UserImage,
 } from './events.js';
-import { InputQueue } from './input-queue.js';
-import { danglingCallOutputs, Ledger } from './ledger.js';
-import { checkLimits } from './limits.js';
-import { runModelCall } from './model-call.js';
-import { describeTurnError, reasonForTurnError } from './outcome.js';
-import { type ActiveRun, buildOutcome, messageTextOf, newRun, unsentOutputs } from './run-state.js';
-import { classifyStartError } from './start-error.js';
-import { executeCalls, toModelOutput } from './tool-exec.js';
-import { answerText } from './turn-reducer.js';
+import { driveRun, type RunPorts } from './run-loop.js';
+import { type ActiveRun, newRun } from './run-state.js';
+import { executeCalls } from './tool-exec.js';
 import type { AgentInfo, AgentOptions, RunOutcome } from './types.js';
 
 /** The agent: an AgentController plus `run(prompt)` for non-interactive use. */
@@ -41,18 +34,14 @@ export class Agent implements AgentController {
   private info: AgentInfo;
   private persistence: AgentPersistence | undefined;
   private approval: ApprovalMode;
-  private ledger: Ledger;
-  private listeners = new Set<(e: AgentEvent) => void>();
-  private queue = new InputQueue();
-  private pendingOutputs: ToolOutputItem[] = [];
+  private readonly events = new EventHub();
+  private conv: Conversation;
   private approvals = new Map<string, (d: ApprovalDecision) => void>();
   private active: ActiveRun | null = null;
   private drivePromise: Promise<RunOutcome> | null = null;
   private started: Promise<void> | null = null;
   /** `session_started` emitted and session status forwarded (once per agent). */
   private announced = false;
-  private totalUsage: UsageTotals = { ...ZERO_USAGE };
-  private turnCounter = 0;
   private snapshot: AgentSnapshot | null = null;
   private unsubscribeSession: (() => void) | null = null;
   private closed = false;
@@ -67,7 +56,7 @@ export class Agent implements AgentController {
     this.info = { ...opts.info };
     this.persistence = opts.persistence;
     this.approval = opts.approval;
-    this.ledger = new Ledger(opts.ledger ?? []);
+    this.conv = new Conversation(opts.ledger ?? []);
     this.resumed = opts.resumed ?? false;
   }
 
@@ -92,13 +81,13 @@ export class Agent implements AgentController {
    * cancelled does not send it on its own: the UI returns it to the composer, nothing is lost.
    */
   withdrawQueued(): Array<{ text: string; images?: UserImage[] }> {
-    const out = this.queue.withdraw();
+    const out = this.conv.queue.withdraw();
     this.invalidate();
     return out;
   }
 
   private enqueue(text: string, images: UserImage[] | undefined): void {
-    this.queue.push(text, images);
+    this.conv.queue.push(text, images);
   }
 
   /**
@@ -130,8 +119,7 @@ export class Agent implements AgentController {
   }
 
   subscribe(listener: (e: AgentEvent) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.events.subscribe(listener);
   }
 
   getSnapshot(): AgentSnapshot {
@@ -141,10 +129,10 @@ export class Agent implements AgentController {
         model: this.info.model,
         approval: this.approval,
         running: this.drivePromise !== null,
-        queued: this.queue.list(),
+        queued: this.conv.queue.list(),
         pendingApprovals: [...this.approvals.keys()],
-        usage: { ...this.totalUsage },
-        turns: this.turnCounter,
+        usage: { ...this.conv.totalUsage },
+        turns: this.conv.turnCounter,
       };
     }
     return this.snapshot;
@@ -193,11 +181,7 @@ export class Agent implements AgentController {
     this.switching = true;
     try {
       this.endProcesses(why);
-      this.ledger = new Ledger(target?.ledger ?? []);
-      this.pendingOutputs = [];
-      this.queue.clear();
-      this.totalUsage = { ...ZERO_USAGE };
-      this.turnCounter = 0;
+      this.conv = new Conversation(target?.ledger ?? []);
       this.resumed = target !== undefined;
       this.invalidate();
       await this.persistence?.flush();
@@ -220,7 +204,7 @@ export class Agent implements AgentController {
       this.answerDangling();
     } finally {
       this.switching = false;
-      if (this.queue.length > 0 && !this.drivePromise && !this.closed) void this.drive();
+      if (this.conv.queue.length > 0 && !this.drivePromise && !this.closed) void this.drive();
     }
   }
 
@@ -265,11 +249,7 @@ export class Agent implements AgentController {
 
   /** A resumed transcript's unanswered calls are answered first (never re-run). */
   private answerDangling(): void {
-    const dangling = danglingCallOutputs(this.opts.session.transcript(), this.ledger);
-    for (const entry of dangling.updates) this.persistence?.onLedger(entry);
-    this.pendingOutputs.push(
-      ...dangling.outputs.map((o) => toModelOutput({ kind: o.kind, callId: o.callId }, o.output)),
-    );
+    this.conv.answerDangling(this.opts.session.transcript(), (entry) => this.persistence?.onLedger(entry));
   }
 
   /** Ends every exec_command session (with its process tree) and reports them. */
@@ -279,37 +259,13 @@ export class Agent implements AgentController {
   }
 
   private emitSessionStarted(resumed: boolean): void {
-    this.emit({
-      type: 'session_started',
-      sessionId: this.info.sessionId,
-      model: this.info.model,
-      cwd: this.info.cwd,
-      transport: this.info.transport,
-      approval: this.approval,
-      sandbox: this.info.sandbox,
-      ...(this.info.sandboxMode ? { sandboxMode: this.info.sandboxMode } : {}),
-      tools: this.opts.tools.specs().map((s) => s.name),
-      version: this.info.version,
-      resumed,
-      instructionFiles: [...this.info.instructionFiles],
-    });
+    const tools = this.opts.tools.specs().map((s) => s.name);
+    this.emit(sessionStartedEvent(this.info, this.approval, tools, resumed));
   }
 
   private emit(e: AgentEvent): void {
-    try {
-      this.persistence?.onEvent(e);
-    } catch {
-      /* persistence failures must not stop the loop; the store reports its own errors */
-    }
-    for (const l of [...this.listeners]) {
-      try {
-        l(e);
-      } catch {
-        /* a faulty consumer must not break the others */
-      }
-    }
-    if (e.type !== 'assistant_delta' && e.type !== 'reasoning_delta' && e.type !== 'tool_output')
-      this.invalidate();
+    this.events.emit(e, this.persistence);
+    if (changesSnapshot(e)) this.invalidate();
   }
 
   private invalidate(): void {
@@ -318,9 +274,7 @@ export class Agent implements AgentController {
 
   /** Takes pending tool outputs first (the model expects them next), then queued user messages. */
   private takeInput(): Item[] {
-    const items: Item[] = [...this.pendingOutputs];
-    this.pendingOutputs = [];
-    items.push(...this.queue.takeItems());
+    const items = this.conv.takeInput();
     this.invalidate();
     return items;
   }
@@ -335,7 +289,7 @@ export class Agent implements AgentController {
       // quota): that one would fail the same way at once (a promise loop that starves the
       // keyboard and signals), and the user decides after reading the error. The queued input
       // waits; the UI takes it back into the composer (withdrawQueued).
-      if (goOn && this.queue.length > 0 && !this.closed) void this.drive();
+      if (goOn && this.conv.queue.length > 0 && !this.closed) void this.drive();
     };
     const p = this.driveInner().then(
       (o) => {
@@ -352,144 +306,49 @@ export class Agent implements AgentController {
     return p;
   }
 
-  private async driveInner(): Promise<RunOutcome> {
+  private driveInner(): Promise<RunOutcome> {
     const run = newRun(this.clock);
     this.active = run;
-    let timer: TimerHandle | null = null;
-    if (this.opts.limits.timeoutMs > 0) {
-      timer = this.clock.setTimeout(() => {
-        run.timedOut = true;
-        this.cancel();
-      }, this.opts.limits.timeoutMs);
-    }
-    const finish = (reason: TerminalReason, error?: string): RunOutcome => {
-      timer?.cancel();
-      if (error && reason !== 'completed') this.emit({ type: 'error', message: redact(error), code: reason });
-      // A --prompt run leaves nothing running: its background processes end with it (reported).
-      if (!this.opts.interactive) this.endProcesses('the --prompt run ended');
-      const outcome = buildOutcome(run, reason, this.clock, error);
-      const { error: _e, ...event } = outcome;
-      this.emit({ type: 'run_finished', ...event });
-      return outcome;
-    };
-    const stopped = (): RunOutcome =>
-      run.timedOut
-        ? finish('timeout', limitMessage(this.opts.limits.timeoutMs))
-        : finish('cancelled', 'cancelled by the user');
-
-    try {
-      await this.start();
-    } catch (err) {
-      const classified = classifyStartError(err, this.info.model);
-      if (classified) return finish(classified.reason, classified.message);
-      // Otherwise the first turn reconnects and reports its own, classified error.
-    }
-
-    try {
-      return await this.loop(run, finish, stopped);
-    } catch (err) {
-      // A bug below (tools, persistence) ends the run with a reported error, never a hang.
-      return finish('error', err instanceof Error ? err.message : String(err));
-    }
+    return driveRun(run, this.runPorts());
   }
 
-  private async loop(
-    run: ActiveRun,
-    finish: (r: TerminalReason, e?: string) => RunOutcome,
-    stopped: () => RunOutcome,
-  ): Promise<RunOutcome> {
-    for (;;) {
-      if (run.abort.signal.aborted) return stopped();
-      const limit = checkLimits(this.opts.limits, {
-        turns: run.turns,
-        elapsedMs: this.clock.now() - run.startedAt,
-        totalTokens: run.usage.totalTokens,
-      });
-      // Unsent tool outputs stay pending: the next prompt of this conversation carries them.
-      if (limit) return finish(limit.reason, limit.message);
-      const input = this.takeInputAnnounced();
-      let result = await this.modelCall(run, input);
-      if (result.status === 'failed' && result.error?.kind === 'context' && !run.abort.signal.aborted) {
-        // The input does not fit the context window: compact (/responses/compact) and retry the
-        // turn once; its input is already in the transcript the compaction summarises.
-        const compacted = await compactForRetry(this.compactionDeps());
-        if (compacted !== true) return finish('model_error', compacted);
-        result = await this.modelCall(run, []);
-        if (result.status === 'failed' && result.error?.kind === 'context') {
-          return finish(
-            'model_error',
-            `the conversation does not fit the model's context window even after compaction (${result.error.message}); start a new session (/new) or use a model with a larger window`,
-          );
-        }
-      }
-      if (result.status === 'cancelled' || (result.status === 'failed' && run.abort.signal.aborted)) {
-        this.requeueUnsent(input);
-        return stopped();
-      }
-      if (result.status === 'failed') {
-        this.requeueUnsent(input);
-        return finish(
-          reasonForTurnError(result.error?.kind),
-          describeTurnError(result.error, this.info.model),
-        );
-      }
-      const answer = answerText(result.output);
-      if (answer) run.answer = answer;
-      const calls = result.output.filter(isToolCall);
-      if (result.status === 'incomplete' && calls.length === 0) {
-        return finish('incomplete', 'the response was incomplete (output limit or content filter)');
-      }
-      if (calls.length === 0) {
-        if (this.queue.length === 0) return finish('completed');
-        continue;
-      }
-      const outputs = await executeCalls(calls, {
-        turnId: `t${this.turnCounter}`,
-        tools: this.opts.tools,
-        policy: this.opts.policy,
-        ledger: this.ledger,
-        mode: this.approval,
-        interactive: this.opts.interactive,
-        signal: run.abort.signal,
-        clock: this.clock,
-        emit: (e) => this.emit(e),
-        persistLedger: (entry) => this.persistence?.onLedger(entry),
-        requestApproval: (call) => this.waitForApproval(call, run.abort.signal),
-        denials: run.denials,
-      });
-      this.pendingOutputs = [...outputs, ...this.pendingOutputs];
-    }
-  }
-
-  /** Like takeInput, announcing each user message. */
-  private takeInputAnnounced(): Item[] {
-    const items = this.takeInput();
-    const turnId = `t${this.turnCounter + 1}`;
-    for (const item of items) {
-      if (item.type === 'message') this.emit({ type: 'user_message', turnId, text: messageTextOf(item) });
-    }
-    return items;
-  }
-
-  /** One model call; usage is added to the run's and the conversation's totals. */
-  private modelCall(run: ActiveRun, input: Item[]): Promise<TurnResult> {
-    this.turnCounter++;
-    run.turns++;
-    const deps = {
+  /** The run loop's view of this agent (see run-loop.ts). */
+  private runPorts(): RunPorts {
+    return {
+      clock: this.clock,
+      limits: this.opts.limits,
+      interactive: this.opts.interactive,
+      model: () => this.info.model,
+      start: () => this.start(),
+      cancel: () => this.cancel(),
+      emit: (e) => this.emit(e),
+      endProcesses: (reason) => this.endProcesses(reason),
       session: this.opts.session,
-      emit: (e: AgentEvent) => this.emit(e),
-      persistence: this.persistence,
-      addUsage: (u: UsageTotals) => {
-        run.usage = addTotals(run.usage, u);
-        this.totalUsage = addTotals(this.totalUsage, u);
-        return this.totalUsage;
-      },
+      persistence: () => this.persistence,
+      takeInput: () => this.takeInput(),
+      turnCount: () => this.conv.turnCounter,
+      nextTurn: () => ++this.conv.turnCounter,
+      addUsage: (u) => this.conv.addUsage(u),
+      compact: () => compactForRetry(this.compactionDeps()),
+      requeueUnsent: (input) => this.conv.requeueUnsent(input, this.opts.session.transcript()),
+      queueLength: () => this.conv.queue.length,
+      executeCalls: (run, calls) =>
+        executeCalls(calls, {
+          turnId: `t${this.conv.turnCounter}`,
+          tools: this.opts.tools,
+          policy: this.opts.policy,
+          ledger: this.conv.ledger,
+          mode: this.approval,
+          interactive: this.opts.interactive,
+          signal: run.abort.signal,
+          clock: this.clock,
+          emit: (e) => this.emit(e),
+          persistLedger: (entry) => this.persistence?.onLedger(entry),
+          requestApproval: (call) => this.waitForApproval(call, run.abort.signal),
+          denials: run.denials,
+        }),
+      prependOutputs: (outputs) => this.conv.prependOutputs(outputs),
     };
-    return runModelCall(deps, `t${this.turnCounter}`, this.turnCounter, input, run.abort.signal);
-  }
-
-  private requeueUnsent(input: Item[]): void {
-    this.pendingOutputs = [...unsentOutputs(input, this.opts.session.transcript()), ...this.pendingOutputs];
   }
 
   private waitForApproval(call: ReadyCall, signal: AbortSignal): Promise<ApprovalDecision> {
@@ -499,10 +358,6 @@ export class Agent implements AgentController {
       this.invalidate();
     });
   }
-}
-
-function limitMessage(timeoutMs: number): string {
-  return `stopped: the run exceeded its ${Math.round(timeoutMs / 1000)} s time limit (--timeout)`;
 }
 
 /** Creates the agent loop. */
