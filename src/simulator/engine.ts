@@ -6,6 +6,7 @@
 import type { Clock } from '../util/clock.js';
 import { accountRefusal, CONTEXT_LENGTH_MESSAGE, rateLimitMessage } from './account.js';
 import { type IdGen, sealBlob } from './blobs.js';
+import { compactionWindow } from './compact-window.js';
 import {
   type ApiError,
   analyze,
@@ -21,6 +22,8 @@ import {
 import type { FaultSpec } from './faults.js';
 import { collectImages } from './images.js';
 import { planResponse } from './model.js';
+import { commonPrefix, renderItem } from './prompt-text.js';
+import { checkFieldTypes, compactThreshold, contextFields } from './request-fields.js';
 import type { Scenario } from './scenario-types.js';
 import { type BuiltResponse, buildFailed, buildResponse, buildWarmup } from './stream-events.js';
 import type { PlannedCall } from './tool-mapping.js';
@@ -77,18 +80,6 @@ export interface EngineDeps {
   prevNotFoundEvery(): number | undefined;
   /** Active fault specs (account switches, rate limits, context window). */
   faultSpecs?(): FaultSpec[];
-}
-
-function commonPrefix(a: string, b: string): number {
-  const n = Math.min(a.length, b.length);
-  let i = 0;
-  while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;
-  return i;
-}
-
-/** The non-input part of the context a request carries (instructions and tools). */
-function contextFields(body: Record<string, unknown>): string {
-  return JSON.stringify([body['instructions'] ?? null, body['tools'] ?? null]);
 }
 
 /** Request handling shared by both transports. */
@@ -357,92 +348,6 @@ export class Engine {
     const conversation = [...base, ...normalized.items];
     const analysis = analyze(conversation, (callId) => this.callBatch.get(callId));
     const plan = planResponse(this.deps.scenario(), analysis, []);
-    const users = conversation.filter((i) => i.type === 'message' && i['role'] === 'user');
-    const inputTokens = estimateTokens(conversation.map((i) => JSON.stringify(i)).join('\n'));
-    const id = this.deps.ids.next('cmp');
-    const window = {
-      id: this.deps.ids.next('cmp_resp'),
-      object: 'response.compaction',
-      created_at: Math.floor(this.deps.clock.wallNow() / 1000),
-      output: [
-        ...users,
-        { type: 'compaction', id, encrypted_content: sealBlob({ k: 'cmp', state: plan.state }) },
-      ],
-      usage: {
-        input_tokens: inputTokens,
-        input_tokens_details: { cached_tokens: 0 },
-        output_tokens: 64,
-        output_tokens_details: { reasoning_tokens: 0 },
-        total_tokens: inputTokens + 64,
-      },
-    };
-    return { body: window };
+    return { body: compactionWindow(conversation, plan.state, this.deps.ids, this.deps.clock) };
   }
-}
-
-const FIELD_TYPES: Array<[string, 'string' | 'boolean' | 'array' | 'integer' | 'object']> = [
-  ['previous_response_id', 'string'],
-  ['instructions', 'string'],
-  ['store', 'boolean'],
-  ['generate', 'boolean'],
-  ['parallel_tool_calls', 'boolean'],
-  ['tools', 'array'],
-  ['include', 'array'],
-  ['context_management', 'array'],
-  ['max_output_tokens', 'integer'],
-  ['metadata', 'object'],
-  ['prompt_cache_key', 'string'],
-];
-
-function typeName(v: unknown): string {
-  if (Array.isArray(v)) return 'an array';
-  if (Number.isInteger(v)) return 'an integer';
-  if (typeof v === 'object') return 'an object';
-  return `a ${typeof v}`;
-}
-
-/** The service's `Invalid type for '<field>'` check on the top-level fields the simulator reads (null = unset). */
-function checkFieldTypes(body: Record<string, unknown>): ApiError | undefined {
-  for (const [field, want] of FIELD_TYPES) {
-    const v = body[field];
-    if (v === undefined || v === null) continue;
-    const ok =
-      want === 'array'
-        ? Array.isArray(v)
-        : want === 'integer'
-          ? Number.isInteger(v)
-          : want === 'object'
-            ? typeof v === 'object' && !Array.isArray(v)
-            : typeof v === want;
-    if (!ok) {
-      return invalidRequest(
-        `Invalid type for '${field}': expected ${want === 'array' || want === 'integer' || want === 'object' ? `an ${want}` : `a ${want}`}, but got ${typeName(v)} instead.`,
-        field,
-        'invalid_type',
-      );
-    }
-  }
-  return undefined;
-}
-
-/** An item as it counts toward the prompt: a compaction item stands for a short summary, not its blob. */
-function renderItem(item: WireItem): string {
-  if (item.type === 'compaction')
-    return JSON.stringify({ type: 'compaction', id: item['id'] ?? null, summary: 'x'.repeat(400) });
-  return JSON.stringify(item);
-}
-
-function compactThreshold(value: unknown): number | undefined {
-  if (!Array.isArray(value)) return undefined;
-  for (const entry of value) {
-    if (
-      typeof entry === 'object' &&
-      entry !== null &&
-      (entry as Record<string, unknown>)['type'] === 'compaction'
-    ) {
-      const t = (entry as Record<string, unknown>)['compact_threshold'];
-      if (typeof t === 'number') return t;
-    }
-  }
-  return undefined;
 }
