@@ -2,107 +2,36 @@
  * Writes that cannot escape the workspace even while the tree changes under them (RELIABILITY
  * R22, chaos finding F3): temp files are created, checked and renamed through a verified
  * directory handle (`/proc/self/fd` on Linux), and missing parents are created one component at
- * a time, each checked before the next.
+ * a time, each checked before the next (workspace-dirs.ts; the descriptor primitives are in
+ * dir-fd.ts).
  */
 import {
-  type BigIntStats,
   closeSync,
   constants,
   fstatSync,
   fsyncSync,
   ftruncateSync,
   lstatSync,
-  mkdirSync,
   openSync,
-  readlinkSync,
   realpathSync,
   renameSync,
-  rmdirSync,
-  type Stats,
   statSync,
   unlinkSync,
   writeSync,
 } from 'node:fs';
-import { basename, dirname, join, relative, sep } from 'node:path';
-import { hasProcSelfFd } from '../../platform/procfs.js';
-import { displayPath, isProtectedPath, isSubpath, type Workspace } from './workspace.js';
+import { basename, dirname, join, sep } from 'node:path';
+import {
+  type DirHandle,
+  dirHandle,
+  fdRealPath,
+  isWritableLocation,
+  lstatOrUndefined,
+  openDirFd,
+  sameFile,
+} from './dir-fd.js';
+import type { Workspace } from './workspace.js';
 
-/** Linux `O_PATH`: a directory handle that needs no read permission (fallback only). */
-const O_PATH_LINUX = 0o10000000;
-
-/** Where an open descriptor really is, from `/proc/self/fd` (Linux); null when that cannot be told. */
-function fdRealPath(fd: number): string | null {
-  try {
-    const p = readlinkSync(`/proc/self/fd/${fd}`);
-    return p.startsWith('/') ? p : null;
-  } catch {
-    return null;
-  }
-}
-
-/** Whether `p` (a real path) is a place tools may write to: inside a writable root, not protected. */
-function isWritableLocation(ws: Workspace, p: string): boolean {
-  return ws.writableRoots.some((r) => isSubpath(r, p)) && !isProtectedPath(ws, p);
-}
-
-/** Opens a directory (following links in `dir`); falls back to `O_PATH` on Linux for `-r` dirs. */
-function openDirFd(dir: string): number {
-  try {
-    return openSync(dir, constants.O_RDONLY | constants.O_DIRECTORY);
-  } catch (err) {
-    if (!hasProcSelfFd() || (err as NodeJS.ErrnoException).code !== 'EACCES') throw err;
-    return openSync(dir, O_PATH_LINUX | constants.O_DIRECTORY);
-  }
-}
-
-/** Opens the directory entry `p` without following a link there (`O_PATH` fallback on Linux). */
-function openSubdirFd(p: string): number {
-  const flags = constants.O_DIRECTORY | constants.O_NOFOLLOW;
-  try {
-    return openSync(p, constants.O_RDONLY | flags);
-  } catch (err) {
-    if (!hasProcSelfFd() || (err as NodeJS.ErrnoException).code !== 'EACCES') throw err;
-    return openSync(p, O_PATH_LINUX | flags);
-  }
-}
-
-/** Whether two (bigint) stats of one directory show no change of its entries in between. */
-function sameTimes(a: BigIntStats, b: BigIntStats): boolean {
-  return a.ctimeNs === b.ctimeNs && a.mtimeNs === b.mtimeNs;
-}
-
-/** Same inode (dev + ino) for two stats. */
-function sameFile(a: { dev: number; ino: number }, b: { dev: number; ino: number }): boolean {
-  return a.dev === b.dev && a.ino === b.ino;
-}
-
-/** `lstat` that returns undefined instead of throwing. */
-function lstatOrUndefined(p: string): Stats | undefined {
-  try {
-    return lstatSync(p);
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * A directory opened by descriptor: on Linux every later operation goes through
- * `/proc/self/fd/<fd>/<name>`, which acts like `openat`/`mkdirat`/`renameat` on that very inode,
- * so swapping a path component for a symlink afterwards cannot redirect it. Elsewhere (no
- * `/proc`) names are joined to the path and every step is re-verified by dev/ino instead.
- */
-interface DirHandle {
-  fd: number;
-  /** Path of an entry of this directory for fs calls. */
-  at(name: string): string;
-  /** True when `at` goes through the descriptor (Linux `/proc`). */
-  viaFd: boolean;
-}
-
-function dirHandle(fd: number, dirPath: string): DirHandle {
-  const viaFd = fdRealPath(fd) !== null;
-  return { fd, viaFd, at: (name) => (viaFd ? `/proc/self/fd/${fd}/${name}` : join(dirPath, name)) };
-}
+export { type MkdirResult, makeWorkspaceDirs } from './workspace-dirs.js';
 
 /**
  * Opens the parent directory of a write. With a workspace it must really be `dir` (no link
@@ -270,149 +199,6 @@ function writeThroughDir(
   } finally {
     closeSync(fd);
   }
-}
-
-/** Outcome of {@link makeWorkspaceDirs}. */
-export type MkdirResult = { ok: true } | { ok: false; error: string };
-
-/**
- * Creates the missing directories of `dir` (a real path inside a writable root) one component
- * at a time, each through the descriptor of its verified parent (Linux `/proc/self/fd`, i.e.
- * `mkdirat`), never a recursive mkdir on a path that could have been swapped for a symlink
- * (FINDINGS F3). Existing components must be real directories (no links); every directory
- * reached must lie where tools may write. A component that existed when the walk started but is
- * missing when reached (renamed away mid-walk) is not re-created: that is a refusal. Never throws.
- */
-export function makeWorkspaceDirs(ws: Workspace, dir: string): MkdirResult {
-  const root = ws.writableRoots.filter((r) => isSubpath(r, dir)).sort((a, b) => b.length - a.length)[0];
-  if (root === undefined) return { ok: false, error: `${dir} is outside the workspace ${ws.root}` };
-  const changed = (): MkdirResult => ({
-    ok: false,
-    error: `${displayPath(ws, dir)} changed while its directories were being created; not written`,
-  });
-  const parts = relative(root, dir)
-    .split(sep)
-    .filter((p) => p !== '');
-  let fd: number;
-  try {
-    fd = openDirFd(root);
-  } catch (err) {
-    return { ok: false, error: `cannot open ${root}: ${(err as NodeJS.ErrnoException).code ?? 'error'}` };
-  }
-  let curPath = root;
-  try {
-    if (!fdRealPath(fd)) return makeDirsByPath(ws, root, parts, changed);
-    if (fdRealPath(fd) !== root) return changed();
-    let parentTimes = fstatSync(fd, { bigint: true });
-    const existing = existingPrefix(root, parts);
-    for (const [i, part] of parts.entries()) {
-      const child = `/proc/self/fd/${fd}/${part}`;
-      curPath = join(curPath, part);
-      let created = false;
-      let next: number;
-      try {
-        next = openSubdirFd(child);
-      } catch (err) {
-        const code = (err as NodeJS.ErrnoException).code;
-        if (code === 'ELOOP' || code === 'ENOTDIR')
-          return {
-            ok: false,
-            error: `${displayPath(ws, curPath)} is not a directory (or changed while writing)`,
-          };
-        if (code !== 'ENOENT')
-          return { ok: false, error: `cannot open ${displayPath(ws, curPath)}: ${code ?? 'error'}` };
-        // Create only what was missing from the start, in a parent whose entries did not change
-        // since it was opened: a name missing because a concurrent process is moving it (e.g.
-        // swapping it for a link) is not re-created. Linux 6.13+ multigrain ctimes make the
-        // comparison exact; older kernels compare coarse timestamps.
-        if (i < existing || !sameTimes(parentTimes, fstatSync(fd, { bigint: true }))) return changed();
-        try {
-          mkdirSync(child);
-          created = true;
-        } catch (e) {
-          const c = (e as NodeJS.ErrnoException).code;
-          if (c !== 'EEXIST')
-            return { ok: false, error: `cannot create ${displayPath(ws, curPath)}: ${c ?? 'error'}` };
-        }
-        try {
-          next = openSubdirFd(child);
-        } catch {
-          return changed();
-        }
-      }
-      const real = fdRealPath(next);
-      if (real === null || !isWritableLocation(ws, real)) {
-        // The parent itself was moved outside after it was verified: undo what we created.
-        closeSync(next);
-        if (created) {
-          try {
-            rmdirSync(child);
-          } catch {
-            /* not empty or gone */
-          }
-        }
-        return changed();
-      }
-      closeSync(fd);
-      fd = next;
-      parentTimes = fstatSync(fd, { bigint: true });
-    }
-    return { ok: true };
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** How many leading components of `root/parts…` exist now (as anything, links included). */
-function existingPrefix(root: string, parts: string[]): number {
-  let n = 0;
-  while (n < parts.length && lstatOrUndefined(join(root, ...parts.slice(0, n + 1))) !== undefined) n++;
-  return n;
-}
-
-/** {@link makeWorkspaceDirs} without `/proc`: re-verifies each real path around every mkdir. */
-function makeDirsByPath(
-  ws: Workspace,
-  root: string,
-  parts: string[],
-  changed: () => MkdirResult,
-): MkdirResult {
-  const existing = existingPrefix(root, parts);
-  let cur = root;
-  for (const [i, part] of parts.entries()) {
-    const next = join(cur, part);
-    try {
-      if (realpathSync(cur) !== cur || !isWritableLocation(ws, cur)) return changed();
-      const st = lstatOrUndefined(next);
-      if (st === undefined) {
-        if (i < existing) return changed();
-        let created = false;
-        try {
-          mkdirSync(next);
-          created = true;
-        } catch (e) {
-          if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-        }
-        if (realpathSync(next) !== next) {
-          try {
-            if (created) rmdirSync(realpathSync(next));
-          } catch {
-            /* best effort */
-          }
-          return changed();
-        }
-      } else if (!st.isDirectory()) {
-        return { ok: false, error: `${displayPath(ws, next)} is not a directory (or changed while writing)` };
-      }
-    } catch (err) {
-      return {
-        ok: false,
-        error: `cannot create ${displayPath(ws, next)}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`,
-      };
-    }
-    cur = next;
-  }
-  return { ok: true };
 }
 
 /** unlink that ignores errors. */
