@@ -2,18 +2,18 @@
  * The UI controller: the one input router (STYLE.md §2.4) and the UI's commands. A key press is
  * normalised, resolved to a {@link Command} through the keymap for the focused context
  * (approval prompt > composer), and executed here, outside React. Submissions go to the
- * injected AgentController; side effects go through {@link UiServices}.
+ * injected AgentController; side effects go through {@link UiServices}. The approval prompt's
+ * commands are in approval-commands.ts, the session picker's in resume.ts.
  */
 import type { AgentController, AgentEvent, UserImage } from '../agent/events.js';
 import type { Clock } from '../util/clock.js';
+import { runApprovalCommand } from './approval-commands.js';
 import { applyCompletion, type Completion, completionFor } from './completion.js';
 import { Command, DEFAULT_KEYMAP, type KeyContext, type KeyPress, resolveCommand } from './keymap.js';
-import { resumeSession } from './resume.js';
-import { diffRows } from './rows.js';
+import { runPickerCommand } from './resume.js';
 import type { UiServices } from './services/types.js';
 import type { ComposerAction } from './state/composer.js';
 import { ctrlC } from './state/interrupt.js';
-import { movePicker } from './state/picker.js';
 import type { UiStore } from './store.js';
 import { Submitter } from './submit.js';
 
@@ -164,20 +164,6 @@ export class UiController {
     }
   }
 
-  private diffScroll(lines: number): void {
-    const s = this.o.store.getSnapshot();
-    const diff = s.approvals.queue[0]?.subject.diff;
-    if (!diff) return;
-    if (!s.approvals.diffExpanded) {
-      this.o.store.approvals({ type: 'toggleDiff' });
-      return;
-    }
-    const total = diff.replace(/\n$/, '').split('\n').length;
-    const page = diffRows(s.view.rows, true);
-    const step = Number.isFinite(lines) ? lines : Math.sign(lines) * Math.max(1, page - 2);
-    this.o.store.approvals({ type: 'scrollDiff', lines: step, max: Math.max(0, total - page) });
-  }
-
   /** Executes a command (exported for tests and for the approval prompt's mouse-free buttons). */
   run(cmd: Command, key?: KeyPress): void {
     const { store } = this.o;
@@ -240,47 +226,17 @@ export class UiController {
         this.clearOrExit();
         return;
       case Command.APPROVE:
-        this.decide({ kind: 'approve' });
-        return;
       case Command.DENY:
-        this.decide({ kind: 'deny', reason: 'denied by the user' });
-        return;
-      case Command.ALWAYS: {
-        // Only what the prompt offers (and shows): a command's rule (compound commands get
-        // none) or an MCP tool. For an edit `a` is not offered, so it approves nothing.
-        const head = s.approvals.queue[0];
-        const offered =
-          head?.subject.kind === 'command' ? Boolean(head.allowRule) : head?.subject.kind === 'mcp';
-        if (!offered) return;
-        this.decide({ kind: 'always' });
-        return;
-      }
+      case Command.ALWAYS:
       case Command.EDIT_COMMAND:
-        store.approvals({ type: 'editStart' });
-        return;
-      case Command.EDIT_CONFIRM: {
-        const ed = s.approvals.edit;
-        if (!ed || ed.text.trim() === '') return;
-        this.decide({ kind: 'edit', command: ed.text });
-        return;
-      }
+      case Command.EDIT_CONFIRM:
       case Command.EDIT_CANCEL:
-        store.approvals({ type: 'editCancel' });
-        return;
       case Command.DIFF_TOGGLE:
-        store.approvals({ type: 'toggleDiff' });
-        return;
       case Command.DIFF_SCROLL_UP:
-        this.diffScroll(-1);
-        return;
       case Command.DIFF_SCROLL_DOWN:
-        this.diffScroll(1);
-        return;
       case Command.DIFF_PAGE_UP:
-        this.diffScroll(-Infinity);
-        return;
       case Command.DIFF_PAGE_DOWN:
-        this.diffScroll(Infinity);
+        runApprovalCommand(cmd, this.o);
         return;
       case Command.NEWLINE:
       case Command.CURSOR_LEFT:
@@ -296,18 +252,9 @@ export class UiController {
         return; // one editing action each (EDITS, above)
       case Command.PICK_UP:
       case Command.PICK_DOWN:
-        if (s.view.picker)
-          store.view({ picker: movePicker(s.view.picker, cmd === Command.PICK_UP ? -1 : 1) });
-        return;
-      case Command.PICK_CONFIRM: {
-        const chosen = s.view.picker?.items[s.view.picker.index];
-        if (chosen) void resumeSession(this.o, chosen.id);
-        else store.view({ picker: null });
-        return;
-      }
+      case Command.PICK_CONFIRM:
       case Command.PICK_CANCEL:
-        // Esc: the picker goes, nothing else changes.
-        store.view({ picker: null });
+        runPickerCommand(cmd, this.o);
         return;
       default: {
         const unreachable: never = cmd;
@@ -333,13 +280,6 @@ export class UiController {
     }
     this.submit(`/${cmd.name}`);
     return true;
-  }
-
-  private decide(decision: Parameters<AgentController['resolveApproval']>[1]): void {
-    const head = this.o.store.getSnapshot().approvals.queue[0];
-    if (!head) return;
-    this.o.store.approvals({ type: 'resolved', callId: head.callId, now: this.o.clock.now() });
-    this.o.agent.resolveApproval(head.callId, decision);
   }
 
   /** Attaches `images` to the next prompt (the `-i/--image` files of an interactive start). */

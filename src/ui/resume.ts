@@ -7,8 +7,10 @@
  * progress").
  */
 import type { AgentController } from '../agent/events.js';
+import { Command } from './keymap.js';
 import { lastAnswerOf, replayEntries } from './replay.js';
 import type { SavedSession, UiServices } from './services/types.js';
+import { movePicker } from './state/picker.js';
 import type { UiStore } from './store.js';
 
 /** What `/resume` needs. */
@@ -100,4 +102,33 @@ export async function resumeSession(c: ResumeContext, id: string): Promise<void>
     ],
     lastAnswerOf(data.allItems),
   );
+}
+
+/** The commands of the session picker, run by the UI controller. */
+export type PickerCommand = Command.PICK_UP | Command.PICK_DOWN | Command.PICK_CONFIRM | Command.PICK_CANCEL;
+
+/** Moves the picker's selection, resumes the chosen session, or closes the picker. */
+export function runPickerCommand(cmd: PickerCommand, c: ResumeContext): void {
+  const { store } = c;
+  const s = store.getSnapshot();
+  switch (cmd) {
+    case Command.PICK_UP:
+    case Command.PICK_DOWN:
+      if (s.view.picker) store.view({ picker: movePicker(s.view.picker, cmd === Command.PICK_UP ? -1 : 1) });
+      return;
+    case Command.PICK_CONFIRM: {
+      const chosen = s.view.picker?.items[s.view.picker.index];
+      if (chosen) void resumeSession(c, chosen.id);
+      else store.view({ picker: null });
+      return;
+    }
+    case Command.PICK_CANCEL:
+      // Esc: the picker goes, nothing else changes.
+      store.view({ picker: null });
+      return;
+    default: {
+      const unreachable: never = cmd;
+      throw new Error(`unhandled picker command ${String(unreachable)}`);
+    }
+  }
 }
