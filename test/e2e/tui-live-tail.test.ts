@@ -23,7 +23,7 @@ const BIN = join(ROOT, 'bin/tether.js');
 const HAS_TMUX = spawnSync('tmux', ['-V']).status === 0;
 const IN_CI = process.env['CI'] === 'true';
 const SOCKET = `tether-live-tail-${process.pid}`;
-const ANSWER = generateMarkdown(24_000);
+const ANSWER = generateMarkdown(16_000);
 const SECTIONS = (ANSWER.match(/^## Section \d+:/gm) ?? []).length;
 const NESTED = [...ANSWER.matchAll(/nested item (\d+)/g)].map((m) => m[1]);
 
@@ -61,7 +61,7 @@ beforeAll(async () => {
     execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
   sim = await startSimulator({
     scenario: { name: 'live-tail-e2e', chunkChars: 32, turns: [{ steps: [{ say: ANSWER }] }] },
-    eventDelayMs: 10,
+    eventDelayMs: 8,
     seed: 5,
   });
   home = mkdtempSync(join(tmpdir(), 'tether-live-tail-home-'));
@@ -72,7 +72,7 @@ beforeAll(async () => {
   // A "library" that warns through the console while the answer streams (from 4 s on).
   writeFileSync(
     join(home, 'noise.cjs'),
-    "let n=0;setTimeout(()=>{const t=setInterval(()=>{console.warn('[lib] warning '+(++n));if(n>=5)clearInterval(t)},500);t.unref()},3000).unref();\n",
+    "let n=0;setTimeout(()=>{const t=setInterval(()=>{console.warn('[lib] warning '+(++n));if(n>=5)clearInterval(t)},400);t.unref()},2500).unref();\n",
   );
 });
 
