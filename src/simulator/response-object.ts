@@ -82,6 +82,32 @@ export function responseObject(
   };
 }
 
+/** An empty response that ends with `final` (created → in_progress → final), zero usage. */
+function emptyResponse(
+  ctx: ResponseContext,
+  final: 'failed' | 'completed',
+  extra: Record<string, unknown>,
+): BuiltResponse {
+  const usage: SimUsage = {
+    input_tokens: 0,
+    input_tokens_details: { cached_tokens: 0, cache_write_tokens: 0 },
+    output_tokens: 0,
+    output_tokens_details: { reasoning_tokens: 0 },
+    total_tokens: 0,
+  };
+  const response = responseObject(ctx, final, [], { usage, ...extra });
+  return {
+    output: [],
+    status: final,
+    response,
+    events: [
+      { type: 'response.created', response: responseObject(ctx, 'in_progress', []) },
+      { type: 'response.in_progress', response: responseObject(ctx, 'in_progress', []) },
+      { type: `response.${final}`, response },
+    ],
+  };
+}
+
 /**
  * A response the service failed before producing output (rate limit, context window):
  * created → in_progress → `response.failed` with the complete Response object and `error`.
@@ -92,44 +118,10 @@ export function buildFailed(
   message: string,
   _nowSeconds: number,
 ): BuiltResponse {
-  const usage: SimUsage = {
-    input_tokens: 0,
-    input_tokens_details: { cached_tokens: 0, cache_write_tokens: 0 },
-    output_tokens: 0,
-    output_tokens_details: { reasoning_tokens: 0 },
-    total_tokens: 0,
-  };
-  const response = responseObject(ctx, 'failed', [], { usage, error: { code, message } });
-  return {
-    output: [],
-    status: 'failed',
-    response,
-    events: [
-      { type: 'response.created', response: responseObject(ctx, 'in_progress', []) },
-      { type: 'response.in_progress', response: responseObject(ctx, 'in_progress', []) },
-      { type: 'response.failed', response },
-    ],
-  };
+  return emptyResponse(ctx, 'failed', { error: { code, message } });
 }
 
 /** The events of a `generate:false` warm-up: created → in_progress → completed, empty output. */
 export function buildWarmup(ctx: ResponseContext, nowSeconds: number): BuiltResponse {
-  const usage: SimUsage = {
-    input_tokens: 0,
-    input_tokens_details: { cached_tokens: 0, cache_write_tokens: 0 },
-    output_tokens: 0,
-    output_tokens_details: { reasoning_tokens: 0 },
-    total_tokens: 0,
-  };
-  const response = responseObject(ctx, 'completed', [], { usage, completed_at: nowSeconds });
-  return {
-    output: [],
-    status: 'completed',
-    response,
-    events: [
-      { type: 'response.created', response: responseObject(ctx, 'in_progress', []) },
-      { type: 'response.in_progress', response: responseObject(ctx, 'in_progress', []) },
-      { type: 'response.completed', response },
-    ],
-  };
+  return emptyResponse(ctx, 'completed', { completed_at: nowSeconds });
 }

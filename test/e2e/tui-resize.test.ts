@@ -12,18 +12,14 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Simulator, startSimulator } from '../../src/simulator/index.js';
+import { HAS_TMUX, requireTmuxInCi } from '../helpers/tmux.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const BIN = join(ROOT, 'bin/tether.js');
-const HAS_TMUX = spawnSync('tmux', ['-V']).status === 0;
 const SOCKET = `resize-${process.pid}`;
 const session = 'tether-resize';
 
-if (!HAS_TMUX && process.env['CI'] === 'true') {
-  it('tmux is installed (required in CI for the terminal end-to-end tests)', () => {
-    expect.fail('tmux is missing: install it (.ci/install-system-deps.sh does)');
-  });
-}
+requireTmuxInCi();
 
 let sim: Simulator;
 let home: string;

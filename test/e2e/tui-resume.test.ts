@@ -22,20 +22,15 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Scenario, type Simulator, startSimulator } from '../../src/simulator/index.js';
-import { tmuxDriver } from '../helpers/tmux.js';
+import { HAS_TMUX, requireTmuxInCi, tmuxDriver } from '../helpers/tmux.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const BIN = join(ROOT, 'bin/tether.js');
-const HAS_TMUX = spawnSync('tmux', ['-V']).status === 0;
 const SOCKET = `resume-${process.pid}`;
 const session = 'tether-resume';
 const BACKGROUND = 'sleep 53.25';
 
-if (!HAS_TMUX && process.env['CI'] === 'true') {
-  it('tmux is installed (required in CI for the terminal end-to-end tests)', () => {
-    expect.fail('tmux is missing: install it (.ci/install-system-deps.sh does)');
-  });
-}
+requireTmuxInCi();
 
 const SCENARIO: Scenario = {
   name: 'tui-resume',

@@ -1,5 +1,21 @@
 /** Driving the built CLI in a tmux pane on a private server (the terminal end-to-end tests). */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { expect, it } from 'vitest';
+
+/** Whether tmux runs here. */
+export const HAS_TMUX = spawnSync('tmux', ['-V']).status === 0;
+
+/**
+ * In CI (CI=true) a missing tmux fails the file instead of skipping its terminal tests
+ * (.ci/install-system-deps.sh installs it). Call at the top level of a test file.
+ */
+export function requireTmuxInCi(): void {
+  if (!HAS_TMUX && process.env['CI'] === 'true') {
+    it('tmux is installed (required in CI for the terminal end-to-end tests)', () => {
+      expect.fail('tmux is missing: install it (.ci/install-system-deps.sh does)');
+    });
+  }
+}
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
