@@ -27,6 +27,26 @@ const run = (s: StatusState, ...events: AgentEvent[]) => events.reduce((x, e) =>
 const base = () => initialStatus({ model: 'm', approval: 'suggest', contextWindow: 1000 });
 
 describe('status bar state', () => {
+  it('a retry stops being shown once the retried attempt answers', () => {
+    const retrying: AgentEvent = {
+      type: 'turn_retrying',
+      turnId: 't1',
+      attempt: 1,
+      max: 6,
+      reason: 'WebSocket closed',
+    };
+    let s = run(base(), started(), retrying);
+    expect(s.retry).toMatchObject({ attempt: 1, max: 6 });
+    // Still nothing from the new attempt: still retrying.
+    s = run(s, usage(0, 0));
+    expect(s.retry).not.toBeNull();
+    s = run(s, { type: 'assistant_delta', turnId: 't1', itemId: 'm1', text: 'hi' });
+    expect(s.retry).toBeNull();
+    expect(
+      run(run(base(), retrying), { type: 'reasoning_delta', turnId: 't1', itemId: 'r1', text: 'x' }).retry,
+    ).toBeNull();
+  });
+
   it('/new (a new session id) resets the counters and keeps the real transport', () => {
     let s = run(
       base(),

@@ -31,18 +31,28 @@ function CursorLine({ line, cursorCol, width }: { line: string; cursorCol: numbe
 export const MAX_QUEUED_SHOWN = 3;
 
 /**
- * Draft lines the composer may show while a turn runs on a terminal `rows` high: the rows left
- * for the live region below the tail (live-tail.ts) less everything else in it — reasoning and
- * working lines, the box's borders and its "lines above/below" rows, queued prompts, completion
- * items, hints, the status bar — at least 1, at most {@link COMPOSER_MAX_LINES}.
+ * How many draft lines and completion items the composer shows on a terminal `rows` high, so
+ * the whole live region fits on the screen with the cursor's row: Ink clears the screen and the
+ * scrollback on every frame once its output is as tall as the terminal, and while a turn runs the
+ * streamed answer's tail (live-tail.ts) takes its rows above the region. From what is left go
+ * the reasoning and working lines, the box's borders, its "lines above/below" rows, the cursor
+ * line's wrap (up to four rows), queued prompts, hints and the status bar; completion items get
+ * what remains but one draft line, the draft the rest (1 to {@link COMPOSER_MAX_LINES} lines).
  */
-export function composerLinesWhileRunning(
+export function composerLayout(
   rows: number,
+  running: boolean,
   other: { queued: number; completion: number; hints: number },
-): number {
-  const region = rows - 1 - liveTailRows(rows);
-  const fixed = 1 + 1 + 2 + 2 + 1 + other.queued + other.completion + other.hints;
-  return Math.max(1, Math.min(COMPOSER_MAX_LINES, region - fixed));
+): { lines: number; completion: number } {
+  const region = rows - 1 - (running ? liveTailRows(rows) : 0);
+  const avail = region - (1 + 1 + 2 + 2 + 3 + 1 + other.queued + other.hints);
+  const completion = Math.min(other.completion, Math.max(0, avail - 1));
+  return { lines: Math.max(1, Math.min(COMPOSER_MAX_LINES, avail - completion)), completion };
+}
+
+/** The `count` items of `length` to show so that `index` is among them. */
+function windowAround(index: number, length: number, count: number): number {
+  return Math.max(0, Math.min(index - count + 1, length - count));
 }
 
 /** Renders the composer. */
@@ -63,15 +73,13 @@ export function Composer() {
   const cLine = before.length - 1;
   const cCol = (before[before.length - 1] ?? '').length;
   const queuedShown = queued.slice(0, MAX_QUEUED_SHOWN);
-  // While a turn runs, the streamed answer's tail is drawn above the live region and both must
-  // fit on the screen (live-tail.ts): the draft gets the rows the rest leaves.
-  const maxLines = running
-    ? composerLinesWhileRunning(rows, {
-        queued: queuedShown.length + (queued.length > queuedShown.length ? 1 : 0),
-        completion: completion?.items.length ?? 0,
-        hints: (hint ? 1 : 0) + (exitArmed ? 1 : 0),
-      })
-    : COMPOSER_MAX_LINES;
+  const layout = composerLayout(rows, running, {
+    queued: queuedShown.length + (queued.length > queuedShown.length ? 1 : 0),
+    completion: completion?.items.length ?? 0,
+    hints: (hint ? 1 : 0) + (exitArmed ? 1 : 0),
+  });
+  const maxLines = layout.lines;
+  const menuFirst = completion ? windowAround(index, completion.items.length, layout.completion) : 0;
   const first = Math.max(0, Math.min(cLine - maxLines + 1, lines.length - maxLines));
   const shown = lines.slice(first, first + maxLines);
   return (
@@ -83,11 +91,13 @@ export function Composer() {
         </Text>
       ))}
       {queued.length > queuedShown.length ? (
-        <Text color={theme.dim}>… {queued.length - queuedShown.length} more queued</Text>
+        <Text color={theme.dim} wrap="truncate-end">
+          … {queued.length - queuedShown.length} more queued
+        </Text>
       ) : null}
       <Box borderStyle="round" borderColor={theme.dim} paddingX={1} flexDirection="column">
         {first > 0 ? (
-          <Text color={theme.dim}>
+          <Text color={theme.dim} wrap="truncate-end">
             … {first} lines above ({text.length} chars)
           </Text>
         ) : null}
@@ -103,20 +113,22 @@ export function Composer() {
           </Box>
         ))}
         {first + maxLines < lines.length ? (
-          <Text color={theme.dim}>… {lines.length - first - maxLines} lines below</Text>
+          <Text color={theme.dim} wrap="truncate-end">
+            … {lines.length - first - maxLines} lines below
+          </Text>
         ) : null}
       </Box>
-      {completion ? (
+      {completion && layout.completion > 0 ? (
         <Box flexDirection="column" paddingLeft={2}>
           {completion.kind === 'slash'
-            ? completion.items.map((c, i) => (
-                <Text key={c.name} inverse={i === index} wrap="truncate-end">
+            ? completion.items.slice(menuFirst, menuFirst + layout.completion).map((c, i) => (
+                <Text key={c.name} inverse={i + menuFirst === index} wrap="truncate-end">
                   /{c.name}
                   {c.args ? ` ${c.args}` : ''} <Text color={theme.dim}>{c.description}</Text>
                 </Text>
               ))
-            : completion.items.map((p, i) => (
-                <Text key={p} inverse={i === index} wrap="truncate-end">
+            : completion.items.slice(menuFirst, menuFirst + layout.completion).map((p, i) => (
+                <Text key={p} inverse={i + menuFirst === index} wrap="truncate-end">
                   @{p}
                 </Text>
               ))}
@@ -127,7 +139,11 @@ export function Composer() {
           {hint}
         </Text>
       ) : null}
-      {exitArmed ? <Text color={theme.warn}>{EXIT_HINT}</Text> : null}
+      {exitArmed ? (
+        <Text color={theme.warn} wrap="truncate-end">
+          {EXIT_HINT}
+        </Text>
+      ) : null}
     </Box>
   );
 }

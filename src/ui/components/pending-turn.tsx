@@ -49,6 +49,7 @@ export function WorkingLine() {
 export function LiveTools() {
   const all = useUi((s) => s.transcript.tools);
   const now = useUi((s) => s.view.now);
+  const columns = useUi((s) => s.view.columns);
   // A call awaiting approval is shown by the approval prompt itself.
   const tools = all.filter((t) => t.status !== 'awaiting');
   if (tools.length === 0) return null;
@@ -60,7 +61,13 @@ export function LiveTools() {
     <Box flexDirection="column">
       {hidden > 0 ? <Text color={theme.dim}>… {hidden} more calls</Text> : null}
       {shown.map((t, i) => (
-        <ToolCard key={t.callId} tool={t} now={now} compact={shown.length > 2 && i < shown.length - 2} />
+        <ToolCard
+          key={t.callId}
+          tool={t}
+          now={now}
+          compact={shown.length > 2 && i < shown.length - 2}
+          liveColumns={columns}
+        />
       ))}
     </Box>
   );

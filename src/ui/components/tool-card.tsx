@@ -2,6 +2,7 @@
 import { Box, Text } from 'ink';
 import { visibleLine, visibleText } from '../../util/visible-text.js';
 import { formatDuration } from '../format.js';
+import { headByRows, hiddenNote } from '../rows.js';
 import type { ToolView } from '../state/entries.js';
 import { spinnerFrame, theme } from '../theme.js';
 import { DiffView } from './diff-view.js';
@@ -13,7 +14,16 @@ export interface ToolCardProps {
   now: number;
   /** One line only (title, spinner, elapsed): used when several calls run at once. */
   compact?: boolean;
+  /**
+   * In the live region at this width: the title (a long command) is cut to its first
+   * {@link LIVE_TITLE_ROWS} rows with a note of what is not shown, and a diff to a few lines, so
+   * the region stays shorter than the terminal (the finished card in the scrollback is whole).
+   */
+  liveColumns?: number;
 }
+
+/** Rows of a live card's title (the command); the approval prompt shows a long one in full. */
+export const LIVE_TITLE_ROWS = 4;
 
 /** What the card is about; control and invisible characters escaped, never sent to the terminal. */
 function title(t: ToolView, oneLine = false): string {
@@ -78,8 +88,10 @@ export function failureReason(t: ToolView): string[] {
 }
 
 /** Renders one tool card. */
-export function ToolCard({ tool: t, now, compact = false }: ToolCardProps) {
+export function ToolCard({ tool: t, now, compact = false, liveColumns }: ToolCardProps) {
   const o = outcome(t);
+  const head = liveColumns ? headByRows(title(t), Math.max(1, liveColumns - 2), LIVE_TITLE_ROWS) : null;
+  const cut = head ? hiddenNote(head) : null;
   const running = t.status === 'running';
   const elapsed = running && t.startedAt !== null ? formatDuration(now - t.startedAt) : '';
   const lines = running ? [...t.tail, ...(t.partial ? [t.partial] : [])].slice(-5) : t.tail.slice(-3);
@@ -100,10 +112,16 @@ export function ToolCard({ tool: t, now, compact = false }: ToolCardProps) {
       <Box>
         <Text color={o.color}>{running ? spinnerFrame(now) : o.mark} </Text>
         <Text bold wrap="wrap">
-          {title(t)}
+          {head ? head.text : title(t)}
         </Text>
         {t.sandboxed ? <Text color={theme.dim}> [sandboxed]</Text> : null}
       </Box>
+      {cut ? (
+        <Text color={theme.dim} wrap="truncate-end">
+          {'  '}
+          {cut}
+        </Text>
+      ) : null}
       {lines.length > 0 ? (
         <Box flexDirection="column" paddingLeft={2}>
           {!running && hidden > 0 ? <Text color={theme.dim}>… {hidden} earlier lines</Text> : null}
@@ -127,7 +145,7 @@ export function ToolCard({ tool: t, now, compact = false }: ToolCardProps) {
       ) : null}
       {changes.length === 0 && t.status === 'done' && t.subject.diff ? (
         <Box paddingLeft={2}>
-          <DiffView diff={t.subject.diff} maxLines={40} />
+          <DiffView diff={t.subject.diff} maxLines={liveColumns ? 6 : 40} />
         </Box>
       ) : null}
       {changes.map((c) => (
@@ -136,7 +154,7 @@ export function ToolCard({ tool: t, now, compact = false }: ToolCardProps) {
             {c.kind} {visibleLine(c.path)}
             {c.movedTo ? ` → ${visibleLine(c.movedTo)}` : ''}
           </Text>
-          <DiffView diff={c.diff} maxLines={40} />
+          <DiffView diff={c.diff} maxLines={liveColumns ? 6 : 40} />
         </Box>
       ))}
       <Box paddingLeft={2}>

@@ -104,12 +104,13 @@ export function Transcript({ print }: TranscriptProps) {
       const below = next === '' ? '' : `${next}\n`;
       if (s.view.epoch !== epoch) {
         // The visible screen was erased after a resize (the tail with it): the last printed
-        // entries that fit above what is new, the tail and the live region are printed again at
-        // the new width, then the entries committed meanwhile, whole (always written, so Ink
-        // redraws the live region too).
+        // entries that fit where they were (above the tail and the live region) are printed
+        // again at the new width, then the entries committed while the printer waited, whole
+        // (they push the reprinted ones up into the scrollback, each once), then the tail.
+        // Always written, so Ink redraws the live region too.
         epoch = s.view.epoch;
         const fresh = printEntries(entries.slice(printed), s.view.columns);
-        const room = Math.max(0, s.view.repaintRows - nextRows - tailRowCount(fresh.replace(/\n$/, '')));
+        const room = Math.max(0, s.view.repaintRows - nextRows);
         const again = transcriptTail(entries.slice(0, printed), room, (e) =>
           printEntries([e], s.view.columns),
         );

@@ -122,6 +122,11 @@ export function statusReducer(s: StatusState, e: AgentEvent, now: number): Statu
       return { ...s, running: true, busySince: s.busySince ?? now, retry: null };
     case 'turn_retrying':
       return { ...s, retry: { attempt: e.attempt, max: e.max, reason: e.reason } };
+    // The retried attempt is answering: the working line stops saying "retrying".
+    case 'assistant_delta':
+    case 'reasoning_delta':
+    case 'tool_started':
+      return s.retry ? { ...s, retry: null } : s;
     case 'usage':
       return {
         ...s,
