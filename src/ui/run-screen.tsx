@@ -12,6 +12,7 @@ import { type Clock, realClock, type TimerHandle } from '../util/clock.js';
 import { App } from './app.js';
 import { routeConsole } from './console-route.js';
 import { UiController } from './controller.js';
+import { setInkOverflowHandler } from './ink-overflow.js';
 import { eraseVisibleRows } from './repaint.js';
 import { lastAnswerOf, replayEntries } from './replay.js';
 import type { UiServices } from './services/types.js';
@@ -130,13 +131,8 @@ export async function runScreen(o: RunScreenOptions): Promise<ScreenResult> {
   // Any narrowing since the last repaint counts (100→40→120 reflowed the live region at 40);
   // `all` also reprints at a new, wider width.
   let pending = false;
-  const onResize = () => {
-    const columns = o.stdout.columns || 100;
-    if (columns < lastColumns || (o.resizeRepaint === 'all' && columns !== lastColumns)) pending = true;
-    lastColumns = columns;
-    store.view({ columns, rows: o.stdout.rows || 40 });
+  const scheduleRepaint = () => {
     resizeTimer?.cancel();
-    if (!pending) return;
     resizeTimer = clock.setTimeout(() => {
       resizeTimer = null;
       pending = false;
@@ -151,6 +147,21 @@ export async function runScreen(o: RunScreenOptions): Promise<ScreenResult> {
         repaintRows: all ? Number.POSITIVE_INFINITY : Math.max(0, rows - live - 1),
       });
     }, RESIZE_SETTLE_MS);
+  };
+  // When Ink's last frame was as tall as the terminal (it was made shorter than the live region)
+  // Ink clears the screen before the next one: only the visible rows (ink-overflow.ts), and the
+  // last entries are printed again above the live region once the size settles.
+  setInkOverflowHandler(() => {
+    pending = true;
+    scheduleRepaint();
+    return eraseVisibleRows(o.stdout.rows || 40);
+  });
+  const onResize = () => {
+    const columns = o.stdout.columns || 100;
+    if (columns < lastColumns || (o.resizeRepaint === 'all' && columns !== lastColumns)) pending = true;
+    lastColumns = columns;
+    store.view({ columns, rows: o.stdout.rows || 40 });
+    if (pending) scheduleRepaint();
   };
   o.stdout.on('resize', onResize);
   // Signals from outside (kill, closed terminal) leave through the same path as /quit.
@@ -175,6 +186,7 @@ export async function runScreen(o: RunScreenOptions): Promise<ScreenResult> {
   for (const s of sigs) process.off(s, onSignal);
   o.stdout.off('resize', onResize);
   (resizeTimer as TimerHandle | null)?.cancel();
+  setInkOverflowHandler(null);
   // Stop the turn first so no tool keeps running while the screen goes away.
   if (store.getSnapshot().view.running) o.agent.cancel();
   controller.stop();

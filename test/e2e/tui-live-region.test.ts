@@ -1,8 +1,8 @@
 /**
  * What else in Ink's live region can grow while the answer streams (a second red-team round on
  * the live tail drawn by the transcript printer, live-tail.ts): queued prompts and the completion
- * menu, a draft at 24 columns, the draft when the turn ends, a long proposed command, and
- * narrowing several times mid-stream. (That the region stays shorter than the terminal with a
+ * menu, a draft at 24 columns, the draft when the turn ends, a long proposed command, a terminal
+ * made shorter than the live region, and narrowing several times mid-stream. (That the region stays shorter than the terminal with a
  * menu or a draft is also checked without tmux: test/ui/live-region-fit.test.tsx.)
  * The built CLI in tmux (a private socket) against the simulator; each case streams a long
  * answer and checks the whole scrollback: every section heading, code block and nested list row
@@ -110,8 +110,12 @@ async function stream(
   if (during) await during(s);
   // The end: the working line gone from the screen (not the last code block in the scrollback:
   // a wiped scrollback would only time out).
+  // Twice, 500 ms apart: a repaint erases the visible rows for a moment.
+  for (let i = 0; i < 2; i++) {
+    await waitFor(s, (t) => !/working \d/.test(t), 'the end', 60_000);
+    await sleep(500);
+  }
   await waitFor(s, (t) => !/working \d/.test(t), 'the end', 60_000);
-  await sleep(500);
   if (after) await after(s);
   const all = capture(s, true);
   tmux('kill-session', '-t', s);
@@ -195,6 +199,34 @@ describe.skipIf(!HAS_TMUX)('the live tail against what else grows in the live re
       [...new Set(NESTED.map(Number))].filter((k) => !nested.has(k)),
       'nested rows missing',
     ).toEqual([]);
+  }, 90_000);
+
+  // A terminal made shorter than the live region: Ink's next frame cleared the screen and the
+  // scrollback (ESC[3J); now it erases the visible rows and the screen repaints.
+  it('keeps the scrollback when the terminal gets shorter than the live region mid-stream', async () => {
+    const all = await stream(80, 40, [], async (s) => {
+      await sleep(600);
+      for (let i = 1; i <= 12; i++) tmux('send-keys', '-t', s, `note line ${i}`, 'C-j');
+      await sleep(600);
+      tmux('resize-window', '-t', s, '-x', '80', '-y', '15');
+    });
+    // The banner and the prompt above the answer are still in the scrollback (they were wiped).
+    expect(all, 'the banner in the scrollback').toContain('Ctrl+C twice exits');
+    expect(all, 'the prompt in the scrollback').toContain('› write a long answer');
+    // Nothing lost, in order. In the default `resizeRepaint: screen` rows the terminal pushed into
+    // the scrollback as it got shorter may be printed again by the repaint (README), so a section
+    // may repeat once at that seam.
+    const lines = all.split('\n').map((l) => l.trim());
+    const steps = lines
+      .map((l) => /step(\d+)\(input/.exec(l)?.[1])
+      .filter(Boolean)
+      .map(Number);
+    expect([...new Set(steps)], 'code blocks in the scrollback').toEqual(
+      Array.from({ length: SECTIONS }, (_, i) => i + 1),
+    );
+    expect(steps.length, 'at most one repeated at the seam').toBeLessThanOrEqual(SECTIONS + 1);
+    for (let i = 1; i < steps.length; i++)
+      expect(steps[i]).toBeGreaterThanOrEqual((steps[i - 1] as number) - 1);
   }, 90_000);
 
   // The draft typed while the answer streams is capped to the rows left; when the turn ends the cap
