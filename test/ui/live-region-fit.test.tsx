@@ -3,7 +3,7 @@
  * together (live-tail-height.test.tsx), and the region alone must stay shorter than the terminal
  * (Ink clears the screen and the scrollback once it is not). The completion menu, queued prompts
  * and a draft used to be counted but not shrunk (reproduced in tmux:
- * test/e2e/tui-live-region.test.ts); the composer now gives each what is left (composerLayout).
+ * test/e2e/tui-live-tail.test.ts); the composer now gives each what is left (composerLayout).
  */
 import stripAnsi from 'strip-ansi';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -88,7 +88,7 @@ describe('the live region is shorter than the terminal', () => {
 // `repaintRows` leaves after the held entries and the tail: a paragraph that was on screen just
 // above the tail (so never in the scrollback) is erased and never printed again. Reproduced in
 // tmux: one narrowing 100 -> 60 mid-stream lost a code block, a list row and a table
-// (test/e2e/tui-live-region.test.ts, resizeRepaint screen).
+// (test/e2e/tui-live-tail.test.ts, resizeRepaint screen).
 describe('a narrowing mid-stream loses no rows that were on screen', () => {
   const para = (n: number) => `Paragraph ${n} ${'word '.repeat(30)}end${n}.`;
   it('100x30 narrowed to 60 while six blocks complete: the paragraph above the tail is printed again', async () => {
