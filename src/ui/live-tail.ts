@@ -78,8 +78,11 @@ export function eraseTail(rows: number): string {
   return rows > 0 ? `\r\x1b[${rows}A\x1b[J` : '';
 }
 
-/** Parses {@link eraseTail} at the start of `text`: the rows erased, or 0 (tests' terminal model). */
+/** {@link eraseTail} at the start of a write (the tests' terminal model reads it back). */
+export const TAIL_ERASE = /^\r\x1b\[(\d+)A\x1b\[J/;
+
+/** Parses {@link eraseTail} at the start of `text`: the rows erased, or 0. */
 export function erasedRows(text: string): number {
-  const m = /^\r\x1b\[(\d+)A\x1b\[J/.exec(text);
+  const m = TAIL_ERASE.exec(text);
   return m ? Number(m[1]) : 0;
 }

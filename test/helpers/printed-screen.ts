@@ -4,7 +4,7 @@
  * `eraseTail`) first removes that many rows from the end. Joined, `chunks` is the scrollback
  * plus the live tail as a terminal shows them (the tmux tests check the same on a real one).
  */
-import { erasedRows } from '../../src/ui/live-tail.js';
+import { erasedRows, TAIL_ERASE } from '../../src/ui/live-tail.js';
 
 /** A capture of printed text with the tail's erasures applied. */
 export function printedScreen(): { chunks: string[]; print: (text: string) => void; writes: string[] } {
@@ -27,7 +27,7 @@ export function printedScreen(): { chunks: string[]; print: (text: string) => vo
     if (!shown.endsWith('\n')) throw new Error('a tail erase after a write that did not end its row');
     shown = shown.slice(0, cut);
     chunks.length = 0;
-    chunks.push(shown, text.replace(/^\r\x1b\[\d+A\x1b\[J/, ''));
+    chunks.push(shown, text.replace(TAIL_ERASE, ''));
   };
   return { chunks, print, writes };
 }

@@ -90,9 +90,8 @@ export function Transcript({ print }: TranscriptProps) {
     let queued = false;
     let live = true;
     const liveTail = tailRenderer();
-    /** The tail on screen, its rows, and the width it was drawn at. */
+    /** The tail on screen, and the width it was drawn at. */
     let tail = '';
-    let tailRows = 0;
     let columns = store.getSnapshot().view.columns;
     const flush = () => {
       queued = false;
@@ -100,7 +99,6 @@ export function Transcript({ print }: TranscriptProps) {
       const s = store.getSnapshot();
       const entries = s.transcript.entries;
       const next = liveTail(s);
-      const nextRows = tailRowCount(next);
       const below = next === '' ? '' : `${next}\n`;
       if (s.view.epoch !== epoch) {
         // The visible screen was erased after a resize (the tail with it): the last printed
@@ -110,21 +108,20 @@ export function Transcript({ print }: TranscriptProps) {
         // Always written, so Ink redraws the live region too.
         epoch = s.view.epoch;
         const fresh = printEntries(entries.slice(printed), s.view.columns);
-        const room = Math.max(0, s.view.repaintRows - nextRows);
+        const room = Math.max(0, s.view.repaintRows - tailRowCount(next));
         const again = transcriptTail(entries.slice(0, printed), room, (e) =>
           printEntries([e], s.view.columns),
         );
         out(again + fresh + below);
         printed = entries.length;
         tail = next;
-        tailRows = nextRows;
         columns = s.view.columns;
         return;
       }
       // Narrower with a tail on screen: the terminal has re-wrapped it, so its row count no longer
       // holds and an erase could take committed rows with it. Nothing is written until the
       // repaint that follows every narrowing (run-screen.tsx) has erased the visible screen.
-      if (tailRows > 0 && s.view.columns < columns) return;
+      if (tail !== '' && s.view.columns < columns) return;
       columns = s.view.columns;
       // The last entry may be replaced in place (the demo banner); like <Static>, what is
       // printed stays printed.
@@ -133,9 +130,8 @@ export function Transcript({ print }: TranscriptProps) {
       if (printerStats.enabled) printerStats.committedCpuMs += cpuMs() - c0;
       printed = Math.max(printed, entries.length);
       if (fresh === '' && next === tail) return;
-      out(eraseTail(tailRows) + fresh + below);
+      out(eraseTail(tailRowCount(tail)) + fresh + below);
       tail = next;
-      tailRows = nextRows;
     };
     // Printed in a microtask: renderToString must not run inside React's commit of the screen
     // (a nested render there corrupts yoga's state), and a burst of commits prints once. It
