@@ -12,6 +12,30 @@ import { gitConfigRunners, scanGuarded } from '../../src/policy/autorun-scan.js'
 import { createToolRuntime } from '../../src/tools/index.js';
 import { exists, OFF, root, runtime, shell, workspace } from './autorun-helpers.js';
 
+/** A tool runtime with `exec_command` (sandbox off) in `ws`, and a call through it. */
+function execRuntime(ws: string, spill: string, extra: { profile?: 'codex' } = {}) {
+  const rt = createToolRuntime({
+    workspace: ws,
+    spillDir: join(root, spill),
+    env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: root },
+    settings: {
+      toolTimeoutMs: 20_000,
+      toolMaxTimeoutMs: 20_000,
+      toolInactivityTimeoutMs: 20_000,
+      toolOutputMaxChars: 40_000,
+    },
+    sandbox: OFF,
+    commandTools: 'exec',
+    ...extra,
+  });
+  const call = async (name: string, args: Record<string, unknown>, unreviewed: boolean) => {
+    const p = await rt.prepare({ callId: `c${Math.random()}`, name, arguments: JSON.stringify(args) });
+    if (!p.ok) throw new Error(p.output);
+    return rt.run(p, { signal: new AbortController().signal, sandboxed: false, unreviewed });
+  };
+  return { rt, call };
+}
+
 describe('what the guard leaves alone', () => {
   it('a reviewed (user-approved) command keeps what it wrote', async () => {
     const ws = workspace('reviewed');
@@ -45,25 +69,7 @@ describe('what the guard leaves alone', () => {
 
   it('a background exec_command process that writes .envrc after its call returned is undone at the next call', async () => {
     const ws = workspace('background');
-    const rt = createToolRuntime({
-      workspace: ws,
-      spillDir: join(root, 'spill-bg'),
-      env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: root },
-      settings: {
-        toolTimeoutMs: 20_000,
-        toolMaxTimeoutMs: 20_000,
-        toolInactivityTimeoutMs: 20_000,
-        toolOutputMaxChars: 40_000,
-      },
-      sandbox: OFF,
-      commandTools: 'exec',
-      profile: 'codex',
-    });
-    const call = async (name: string, args: Record<string, unknown>, unreviewed: boolean) => {
-      const p = await rt.prepare({ callId: `c${Math.random()}`, name, arguments: JSON.stringify(args) });
-      if (!p.ok) throw new Error(p.output);
-      return rt.run(p, { signal: new AbortController().signal, sandboxed: false, unreviewed });
-    };
+    const { rt, call } = execRuntime(ws, 'spill-bg', { profile: 'codex' });
     try {
       const started = await call(
         'exec_command',
@@ -94,24 +100,7 @@ describe('what the guard leaves alone', () => {
 
   it('an approved edit of .envrc while a background process runs is kept', async () => {
     const ws = workspace('background-edit');
-    const rt = createToolRuntime({
-      workspace: ws,
-      spillDir: join(root, 'spill-bg2'),
-      env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: root },
-      settings: {
-        toolTimeoutMs: 20_000,
-        toolMaxTimeoutMs: 20_000,
-        toolInactivityTimeoutMs: 20_000,
-        toolOutputMaxChars: 40_000,
-      },
-      sandbox: OFF,
-      commandTools: 'exec',
-    });
-    const call = async (name: string, args: Record<string, unknown>, unreviewed: boolean) => {
-      const p = await rt.prepare({ callId: `c${Math.random()}`, name, arguments: JSON.stringify(args) });
-      if (!p.ok) throw new Error(p.output);
-      return rt.run(p, { signal: new AbortController().signal, sandboxed: false, unreviewed });
-    };
+    const { rt, call } = execRuntime(ws, 'spill-bg2');
     try {
       await call(
         'exec_command',
